@@ -1,0 +1,142 @@
+/** One zod schema for every setting; parsed once at start and passed in. */
+import { z } from "zod";
+
+const DB_SCHEMES = ["file:", "libsql:", "http:", "https:", "ws:", "wss:"];
+
+const databaseUrl = z.string().superRefine((v, ctx) => {
+  let scheme: string;
+  try {
+    scheme = new URL(v).protocol;
+  } catch {
+    ctx.addIssue({ code: "custom", message: "is not a URL" });
+    return;
+  }
+  if (!DB_SCHEMES.includes(scheme)) ctx.addIssue({ code: "custom", message: `scheme ${scheme} is not supported` });
+  if (scheme !== "file:" && !/^[a-z]+:\/\/[^/]+/.test(v)) ctx.addIssue({ code: "custom", message: "has no host" });
+});
+
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "is not an IANA time zone");
+
+const bool = z.enum(["true", "false", "1", "0", "on", "off"]).transform((v) => ["true", "1", "on"].includes(v));
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    DATABASE_URL: databaseUrl.default("file:./data/duban.db"),
+    DATABASE_AUTH_TOKEN: z.string().optional(),
+    FILES_DIR: z.string().min(1).default("./data/files"),
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    BUSINESS_TIMEZONE: timezone.default("Asia/Shanghai"),
+    WECOM_MODE: z.enum(["off", "callback", "longconn"]).default("off"),
+    WECOM_TOKEN: z.string().min(1).optional(),
+    WECOM_ENCODING_AES_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}$/, "must be the 43-character EncodingAESKey from the admin console")
+      .optional(),
+    WECOM_BOT_ID: z.string().min(1).optional(),
+    WECOM_BOT_SECRET: z.string().min(1).optional(),
+    WECOM_API_BASE: z.url({ protocol: /^https?$/ }).default("https://qyapi.weixin.qq.com"),
+    WECOM_WS_URL: z.url({ protocol: /^wss?$/ }).default("wss://openws.work.weixin.qq.com"),
+    SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    SIMULATOR: bool.optional(),
+    DEMO_SEED: bool.optional(),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  })
+  .superRefine((c, ctx) => {
+    const need = (key: keyof typeof c, why: string) => {
+      if (!c[key]) ctx.addIssue({ code: "custom", path: [key], message: `is required ${why}` });
+    };
+    if (c.WECOM_MODE === "callback") {
+      need("WECOM_TOKEN", "when WECOM_MODE=callback (the Token from the bot's API settings)");
+      need("WECOM_ENCODING_AES_KEY", "when WECOM_MODE=callback (the EncodingAESKey from the bot's API settings)");
+    }
+    if (c.WECOM_MODE === "longconn") {
+      need("WECOM_BOT_ID", "when WECOM_MODE=longconn (the BotID from the bot's API settings)");
+      need("WECOM_BOT_SECRET", "when WECOM_MODE=longconn (the Secret from the bot's API settings)");
+    }
+    if (c.WECOM_MODE !== "off") need("SESSION_SECRET", "outside local mode (a random string of 32+ characters)");
+  });
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  databaseAuthToken?: string;
+  filesDir: string;
+  publicBaseUrl: string;
+  timezone: string;
+  /** Local mode: no WeCom channel; the simulator stands in for it. */
+  local: boolean;
+  simulator: boolean;
+  demoSeed: boolean;
+  wecom: {
+    mode: "off" | "callback" | "longconn";
+    token?: string;
+    encodingAesKey?: string;
+    botId?: string;
+    botSecret?: string;
+    apiBase: string;
+    wsUrl: string;
+  };
+  sessionSecret: string;
+  logLevel: "debug" | "info" | "warn" | "error";
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+// Local mode may run without SESSION_SECRET; this value never protects real accounts
+// because callback/longconn modes refuse to start without their own secret.
+const LOCAL_SESSION_SECRET = "duban-local-mode-session-secret-not-for-production";
+
+/** Parse settings from an env-like record; throws ConfigError naming every bad setting. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => {
+        const key = String(i.path[0] ?? "config");
+        const shown = key in raw && !/SECRET|TOKEN|AES_KEY/.test(key) ? ` (got "${raw[key]}")` : "";
+        return `${key} ${i.message}${shown}`;
+      }),
+    );
+  }
+  const c = result.data;
+  const local = c.WECOM_MODE === "off";
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    databaseAuthToken: c.DATABASE_AUTH_TOKEN,
+    filesDir: c.FILES_DIR,
+    publicBaseUrl: (c.PUBLIC_BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ""),
+    timezone: c.BUSINESS_TIMEZONE,
+    local,
+    simulator: c.SIMULATOR ?? local,
+    demoSeed: c.DEMO_SEED ?? local,
+    wecom: {
+      mode: c.WECOM_MODE,
+      token: c.WECOM_TOKEN,
+      encodingAesKey: c.WECOM_ENCODING_AES_KEY,
+      botId: c.WECOM_BOT_ID,
+      botSecret: c.WECOM_BOT_SECRET,
+      apiBase: c.WECOM_API_BASE.replace(/\/$/, ""),
+      wsUrl: c.WECOM_WS_URL,
+    },
+    sessionSecret: c.SESSION_SECRET ?? LOCAL_SESSION_SECRET,
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,289 @@
+/** The whole data model (spec §1–§4) in drizzle sqlite-core; one schema for libSQL and D1. Instants are UTC epoch ms. */
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const ROLES = ["admin", "dispatcher", "leader", "unit_head", "officer", "accountability", "auditor"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CASE_STATES = ["pending_ack", "in_progress", "pending_review", "closed", "returned", "cancelled"] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+export const SOURCES = ["中央督察", "省督察", "回头看", "强化督查", "12345", "12369", "巡查自查", "领导交办"] as const;
+export const POLLUTION_TYPES = ["水", "大气", "土壤", "生态", "噪声", "辐射", "海洋", "其他"] as const;
+export const PRIORITIES = ["normal", "urgent", "focus"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+export const units = sqliteTable("units", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  kind: text("kind", { enum: ["street", "department", "office"] }).notNull(),
+  aliases: text("aliases", { mode: "json" }).$type<string[]>().notNull().default([]),
+  headUserId: text("head_user_id"),
+  deputyUserId: text("deputy_user_id"),
+  liaisonUserIds: text("liaison_user_ids", { mode: "json" }).$type<string[]>().notNull().default([]),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  demo: integer("demo", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const people = sqliteTable(
+  "people",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: text("user_id").notNull().unique(), // WeCom userid
+    name: text("name").notNull(),
+    mobile: text("mobile"),
+    unitId: integer("unit_id").references(() => units.id),
+    roles: text("roles", { mode: "json" }).$type<Role[]>().notNull().default([]),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    passwordHash: text("password_hash"), // "<algo>$<params>$<salt>$<hash>", parameters stored with the hash
+    failedLogins: integer("failed_logins").notNull().default(0),
+    lockedUntil: integer("locked_until"),
+    demo: integer("demo", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("people_unit_idx").on(t.unitId), index("people_name_idx").on(t.name)],
+);
+
+export const groups = sqliteTable("groups", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  chatId: text("chat_id").notNull().unique(),
+  name: text("name").notNull(),
+  purpose: text("purpose", { enum: ["command", "unit", "accountability", "other"] }).notNull(),
+  unitId: integer("unit_id").references(() => units.id),
+  robotKey: text("robot_key"), // group-robot webhook key; only ever shown masked
+  demo: integer("demo", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+export const batches = sqliteTable("batches", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  source: text("source").notNull(),
+  receivedOn: text("received_on").notNull(), // YYYY-MM-DD, business date
+  demo: integer("demo", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+/** Closure-gate fields (四不放过) live on the case row so export and checks read one place. */
+export const cases = sqliteTable(
+  "cases",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }), // shown as #id
+    externalNo: text("external_no").unique(), // 受理编号
+    source: text("source").notNull(),
+    batchId: integer("batch_id").references(() => batches.id),
+    title: text("title").notNull(),
+    content: text("content").notNull(),
+    address: text("address"),
+    area: text("area"),
+    pollutionTypes: text("pollution_types", { mode: "json" }).$type<string[]>().notNull().default([]),
+    categories: text("categories", { mode: "json" }).$type<string[]>().notNull().default([]),
+    complainant: text("complainant"), // PII: never rendered into group messages
+    leadUnitId: integer("lead_unit_id").references(() => units.id),
+    coUnitIds: text("co_unit_ids", { mode: "json" }).$type<number[]>().notNull().default([]),
+    officerUserId: text("officer_user_id"),
+    leaderUserId: text("leader_user_id"),
+    priority: text("priority", { enum: PRIORITIES }).notNull().default("normal"),
+    flagged: integer("flagged", { mode: "boolean" }).notNull().default(false), // 挂牌督办
+    state: text("state", { enum: CASE_STATES }).notNull().default("pending_ack"),
+    ackBy: integer("ack_by"),
+    dueAt: integer("due_at"),
+    acknowledgedAt: integer("acknowledged_at"),
+    acknowledgedBy: text("acknowledged_by"),
+    returnCount: integer("return_count").notNull().default(0),
+    designated: integer("designated", { mode: "boolean" }).notNull().default(false), // 定责: no more returns
+    extRequestedDue: integer("ext_requested_due"),
+    extReason: text("ext_reason"),
+    extRequestedBy: text("ext_requested_by"),
+    extRequestedAt: integer("ext_requested_at"),
+    // 四不放过 gate
+    finding: text("finding"), // 调查核实情况
+    verdict: text("verdict", { enum: ["属实", "部分属实", "不属实"] }),
+    rectification: text("rectification"), // 处理和整改情况
+    handlingClass: text("handling_class", { enum: ["保留经营", "限期整改", "关停取缔", "无需整改"] }),
+    accountableParty: text("accountable_party"),
+    accountabilityAction: text("accountability_action"), // 约谈 / 责令整改 / 立案处罚 … free text allowed
+    penaltyAmount: integer("penalty_amount"), // yuan, for 立案处罚
+    callbackResult: text("callback_result", { enum: ["满意", "基本满意", "不满意", "无法联系"] }),
+    callbackNote: text("callback_note"),
+    outcome: text("outcome", { enum: ["closed", "staged"] }), // 已办结 / 阶段性办结
+    milestoneAt: integer("milestone_at"),
+    submittedAt: integer("submitted_at"),
+    closedAt: integer("closed_at"),
+    reboundCount: integer("rebound_count").notNull().default(0),
+    lastChasedAt: integer("last_chased_at"),
+    cancelReason: text("cancel_reason"),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    version: integer("version").notNull().default(1),
+    writeToken: text("write_token").notNull(), // random per write; guards the rest of a batch (see db/write.ts)
+    demo: integer("demo", { mode: "boolean" }).notNull().default(false),
+  },
+  (t) => [
+    index("cases_state_due_idx").on(t.state, t.dueAt), // overdue scan
+    index("cases_state_ack_idx").on(t.state, t.ackBy),
+    index("cases_lead_state_idx").on(t.leadUnitId, t.state),
+    index("cases_batch_idx").on(t.batchId),
+    index("cases_source_idx").on(t.source),
+    index("cases_flagged_idx").on(t.flagged, t.state),
+    index("cases_closed_idx").on(t.state, t.closedAt), // patrol scan
+    uniqueIndex("cases_write_token_idx").on(t.writeToken),
+  ],
+);
+
+export const EVENT_KINDS = [
+  "created", "acknowledged", "returned", "reassigned", "officer_assigned", "progress", "extension_requested",
+  "extension_approved", "extension_refused", "closure_submitted", "closure_approved", "closure_rejected",
+  "flagged", "unflagged", "chased", "patrol_ok", "rebound", "cancelled", "evidence", "note", "reminder",
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** Append-only timeline; triggers in the migration refuse UPDATE and DELETE. */
+export const caseEvents = sqliteTable(
+  "case_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseId: integer("case_id").notNull().references(() => cases.id),
+    at: integer("at").notNull(),
+    actorUserId: text("actor_user_id").notNull(),
+    kind: text("kind", { enum: EVENT_KINDS }).notNull(),
+    text: text("text"),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("case_events_case_idx").on(t.caseId, t.at)],
+);
+
+export const attachments = sqliteTable(
+  "attachments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseId: integer("case_id").references(() => cases.id), // null while pending (waiting for "which case?")
+    eventId: integer("event_id").references(() => caseEvents.id),
+    kind: text("kind", { enum: ["image", "file", "voice", "video"] }).notNull(),
+    mime: text("mime").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    storageKey: text("storage_key").notNull().unique(),
+    fileName: text("file_name"),
+    phase: text("phase", { enum: ["before", "after"] }),
+    uploaderUserId: text("uploader_user_id").notNull(),
+    chatId: text("chat_id"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("attachments_case_idx").on(t.caseId), index("attachments_pending_idx").on(t.chatId, t.uploaderUserId, t.caseId)],
+);
+
+/** Processed inbound messages: the durable dedupe key and the reply given, so a redelivery gets the same answer. */
+export const inbox = sqliteTable(
+  "inbox",
+  {
+    key: text("key").primaryKey(), // "<channel>:<msgid>"
+    receivedAt: integer("received_at").notNull(),
+    replies: text("replies", { mode: "json" }).$type<unknown[]>().notNull(),
+  },
+  (t) => [index("inbox_received_idx").on(t.receivedAt)],
+);
+
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    channel: text("channel").notNull(), // "group" | "user" | "response_url"
+    target: text("target").notNull(), // chatId, userid or response_url
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    caseId: integer("case_id"),
+    status: text("status", { enum: ["pending", "sending", "sent", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    sentAt: integer("sent_at"),
+  },
+  (t) => [index("outbox_due_idx").on(t.status, t.nextAttemptAt), index("outbox_target_idx").on(t.target, t.createdAt)],
+);
+
+/** One row per (job, slot, target) makes each reminder exactly-once even when a cron fires twice. */
+export const scheduleSlots = sqliteTable(
+  "schedule_slots",
+  {
+    job: text("job").notNull(),
+    slot: text("slot").notNull(),
+    target: text("target").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.slot, t.target] })],
+);
+
+export const leases = sqliteTable("leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  watermark: integer("watermark"), // last instant fully processed, for catch-up after missed runs
+});
+
+/** Append-only; triggers in the migration refuse UPDATE and DELETE (R35). */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    actor: text("actor").notNull(), // userid, "system" or "api:<token id>"
+    action: text("action").notNull(),
+    object: text("object"), // e.g. "case:12"
+    result: text("result", { enum: ["ok", "denied", "failed"] }).notNull(),
+    source: text("source"), // channel, chat id or IP
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("audit_at_idx").on(t.at), index("audit_object_idx").on(t.object)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(), // SHA-256 of the cookie token, never the token itself
+    personId: integer("person_id").notNull().references(() => people.id),
+    csrf: text("csrf").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    endedAt: integer("ended_at"),
+  },
+  (t) => [index("sessions_person_idx").on(t.personId)],
+);
+
+export const calendarDays = sqliteTable("calendar_days", {
+  date: text("date").primaryKey(), // YYYY-MM-DD in BUSINESS_TIMEZONE
+  kind: text("kind", { enum: ["holiday", "workday"] }).notNull(), // holiday = day off; workday = 调休 make-up day
+  name: text("name"),
+  source: text("source", { enum: ["package", "admin"] }).notNull(),
+});
+
+export const policies = sqliteTable("policies", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }).$type<unknown>().notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/** The case a person last named in a chat, for binding photos sent afterwards (spec §2.3). */
+export const chatContext = sqliteTable(
+  "chat_context",
+  {
+    chatId: text("chat_id").notNull(),
+    userId: text("user_id").notNull(),
+    caseId: integer("case_id").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chatId, t.userId] })],
+);
+
+/** Guard rows are never stored: the CHECK aborts the whole batch when a version check failed. */
+export const writeGuard = sqliteTable(
+  "write_guard",
+  { ok: integer("ok").notNull() },
+  (t) => [check("version_conflict", sql`${t.ok} = 1`)],
+);
