@@ -1,0 +1,11 @@
+/** The simulator's outbound channel: a push "arrives" in the simulated group by being published to the page. */
+import type { Clock, Deliver } from "../../deps.js";
+import type { SimHub } from "./hub.js";
+
+export function simDeliver(hub: SimHub | undefined, clock: Clock): Deliver {
+  return async (row) => {
+    const p = row.payload as { markdown?: string; text?: string; mentions?: string[] };
+    hub?.publish({ kind: "push", chatId: row.target, at: clock(), markdown: p.markdown ?? p.text ?? "", mentions: p.mentions, outboxId: row.id });
+    return { ok: true };
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * One atomic write per state change: case row (version-checked) + timeline event + audit row + outbox rows,
+ * all in one `db.batch` so it is all-or-nothing on libSQL and D1 alike.
+ */
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import { auditLog, caseEvents, cases, outbox, type EventKind } from "./schema.js";
+import type { Db } from "./types.js";
+
+export type BatchItem = Parameters<Db["batch"]>[0][number];
+type CaseInsert = typeof cases.$inferInsert;
+
+export class VersionConflict extends Error {
+  constructor() {
+    super("version_conflict");
+    this.name = "VersionConflict";
+  }
+}
+
+export class DuplicateKey extends Error {
+  constructor(readonly constraint: string) {
+    super(`duplicate ${constraint}`);
+    this.name = "DuplicateKey";
+  }
+}
+
+/** A fresh random token; cases.write_token ties the rest of a batch to the row this batch wrote. */
+export const newToken = () => crypto.randomUUID();
+
+/** A case id inside the batch: a number, or the id of the row this batch inserted with `token`. */
+export type CaseIdRef = number | { token: string };
+const caseIdSql = (ref: CaseIdRef): number | SQL =>
+  typeof ref === "number" ? ref : sql`(select ${cases.id} from ${cases} where ${cases.writeToken} = ${ref.token})`;
+
+/**
+ * Update a case only if it is still at `version`, then abort the whole batch if it was not:
+ * the guard inserts 0 into write_guard, whose CHECK (ok = 1) named `version_conflict` fails.
+ */
+export function updateCase(db: Db, id: number, version: number, set: Partial<CaseInsert>, token: string, at: number): BatchItem[] {
+  return [
+    db
+      .update(cases)
+      .set({ ...set, version: version + 1, writeToken: token, updatedAt: at })
+      .where(and(eq(cases.id, id), eq(cases.version, version))),
+    db.run(
+      sql`insert into write_guard (ok) select 0 where not exists (select 1 from ${cases} where ${cases.id} = ${id} and ${cases.writeToken} = ${token})`,
+    ),
+  ];
+}
+
+export type EventInput = { caseId: CaseIdRef; at: number; actor: string; kind: EventKind; text?: string; data?: Record<string, unknown> };
+export function insertEvent(db: Db, e: EventInput): BatchItem {
+  return db.insert(caseEvents).values({
+    caseId: caseIdSql(e.caseId) as number,
+    at: e.at,
+    actorUserId: e.actor,
+    kind: e.kind,
+    text: e.text ?? null,
+    data: e.data ?? null,
+  });
+}
+
+export type AuditInput = {
+  at: number;
+  actor: string;
+  action: string;
+  object?: string | { caseToken: string };
+  result: "ok" | "denied" | "failed";
+  source?: string;
+  detail?: Record<string, unknown>;
+};
+export function insertAudit(db: Db, a: AuditInput): BatchItem {
+  const object =
+    typeof a.object === "object"
+      ? sql`('case:' || (select ${cases.id} from ${cases} where ${cases.writeToken} = ${a.object.caseToken}))`
+      : (a.object ?? null);
+  return db.insert(auditLog).values({
+    at: a.at,
+    actor: a.actor,
+    action: a.action,
+    object: object as string | null,
+    result: a.result,
+    source: a.source ?? null,
+    detail: a.detail ?? null,
+  });
+}
+
+export type OutboxInput = {
+  key: string; // idempotency key: the same key is never queued twice
+  channel: "group" | "user" | "response_url";
+  target: string;
+  payload: Record<string, unknown>;
+  caseId?: CaseIdRef;
+  at: number;
+};
+export function insertOutbox(db: Db, o: OutboxInput): BatchItem {
+  return db
+    .insert(outbox)
+    .values({
+      idempotencyKey: o.key,
+      channel: o.channel,
+      target: o.target,
+      payload: o.payload,
+      caseId: o.caseId === undefined ? null : (caseIdSql(o.caseId) as number),
+      status: "pending",
+      nextAttemptAt: o.at,
+      createdAt: o.at,
+    })
+    .onConflictDoNothing({ target: outbox.idempotencyKey });
+}
+
+function errorText(e: unknown): string {
+  const parts: string[] = [];
+  for (let cur: unknown = e, i = 0; cur && i < 5; cur = (cur as { cause?: unknown }).cause, i++) {
+    parts.push(String((cur as Error).message ?? cur));
+  }
+  return parts.join(" | ");
+}
+
+/** Run the statements as one all-or-nothing batch; map the guard and unique failures to typed errors. */
+export async function commit(db: Db, items: BatchItem[]): Promise<void> {
+  if (items.length === 0) return;
+  try {
+    await db.batch(items as [BatchItem, ...BatchItem[]]);
+  } catch (e) {
+    const text = errorText(e);
+    if (text.includes("version_conflict")) throw new VersionConflict();
+    const unique = /UNIQUE constraint failed: ([\w.]+)/.exec(text);
+    if (unique) throw new DuplicateKey(unique[1]);
+    throw e;
+  }
+}

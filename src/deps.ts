@@ -1,0 +1,28 @@
+/** Everything the app needs from its runtime, built once by src/runtime/{node,worker}.ts and passed in. */
+import type { Config } from "./config.js";
+import type { Db } from "./db/types.js";
+import type { Files } from "./files/types.js";
+import type { Logger } from "./log.js";
+import type { Calendar } from "./domain/calendar.js";
+
+export type Clock = () => number;
+
+/** Pushes to chat: one function per channel, chosen by the runtime (simulator, WeCom robot, …). */
+export type Deliver = (row: { id: number; channel: string; target: string; payload: Record<string, unknown> }) => Promise<
+  { ok: true } | { ok: false; retryable: boolean; error: string; pauseMs?: number }
+>;
+
+export type Deps = {
+  config: Config;
+  db: Db;
+  files: Files;
+  clock: Clock;
+  log: Logger;
+  /** Loads the working-day calendar (cached by the runtime; admins' edits invalidate it). */
+  calendar: () => Promise<Calendar>;
+  /** Run background work after the response: ctx.waitUntil on Workers, a tracked promise on Node. */
+  waitUntil: (p: Promise<unknown>) => void;
+  deliver: Deliver;
+  /** Live updates for the simulator page (local mode only). */
+  sim?: import("./bot/sim/hub.js").SimHub;
+};

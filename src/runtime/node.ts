@@ -1,0 +1,68 @@
+/** Node entry: embedded libSQL (or sqld/Turso), files on disk, in-process schedules; serves everything on one port. */
+import { serve, type ServerType } from "@hono/node-server";
+import { parseConfig, type Config } from "../config.js";
+import { createApp } from "../app.js";
+import { openNodeDb, migrateNodeDb, type OpenDb } from "../db/open-node.js";
+import { diskFiles } from "../files/disk.js";
+import { createLogger, type Logger } from "../log.js";
+import { loadCalendar, seedCalendar } from "../db/calendar-seed.js";
+import { seedDemo } from "../db/seed-demo.js";
+import { SimHub } from "../bot/sim/hub.js";
+import { simDeliver } from "../bot/sim/deliver.js";
+import type { Clock, Deps } from "../deps.js";
+
+export type NodeHandle = { deps: Deps; url: string; server: ServerType; close: () => Promise<void> };
+
+/** Build deps for Node: open and migrate the database, seed the calendar (and demo data in local mode). */
+export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<{ deps: Deps; store: OpenDb; idle: () => Promise<void> }> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? (() => Date.now());
+  const store = await openNodeDb(config.databaseUrl, config.databaseAuthToken);
+  await migrateNodeDb(store.db);
+  await seedCalendar(store.db);
+  if (config.demoSeed) {
+    const r = await seedDemo(store.db, { now: clock() });
+    if (r.created) log.info("demo data seeded", { units: r.units, people: r.people, cases: r.cases });
+  }
+  const pending = new Set<Promise<unknown>>();
+  const sim = config.simulator ? new SimHub() : undefined;
+  let cal: ReturnType<Deps["calendar"]> | undefined;
+  const deps: Deps = {
+    config,
+    db: store.db,
+    files: diskFiles(config.filesDir),
+    clock,
+    log,
+    calendar: () => (cal ??= loadCalendar(store.db, config.timezone)),
+    waitUntil: (p) => {
+      const tracked = p.catch((e) => log.error("background task failed", { error: String(e) })).finally(() => pending.delete(tracked));
+      pending.add(tracked);
+    },
+    deliver: simDeliver(sim, clock),
+    sim,
+  };
+  return { deps, store, idle: async () => void (await Promise.all([...pending])) };
+}
+
+/** Start the server; resolves once it listens. */
+export async function startNode(env: Record<string, string | undefined> = process.env, opts: { clock?: Clock; log?: Logger } = {}): Promise<NodeHandle> {
+  const config = parseConfig(env);
+  const { deps, store, idle } = await buildNodeDeps(config, opts);
+  const app = createApp(deps);
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+  });
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : config.port;
+  const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
+  return {
+    deps,
+    url,
+    server,
+    close: async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      await idle();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/** Workers entry: fetch + scheduled. State in D1 (binding DB) or libSQL over HTTP; files in R2 (binding FILES). */
+import { drizzle as drizzleD1 } from "drizzle-orm/d1";
+import { drizzle as drizzleLibsql } from "drizzle-orm/libsql/web";
+import { createClient } from "@libsql/client/web";
+import { parseConfig } from "../config.js";
+import { createApp } from "../app.js";
+import * as schema from "../db/schema.js";
+import type { Db } from "../db/types.js";
+import { r2Files } from "../files/r2.js";
+import { createLogger } from "../log.js";
+import { loadCalendar, seedCalendar } from "../db/calendar-seed.js";
+import { simDeliver } from "../bot/sim/deliver.js";
+import { SimHub } from "../bot/sim/hub.js";
+import type { Deps } from "../deps.js";
+import { runScheduled } from "../schedules/run.js";
+
+export type WorkerEnv = { DB?: D1Database; FILES?: R2Bucket } & Record<string, unknown>;
+
+function stringVars(env: WorkerEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
+
+function openDb(env: WorkerEnv, url: string, authToken?: string): Db {
+  if (env.DB) return drizzleD1(env.DB, { schema }) as unknown as Db;
+  // Migrations cannot run inside a Worker (the migrator reads files): apply them with drizzle-kit beforehand.
+  return drizzleLibsql(createClient({ url, authToken }), { schema }) as unknown as Db;
+}
+
+// Built once per isolate and per env object; a request only swaps in its own waitUntil.
+let cached: { env: WorkerEnv; deps: Omit<Deps, "waitUntil">; app: ReturnType<typeof createApp> } | undefined;
+
+function baseDeps(env: WorkerEnv): Omit<Deps, "waitUntil"> {
+  if (cached?.env === env) return cached.deps;
+  const config = parseConfig({ ...stringVars(env), DATABASE_URL: env.DB ? undefined : (env.DATABASE_URL as string | undefined) });
+  if (!env.DB && !env.DATABASE_URL) throw new Error("Set a D1 binding named DB or DATABASE_URL (libsql:// or https://)");
+  if (!env.FILES) throw new Error("Set an R2 binding named FILES for evidence files");
+  const db = openDb(env, config.databaseUrl, config.databaseAuthToken);
+  const log = createLogger(config.logLevel);
+  const clock = () => Date.now();
+  let calendar: Promise<Awaited<ReturnType<Deps["calendar"]>>> | undefined;
+  const sim = config.simulator ? new SimHub() : undefined;
+  const deps: Omit<Deps, "waitUntil"> = {
+    config,
+    db,
+    files: r2Files(env.FILES),
+    clock,
+    log,
+    // Seeding is idempotent (insert-or-ignore), so the first request of each isolate may do it.
+    calendar: () => (calendar ??= seedCalendar(db).then(() => loadCalendar(db, config.timezone))),
+    deliver: simDeliver(sim, clock),
+    sim,
+  };
+  // The app's own waitUntil is replaced per request from c.executionCtx (see app.ts).
+  cached = { env, deps, app: createApp({ ...deps, waitUntil: () => {} }) };
+  return deps;
+}
+
+function depsFor(env: WorkerEnv, ctx: ExecutionContext): Deps {
+  return { ...baseDeps(env), waitUntil: (p) => ctx.waitUntil(p) };
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    baseDeps(env);
+    return cached!.app.fetch(request, env, ctx);
+  },
+  async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    await runScheduled(depsFor(env, ctx), controller.scheduledTime);
+  },
+} satisfies ExportedHandler<WorkerEnv>;

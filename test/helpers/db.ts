@@ -1,0 +1,19 @@
+/** Test helpers: a real libSQL file per test file, migrated; never :memory: (toolchain.md §9). */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openNodeDb, migrateNodeDb, type OpenDb } from "../../src/db/open-node.js";
+
+export async function tempDb(opts: { migrate?: boolean } = {}): Promise<OpenDb & { dir: string; cleanup: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), "duban-test-"));
+  const store = await openNodeDb(`file:${join(dir, "test.db")}`);
+  if (opts.migrate !== false) await migrateNodeDb(store.db);
+  return {
+    ...store,
+    dir,
+    cleanup: () => {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
