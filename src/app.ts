@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { sql } from "drizzle-orm";
 import type { Deps } from "./deps.js";
+import { simRoutes } from "./bot/sim/routes.js";
 
 export type AppEnv = { Variables: { deps: Deps; requestId: string } };
 
@@ -31,6 +32,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       return c.json({ ok: false, db: "error" }, 503);
     }
   });
+
+  if (deps.config.simulator) app.route("/sim", simRoutes());
 
   app.get("/", (c) => (deps.config.simulator ? c.redirect("/sim") : c.text("Duban 督办 is running.")));
 

@@ -28,7 +28,7 @@ export const newToken = () => crypto.randomUUID();
 
 /** A case id inside the batch: a number, or the id of the row this batch inserted with `token`. */
 export type CaseIdRef = number | { token: string };
-const caseIdSql = (ref: CaseIdRef): number | SQL =>
+export const caseIdSql = (ref: CaseIdRef): number | SQL =>
   typeof ref === "number" ? ref : sql`(select ${cases.id} from ${cases} where ${cases.writeToken} = ${ref.token})`;
 
 /**
@@ -92,14 +92,22 @@ export type OutboxInput = {
   caseId?: CaseIdRef;
   at: number;
 };
+/** Text written before a new case has its id says "{{caseId}}"; the batch fills it in from the inserted row. */
+export const CASE_ID = "{{caseId}}";
+export function withCaseId(text: string, ref: CaseIdRef): string | SQL {
+  if (typeof ref === "number") return text.replaceAll(CASE_ID, String(ref));
+  return text.includes(CASE_ID) ? sql`replace(${text}, ${CASE_ID}, ${caseIdSql(ref)})` : text;
+}
+
 export function insertOutbox(db: Db, o: OutboxInput): BatchItem {
+  const payload = o.caseId === undefined ? JSON.stringify(o.payload) : withCaseId(JSON.stringify(o.payload), o.caseId);
   return db
     .insert(outbox)
     .values({
       idempotencyKey: o.key,
       channel: o.channel,
       target: o.target,
-      payload: o.payload,
+      payload: sql`${payload}` as unknown as Record<string, unknown>, // already JSON text
       caseId: o.caseId === undefined ? null : (caseIdSql(o.caseId) as number),
       status: "pending",
       nextAttemptAt: o.at,

@@ -24,7 +24,7 @@ describe("the Worker", () => {
     const res = await SELF.fetch("https://duban.test/nope");
     expect(res.status).toBe(404);
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
-    expect((await res.json()).message).toBe("页面不存在");
+    expect(((await res.json()) as { message: string }).message).toBe("页面不存在");
   });
 
   it("runs the scheduled handler", async () => {

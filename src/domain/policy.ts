@@ -1,0 +1,35 @@
+/** Every number of the office's policy, stored as data (table `policies`) with these defaults. */
+export type Policy = {
+  ackWorkingDays: number; // 待签收 limit
+  urgentAckHours: number; // 紧急 cases
+  defaultDueWorkingDays: number; // when 交办 names no deadline
+  chaseMinIntervalMinutes: number; // 催办 rate limit per case
+  dueSoonWorkingDays: number; // 黄灯
+  ladderDays: { officer: number; leader: number; accountability: number }; // overdue escalation (working days)
+  patrolOffsetsDays: number[]; // 防反弹 patrols after closure
+  digestTime: string; // HH:mm business time
+  quietHours: { start: string; end: string };
+  mentionsPerPersonPerDay: number;
+  cards: { red: number; yellow: number }; // completion-rate thresholds for 红/黄/绿牌 (below red → 红牌)
+};
+
+export const DEFAULT_POLICY: Policy = {
+  ackWorkingDays: 1,
+  urgentAckHours: 2,
+  defaultDueWorkingDays: 15,
+  chaseMinIntervalMinutes: 60,
+  dueSoonWorkingDays: 2,
+  ladderDays: { officer: 1, leader: 3, accountability: 7 },
+  patrolOffsetsDays: [7, 30, 90],
+  digestTime: "08:30",
+  quietHours: { start: "20:00", end: "08:00" },
+  mentionsPerPersonPerDay: 1,
+  cards: { red: 0.6, yellow: 0.85 },
+};
+
+/** Merge stored rows (key → JSON value) over the defaults; unknown keys are ignored. */
+export function mergePolicy(rows: { key: string; value: unknown }[]): Policy {
+  const p: Record<string, unknown> = structuredClone(DEFAULT_POLICY);
+  for (const r of rows) if (r.key in p) p[r.key] = r.value;
+  return p as Policy;
+}

@@ -1,0 +1,29 @@
+/** 催办: one immediate reminder to the lead unit, at most once per case per policy interval. */
+import type { Command } from "../bot/commands.js";
+import { loadPolicy } from "../db/policy.js";
+import { isOverdue } from "../domain/lifecycle.js";
+import { STATE_LABEL } from "../domain/labels.js";
+import type { HandlerCtx, Outcome } from "./context.js";
+import { DomainError } from "./errors.js";
+import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
+import { caseNo, fmtDate, fmtDateTime, unitName } from "./text.js";
+
+export async function chaseCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "chase" }>): Promise<Outcome> {
+  const c = await findCase(ctx, cmd.ref);
+  authorize(ctx, "chase", c);
+  const policy = await loadPolicy(ctx.deps.db);
+  const tz = ctx.deps.config.timezone;
+  const wait = (c.lastChasedAt ?? -Infinity) + policy.chaseMinIntervalMinutes * 60_000 - ctx.now;
+  if (wait > 0) throw new DomainError("RATE_LIMITED", `${caseNo(c)} 已于 ${fmtDateTime(c.lastChasedAt!, tz)} 催办过，请 ${Math.ceil(wait / 60_000)} 分钟后再催。`, undefined, wait);
+  const units = await ctx.units();
+  const group = await unitGroup(ctx, c.leadUnitId);
+  const due = c.dueAt ? `时限 ${fmtDate(c.dueAt, tz)}${isOverdue(c, ctx.now) ? "，已逾期" : ""}` : "";
+  const ask = c.state === "pending_ack" ? `请立即签收：签收 ${caseNo(c)}` : `请报送进展：进展 ${caseNo(c)} 内容`;
+  const text = `**催办 ${caseNo(c)} ${c.title}**\n${STATE_LABEL[c.state]}　${due}\n> ${ask}（${ctx.actor.name}）`;
+  const push = pushTo(ctx, group, 1, text, c.id, [c.officerUserId ?? "", ...(await unitContacts(ctx, c.leadUnitId))]);
+  return {
+    caseId: c.id,
+    reply: group ? `已向${unitName(units, c.leadUnitId)}催办 ${caseNo(c)}。` : `${text}\n（${unitName(units, c.leadUnitId)}尚未绑定群聊，请通知其负责人）`,
+    writes: changeCase(ctx, c, { set: { lastChasedAt: ctx.now }, event: { kind: "chased" }, action: "case.chase", outbox: push }),
+  };
+}

@@ -1,0 +1,79 @@
+/** 交办: the office hands a new case to a lead unit (and co-units) with a deadline. */
+import { eq } from "drizzle-orm";
+import type { Command } from "../bot/commands.js";
+import { cases } from "../db/schema.js";
+import { CASE_ID, insertAudit, insertEvent, insertOutbox, newToken } from "../db/write.js";
+import { loadPolicy } from "../db/policy.js";
+import { canCreate } from "../domain/permissions.js";
+import type { HandlerCtx, Outcome } from "./context.js";
+import { DomainError } from "./errors.js";
+import { attachUploads } from "./evidence.js";
+import { pushTo, unitContacts, unitGroup } from "./common.js";
+import { defaultDeadlines, resolveDue, resolvePerson, resolveUnit } from "./resolve.js";
+import { fmtDate, titleOf } from "./text.js";
+
+const USAGE = "交办 金牛大道某烧烤店油烟扰民 给 荷花池街道 配合 区城管局 限 5个工作日 督办 李区长";
+
+export async function createCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "assign" }>): Promise<Outcome> {
+  if (!canCreate(ctx.actor)) throw new DomainError("FORBIDDEN", "只有督办员或领导可以交办案件。");
+  const { db } = ctx.deps;
+  const lead = await resolveUnit(ctx, cmd.leadUnit, USAGE);
+  const co: typeof lead[] = [];
+  for (const name of cmd.coUnits) {
+    const u = await resolveUnit(ctx, name, USAGE);
+    if (u.id !== lead.id && !co.some((x) => x.id === u.id)) co.push(u);
+  }
+  const leader = cmd.leader ? await resolvePerson(ctx, cmd.leader, USAGE, (p) => p.roles.includes("leader")) : undefined;
+  if (cmd.externalNo) {
+    const [dup] = await db.select({ id: cases.id }).from(cases).where(eq(cases.externalNo, cmd.externalNo.toUpperCase()));
+    if (dup) throw new DomainError("BAD_INPUT", `受理编号 ${cmd.externalNo} 已是案件 #${dup.id}，未重复交办。`, `查 #${dup.id}`);
+  }
+  const policy = await loadPolicy(db);
+  const defaults = await defaultDeadlines(ctx, policy, cmd.priority === "urgent");
+  const dueAt = cmd.deadline ? await resolveDue(ctx, cmd.deadline, USAGE) : defaults.dueAt;
+  const ackBy = Math.min(defaults.ackBy, dueAt);
+
+  const token = newToken();
+  const ref = { token };
+  const tz = ctx.deps.config.timezone;
+  const title = titleOf(cmd.content);
+  const coText = co.length ? `，配合：${co.map((u) => u.name).join("、")}` : "";
+  const notice = [
+    `**新交办 #${CASE_ID} ${title}**`,
+    `牵头：${lead.name}${coText}`,
+    `签收时限：${fmtDate(ackBy, tz)}　办结时限：${fmtDate(dueAt, tz)}`,
+    `> 请发送：签收 #${CASE_ID}　（不属于本单位请发送：退回 #${CASE_ID} 原因）`,
+  ].join("\n");
+  const pushes = [
+    ...pushTo(ctx, await unitGroup(ctx, lead.id), 1, notice, 0, await unitContacts(ctx, lead.id)),
+    ...(await Promise.all(co.map(async (u, i) => pushTo(ctx, await unitGroup(ctx, u.id), i + 2, notice.replace(/\n> .*$/, `\n> 请配合牵头单位办理，进展可发送：进展 #${CASE_ID} 内容`), 0, await unitContacts(ctx, u.id))))).flat(),
+  ];
+  return {
+    caseToken: token,
+    reply: [`已交办 **#${CASE_ID} ${title}**`, `牵头：${lead.name}${coText}`, `签收时限：${fmtDate(ackBy, tz)}　办结时限：${fmtDate(dueAt, tz)}`, leader ? `包案领导：${leader.name}` : "", `> 下一步：等待${lead.name}签收（签收 #${CASE_ID}）`].filter(Boolean).join("\n"),
+    writes: [
+      db.insert(cases).values({
+        externalNo: cmd.externalNo?.toUpperCase() ?? null,
+        // Cases typed in chat: a leader's are 领导交办; the office's own finds are 巡查自查. Imports carry their real source.
+        source: ctx.actor.roles.includes("leader") ? "领导交办" : "巡查自查",
+        title,
+        content: cmd.content,
+        leadUnitId: lead.id,
+        coUnitIds: co.map((u) => u.id),
+        leaderUserId: leader?.userId ?? null,
+        priority: cmd.priority,
+        state: "pending_ack",
+        ackBy,
+        dueAt,
+        createdBy: ctx.actor.userId,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+        writeToken: token,
+      }),
+      insertEvent(db, { caseId: ref, at: ctx.now, actor: ctx.actor.userId, kind: "created", text: cmd.content, data: { leadUnitId: lead.id, coUnitIds: co.map((u) => u.id), dueAt, ackBy } }),
+      insertAudit(db, { at: ctx.now, actor: ctx.actor.userId, action: "case.create", object: { caseToken: token }, result: "ok", source: ctx.source }),
+      ...attachUploads(ctx, ref),
+      ...pushes.map((p) => insertOutbox(db, { ...p, caseId: ref })),
+    ],
+  };
+}

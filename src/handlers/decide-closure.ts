@@ -1,0 +1,33 @@
+/** 通过 (销号) / 驳回: a leader approves the closure or sends it back with a reason. */
+import type { Command } from "../bot/commands.js";
+import { OUTCOME_LABEL } from "../domain/labels.js";
+import type { HandlerCtx, Outcome } from "./context.js";
+import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
+import { caseNo, nextStep } from "./text.js";
+
+type Cmd = Extract<Command, { name: "approve_closure" | "reject_closure" }>;
+
+export async function decideClosure(ctx: HandlerCtx, cmd: Cmd): Promise<Outcome> {
+  const c = await findCase(ctx, cmd.ref);
+  const approve = cmd.name === "approve_closure";
+  authorize(ctx, approve ? "approve_closure" : "reject_closure", c);
+  const no = caseNo(c);
+  const group = await unitGroup(ctx, c.leadUnitId);
+  const contacts = [c.officerUserId ?? "", ...(await unitContacts(ctx, c.leadUnitId))];
+  if (approve) {
+    const label = OUTCOME_LABEL[c.outcome ?? "closed"];
+    const text = `**${no} ${c.title}** 审核通过，${label}（${ctx.actor.name}）`;
+    return {
+      caseId: c.id,
+      reply: [text, nextStep(`办结后将按期巡查防反弹；发现反弹请发送：巡查 ${no} 反弹 情况`)].join("\n"),
+      writes: changeCase(ctx, c, { set: { state: "closed", closedAt: ctx.now }, event: { kind: "closure_approved", text: label }, action: "case.closure.approve", outbox: pushTo(ctx, group, 1, text, c.id) }),
+    };
+  }
+  const reason = (cmd as { reason: string }).reason;
+  const text = `**${no} ${c.title}** 办结申请被驳回（${ctx.actor.name}）\n原因：${reason}`;
+  return {
+    caseId: c.id,
+    reply: [text, nextStep(`整改到位后重新申请：办结 ${no}`)].join("\n"),
+    writes: changeCase(ctx, c, { set: { state: "in_progress", submittedAt: null }, event: { kind: "closure_rejected", text: reason }, action: "case.closure.reject", outbox: pushTo(ctx, group, 1, `${text}\n> 请整改后重新申请：办结 ${no}`, c.id, contacts) }),
+  };
+}

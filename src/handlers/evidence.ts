@@ -1,0 +1,101 @@
+/** Evidence (spec §2.3): store uploads with their SHA-256, attach them to a case, or keep them pending. */
+import { and, eq, gte, isNull } from "drizzle-orm";
+import { attachments, chatContext, cases } from "../db/schema.js";
+import { caseIdSql, insertAudit, insertEvent, type BatchItem, type CaseIdRef } from "../db/write.js";
+import type { Deps } from "../deps.js";
+import { MAX_UPLOAD_BYTES, sniff } from "../domain/file-type.js";
+import { canDo } from "../domain/permissions.js";
+import type { HandlerCtx, Outcome } from "./context.js";
+import { DomainError } from "./errors.js";
+import { caseNo } from "./text.js";
+
+export type Upload = { bytes: Uint8Array; name?: string };
+export type StoredUpload = { kind: "image" | "file"; mime: string; size: number; sha256: string; storageKey: string; fileName?: string };
+
+/** Minutes within which a photo binds to the case its sender last named in that chat. */
+export const BIND_WINDOW_MS = 30 * 60_000;
+
+/** Validate by magic bytes and size, then store under a server-generated key. */
+export async function storeUpload(deps: Pick<Deps, "files">, u: Upload, now: number): Promise<StoredUpload> {
+  if (u.bytes.byteLength === 0) throw new DomainError("BAD_INPUT", "收到的文件是空的，请重新发送。");
+  if (u.bytes.byteLength > MAX_UPLOAD_BYTES) throw new DomainError("BAD_INPUT", "文件超过 10 MB，请压缩后重新发送。");
+  const t = sniff(u.bytes);
+  if (!t) throw new DomainError("BAD_INPUT", "只接受 JPG、PNG、WebP 照片和 PDF、Office 文件，请换一种格式发送。");
+  const d = new Date(now);
+  const key = `evidence/${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, "0")}/${crypto.randomUUID()}.${t.ext}`;
+  const stored = await deps.files.put(key, u.bytes, t.mime);
+  return { kind: t.image ? "image" : "file", mime: t.mime, size: stored.size, sha256: stored.sha256, storageKey: key, fileName: u.name };
+}
+
+/** Attachment rows for this message's uploads; `caseId` null keeps them pending. */
+export function attachUploads(ctx: HandlerCtx, caseId: CaseIdRef | null, phase?: "before" | "after"): BatchItem[] {
+  if (ctx.uploads.length === 0) return [];
+  return [
+    ctx.deps.db.insert(attachments).values(
+      ctx.uploads.map((u) => ({
+        caseId: caseId === null ? null : (caseIdSql(caseId) as number),
+        kind: u.kind,
+        mime: u.mime,
+        size: u.size,
+        sha256: u.sha256,
+        storageKey: u.storageKey,
+        fileName: u.fileName ?? null,
+        phase: phase ?? null,
+        uploaderUserId: ctx.actor.userId,
+        chatId: ctx.chat.chatId,
+        createdAt: ctx.now,
+      })),
+    ),
+  ];
+}
+
+/** Photos sent earlier without a case, waiting in this chat for this sender to name one. */
+export async function pendingUploads(ctx: HandlerCtx) {
+  return ctx.deps.db
+    .select({ id: attachments.id, sha256: attachments.sha256 })
+    .from(attachments)
+    .where(and(isNull(attachments.caseId), eq(attachments.chatId, ctx.chat.chatId), eq(attachments.uploaderUserId, ctx.actor.userId)));
+}
+
+/** Bind pending photos to a case the sender may report on: rows updated + one evidence event + audit. */
+export async function bindPending(ctx: HandlerCtx, caseId: number): Promise<{ writes: BatchItem[]; count: number }> {
+  const pending = await pendingUploads(ctx);
+  if (pending.length === 0) return { writes: [], count: 0 };
+  const { db } = ctx.deps;
+  return {
+    count: pending.length,
+    writes: [
+      db.update(attachments).set({ caseId }).where(and(isNull(attachments.caseId), eq(attachments.chatId, ctx.chat.chatId), eq(attachments.uploaderUserId, ctx.actor.userId))),
+      insertEvent(db, { caseId, at: ctx.now, actor: ctx.actor.userId, kind: "evidence", text: `补充 ${pending.length} 个附件`, data: { files: pending.map((p) => p.sha256) } }),
+      insertAudit(db, { at: ctx.now, actor: ctx.actor.userId, action: "case.evidence", object: `case:${caseId}`, result: "ok", source: ctx.source, detail: { count: pending.length } }),
+    ],
+  };
+}
+
+/** A message with photos and no command: bind to the case named within 30 minutes, else ask which case. */
+export async function receiveEvidence(ctx: HandlerCtx): Promise<Outcome> {
+  const { db } = ctx.deps;
+  const [recent] = await db
+    .select()
+    .from(chatContext)
+    .where(and(eq(chatContext.chatId, ctx.chat.chatId), eq(chatContext.userId, ctx.actor.userId), gte(chatContext.at, ctx.now - BIND_WINDOW_MS)));
+  const n = ctx.uploads.length;
+  if (recent) {
+    const [c] = await db.select().from(cases).where(eq(cases.id, recent.caseId));
+    if (c && canDo(ctx.actor, "progress", c) && c.state !== "cancelled") {
+      return {
+        caseId: c.id,
+        reply: `已将 ${n} 个附件归入 ${caseNo(c)} ${c.title}。\n> 如需说明，请发送：进展 ${caseNo(c)} 整改后，……`,
+        writes: [
+          ...attachUploads(ctx, c.id),
+          insertEvent(db, { caseId: c.id, at: ctx.now, actor: ctx.actor.userId, kind: "evidence", text: `上传 ${n} 个附件`, data: { files: ctx.uploads.map((u) => u.sha256) } }),
+          insertAudit(db, { at: ctx.now, actor: ctx.actor.userId, action: "case.evidence", object: `case:${c.id}`, result: "ok", source: ctx.source, detail: { count: n } }),
+        ],
+      };
+    }
+  }
+  return {
+    reply: `已收到 ${n} 个附件，请问属于哪个案件？\n> 请回复案件号，例如：#12（附件已暂存，不会丢失）`,
+    writes: [...attachUploads(ctx, null), insertAudit(db, { at: ctx.now, actor: ctx.actor.userId, action: "evidence.pending", result: "ok", source: ctx.source, detail: { count: n } })],
+  };
+}

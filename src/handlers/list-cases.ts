@@ -1,0 +1,62 @@
+/** 我的 / 逾期: lists scoped by role — a unit sees its own cases, the office sees what waits for it. */
+import { and, asc, desc, eq, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { cases } from "../db/schema.js";
+import { isOverdue } from "../domain/lifecycle.js";
+import { seesAll } from "../domain/permissions.js";
+import type { HandlerCtx, Outcome } from "./context.js";
+import type { CaseRow } from "./common.js";
+import { caseNo, fmtDate, stateTag, unitName } from "./text.js";
+
+const LIMIT = 15;
+const OPEN = ["pending_ack", "in_progress", "pending_review", "returned"] as const;
+
+function ownUnit(ctx: HandlerCtx): SQL | undefined {
+  const u = ctx.actor.unitId;
+  if (u === null) return undefined;
+  return or(eq(cases.leadUnitId, u), sql`exists (select 1 from json_each(${cases.coUnitIds}) where value = ${u})`);
+}
+
+async function render(ctx: HandlerCtx, title: string, rows: CaseRow[], empty: string, more: number): Promise<string> {
+  if (rows.length === 0) return `${title}\n${empty}`;
+  const units = await ctx.units();
+  const tz = ctx.deps.config.timezone;
+  const lines = rows.map((c) => {
+    const due = c.dueAt ? ` 限${fmtDate(c.dueAt, tz)}` : "";
+    return `${caseNo(c)} ${c.flagged ? "【挂牌】" : ""}${c.title}\n　${stateTag(c, ctx.now)} · ${unitName(units, c.leadUnitId)}${due}`;
+  });
+  return [title, ...lines, more > 0 ? `……另有 ${more} 件，请在督办台账中查看` : ""].filter(Boolean).join("\n");
+}
+
+/** Most urgent first: 挂牌, then overdue, then nearest due date. */
+function urgentFirst(rows: CaseRow[], now: number): CaseRow[] {
+  return rows.sort((a, b) => Number(b.flagged) - Number(a.flagged) || Number(isOverdue(b, now)) - Number(isOverdue(a, now)) || (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity));
+}
+
+export async function myCases(ctx: HandlerCtx): Promise<Outcome> {
+  const { db } = ctx.deps;
+  const a = ctx.actor;
+  let where: SQL | undefined;
+  let title: string;
+  if (a.roles.includes("leader")) {
+    where = or(eq(cases.state, "pending_review"), and(eq(cases.state, "in_progress"), isNotNull(cases.extRequestedDue)), and(inArray(cases.state, [...OPEN]), eq(cases.leaderUserId, a.userId)));
+    title = "**待您处理**（待审核、延期申请、包案案件）";
+  } else if (a.roles.includes("dispatcher")) {
+    where = or(eq(cases.state, "returned"), and(eq(cases.state, "pending_ack"), lt(cases.ackBy, ctx.now)));
+    title = "**待督办办处理**（被退回、超时未签收）";
+  } else {
+    where = and(inArray(cases.state, [...OPEN]), ownUnit(ctx) ?? sql`0`);
+    title = "**本单位待办**";
+  }
+  const rows = urgentFirst(await db.select().from(cases).where(where).orderBy(desc(cases.flagged), asc(cases.dueAt)).limit(200), ctx.now);
+  return { reply: await render(ctx, title, rows.slice(0, LIMIT), "暂无待办，辛苦了。", rows.length - LIMIT), writes: [] };
+}
+
+export async function overdueCases(ctx: HandlerCtx): Promise<Outcome> {
+  const scope = seesAll(ctx.actor) ? undefined : (ownUnit(ctx) ?? sql`0`);
+  const rows = urgentFirst(
+    await ctx.deps.db.select().from(cases).where(and(inArray(cases.state, ["pending_ack", "in_progress", "returned"]), lt(cases.dueAt, ctx.now), scope)).orderBy(asc(cases.dueAt)).limit(500),
+    ctx.now,
+  );
+  const title = `**逾期案件 ${rows.length} 件**${seesAll(ctx.actor) ? "（全区）" : "（本单位）"}`;
+  return { reply: await render(ctx, title, rows.slice(0, LIMIT), "没有逾期案件。", rows.length - LIMIT), writes: [] };
+}

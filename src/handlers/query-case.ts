@@ -1,0 +1,38 @@
+/** 查: one case in full — card, content, people, 四不放过 checklist and the latest timeline entries. */
+import { count, desc, eq } from "drizzle-orm";
+import type { Command } from "../bot/commands.js";
+import { attachments, caseEvents, people } from "../db/schema.js";
+import type { HandlerCtx, Outcome } from "./context.js";
+import { findCase } from "./common.js";
+import { caseCard, fmtDateTime, unitName } from "./text.js";
+
+const EVENT_LABEL: Record<string, string> = {
+  created: "交办", acknowledged: "签收", returned: "退回", reassigned: "改派", officer_assigned: "指派", progress: "进展",
+  extension_requested: "申请延期", extension_approved: "同意延期", extension_refused: "不同意延期", closure_submitted: "申请办结",
+  closure_approved: "审核通过", closure_rejected: "驳回", flagged: "挂牌", unflagged: "摘牌", chased: "催办", patrol_ok: "巡查正常",
+  rebound: "反弹", cancelled: "撤销", evidence: "附件", note: "备注", reminder: "提醒",
+};
+
+export async function queryCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "query" }>): Promise<Outcome> {
+  const c = await findCase(ctx, cmd.ref);
+  const { db } = ctx.deps;
+  const tz = ctx.deps.config.timezone;
+  const units = await ctx.units();
+  const events = await db.select().from(caseEvents).where(eq(caseEvents.caseId, c.id)).orderBy(desc(caseEvents.id)).limit(5);
+  const [{ n: files }] = await db.select({ n: count() }).from(attachments).where(eq(attachments.caseId, c.id));
+  const names = new Map((await db.select({ u: people.userId, n: people.name }).from(people)).map((p) => [p.u, p.n]));
+  const who = (id: string | null) => (id ? (names.get(id) ?? id) : "未指定");
+  const tick = (ok: unknown) => (ok ? "✔" : "✘");
+  const lines = [
+    caseCard(c, units, ctx.now, tz),
+    c.externalNo ? `受理编号：${c.externalNo}　来源：${c.source}` : `来源：${c.source}`,
+    `问题：${c.content.length > 120 ? `${c.content.slice(0, 120)}…` : c.content}`,
+    c.coUnitIds.length ? `配合：${c.coUnitIds.map((id) => unitName(units, id)).join("、")}` : "",
+    `责任人：${who(c.officerUserId)}　包案领导：${who(c.leaderUserId)}`,
+    c.extRequestedDue ? `延期申请：待审批（${fmtDateTime(c.extRequestedDue, tz)}）` : "",
+    `四不放过：查清${tick(c.verdict)} 整改${tick(c.rectification)} 责任${tick(c.accountabilityAction)} 满意${tick(c.callbackResult)}　附件 ${files} 个　反弹 ${c.reboundCount} 次`,
+    "最近动态：",
+    ...events.map((e) => `> ${fmtDateTime(e.at, tz)} ${who(e.actorUserId)} ${EVENT_LABEL[e.kind] ?? e.kind}${e.text ? `：${e.text.length > 40 ? `${e.text.slice(0, 40)}…` : e.text}` : ""}`),
+  ];
+  return { caseId: c.id, reply: lines.filter(Boolean).join("\n"), writes: [] };
+}

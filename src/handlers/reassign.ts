@@ -1,0 +1,31 @@
+/** 改派: the office hands the case to another unit; after the third return this designates it (定责). */
+import type { Command } from "../bot/commands.js";
+import { addWorkingDays } from "../domain/calendar.js";
+import { MAX_RETURNS } from "../domain/lifecycle.js";
+import { loadPolicy } from "../db/policy.js";
+import type { HandlerCtx, Outcome } from "./context.js";
+import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
+import { resolveUnit } from "./resolve.js";
+import { caseNo, fmtDate, nextStep, unitName } from "./text.js";
+
+export async function reassignCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "reassign" }>): Promise<Outcome> {
+  const c = await findCase(ctx, cmd.ref);
+  authorize(ctx, "reassign", c);
+  const unit = await resolveUnit(ctx, cmd.unit, `改派 ${caseNo(c)} 给 驷马桥街道`);
+  const designated = c.designated || c.returnCount >= MAX_RETURNS;
+  const policy = await loadPolicy(ctx.deps.db);
+  const ackBy = addWorkingDays(await ctx.deps.calendar(), ctx.now, policy.ackWorkingDays);
+  const units = await ctx.units();
+  const tz = ctx.deps.config.timezone;
+  const tag = designated ? "（已定责，不可退回）" : "";
+  return {
+    caseId: c.id,
+    reply: [`已将 ${caseNo(c)} ${c.title} 改派给 ${unit.name}${tag}`, `原牵头：${unitName(units, c.leadUnitId)}　签收时限：${fmtDate(ackBy, tz)}`, nextStep(`等待${unit.name}签收`)].join("\n"),
+    writes: changeCase(ctx, c, {
+      set: { state: "pending_ack", leadUnitId: unit.id, designated, ackBy, acknowledgedAt: null, acknowledgedBy: null, officerUserId: null, coUnitIds: c.coUnitIds.filter((id) => id !== unit.id) },
+      event: { kind: "reassigned", text: unit.name, data: { fromUnitId: c.leadUnitId, toUnitId: unit.id, designated } },
+      action: "case.reassign",
+      outbox: pushTo(ctx, await unitGroup(ctx, unit.id), 1, `**改派 ${caseNo(c)} ${c.title}**${tag}\n牵头：${unit.name}　签收时限：${fmtDate(ackBy, tz)}${c.dueAt ? `　办结时限：${fmtDate(c.dueAt, tz)}` : ""}\n> 请发送：签收 ${caseNo(c)}`, c.id, await unitContacts(ctx, unit.id)),
+    }),
+  };
+}

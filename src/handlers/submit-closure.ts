@@ -1,0 +1,80 @@
+/** 办结 (申请办结): accepted only when all four of 四不放过 are recorded; otherwise the missing items are listed. */
+import { and, count, eq } from "drizzle-orm";
+import type { ClosureFields, Command } from "../bot/commands.js";
+import { attachments } from "../db/schema.js";
+import { insertAudit } from "../db/write.js";
+import { missingForClosure } from "../domain/closure-gate.js";
+import type { HandlerCtx, Outcome } from "./context.js";
+import { attachUploads } from "./evidence.js";
+import { authorize, changeCase, findCase, purposeGroup, pushTo, type CaseRow } from "./common.js";
+import { resolveDue } from "./resolve.js";
+import { caseNo, fmtDate, nextStep } from "./text.js";
+
+export const CLOSURE_EXAMPLE = (no: string) => `办结 ${no}\n核查：属实，经现场核实……\n整改：已……\n分类：限期整改\n责任：约谈……，责令整改\n回访：满意`;
+
+/** What is already on the case from an earlier accepted submission (kept after a 驳回). */
+function stored(c: CaseRow): ClosureFields {
+  const f: ClosureFields = {
+    finding: c.finding ?? undefined,
+    verdict: c.verdict ?? undefined,
+    rectification: c.rectification ?? undefined,
+    handlingClass: c.handlingClass ?? undefined,
+    accountability: c.accountableParty ?? undefined,
+    accountabilityAction: (c.accountabilityAction as ClosureFields["accountabilityAction"]) ?? undefined,
+    penaltyAmount: c.penaltyAmount ?? undefined,
+    callbackResult: c.callbackResult ?? undefined,
+    callbackNote: c.callbackNote ?? undefined,
+  };
+  return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as ClosureFields;
+}
+
+export async function submitClosure(ctx: HandlerCtx, cmd: Extract<Command, { name: "submit_closure" }>): Promise<Outcome> {
+  const c = await findCase(ctx, cmd.ref);
+  authorize(ctx, "submit_closure", c);
+  const f: ClosureFields = { ...stored(c), ...Object.fromEntries(Object.entries(cmd.fields).filter(([, v]) => v !== undefined)) };
+  const [{ n }] = await ctx.deps.db.select({ n: count() }).from(attachments).where(and(eq(attachments.caseId, c.id), eq(attachments.phase, "after")));
+  const afterPhotos = n + ctx.uploads.filter((u) => u.kind === "image").length;
+  const missing = missingForClosure({ ...f, afterPhotos });
+  const no = caseNo(c);
+  if (missing.length) {
+    // Refused as a whole: no gate field is saved. Photos sent along are still kept as after-photos.
+    const kept = ctx.uploads.length ? `\n（本次 ${ctx.uploads.length} 张照片已作为整改后照片保存）` : "";
+    return {
+      caseId: c.id,
+      reply: [`**${no} 暂不能申请办结**，按"四不放过"还缺：`, ...missing.map((m, i) => `${i + 1}. ${m.item}：缺${m.missing}\n   例如：${m.example.replace(/\n/g, "；")}`), kept, `> 请补齐后一次发送：\n${CLOSURE_EXAMPLE(no)}`].filter(Boolean).join("\n"),
+      writes: [
+        ...attachUploads(ctx, c.id, "after"),
+        insertAudit(ctx.deps.db, { at: ctx.now, actor: ctx.actor.userId, action: "case.closure.submit", object: `case:${c.id}`, result: "denied", source: ctx.source, detail: { missing: missing.map((m) => m.item) } }),
+      ],
+    };
+  }
+  const outcome = f.outcome ?? "closed";
+  const milestoneAt = outcome === "staged" && f.milestone ? await resolveDue(ctx, f.milestone, `${no} 节点：12月30日`) : null;
+  const tz = ctx.deps.config.timezone;
+  const summary = `核查：${f.verdict}｜分类：${f.handlingClass}｜责任：${f.accountabilityAction}｜回访：${f.callbackResult}${milestoneAt ? `｜阶段性办结，下一节点 ${fmtDate(milestoneAt, tz)}` : ""}`;
+  return {
+    caseId: c.id,
+    reply: [`已提交 ${no} ${c.title} 办结申请`, summary, nextStep(`等待领导审核：通过 ${no} 或 驳回 ${no} 原因`)].join("\n"),
+    writes: changeCase(ctx, c, {
+      set: {
+        state: "pending_review",
+        submittedAt: ctx.now,
+        finding: f.finding,
+        verdict: f.verdict,
+        rectification: f.rectification,
+        handlingClass: f.handlingClass,
+        accountableParty: f.accountability,
+        accountabilityAction: f.accountabilityAction,
+        penaltyAmount: f.penaltyAmount ?? null,
+        callbackResult: f.callbackResult,
+        callbackNote: f.callbackNote ?? null,
+        outcome,
+        milestoneAt,
+      },
+      event: { kind: "closure_submitted", text: summary, data: { ...f, milestoneAt } },
+      action: "case.closure.submit",
+      phase: "after",
+      outbox: pushTo(ctx, await purposeGroup(ctx, "command"), 1, `**办结待审 ${no} ${c.title}**\n${summary}\n> 领导审核：通过 ${no} 或 驳回 ${no} 原因`, c.id, c.leaderUserId ? [c.leaderUserId] : []),
+    }),
+  };
+}
