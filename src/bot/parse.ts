@@ -1,0 +1,215 @@
+/**
+ * The chat command parser (spec §3, reliability R10): total — every input gives a typed command or a
+ * typed error with a Chinese message and a usage line with an example — and normalising.
+ */
+import type { CaseRef, Command, CommandName, ParseError, ParseResult } from "./commands.js";
+import { normalize, stripBotMentions, utf8Length } from "./normalize.js";
+import { clip, isExternalNo, parseAssign } from "./parse-assign.js";
+import { parseClosureBody } from "./parse-closure.js";
+import { parseDeadlinePrefix } from "./parse-deadline.js";
+import { FIELD_USAGE, matchVerb, USAGE, VERB_OF, VERBS } from "./verbs.js";
+
+export { parseDeadline } from "./parse-deadline.js";
+
+export const MAX_BYTES = 2048;
+
+export type ParseOptions = {
+  /** Names of the bot; "@<name>" is removed anywhere in the text (names may contain spaces). */
+  botNames?: string[];
+};
+
+const NO_ARGS = new Set<CommandName>(["mine", "overdue", "stats", "login"]);
+const COMMAND_NAMES = new Set<string>(Object.keys(VERB_OF));
+
+/** Parses one chat message. Never throws. */
+export function parse(text: string, opts: ParseOptions = {}): ParseResult {
+  try {
+    return parseCommand(text, opts);
+  } catch {
+    // Defensive only: parseCommand is written (and fuzzed) not to throw.
+    return { error: "UNKNOWN_COMMAND", message: "无法识别这条消息。发送「帮助」查看全部命令。", usage: USAGE.help };
+  }
+}
+
+/** The parser itself, without the safety net; exported so that tests can check it never throws. */
+export function parseCommand(text: string, opts: ParseOptions = {}): ParseResult {
+  if (typeof text !== "string") return { error: "EMPTY", message: "消息是空的。", usage: FIELD_USAGE.empty };
+  const bytes = utf8Length(text);
+  if (bytes > MAX_BYTES) {
+    return { error: "TOO_LONG", message: `消息太长（${bytes} 字节），一条命令不能超过 ${MAX_BYTES} 字节。`, usage: FIELD_USAGE.tooLong };
+  }
+  const s = opts.botNames?.length ? stripBotMentions(text, opts.botNames) : normalize(text);
+  if (s === "") return { error: "EMPTY", message: "消息是空的，没有命令。", usage: FIELD_USAGE.empty };
+
+  const verb = matchVerb(s);
+  if (verb) return dispatch(verb.name, verb.rest);
+
+  // A case reference first: "#12" alone names a case; "#12 签收" is read as "签收 #12".
+  const ref = readRef(s);
+  if (ref && "ref" in ref) {
+    if (ref.rest === "") return { name: "select", ref: ref.ref };
+    const after = matchVerb(ref.rest);
+    if (after && (after.name === "help" || NO_ARGS.has(after.name))) return dispatch(after.name, after.rest);
+    if (after && after.name !== "assign") return dispatch(after.name, `${s.slice(0, s.length - ref.rest.length)} ${after.rest}`);
+    return unknown(ref.rest);
+  }
+  return unknown(s);
+}
+
+type RefRead = { ref: CaseRef; rest: string } | { bad: string } | undefined;
+
+/**
+ * A case reference at the start: #12, 12号, 第12号, 案件12, 案件 12, 案件号:12, 受理编号
+ * D3SX202505280018 or a bare 12 (followed by a space, a separator or the end).
+ */
+export function readRef(text: string): RefRead {
+  const s = text.replace(/^[\s:,;]+/, "");
+  let m =
+    /^#\s*(\d+)号?/.exec(s) ??
+    /^第?(\d+)\s*号(?:案件|案)?/.exec(s) ??
+    /^(?:案件号?|案号)\s*[:#]?\s*(\d+)号?/.exec(s) ??
+    /^(\d+)(?=$|[\s,;:])/.exec(s);
+  if (m) {
+    const digits = m[1].replace(/^0+(?=\d)/, "");
+    const id = Number(digits);
+    if (digits.length > 9 || id < 1) return { bad: m[0] };
+    return { ref: { kind: "id", id }, rest: s.slice(m[0].length).replace(/^[\s:,;]+/, "") };
+  }
+  m = /^[A-Za-z][A-Za-z0-9]*/.exec(s);
+  if (m && isExternalNo(m[0])) return { ref: { kind: "external", no: m[0].toUpperCase() }, rest: s.slice(m[0].length).replace(/^[\s:,;]+/, "") };
+  m = /^(?:#|案件号?|案号)\S*/.exec(s);
+  if (m) return { bad: m[0] };
+  return undefined;
+}
+
+const fail = (command: CommandName, error: ParseError["error"], message: string, usage: string = USAGE[command]): ParseError => ({
+  error,
+  command,
+  message,
+  usage,
+});
+
+function dispatch(name: CommandName, rawRest: string): ParseResult {
+  const rest = rawRest.replace(/^[\s:,;]+/, "").trim();
+  switch (name) {
+    case "help": {
+      const topic = matchVerb(rest)?.name ?? (COMMAND_NAMES.has(rest) ? (rest as CommandName) : undefined);
+      return topic ? { name: "help", topic } : { name: "help" };
+    }
+    case "mine":
+    case "overdue":
+    case "stats":
+    case "login":
+      return { name };
+    case "assign":
+      return parseAssign(rest);
+  }
+  const verb = VERB_OF[name];
+  const r = readRef(rest);
+  if (!r) {
+    return rest === ""
+      ? fail(name, "MISSING_CASE", `${verb}需要写明案件号。`)
+      : fail(name, "BAD_CASE", `没有识别到案件号：「${clip(rest)}」。案件号写作 #12、12号 或受理编号。`);
+  }
+  if ("bad" in r) return fail(name, "BAD_CASE", `案件号「${clip(r.bad)}」不正确。`);
+  const { ref } = r;
+  const arg = r.rest.trim();
+  const needText = (what: string): ParseError => fail(name, "MISSING_ARGUMENT", `${verb}需要写明${what}。`);
+
+  switch (name) {
+    case "acknowledge":
+    case "approve_extension":
+    case "approve_closure":
+    case "flag":
+    case "unflag":
+    case "chase":
+    case "query":
+    case "select":
+      return { name, ref };
+    case "return":
+    case "refuse_extension":
+    case "reject_closure":
+    case "cancel":
+      return arg ? { name, ref, reason: arg } : needText("原因");
+    case "reassign": {
+      const unit = arg.replace(/^(?:交给|改给|给|到|至)\s*/, "").trim();
+      return unit ? { name, ref, unit } : needText("新的牵头单位（给 单位名）");
+    }
+    case "assign_officer": {
+      const person = (arg.replace(/^(?:交给|给|由)\s*/, "").split(/\s/)[0] ?? "").replace(/^@/, "").replace(/[,;:。.]+$/, "");
+      return person ? { name, ref, person } : needText("责任人（给 @姓名）");
+    }
+    case "progress": {
+      if (!arg) return needText("进展情况");
+      const before = arg.indexOf("整改前");
+      const after = arg.indexOf("整改后");
+      if (before < 0 && after < 0) return { name, ref, text: arg };
+      const phase = after < 0 || (before >= 0 && before < after) ? "before" : "after";
+      return { name, ref, text: arg, phase };
+    }
+    case "request_extension": {
+      const a = arg.replace(/^(?:延期至|延期到|延长至|延长到|延至|延到|至|到)\s*/, "");
+      if (!a) return needText("新的日期和原因");
+      const d = parseDeadlinePrefix(a);
+      if (!d) return fail(name, "BAD_DEADLINE", `没有识别到延期日期：「${clip(a)}」。`);
+      if (!d.ok) return fail(name, "BAD_DEADLINE", `日期「${clip(d.text)}」不正确。`);
+      const reason = d.rest.replace(/^[\s:,;]+/, "");
+      return reason ? { name, ref, deadline: d.spec, reason } : needText("延期原因");
+    }
+    case "patrol": {
+      if (!arg) return needText("巡查结果：正常 或 反弹");
+      const m = /^(未发现反弹|没有反弹|无反弹|未反弹|正常|良好|ok|有反弹|反弹|复发)/i.exec(arg);
+      if (!m) return fail(name, "BAD_VALUE", `巡查结果「${clip(arg, 8)}」无法识别，只能是：正常、反弹。`);
+      const result = /反弹|复发/.test(m[1]) && !/^(未|没有|无)/.test(m[1]) ? "rebound" : "ok";
+      const note = arg.slice(m[0].length).replace(/^[\s:,;]+/, "");
+      return note ? { name, ref, result, note } : { name, ref, result };
+    }
+    case "submit_closure": {
+      const body = parseClosureBody(arg);
+      if ("fields" in body) return { name, ref, fields: body.fields };
+      const { key, value } = body.problem;
+      const v = clip(value);
+      if (key === "handlingClass") return fail(name, "BAD_VALUE", `分类「${v}」不正确，只能是：保留经营、限期整改、关停取缔、无需整改。`, FIELD_USAGE.handlingClass);
+      if (key === "callback") return fail(name, "BAD_VALUE", `回访结果「${v}」无法识别，只能是：满意、基本满意、不满意、无法联系。`, FIELD_USAGE.callback);
+      if (key === "outcome") return fail(name, "BAD_VALUE", `结果「${v}」无法识别，只能是：已办结、阶段性办结。`, FIELD_USAGE.outcome);
+      return fail(name, "BAD_DEADLINE", `下一节点日期「${v}」无法识别或日期不正确。`, FIELD_USAGE.milestone);
+    }
+  }
+}
+
+/** UNKNOWN_COMMAND, suggesting the closest verb. */
+function unknown(s: string): ParseError {
+  const token = s.split(/\s/)[0] ?? "";
+  const word = Array.from(token.split("#")[0] || token).slice(0, 8).join("");
+  // Closest verb by edit distance relative to the verb's length; more shared characters win a tie.
+  let best: { r: number; len: number; shared: number; name: CommandName } = { r: Infinity, len: 0, shared: 0, name: "help" };
+  const cps = Array.from(word);
+  for (const [verb, name] of VERBS) {
+    if (/^[a-z?]+$/.test(verb)) continue;
+    const d = Math.min(distance(cps.slice(0, verb.length).join(""), verb), distance(cps.slice(0, verb.length + 1).join(""), verb));
+    const r = d / verb.length;
+    const shared = new Set(cps.filter((c) => verb.includes(c))).size;
+    if (r < best.r || (r === best.r && shared > best.shared)) best = { r, len: verb.length, shared, name };
+  }
+  // Suggest only a verb at most half of which had to change.
+  const close = best.r <= 0.5 && best.name !== "help";
+  const hint = close ? `您是不是要用「${VERB_OF[best.name]}」？` : "常用命令：签收、进展、办结、查、我的。";
+  return {
+    error: "UNKNOWN_COMMAND",
+    message: `无法识别命令「${clip(word, 8)}」。${hint}发送「帮助」查看全部命令。`,
+    usage: USAGE[close ? best.name : "help"],
+  };
+}
+
+/** Levenshtein distance over code points. */
+function distance(a: string, b: string): number {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[y.length];
+}
