@@ -4,7 +4,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { chatContext, groups, inbox, people, units } from "../db/schema.js";
-import { commit, DuplicateKey, insertAudit, VersionConflict, withCaseId, type BatchItem } from "../db/write.js";
+import { caseIdSql, commit, DuplicateKey, insertAudit, VersionConflict, withCaseId, type BatchItem, type CaseIdRef } from "../db/write.js";
 import type { Deps } from "../deps.js";
 import type { Actor, HandlerCtx, Outcome } from "../handlers/context.js";
 import { DomainError } from "../handlers/errors.js";
@@ -94,7 +94,8 @@ export async function handleMessage(deps: Deps, msg: IncomingMessage): Promise<R
           : [];
       return finish(deps, key, now, [errorReply(e)], denial);
     }
-    const remember: BatchItem[] = out.caseId !== undefined ? [rememberCase(deps, msg, out.caseId, now)] : [];
+    const named: CaseIdRef | undefined = out.caseId ?? (out.caseToken ? { token: out.caseToken } : undefined);
+    const remember: BatchItem[] = named !== undefined ? [rememberCase(deps, msg, named, now)] : [];
     try {
       return await finish(deps, key, now, [out.reply], [...out.writes, ...remember], out.caseToken);
     } catch (e) {
@@ -106,7 +107,8 @@ export async function handleMessage(deps: Deps, msg: IncomingMessage): Promise<R
 }
 
 /** The case a person last named in a chat, so photos sent next bind to it (spec §2.3). */
-function rememberCase(deps: Deps, msg: IncomingMessage, caseId: number, now: number): BatchItem {
+function rememberCase(deps: Deps, msg: IncomingMessage, ref: CaseIdRef, now: number): BatchItem {
+  const caseId = caseIdSql(ref) as number;
   return deps.db
     .insert(chatContext)
     .values({ chatId: msg.chatId, userId: msg.senderId, caseId, at: now })
