@@ -22,7 +22,7 @@ export async function reassignCase(ctx: HandlerCtx, cmd: Extract<Command, { name
     caseId: c.id,
     reply: [`已将 ${caseNo(c)} ${c.title} 改派给 ${unit.name}${tag}`, `原牵头：${unitName(units, c.leadUnitId)}　签收时限：${fmtDate(ackBy, tz)}`, nextStep(`等待${unit.name}签收`)].join("\n"),
     writes: changeCase(ctx, c, {
-      set: { state: "pending_ack", leadUnitId: unit.id, designated, ackBy, acknowledgedAt: null, acknowledgedBy: null, officerUserId: null, coUnitIds: c.coUnitIds.filter((id) => id !== unit.id) },
+      set: { state: "pending_ack", leadUnitId: unit.id, designated, ackBy, acknowledgedAt: null, acknowledgedBy: null, officerUserId: null, extRequestedDue: null, extReason: null, extRequestedBy: null, extRequestedAt: null, coUnitIds: c.coUnitIds.filter((id) => id !== unit.id) },
       event: { kind: "reassigned", text: unit.name, data: { fromUnitId: c.leadUnitId, toUnitId: unit.id, designated } },
       action: "case.reassign",
       outbox: pushTo(ctx, await unitGroup(ctx, unit.id), 1, `**改派 ${caseNo(c)} ${c.title}**${tag}\n牵头：${unit.name}　签收时限：${fmtDate(ackBy, tz)}${c.dueAt ? `　办结时限：${fmtDate(c.dueAt, tz)}` : ""}\n> 请发送：签收 ${caseNo(c)}`, c.id, await unitContacts(ctx, unit.id)),

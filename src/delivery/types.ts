@@ -1,0 +1,2 @@
+/** What a channel sender reports back to the relay. */
+export type DeliverResult = { ok: true } | { ok: false; retryable: boolean; error: string; pauseMs?: number };
