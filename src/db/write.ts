@@ -3,7 +3,7 @@
  * all in one `db.batch` so it is all-or-nothing on libSQL and D1 alike.
  */
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import { auditLog, caseEvents, cases, outbox, type EventKind } from "./schema.js";
+import { auditLog, caseEvents, cases, outbox, writeGuard, type EventKind } from "./schema.js";
 import type { Db } from "./types.js";
 
 export type BatchItem = Parameters<Db["batch"]>[0][number];
@@ -41,9 +41,8 @@ export function updateCase(db: Db, id: number, version: number, set: Partial<Cas
       .update(cases)
       .set({ ...set, version: version + 1, writeToken: token, updatedAt: at })
       .where(and(eq(cases.id, id), eq(cases.version, version))),
-    db.run(
-      sql`insert into write_guard (ok) select 0 where not exists (select 1 from ${cases} where ${cases.id} = ${id} and ${cases.writeToken} = ${token})`,
-    ),
+    // An insert builder rather than db.run(): drizzle's D1 batch cannot bind parameters of raw statements.
+    db.insert(writeGuard).select(sql`select 0 where not exists (select 1 from ${cases} where ${cases.id} = ${id} and ${cases.writeToken} = ${token})`),
   ];
 }
 
