@@ -8,9 +8,7 @@ import type { Calendar } from "./domain/calendar.js";
 export type Clock = () => number;
 
 /** Pushes to chat: one function per channel, chosen by the runtime (simulator, WeCom robot, …). */
-export type Deliver = (row: { id: number; channel: string; target: string; payload: Record<string, unknown> }) => Promise<
-  { ok: true } | { ok: false; retryable: boolean; error: string; pauseMs?: number }
->;
+export type Deliver = (row: { id: number; channel: string; target: string; payload: Record<string, unknown> }) => Promise<import("./delivery/types.js").DeliverResult>;
 
 export type Deps = {
   config: Config;

@@ -207,6 +207,17 @@ export const outbox = sqliteTable(
   (t) => [index("outbox_due_idx").on(t.status, t.nextAttemptAt), index("outbox_target_idx").on(t.target, t.createdAt)],
 );
 
+/** Sends per destination robot, shared by every relay (process, isolate) for the 60 s window (R16). */
+export const robotSends = sqliteTable(
+  "robot_sends",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    robot: text("robot").notNull(), // "<channel>:<target>", never the webhook key
+    at: integer("at").notNull(),
+  },
+  (t) => [index("robot_sends_robot_at_idx").on(t.robot, t.at)],
+);
+
 /** One row per (job, slot, target) makes each reminder exactly-once even when a cron fires twice. */
 export const scheduleSlots = sqliteTable(
   "schedule_slots",

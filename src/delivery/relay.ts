@@ -1,57 +1,143 @@
-/** Drains the outbox: claims due rows, hands each to the runtime's Deliver, records sent / retry / failed. */
-import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
-import { outbox } from "../db/schema.js";
+/**
+ * Drains the outbox. Each destination ("robot") has its own ordered queue; queues run side by side so a slow
+ * or rate-limited robot never holds up another (R16, R18). Rate and pauses live in the database, so every
+ * process and isolate shares them.
+ */
+import { and, asc, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
+import { leases, outbox, robotSends } from "../db/schema.js";
 import { commit, insertAudit } from "../db/write.js";
 import type { Deps } from "../deps.js";
+import { LIMITS, splitMessage } from "./split.js";
 
 export const MAX_ATTEMPTS = 10;
+export const WINDOW_MS = 60_000;
+export const MAX_PER_WINDOW = 18; // WeCom allows 20 a minute per robot; keep a margin (R16)
 const CLAIM_MS = 60_000; // a claimed row whose sender died becomes due again after this
 const BASE_MS = 5_000;
 const CAP_MS = 600_000;
 
-/** Full-jitter exponential backoff: uniform in [0, min(cap, base·2^attempt)], never below 1 s. */
+type Row = typeof outbox.$inferSelect;
+type RelayDeps = Pick<Deps, "db" | "deliver" | "log" | "clock">;
+export type DrainResult = { sent: number; retried: number; failed: number; deferred: number };
+
+/** Full-jitter exponential backoff: uniform in [0, min(cap, base·2^(attempt-1))], at least 1 s. */
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(CAP_MS, BASE_MS * 2 ** Math.max(0, attempt - 1));
   return Math.max(1_000, Math.floor(random() * ceiling));
 }
 
-export async function drainOutbox(deps: Pick<Deps, "db" | "deliver" | "log" | "clock">, opts: { now?: number; limit?: number } = {}): Promise<{ sent: number; retried: number; failed: number }> {
+const robotOf = (r: Row) => `${r.channel}:${r.target}`;
+const pauseName = (robot: string) => `pause:${robot}`;
+
+/** Reserve one send in the robot's sliding window; one statement, so two relays cannot both take the last slot. */
+async function reserve(deps: RelayDeps, robot: string, now: number): Promise<number | "ok"> {
+  const res = await deps.db.run(
+    sql`insert into robot_sends (robot, at) select ${robot}, ${now} where (select count(*) from robot_sends where robot = ${robot} and at > ${now - WINDOW_MS}) < ${MAX_PER_WINDOW}`,
+  );
+  if (Number((res as { rowsAffected?: number; meta?: { changes?: number } }).rowsAffected ?? (res as { meta?: { changes?: number } }).meta?.changes ?? 0) > 0) return "ok";
+  const [oldest] = await deps.db
+    .select({ at: robotSends.at })
+    .from(robotSends)
+    .where(and(eq(robotSends.robot, robot), gt(robotSends.at, now - WINDOW_MS)))
+    .orderBy(asc(robotSends.at))
+    .limit(1);
+  return (oldest?.at ?? now) + WINDOW_MS + 1;
+}
+
+async function pausedUntil(deps: RelayDeps, robot: string, now: number): Promise<number | undefined> {
+  const [p] = await deps.db.select().from(leases).where(eq(leases.name, pauseName(robot)));
+  return p && p.expiresAt > now ? p.expiresAt : undefined;
+}
+
+async function pause(deps: RelayDeps, robot: string, until: number): Promise<void> {
+  await deps.db
+    .insert(leases)
+    .values({ name: pauseName(robot), holder: "relay", expiresAt: until })
+    .onConflictDoUpdate({ target: leases.name, set: { expiresAt: until } });
+}
+
+/** Keep a robot's later messages behind the one that has to wait, so a group reads them in order. */
+const holdBack = (deps: RelayDeps, row: Row, until: number) =>
+  deps.db
+    .update(outbox)
+    .set({ nextAttemptAt: sql`max(${outbox.nextAttemptAt}, ${until})` })
+    .where(and(eq(outbox.channel, row.channel), eq(outbox.target, row.target), eq(outbox.status, "pending"), gt(outbox.id, row.id)));
+
+const defer = (deps: RelayDeps, id: number, until: number) => deps.db.update(outbox).set({ status: "pending", nextAttemptAt: until }).where(eq(outbox.id, id));
+
+/** Send one row, chunk by chunk; what is left after a failure stays in the row for the next attempt (R19). */
+async function sendRow(deps: RelayDeps, row: Row, now: number, out: DrainResult): Promise<"continue" | "stop"> {
+  const robot = robotOf(row);
+  const claimed = await deps.db
+    .update(outbox)
+    .set({ status: "sending", attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: now + CLAIM_MS })
+    .where(and(eq(outbox.id, row.id), eq(outbox.attempts, row.attempts), inArray(outbox.status, ["pending", "sending"])))
+    .returning({ attempts: outbox.attempts });
+  if (claimed.length === 0) return "continue"; // another relay has it
+  const attempts = claimed[0].attempts;
+  const payload = row.payload as { markdown?: string; text?: string; mentions?: string[] };
+  const isMarkdown = payload.markdown !== undefined;
+  const chunks = splitMessage(payload.markdown ?? payload.text ?? "", isMarkdown ? LIMITS.markdown : LIMITS.text);
+  for (let i = 0; i < chunks.length; i++) {
+    const slot = await reserve(deps, robot, now);
+    const rest = chunks.slice(i).join("");
+    const restPayload = { ...payload, ...(isMarkdown ? { markdown: rest } : { text: rest }) };
+    if (slot !== "ok") {
+      // Out of budget for this minute: keep the unsent part, give the attempt back, try when a slot frees.
+      await deps.db.update(outbox).set({ status: "pending", nextAttemptAt: slot, attempts: attempts - 1, payload: restPayload }).where(eq(outbox.id, row.id));
+      await holdBack(deps, row, slot);
+      out.deferred++;
+      return "stop";
+    }
+    const last = i === chunks.length - 1;
+    const chunkPayload = { ...payload, ...(isMarkdown ? { markdown: chunks[i] } : { text: chunks[i] }), mentions: last ? payload.mentions : [] };
+    const r = await deps.deliver({ ...row, payload: chunkPayload }).catch((e: unknown) => ({ ok: false as const, retryable: true, error: String(e), pauseMs: 0 }));
+    if (r.ok) continue;
+    if (r.pauseMs) await pause(deps, robot, now + r.pauseMs);
+    if (r.retryable && attempts < MAX_ATTEMPTS) {
+      const wait = Math.max(r.pauseMs ?? 0, backoffMs(attempts));
+      await deps.db.update(outbox).set({ status: "pending", lastError: r.error.slice(0, 500), nextAttemptAt: now + wait, payload: restPayload }).where(eq(outbox.id, row.id));
+      await holdBack(deps, row, now + wait);
+      out.retried++;
+      return "stop";
+    }
+    // Never silently dropped: the row stays visible as failed, with an audit row, for a person to retry (R17).
+    await commit(deps.db, [
+      deps.db.update(outbox).set({ status: "failed", lastError: r.error.slice(0, 500), payload: restPayload }).where(eq(outbox.id, row.id)),
+      insertAudit(deps.db, { at: now, actor: "system", action: "outbox.failed", object: `outbox:${row.id}`, result: "failed", detail: { error: r.error.slice(0, 200), attempts, target: row.channel } }),
+    ]);
+    deps.log.warn("delivery failed permanently", { outboxId: row.id, channel: row.channel, attempts });
+    out.failed++;
+    return "continue"; // a dead message must not block the ones behind it
+  }
+  await deps.db.update(outbox).set({ status: "sent", sentAt: now, lastError: null }).where(eq(outbox.id, row.id));
+  out.sent++;
+  return "continue";
+}
+
+/** Deliver what is due; each robot's rows in order, robots concurrently. */
+export async function drainOutbox(deps: RelayDeps, opts: { now?: number; limit?: number } = {}): Promise<DrainResult> {
   const now = opts.now ?? deps.clock();
+  await deps.db.delete(robotSends).where(lt(robotSends.at, now - 10 * WINDOW_MS));
   const due = await deps.db
     .select()
     .from(outbox)
     .where(and(inArray(outbox.status, ["pending", "sending"]), lte(outbox.nextAttemptAt, now)))
     .orderBy(asc(outbox.id))
-    .limit(opts.limit ?? 50);
-  const out = { sent: 0, retried: 0, failed: 0 };
-  for (const row of due) {
-    // Claim: only one relay (process, isolate or tick) gets the row.
-    const claimed = await deps.db
-      .update(outbox)
-      .set({ status: "sending", attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: now + CLAIM_MS })
-      .where(and(eq(outbox.id, row.id), eq(outbox.attempts, row.attempts), inArray(outbox.status, ["pending", "sending"])))
-      .returning({ attempts: outbox.attempts });
-    if (claimed.length === 0) continue;
-    const attempts = claimed[0].attempts;
-    const r = await deps.deliver(row).catch((e: unknown) => ({ ok: false as const, retryable: true, error: String(e), pauseMs: 0 }));
-    if (r.ok) {
-      await deps.db.update(outbox).set({ status: "sent", sentAt: now, lastError: null }).where(eq(outbox.id, row.id));
-      out.sent++;
-    } else if (r.retryable && attempts < MAX_ATTEMPTS) {
-      await deps.db
-        .update(outbox)
-        .set({ status: "pending", lastError: r.error.slice(0, 500), nextAttemptAt: now + Math.max(r.pauseMs ?? 0, backoffMs(attempts)) })
-        .where(eq(outbox.id, row.id));
-      out.retried++;
-    } else {
-      // Never silently dropped: the row stays visible as failed, with an audit row, for a person to retry.
-      await commit(deps.db, [
-        deps.db.update(outbox).set({ status: "failed", lastError: r.error.slice(0, 500) }).where(eq(outbox.id, row.id)),
-        insertAudit(deps.db, { at: now, actor: "system", action: "outbox.failed", object: `outbox:${row.id}`, result: "failed", detail: { error: r.error.slice(0, 200), attempts } }),
-      ]);
-      deps.log.warn("delivery failed permanently", { outboxId: row.id, target: row.channel, attempts });
-      out.failed++;
-    }
-  }
+    .limit(opts.limit ?? 200);
+  const queues = new Map<string, Row[]>();
+  for (const r of due) queues.set(robotOf(r), [...(queues.get(robotOf(r)) ?? []), r]);
+  const out: DrainResult = { sent: 0, retried: 0, failed: 0, deferred: 0 };
+  await Promise.all(
+    [...queues].map(async ([robot, rows]) => {
+      const until = await pausedUntil(deps, robot, now);
+      if (until) {
+        for (const r of rows) await defer(deps, r.id, until);
+        out.deferred += rows.length;
+        return;
+      }
+      for (const r of rows) if ((await sendRow(deps, r, now, out)) === "stop") break;
+    }),
+  );
   return out;
 }

@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { createServer, type Server } from "node:http";
+import { eq } from "drizzle-orm";
+import { tempDb } from "../helpers/db.js";
+import { auditLog, outbox } from "../../src/db/schema.js";
+import { commit, insertOutbox } from "../../src/db/write.js";
+import { backoffMs, drainOutbox, MAX_ATTEMPTS, MAX_PER_WINDOW, WINDOW_MS } from "../../src/delivery/relay.js";
+import { LIMITS, splitMessage } from "../../src/delivery/split.js";
+import { robotBody, sendToRobot } from "../../src/delivery/wecom-robot.js";
+import type { DeliverResult } from "../../src/delivery/types.js";
+import { silentLogger } from "../../src/log.js";
+
+let t: Awaited<ReturnType<typeof tempDb>>;
+beforeAll(async () => {
+  t = await tempDb();
+});
+afterAll(() => t.cleanup());
+beforeEach(async () => {
+  await t.client.execute("delete from outbox");
+  await t.client.execute("delete from robot_sends");
+  await t.client.execute("delete from leases");
+});
+
+let now = 0;
+const sends: { target: string; at: number; text: string }[] = [];
+let respond: (target: string, n: number) => DeliverResult = () => ({ ok: true });
+const deps = () => ({
+  db: t.db,
+  log: silentLogger,
+  clock: () => now,
+  deliver: async (row: { target: string; payload: Record<string, unknown> }) => {
+    sends.push({ target: row.target, at: now, text: String(row.payload.markdown ?? row.payload.text) });
+    return respond(row.target, sends.filter((s) => s.target === row.target).length);
+  },
+});
+
+async function enqueue(target: string, n: number, at = now, text = (i: number) => `消息 ${target} ${i}`) {
+  await commit(t.db, Array.from({ length: n }, (_, i) => insertOutbox(t.db, { key: `${target}-${at}-${i}`, channel: "group", target, payload: { markdown: text(i) }, at })));
+}
+
+/** Run the relay every `step` ms of fake time until nothing is due or `until` passes. */
+async function runUntil(until: number, step = 1_000) {
+  for (; now <= until; now += step) await drainOutbox(deps());
+}
+
+describe("the outbox relay", () => {
+  beforeEach(() => {
+    sends.length = 0;
+    now = 1_000_000;
+    respond = () => ({ ok: true });
+  });
+
+  it("keeps each robot within 18 sends per sliding minute and does not block another robot (R16)", async () => {
+    await enqueue("A", 100);
+    await enqueue("B", 5);
+    await runUntil(now + 10 * 60_000);
+    const a = sends.filter((s) => s.target === "A").map((s) => s.at);
+    const b = sends.filter((s) => s.target === "B").map((s) => s.at);
+    expect(a).toHaveLength(100);
+    expect(b).toHaveLength(5);
+    for (const start of a) expect(a.filter((x) => x >= start && x < start + WINDOW_MS).length).toBeLessThanOrEqual(MAX_PER_WINDOW);
+    expect(Math.max(...b) - 1_000_000).toBeLessThanOrEqual(15_000);
+    // Order within a robot is kept.
+    expect(sends.filter((s) => s.target === "A").map((s) => s.text)).toEqual(Array.from({ length: 100 }, (_, i) => `消息 A ${i}`));
+  });
+
+  it("retries 500×3 then delivers once, with backoff gaps (R17)", async () => {
+    respond = (_t, n) => (n <= 3 ? { ok: false, retryable: true, error: "HTTP 500" } : { ok: true });
+    await enqueue("A", 1);
+    await runUntil(now + 30 * 60_000);
+    expect(sends).toHaveLength(4);
+    const [row] = await t.db.select().from(outbox);
+    expect(row).toMatchObject({ status: "sent", attempts: 4 });
+    for (let i = 1; i < sends.length; i++) expect(sends[i].at - sends[i - 1].at).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it("pauses the robot for 60 s on errcode 45009 or HTTP 429 (R17)", async () => {
+    respond = (_t, n) => (n === 1 ? { ok: false, retryable: true, error: "errcode 45009", pauseMs: 60_000 } : { ok: true });
+    await enqueue("A", 3);
+    const start = now;
+    await runUntil(now + 5 * 60_000);
+    expect(sends).toHaveLength(4);
+    expect(sends[1].at - start).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it("sends a permanent error straight to the failed state with an audit row, and goes on with the next (R17)", async () => {
+    respond = (_t, n) => (n === 1 ? { ok: false, retryable: false, error: "errcode 93000: invalid webhook url" } : { ok: true });
+    await enqueue("A", 2);
+    await runUntil(now + 5_000);
+    const rows = await t.db.select().from(outbox);
+    expect(rows.map((r) => r.status)).toEqual(["failed", "sent"]);
+    expect(rows[0].attempts).toBe(1);
+    const audits = await t.db.select().from(auditLog).where(eq(auditLog.object, `outbox:${rows[0].id}`));
+    expect(audits).toHaveLength(1);
+  });
+
+  it("gives up on endless 500 after 10 attempts, visibly (R17)", async () => {
+    respond = () => ({ ok: false, retryable: true, error: "HTTP 500" });
+    await enqueue("A", 1);
+    await runUntil(now + 3 * 60 * 60_000, 5_000);
+    expect(sends).toHaveLength(MAX_ATTEMPTS);
+    const [row] = await t.db.select().from(outbox);
+    expect(row.status).toBe("failed");
+    expect(row.lastError).toBe("HTTP 500");
+  });
+
+  it("splits a long message into byte-safe chunks that each count against the budget (R19)", async () => {
+    const long = Array.from({ length: 600 }, (_, i) => `第${i}行：荷花池街道 [详情](https://example.gov.cn/c/${i}) 😀`).join("\n");
+    await enqueue("A", 1, now, () => long);
+    await runUntil(now + 5 * 60_000);
+    expect(sends.length).toBeGreaterThan(1);
+    expect(sends.map((s) => s.text).join("")).toBe(long);
+    for (const s of sends) expect(new TextEncoder().encode(s.text).byteLength).toBeLessThanOrEqual(LIMITS.markdown);
+  });
+});
+
+describe("byte-safe splitting (R19)", () => {
+  const piece = fc.oneof(
+    fc.string({ unit: "grapheme", maxLength: 40 }),
+    fc.constantFrom("\n", "荷花池街道", "😀👍🏽", "<@zhangsan>", '<font color="warning">逾期</font>'),
+    fc.webUrl().map((u) => `[链接](${u})`),
+  );
+  it.each([LIMITS.text, LIMITS.markdown])("never exceeds %i bytes, never cuts a code point or link, and loses nothing", (limit) => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 800 }), (parts) => {
+        const text = parts.join("");
+        const chunks = splitMessage(text, limit);
+        expect(chunks.join("")).toBe(text);
+        for (const c of chunks) {
+          expect(new TextEncoder().encode(c).byteLength).toBeLessThanOrEqual(limit);
+          expect(c).not.toMatch(/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/);
+          expect((c.match(/\[链接\]\(/g) ?? []).length).toBe((c.match(/\[链接\]\([^)]*\)/g) ?? []).length);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("the group-robot sender", () => {
+  let server: Server;
+  let base = "";
+  let mode: "ok" | "hang" | "slow" | "45009" | "93000" | "429" | "500" = "ok";
+  const got: unknown[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        got.push({ url: req.url, body: JSON.parse(body) });
+        const reply = (code: number, json: object) => res.writeHead(code, { "content-type": "application/json" }).end(JSON.stringify(json));
+        if (mode === "hang") return;
+        if (mode === "slow") return void setTimeout(() => reply(200, { errcode: 0 }), 400);
+        if (mode === "429") return reply(429, {});
+        if (mode === "500") return reply(500, {});
+        reply(200, mode === "ok" ? { errcode: 0, errmsg: "ok" } : { errcode: Number(mode), errmsg: "x" });
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it("posts markdown with inline <@userid> mentions to the configured host, key URL-encoded", async () => {
+    mode = "ok";
+    expect(await sendToRobot(base, "k/ey+1", { markdown: "**#12** 催办", mentions: ["zhangsan"] })).toEqual({ ok: true });
+    expect(got.at(-1)).toEqual({ url: "/cgi-bin/webhook/send?key=k%2Fey%2B1", body: { msgtype: "markdown", markdown: { content: "**#12** 催办\n<@zhangsan>" } } });
+    expect(robotBody({ text: "hi", mentions: ["a"] })).toEqual({ msgtype: "text", text: { content: "hi", mentioned_list: ["a"] } });
+  });
+
+  it.each([
+    ["45009", { ok: false, retryable: true, pauseMs: 60_000 }],
+    ["429", { ok: false, retryable: true, pauseMs: 60_000 }],
+    ["500", { ok: false, retryable: true }],
+    ["93000", { ok: false, retryable: false }],
+  ] as const)("classifies %s", async (m, expected) => {
+    mode = m;
+    expect(await sendToRobot(base, "k", { markdown: "x" })).toMatchObject(expected);
+  });
+
+  it("aborts a hanging send at its timeout without waiting on it (R18)", async () => {
+    mode = "hang";
+    const started = performance.now();
+    const r = await sendToRobot(base, "k", { markdown: "x" }, fetch, 300);
+    expect(r).toMatchObject({ ok: false, retryable: true });
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("uses the documented backoff bounds", () => {
+    for (let a = 1; a <= 12; a++) {
+      expect(backoffMs(a, () => 0)).toBe(1_000);
+      expect(backoffMs(a, () => 0.999999)).toBeLessThanOrEqual(600_000);
+    }
+    expect(backoffMs(1, () => 0.999999)).toBeLessThan(5_000);
+  });
+});
