@@ -2,16 +2,18 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { settleBackground } from "./background.js";
 import { openNodeDb, migrateNodeDb, type OpenDb } from "../../src/db/open-node.js";
 
-export async function tempDb(opts: { migrate?: boolean } = {}): Promise<OpenDb & { dir: string; cleanup: () => void }> {
+export async function tempDb(opts: { migrate?: boolean } = {}): Promise<OpenDb & { dir: string; cleanup: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "duban-test-"));
   const store = await openNodeDb(`file:${join(dir, "test.db")}`);
   if (opts.migrate !== false) await migrateNodeDb(store.db);
   return {
     ...store,
     dir,
-    cleanup: () => {
+    cleanup: async () => {
+      await settleBackground();
       store.close();
       rmSync(dir, { recursive: true, force: true });
     },

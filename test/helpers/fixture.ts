@@ -7,6 +7,7 @@ import { diskFiles } from "../../src/files/disk.js";
 import { loadCalendar, seedCalendar } from "../../src/db/calendar-seed.js";
 import { handleMessage } from "../../src/bot/pipeline.js";
 import { join } from "node:path";
+import { track } from "./background.js";
 
 export { U, seedFixture } from "./seed-fixture.js";
 
@@ -28,7 +29,7 @@ export async function testDeps(db: Db, dir: string, clock: () => number): Promis
     clock,
     log: silentLogger,
     calendar: () => cal,
-    waitUntil: () => {},
+    waitUntil: track,
     deliver: async () => ({ ok: true }),
   };
 }
