@@ -90,6 +90,8 @@ export type OutboxInput = {
   payload: Record<string, unknown>;
   caseId?: CaseIdRef;
   at: number;
+  /** Earliest send, when not `at` (a schedule run for a future instant via `duban tick --at` sends now). */
+  sendAfter?: number;
 };
 /** Text written before a new case has its id says "{{caseId}}"; the batch fills it in from the inserted row. */
 export const CASE_ID = "{{caseId}}";
@@ -109,7 +111,7 @@ export function insertOutbox(db: Db, o: OutboxInput): BatchItem {
       payload: sql`${payload}` as unknown as Record<string, unknown>, // already JSON text
       caseId: o.caseId === undefined ? null : (caseIdSql(o.caseId) as number),
       status: "pending",
-      nextAttemptAt: o.at,
+      nextAttemptAt: o.sendAfter ?? o.at,
       createdAt: o.at,
     })
     .onConflictDoNothing({ target: outbox.idempotencyKey });

@@ -11,6 +11,11 @@ export type Policy = {
   quietHours: { start: string; end: string };
   mentionsPerPersonPerDay: number;
   cards: { red: number; yellow: number }; // completion-rate thresholds for 红/黄/绿牌 (below red → 红牌)
+  urgentIgnoresQuietHours: boolean; // 紧急 ack/overdue reminders may go out at night and on days off
+  runBudgetItems: number; // case reminders per scheduled run; the rest continue on the next run (R24)
+  runLeaseSeconds: number; // a scheduled run's lease; a dead holder's lease lapses after this (R21)
+  lateDigestAfterMinutes: number; // a morning digest sent later than this is labelled 补发 (R22)
+  listLinesPerSection: number; // detailed lines per message section; further cases are listed by number only
 };
 
 export const DEFAULT_POLICY: Policy = {
@@ -25,6 +30,11 @@ export const DEFAULT_POLICY: Policy = {
   quietHours: { start: "20:00", end: "08:00" },
   mentionsPerPersonPerDay: 1,
   cards: { red: 0.6, yellow: 0.85 },
+  urgentIgnoresQuietHours: true,
+  runBudgetItems: 200,
+  runLeaseSeconds: 60,
+  lateDigestAfterMinutes: 15,
+  listLinesPerSection: 15,
 };
 
 /** Merge stored rows (key → JSON value) over the defaults; unknown keys are ignored. */

@@ -1,8 +1,19 @@
-/** The one "run what is due at instant T" entry that croner (Node) and Cron Triggers (Workers) both call. */
+/** The one "run what is due at instant T" entry that croner (Node) and Cron Triggers (Workers) both call: schedules, then the outbox relay. */
 import type { Deps } from "../deps.js";
 import { drainOutbox } from "../delivery/relay.js";
+import { runDue, type RunResult } from "./run-due.js";
 
-export async function runScheduled(deps: Deps, at: number): Promise<{ delivered: number }> {
+export async function runScheduled(deps: Deps, at: number): Promise<{ run?: RunResult; delivered: number }> {
+  let run: RunResult | undefined;
+  let failure: unknown;
+  try {
+    run = await runDue(deps, at);
+  } catch (e) {
+    // Still drain: messages queued earlier must not wait for the schedules to be fixed.
+    deps.log.error("scheduled jobs failed", { at, error: String(e) });
+    failure = e;
+  }
   const r = await drainOutbox(deps, { now: at });
-  return { delivered: r.sent };
+  if (failure) throw failure;
+  return { run, delivered: r.sent };
 }

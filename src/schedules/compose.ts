@@ -1,0 +1,103 @@
+/**
+ * One message per group per run: a group's digest slice, its reports and all its reminder lines travel
+ * together. Mentions are handed out here — each person at most `mentionsPerPersonPerDay` a business day,
+ * across groups and runs — and the text is fitted to WeCom's 4096-byte markdown limit.
+ */
+import type { Db } from "../db/types.js";
+import type { OutboxInput } from "../db/write.js";
+import type { Calendar } from "../domain/calendar.js";
+import type { Policy } from "../domain/policy.js";
+import { splitMessage } from "../delivery/split.js";
+import { fmtDate, fmtDateTime } from "../handlers/text.js";
+import { morningOf, prevWorkingDay } from "./business-time.js";
+import { collectItems } from "./collect.js";
+import { commandDigest, loadDigest, unitDigest, type DigestData } from "./digest.js";
+import { loadRouting, memoWorkdays, type Item, type JobCtx } from "./items.js";
+import { lineTarget, mentionCounts, slotKey, takenSlots, type SlotRow } from "./ledger.js";
+import type { Plan } from "./plan.js";
+import { commandReport, loadPeriodChanges, periodsOf, unitReport } from "./reports.js";
+import { renderSections, type Line } from "./sections.js";
+
+export const MARKDOWN_LIMIT = 4096;
+const enc = new TextEncoder();
+const bytes = (s: string) => enc.encode(s).byteLength;
+/** The delivery layer appends mentions to markdown as "\n<@a> <@b>"; that must fit too. */
+const mentionTail = (m: string[]) => (m.length ? `\n${m.map((u) => `<@${u}>`).join(" ")}` : "");
+
+/** The most detail that fits one message; split (each chunk its own outbox row) only when numbers alone do not fit. */
+export function fitText(render: (lines: number) => string, start: number, limit: number): string[] {
+  for (let lines = Math.max(0, start); ; lines = Math.floor(lines / 2)) {
+    const text = render(lines);
+    if (bytes(text) <= limit) return [text];
+    if (lines === 0) return splitMessage(text, limit);
+  }
+}
+
+export type Composed = { outbox: OutboxInput[]; slots: SlotRow[]; selected: Item[]; pending: Item[]; queued: { chatId: string; key: string; head: string; mentions: string[]; bytes: number }[] };
+
+type Block = { slot: SlotRow; render: (lines: number) => string | undefined };
+
+/** Digest and report blocks for each group not yet served in today's slots (morning pass only). */
+async function morningBlocks(db: Db, cal: Calendar, policy: Policy, plan: Plan, chats: JobCtx["route"]["chats"], taken: Set<string>, workdays: JobCtx["workdays"]): Promise<Map<string, Block[]>> {
+  const out = new Map<string, Block[]>();
+  const { today, at, tz } = plan.bt;
+  const periods = periodsOf(today, tz);
+  const wants = (job: string, slot: string, chatId: string) => !taken.has(slotKey({ job, slot, target: chatId }));
+  const due = chats.filter((c) => c.purpose !== "accountability" && (wants("digest", today, c.chatId) || periods.some((p) => wants(p.job, p.slot, c.chatId))));
+  if (!due.length) return out;
+  const d: DigestData = await loadDigest(db, cal, at, morningOf(prevWorkingDay(cal, today), tz, policy), workdays);
+  const changes = await Promise.all(periods.map((p) => loadPeriodChanges(db, p)));
+  for (const c of due) {
+    const blocks: Block[] = [];
+    const unit = c.purpose === "unit" ? c.unitId : null;
+    if (wants("digest", today, c.chatId)) {
+      blocks.push({ slot: { job: "digest", slot: today, target: c.chatId }, render: (lines) => (unit === null ? commandDigest(d, { late: plan.late, lines }) : unitDigest(d, unit, { late: plan.late })) });
+    }
+    periods.forEach((p, i) => {
+      if (!wants(p.job, p.slot, c.chatId)) return;
+      blocks.push({ slot: { job: p.job, slot: p.slot, target: c.chatId }, render: () => (unit === null ? commandReport(p, d, changes[i], policy.cards) : unitReport(p, d, unit, changes[i], policy.cards)) });
+    });
+    out.set(c.chatId, blocks);
+  }
+  return out;
+}
+
+/** `now` is the wall clock: rows are due at min(at, now), so a tick for a future instant is still sent now. */
+export async function composeRun(db: Db, cal: Calendar, policy: Policy, plan: Plan, now: number): Promise<Composed> {
+  const { today, at, tz } = plan.bt;
+  const route = await loadRouting(db);
+  const workdays = memoWorkdays(cal);
+  const periods = periodsOf(today, tz).map((p) => p.slot);
+  const taken = await takenSlots(db, today, plan.since, periods);
+  const ctx: JobCtx = { db, at, tz, today, cal, policy, route, urgentOnly: plan.urgentOnly, crossedAfter: plan.crossedAfter, since: plan.since, workdays };
+  const { selected, pending } = await collectItems(ctx, taken, policy.runBudgetItems);
+  const blocks = plan.morning ? await morningBlocks(db, cal, policy, plan, route.chats, taken, workdays) : new Map<string, Block[]>();
+  const counts = await mentionCounts(db, today);
+  const out: Composed = { outbox: [], slots: [], selected, pending, queued: [] };
+  for (const chat of route.chats) {
+    const lines: Line[] = selected.flatMap((i) => i.deliveries.filter((d) => d.chatId === chat.chatId).map((d) => ({ ...d, caseId: i.caseId, job: i.job, slot: i.slot })));
+    const mine = (blocks.get(chat.chatId) ?? []).map((b) => ({ ...b, probe: b.render(policy.listLinesPerSection) })).filter((b) => b.probe !== undefined);
+    if (!lines.length && !mine.length) continue;
+    // Each person at most N times per business day; people who left are never @-ed.
+    const mentions: string[] = [];
+    for (const u of new Set(lines.flatMap((l) => l.mentions))) {
+      const n = counts.get(u) ?? 0;
+      if (!route.isActive(u) || n >= policy.mentionsPerPersonPerDay) continue;
+      counts.set(u, n + 1);
+      mentions.push(u);
+      out.slots.push({ job: "mention", slot: today, target: `${u}#${n + 1}` });
+    }
+    const more = taken.has(slotKey({ job: "digest", slot: today, target: chat.chatId })) ? "（续）" : "";
+    const header = mine.length ? [] : [plan.urgentOnly ? `**紧急督办提醒 · ${fmtDateTime(at, tz)}**` : `**督办提醒 · ${fmtDate(at, tz)}**${more}`];
+    const render = (n: number) => [...header, ...mine.map((b) => b.render(n)!), ...renderSections(lines, n)].join("\n");
+    const chunks = fitText(render, policy.listLinesPerSection, MARKDOWN_LIMIT - bytes(mentionTail(mentions)));
+    chunks.forEach((markdown, i) => {
+      const key = `sched:${today}:${chat.chatId}:${at}${chunks.length > 1 ? `:${i + 1}` : ""}`;
+      const m = i === 0 ? mentions : [];
+      out.outbox.push({ key, channel: "group", target: chat.chatId, payload: { markdown, mentions: m }, at, sendAfter: Math.min(at, now) });
+      out.queued.push({ chatId: chat.chatId, key, head: markdown.split("\n")[0], mentions: m, bytes: bytes(markdown) });
+    });
+    out.slots.push(...mine.map((b) => b.slot), ...lines.map((l) => ({ job: l.job, slot: l.slot, target: lineTarget(l.caseId, chat.chatId) })));
+  }
+  return out;
+}

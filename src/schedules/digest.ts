@@ -1,0 +1,94 @@
+/**
+ * 每日通报 (08:30 on working days): the command group gets the whole district — totals by source and
+ * batch, completion rate, changes since the last digest, the overdue list and the fair per-unit ranking;
+ * each unit group gets only its own slice. Every figure comes from src/db/stats.ts, as on the dashboard.
+ */
+import { units } from "../db/schema.js";
+import type { Db } from "../db/types.js";
+import { changesByUnit, overdueCases, rankUnits, statsBySource, statsByBatch, statsByUnit, sumChanges, totals, type Changes, type Figures, type KeyedStats, type OverdueCase, type UnitStats } from "../db/stats.js";
+import type { Calendar } from "../domain/calendar.js";
+import { fmtDate, fmtDateTime } from "../handlers/text.js";
+import { capped } from "./sections.js";
+
+export type DigestData = {
+  at: number;
+  tz: string;
+  unitNames: Map<number | null, string>;
+  stats: UnitStats[];
+  ranked: UnitStats[];
+  total: Figures;
+  bySource: KeyedStats[];
+  byBatch: KeyedStats[];
+  /** Changes are counted from here (the previous working day's digest time) to `at`. */
+  since: number;
+  changes: Changes[];
+  overdue: (OverdueCase & { days: number })[];
+};
+
+export async function loadDigest(db: Db, cal: Calendar, at: number, since: number, workdays: (a: number, b: number) => number): Promise<DigestData> {
+  const [stats, bySource, byBatch, changes, overdue, us] = await Promise.all([
+    statsByUnit(db, at),
+    statsBySource(db, at),
+    statsByBatch(db, at),
+    changesByUnit(db, since, at),
+    overdueCases(db, at),
+    db.select({ id: units.id, name: units.name }).from(units),
+  ]);
+  return {
+    at,
+    tz: cal.timeZone,
+    unitNames: new Map(us.map((u) => [u.id, u.name])),
+    stats,
+    ranked: rankUnits(stats.filter((s) => s.unitId !== null)),
+    total: totals(stats),
+    bySource,
+    byBatch,
+    since,
+    changes,
+    overdue: overdue.map((o) => ({ ...o, days: Math.max(1, workdays(o.dueAt, at)) })),
+  };
+}
+
+export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const name = (d: DigestData, id: number | null) => d.unitNames.get(id) ?? "未指定单位";
+
+function figureLines(f: Figures): string[] {
+  return [
+    `案件 **${f.total}** 件，办结 **${f.closed}** 件（其中阶段性 ${f.staged}），完成率 **${pct(f.completionRate)}**，按时办结率 ${pct(f.onTimeRate)}`,
+    `办理中 ${f.open} 件，${f.overdue ? `<font color="warning">逾期 ${f.overdue} 件</font>` : "逾期 0 件"}，反弹 ${f.rebounds} 次`,
+  ];
+}
+
+function changeLine(d: DigestData, c: Omit<Changes, "unitId">): string {
+  return `**较上期**（${fmtDateTime(d.since, d.tz)} 以来）：新增 ${c.created}，办结 ${c.closed}，反弹 ${c.rebounds}，新增逾期 ${c.newlyOverdue}`;
+}
+
+const keyedLine = (rows: KeyedStats[], blank: string) => rows.map((r) => `${r.key ?? blank} ${r.closed}/${r.total}`).join(" · ");
+
+/** The command group's digest. `late` labels a digest sent after its time (R22). */
+export function commandDigest(d: DigestData, o: { late?: string; lines: number }): string {
+  const title = `**每日通报 · ${fmtDate(d.at, d.tz)}**${o.late ? ` <font color="comment">（补发，原定 ${o.late}）</font>` : ""}`;
+  const out = [title, ...figureLines(d.total).map((l, i) => (i === 0 ? `全区${l}` : l)), changeLine(d, sumChanges(d.changes))];
+  if (d.bySource.length) out.push(`**按来源**（办结/总数）：${keyedLine(d.bySource, "未注明")}`);
+  if (d.byBatch.some((b) => b.key !== null)) out.push(`**按批次**（办结/总数）：${keyedLine(d.byBatch, "未分批")}`);
+  if (d.overdue.length) {
+    out.push(`**逾期清单**（${d.overdue.length} 件）`);
+    out.push(...capped(d.overdue, o.lines, (c) => `#${c.id}${c.flagged ? "【挂牌】" : ""} ${c.title} · ${name(d, c.leadUnitId)} · 逾期 ${c.days} 个工作日`, (c) => c.id, 100));
+  }
+  if (d.ranked.length) {
+    out.push("**单位排名**（完成率｜按时办结率｜逾期｜反弹）");
+    d.ranked.forEach((r, i) => out.push(`${i + 1}. ${name(d, r.unitId)} ${pct(r.completionRate)}｜${pct(r.onTimeRate)}｜${r.overdue}｜${r.rebounds}`));
+  }
+  return out.join("\n");
+}
+
+/** A unit group's slice: only its own figures and its place in the ranking; undefined when it has no cases. */
+export function unitDigest(d: DigestData, unitId: number, o: { late?: string }): string | undefined {
+  const s = d.stats.find((r) => r.unitId === unitId);
+  if (!s) return undefined;
+  const place = d.ranked.findIndex((r) => r.unitId === unitId) + 1;
+  const change = d.changes.find((c) => c.unitId === unitId) ?? { created: 0, closed: 0, rebounds: 0, newlyOverdue: 0 };
+  const title = `**${name(d, unitId)} · 每日通报 ${fmtDate(d.at, d.tz)}**${o.late ? ` <font color="comment">（补发，原定 ${o.late}）</font>` : ""}`;
+  const [first, second] = figureLines(s);
+  return [title, `本单位${first}（全区第 ${place}/${d.ranked.length} 名）`, second, changeLine(d, change)].join("\n");
+}

@@ -1,0 +1,58 @@
+/**
+ * 周报 / 月报: on the first morning run of each ISO week and of each month (so after a holiday the
+ * first working day carries it), a per-unit 红/黄/绿牌 from the policy's completion-rate thresholds,
+ * with what changed during the previous week or month.
+ */
+import type { Db } from "../db/types.js";
+import { changesByUnit, sumChanges, type Changes, type UnitStats } from "../db/stats.js";
+import { addCalendarDays } from "../domain/calendar.js";
+import type { Policy } from "../domain/policy.js";
+import { isoWeek, startOfDate, weekStart } from "./business-time.js";
+import { pct, type DigestData } from "./digest.js";
+
+export type Period = { job: "weekly" | "monthly"; slot: string; label: string; from: number; to: number };
+
+const md = (ymd: string) => `${Number(ymd.slice(5, 7))}月${Number(ymd.slice(8, 10))}日`;
+
+/** The reports whose slot is today's week and month; the caller skips those already sent. */
+export function periodsOf(today: string, tz: string): Period[] {
+  const monday = weekStart(today);
+  const lastMonday = addCalendarDays(monday, -7);
+  const firstOfMonth = `${today.slice(0, 7)}-01`;
+  const firstOfLast = `${addCalendarDays(firstOfMonth, -1).slice(0, 7)}-01`;
+  return [
+    { job: "weekly", slot: isoWeek(today), label: `周报 · ${md(lastMonday)}—${md(addCalendarDays(monday, -1))}`, from: startOfDate(lastMonday, tz), to: startOfDate(monday, tz) },
+    { job: "monthly", slot: today.slice(0, 7), label: `月报 · ${Number(firstOfLast.slice(0, 4))}年${Number(firstOfLast.slice(5, 7))}月`, from: startOfDate(firstOfLast, tz), to: startOfDate(firstOfMonth, tz) },
+  ];
+}
+
+export const loadPeriodChanges = (db: Db, p: Period) => changesByUnit(db, p.from, p.to);
+
+export type Card = "红牌" | "黄牌" | "绿牌";
+const CARD_COLOR: Record<Card, string> = { 红牌: "warning", 黄牌: "comment", 绿牌: "info" };
+
+/** Below `red` → 红牌, below `yellow` → 黄牌, else 绿牌 (thresholds are policy data). */
+export function cardOf(s: Pick<UnitStats, "completionRate">, cards: Policy["cards"]): Card {
+  return s.completionRate < cards.red ? "红牌" : s.completionRate < cards.yellow ? "黄牌" : "绿牌";
+}
+const tag = (c: Card) => `<font color="${CARD_COLOR[c]}">${c}</font>`;
+
+const changeText = (c: Omit<Changes, "unitId">) => `新增 ${c.created}，办结 ${c.closed}，反弹 ${c.rebounds}`;
+
+export function commandReport(p: Period, d: DigestData, changes: Changes[], cards: Policy["cards"]): string {
+  const out = [`**${p.label}**`, `本期${changeText(sumChanges(changes))}；截至目前全区完成率 ${pct(d.total.completionRate)}`];
+  for (const card of ["红牌", "黄牌", "绿牌"] as Card[]) {
+    const units = d.ranked.filter((r) => cardOf(r, cards) === card);
+    if (units.length) out.push(`${tag(card)}（${units.length}）：${units.map((u) => `${d.unitNames.get(u.unitId) ?? "未指定单位"} ${pct(u.completionRate)}`).join("、")}`);
+  }
+  out.push(`<font color="comment">评牌标准：完成率低于 ${pct(cards.red)} 红牌，低于 ${pct(cards.yellow)} 黄牌</font>`);
+  return out.join("\n");
+}
+
+/** A unit's own card; undefined when it has no cases. */
+export function unitReport(p: Period, d: DigestData, unitId: number, changes: Changes[], cards: Policy["cards"]): string | undefined {
+  const s = d.ranked.find((r) => r.unitId === unitId);
+  if (!s) return undefined;
+  const c = changes.find((x) => x.unitId === unitId) ?? { created: 0, closed: 0, rebounds: 0 };
+  return `**${p.label}**：本期${changeText({ newlyOverdue: 0, ...c })}；完成率 ${pct(s.completionRate)}，评为 ${tag(cardOf(s, cards))}`;
+}

@@ -1,0 +1,133 @@
+/** The daily digest and reports: figures recomputed here from the raw rows, each unit's slice, 红/黄/绿牌, preview and the CLI. */
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { batches, caseEvents, cases } from "../../src/db/schema.js";
+import { fitText } from "../../src/schedules/compose.js";
+import { previewDigest } from "../../src/schedules/operator.js";
+import { cardOf } from "../../src/schedules/reports.js";
+import { U } from "../helpers/fixture.js";
+import { cst, insertCases, schedBench, type Bench, type Msg } from "../helpers/schedules.js";
+
+const AT = "2026-12-01 08:30"; // Tuesday; the previous digest was Monday 08:30
+const NAMES: Record<number, string> = { [U.hehuachi]: "荷花池街道", [U.simaqiao]: "驷马桥街道", [U.chengguan]: "区城管局" };
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const CARDS = { red: 0.5, yellow: 0.8 };
+
+let b: Bench;
+let msgs: Msg[];
+let rows: (typeof cases.$inferSelect)[];
+let preview: string;
+
+/** The figures of spec §4, recomputed in plain code from the rows (not through src/db/stats.ts). */
+function figures(rs: typeof rows, now: number) {
+  const live = rs.filter((c) => c.state !== "cancelled");
+  const closed = live.filter((c) => c.state === "closed");
+  const onTime = closed.filter((c) => c.dueAt === null || c.closedAt! <= c.dueAt);
+  const overdue = live.filter((c) => ["pending_ack", "in_progress", "returned"].includes(c.state) && c.dueAt! < now);
+  return {
+    total: live.length,
+    closed: closed.length,
+    staged: closed.filter((c) => c.outcome === "staged").length,
+    open: live.filter((c) => ["pending_ack", "in_progress", "pending_review", "returned"].includes(c.state)).length,
+    overdue: overdue.length,
+    rebounds: live.reduce((a, c) => a + c.reboundCount, 0),
+    rate: live.length ? closed.length / live.length : 0,
+    onTimeRate: closed.length ? onTime.length / closed.length : 0,
+  };
+}
+
+describe("每日通报 and 周报/月报", () => {
+  beforeAll(async () => {
+    b = await schedBench("2026-12-01 07:00");
+    const [first, second] = await b.db.insert(batches).values([{ name: "第一批", source: "中央督察", receivedOn: "2026-11-01" }, { name: "第二批", source: "12345", receivedOn: "2026-11-10" }]).returning();
+    const due = cst("2026-11-27 23:59");
+    const add = (unit: number, f: Omit<Partial<typeof cases.$inferInsert>, "dueAt" | "leadUnitId"> & { dueAt?: number }) => insertCases(b.db, 1, { leadUnitId: unit, dueAt: due, ...f });
+    await add(U.hehuachi, { state: "closed", closedAt: due - 86_400_000, source: "中央督察", batchId: first.id });
+    await add(U.hehuachi, { state: "closed", closedAt: due + 86_400_000, source: "12345" });
+    await add(U.hehuachi, { state: "closed", outcome: "staged", closedAt: due - 1, source: "中央督察", batchId: first.id, reboundCount: 1 });
+    await add(U.hehuachi, { state: "in_progress", source: "12345", title: "逾期的荷花池案件" });
+    await add(U.simaqiao, { state: "closed", closedAt: due - 1, source: "12345", batchId: second.id });
+    await add(U.simaqiao, { state: "in_progress", dueAt: cst("2026-12-20 23:59"), source: "12369" });
+    await add(U.simaqiao, { state: "pending_review", source: "12345" });
+    await add(U.simaqiao, { state: "cancelled", source: "12345" });
+    await add(U.chengguan, { state: "returned", source: "12369", reboundCount: 2 });
+    await add(U.chengguan, { state: "closed", closedAt: due, source: "省督察" });
+    rows = await b.db.select().from(cases);
+    // Timeline since Monday 08:30: two created, one closure approved, one rebound; one older event outside the window.
+    const ev = (caseId: number, at: string, kind: "created" | "closure_approved" | "rebound") => ({ caseId, at: cst(at), actorUserId: "disp", kind });
+    await b.db.insert(caseEvents).values([ev(4, "2026-11-30 10:00", "created"), ev(6, "2026-11-30 15:00", "created"), ev(1, "2026-11-30 16:00", "closure_approved"), ev(9, "2026-12-01 08:00", "rebound"), ev(2, "2026-11-30 08:00", "created")]);
+    await b.setPolicy("cards", CARDS);
+    await b.tick("2026-12-01 08:00");
+    const before = await b.db.all<{ n: number }>(sql`select (select count(*) from outbox) + (select count(*) from schedule_slots) + (select count(*) from audit_log) as n`);
+    b.clock.set(cst(AT));
+    const p = await previewDigest(b.deps, cst(AT));
+    preview = "text" in p ? p.text : p.error;
+    expect(await b.db.all<{ n: number }>(sql`select (select count(*) from outbox) + (select count(*) from schedule_slots) + (select count(*) from audit_log) as n`)).toEqual(before);
+    await b.tick(AT);
+    msgs = await b.messages();
+  });
+  afterAll(() => b.cleanup());
+
+  it("gives the command group the district's figures exactly as recomputed from the rows", () => {
+    const cmd = msgs.find((m) => m.chatId === "g-command")!.markdown;
+    const f = figures(rows, cst(AT));
+    expect(cmd).toContain(`全区案件 **${f.total}** 件，办结 **${f.closed}** 件（其中阶段性 ${f.staged}），完成率 **${pct(f.rate)}**，按时办结率 ${pct(f.onTimeRate)}`);
+    expect(cmd).toContain(`办理中 ${f.open} 件，<font color="warning">逾期 ${f.overdue} 件</font>，反弹 ${f.rebounds} 次`);
+    expect(cmd).toContain("**较上期**（11月30日 08:30 以来）：新增 2，办结 1，反弹 1，新增逾期 0");
+    const bySource = [...new Set(rows.filter((c) => c.state !== "cancelled").map((c) => c.source))].map((s) => ({ s, ...figures(rows.filter((c) => c.source === s), cst(AT)) }));
+    for (const x of bySource) expect(cmd).toMatch(new RegExp(`(：| · )${x.s} ${x.closed}/${x.total}( · |\\n)`));
+    expect(cmd).toContain("第一批 2/2");
+    expect(cmd).toContain("第二批 1/1");
+    expect(cmd).toContain(`**逾期清单**（${f.overdue} 件）`);
+  });
+
+  it("ranks units by completion rate, then on-time rate, fewer overdue, fewer rebounds", () => {
+    const cmd = msgs.find((m) => m.chatId === "g-command")!.markdown;
+    const units = [U.hehuachi, U.simaqiao, U.chengguan].map((u) => ({ u, ...figures(rows.filter((c) => c.leadUnitId === u), cst(AT)) }));
+    units.sort((a, z) => z.rate - a.rate || z.onTimeRate - a.onTimeRate || a.overdue - z.overdue || a.rebounds - z.rebounds);
+    const table = cmd.split("\n").filter((l) => /^\d\. /.test(l));
+    expect(table).toEqual(units.map((x, i) => `${i + 1}. ${NAMES[x.u]} ${pct(x.rate)}｜${pct(x.onTimeRate)}｜${x.overdue}｜${x.rebounds}`));
+  });
+
+  it("gives each unit group only its own slice", () => {
+    for (const u of [U.hehuachi, U.simaqiao, U.chengguan]) {
+      const chat = { [U.hehuachi]: "g-hh", [U.simaqiao]: "g-sm", [U.chengguan]: "g-cg" }[u]!;
+      const md = msgs.find((m) => m.chatId === chat)!.markdown;
+      const f = figures(rows.filter((c) => c.leadUnitId === u), cst(AT));
+      expect(md.startsWith(`**${NAMES[u]} · 每日通报 12月1日(周二)**`)).toBe(true);
+      expect(md).toContain(`本单位案件 **${f.total}** 件，办结 **${f.closed}** 件（其中阶段性 ${f.staged}），完成率 **${pct(f.rate)}**`);
+      for (const other of Object.values(NAMES).filter((n) => n !== NAMES[u])) expect(md).not.toContain(other);
+    }
+  });
+
+  it("cards each unit 红/黄/绿 from the policy thresholds in the 周报 and 月报", () => {
+    const cmd = msgs.find((m) => m.chatId === "g-command")!.markdown;
+    expect(cmd).toContain("**周报 · 11月23日—11月29日**");
+    expect(cmd).toContain("**月报 · 2026年11月**");
+    for (const u of [U.hehuachi, U.simaqiao, U.chengguan]) {
+      const f = figures(rows.filter((c) => c.leadUnitId === u), cst(AT));
+      const card = f.rate < CARDS.red ? "红牌" : f.rate < CARDS.yellow ? "黄牌" : "绿牌";
+      expect(cardOf({ completionRate: f.rate }, CARDS)).toBe(card);
+      const line = cmd.split("\n").find((l) => l.includes(`>${card}</font>`) && l.includes(NAMES[u]));
+      expect(line, `${NAMES[u]} ${card}`).toBeDefined();
+      const chat = { [U.hehuachi]: "g-hh", [U.simaqiao]: "g-sm", [U.chengguan]: "g-cg" }[u]!;
+      expect(msgs.find((m) => m.chatId === chat)!.markdown).toContain(`评为 <font color="${{ 红牌: "warning", 黄牌: "comment", 绿牌: "info" }[card]}">${card}</font>`);
+    }
+  });
+
+  it("previews exactly the digest the run then sent, without writing anything", () => {
+    expect(preview.startsWith("**每日通报 · 12月1日(周二)**")).toBe(true);
+    expect(msgs.find((m) => m.chatId === "g-command")!.markdown.startsWith(`${preview}\n`)).toBe(true);
+  });
+
+  it("fits a long message into one by listing fewer lines in full, and splits only as a last resort", () => {
+    const render = (n: number) => Array.from({ length: 60 }, (_, i) => (i < n ? `#${i} ${"很长的案件标题".repeat(8)}` : `#${i}`)).join("\n");
+    const [one] = fitText(render, 60, 4096);
+    expect(new TextEncoder().encode(one).byteLength).toBeLessThanOrEqual(4096);
+    expect(one).toContain("很长的案件标题");
+    const parts = fitText(render, 60, 100);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.every((p) => new TextEncoder().encode(p).byteLength <= 100)).toBe(true);
+    expect(parts.join("")).toBe(render(0));
+  });
+});
