@@ -45,6 +45,8 @@ const schema = z
     WECOM_BOT_SECRET: z.string().min(1).optional(),
     WECOM_API_BASE: z.url({ protocol: /^https?$/ }).default("https://qyapi.weixin.qq.com"),
     WECOM_WS_URL: z.url({ protocol: /^wss?$/ }).default("wss://openws.work.weixin.qq.com"),
+    // Replay window for signed callback timestamps (R05); WeCom publishes none, Slack and Stripe use 300 s.
+    WECOM_TIMESTAMP_WINDOW_SECONDS: z.coerce.number().int().min(30).max(7200).default(300),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     SIMULATOR: bool.optional(),
     DEMO_SEED: bool.optional(),
@@ -85,6 +87,8 @@ export type Config = {
     botSecret?: string;
     apiBase: string;
     wsUrl: string;
+    /** Callbacks whose signed timestamp is further than this from our clock are refused (R05). */
+    timestampWindowSeconds: number;
   };
   sessionSecret: string;
   logLevel: "debug" | "info" | "warn" | "error";
@@ -135,6 +139,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       botSecret: c.WECOM_BOT_SECRET,
       apiBase: c.WECOM_API_BASE.replace(/\/$/, ""),
       wsUrl: c.WECOM_WS_URL,
+      timestampWindowSeconds: c.WECOM_TIMESTAMP_WINDOW_SECONDS,
     },
     sessionSecret: c.SESSION_SECRET ?? LOCAL_SESSION_SECRET,
     logLevel: c.LOG_LEVEL,

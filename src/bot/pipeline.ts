@@ -97,7 +97,7 @@ export async function handleMessage(deps: Deps, msg: IncomingMessage): Promise<R
     const named: CaseIdRef | undefined = out.caseId ?? (out.caseToken ? { token: out.caseToken } : undefined);
     const remember: BatchItem[] = named !== undefined ? [rememberCase(deps, msg, named, now)] : [];
     try {
-      return await finish(deps, key, now, [out.reply], [...out.writes, ...remember], out.caseToken);
+      return await finish(deps, key, now, [out.reply], [...out.writes, ...remember], out.caseToken, out.inboxReply);
     } catch (e) {
       // Someone changed the case between our read and our write: decide again on fresh data (R12).
       if (e instanceof VersionConflict && attempt < MAX_CONFLICT_RETRIES) continue;
@@ -116,9 +116,9 @@ function rememberCase(deps: Deps, msg: IncomingMessage, ref: CaseIdRef, now: num
 }
 
 /** Commit the use case's writes together with the inbox row; a duplicate delivery gets the first answer. */
-async function finish(deps: Deps, key: string, now: number, replies: Replies, writes: BatchItem[], caseToken?: string): Promise<Replies> {
+async function finish(deps: Deps, key: string, now: number, replies: Replies, writes: BatchItem[], caseToken?: string, inboxReply?: string): Promise<Replies> {
   try {
-    await commit(deps.db, [...writes, inboxRow(deps, key, now, replies, caseToken)]);
+    await commit(deps.db, [...writes, inboxRow(deps, key, now, inboxReply !== undefined ? [inboxReply] : replies, caseToken)]);
   } catch (e) {
     if (e instanceof DuplicateKey && e.constraint === "inbox.key") {
       const first = await storedReplies(deps, key);

@@ -199,6 +199,50 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 /** A full 16-byte PKCS#7 block as WebCrypto understands it (16 × 0x10). */
 const FULL_PAD_BLOCK = new Uint8Array(AES_BLOCK).fill(AES_BLOCK);
 
+/** The decrypt half of the WebCrypto recipe of §3.4; see `decryptBlocks` in the factory for why it works. */
+async function cbcDecryptKeepingPad(key: CryptoKey, iv: Uint8Array<ArrayBuffer>, ciphertext: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const lastBlock = ciphertext.slice(ciphertext.length - AES_BLOCK);
+  const synthetic = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-CBC", iv: lastBlock }, key, FULL_PAD_BLOCK));
+  const extended = new Uint8Array(ciphertext.length + AES_BLOCK);
+  extended.set(ciphertext, 0);
+  extended.set(synthetic.subarray(0, AES_BLOCK), ciphertext.length);
+  const plain = new Uint8Array(await crypto.subtle.decrypt({ name: "AES-CBC", iv }, key, extended));
+  if (plain.length !== ciphertext.length) throw new WecomCryptoError("BAD_PADDING", "unexpected AES-CBC output length");
+  return plain;
+}
+
+/** §3.1: PKCS#7 with block size 32, pad value 1..32; every pad byte must carry the pad value. */
+function stripWecomPad(plain: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const pad = plain[plain.length - 1];
+  if (pad < 1 || pad > WECOM_PAD_BLOCK || pad > plain.length) throw new WecomCryptoError("BAD_PADDING", `pad byte ${pad} is outside 1..32`);
+  let padDiff = 0;
+  for (let i = plain.length - pad; i < plain.length; i++) padDiff |= plain[i] ^ pad;
+  if (padDiff !== 0) throw new WecomCryptoError("BAD_PADDING", "inconsistent PKCS#7 pad bytes");
+  return plain.subarray(0, plain.length - pad);
+}
+
+/**
+ * Decrypts a downloaded smart-bot media file (§1.A.4, §1.B.2): AES-256-CBC over the whole body with IV = key[0..16)
+ * and PKCS#7 padding to a multiple of 32, with **no** random/length/receiveid framing. `key` is the 32-byte AESKey:
+ * `parseEncodingAesKey(EncodingAESKey)` in callback mode, `base64ToBytes(aeskey)` for the long connection's per-URL key.
+ */
+export async function decryptMedia(key: Uint8Array, ciphertext: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  if (key.length !== 32) throw new WecomCryptoError("BAD_KEY", "media key must be 32 bytes");
+  if (ciphertext.length < AES_BLOCK || ciphertext.length % AES_BLOCK !== 0) {
+    throw new WecomCryptoError("BAD_LENGTH", `media length ${ciphertext.length} is not a positive multiple of 16`);
+  }
+  const raw = new Uint8Array(key);
+  const cryptoKey = await crypto.subtle.importKey("raw", raw, { name: "AES-CBC" }, false, ["encrypt", "decrypt"]);
+  let plain: Uint8Array<ArrayBuffer>;
+  try {
+    plain = await cbcDecryptKeepingPad(cryptoKey, raw.slice(0, AES_BLOCK), new Uint8Array(ciphertext));
+  } catch (err) {
+    if (err instanceof WecomCryptoError) throw err;
+    throw new WecomCryptoError("BAD_PADDING", "AES-CBC decryption failed", { cause: err });
+  }
+  return stripWecomPad(plain);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Factory
 
@@ -245,15 +289,7 @@ export function createWecomCrypto(options: WecomCryptoOptions): WecomCrypto {
    * typed errors. Emulating CBC with AES-CTR/ECB is impossible in WebCrypto (no raw block decrypt), hence this trick.
    */
   async function decryptBlocks(ciphertext: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-    const key = await cryptoKey();
-    const lastBlock = ciphertext.slice(ciphertext.length - AES_BLOCK);
-    const synthetic = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-CBC", iv: lastBlock }, key, FULL_PAD_BLOCK));
-    const extended = new Uint8Array(ciphertext.length + AES_BLOCK);
-    extended.set(ciphertext, 0);
-    extended.set(synthetic.subarray(0, AES_BLOCK), ciphertext.length);
-    const plain = new Uint8Array(await crypto.subtle.decrypt({ name: "AES-CBC", iv }, key, extended));
-    if (plain.length !== ciphertext.length) throw new WecomCryptoError("BAD_PADDING", "unexpected AES-CBC output length");
-    return plain;
+    return cbcDecryptKeepingPad(await cryptoKey(), iv, ciphertext);
   }
 
   async function decrypt(encrypt: string): Promise<string> {
@@ -273,13 +309,7 @@ export function createWecomCrypto(options: WecomCryptoOptions): WecomCrypto {
       throw new WecomCryptoError("BAD_PADDING", "AES-CBC decryption failed", { cause: err });
     }
 
-    // §3.1: PKCS#7 with block size 32, pad value 1..32; every pad byte must carry the pad value.
-    const pad = plain[plain.length - 1];
-    if (pad < 1 || pad > WECOM_PAD_BLOCK) throw new WecomCryptoError("BAD_PADDING", `pad byte ${pad} is outside 1..32`);
-    let padDiff = 0;
-    for (let i = plain.length - pad; i < plain.length; i++) padDiff |= plain[i] ^ pad;
-    if (padDiff !== 0) throw new WecomCryptoError("BAD_PADDING", "inconsistent PKCS#7 pad bytes");
-    const content = plain.subarray(0, plain.length - pad);
+    const content = stripWecomPad(plain);
 
     // §3.1 layout: random(16) || msg_len(4, BE) || msg || receiveid.
     if (content.length < HEADER_LEN) throw new WecomCryptoError("BAD_LENGTH", "plaintext shorter than its 20-byte header");

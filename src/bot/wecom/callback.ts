@@ -1,0 +1,195 @@
+/**
+ * The smart-bot URL callback (wecom.md §1.A), mounted at /wecom/callback when WECOM_MODE=callback.
+ * GET: URL verification answered with the bare decrypted echostr (§1.A.1, R02).
+ * POST: size cap (R09) → signature, before anything else (R03) → timestamp window and durable nonce check (R05) →
+ * decrypt → zod → pipeline (deduplicated on msgid, R06) raced against a time budget: a finished encrypted stream
+ * when it is done in time, otherwise an encrypted empty package and the reply later through response_url (R08, R20).
+ */
+import { Hono, type Context } from "hono";
+import type { AppEnv } from "../../app.js";
+import type { Config } from "../../config.js";
+import { claimNonce, purgeReplayState, repliesFor, sha256Text } from "../../db/wecom-replay.js";
+import type { Deps } from "../../deps.js";
+import { handleMessage } from "../pipeline.js";
+import { encryptField, readBodyCapped, signedQuery, type SignedQuery } from "./callback-http.js";
+import { createWecomClient, type WecomClient } from "./client.js";
+import { createWecomCrypto, parseEncodingAesKey } from "./crypto.js";
+import { sendLateReply } from "./late-reply.js";
+import { downloadMedia } from "./media.js";
+import { callbackPayload, toInbound, type Inbound } from "./payload.js";
+import { cardUpdate, EMPTY_REPLY, finishedStream, welcomeText } from "./reply.js";
+
+/** Time the pipeline may take before we answer without it: WeCom wants an answer within 1 s (R01, R08). */
+export const MESSAGE_BUDGET_MS = 800;
+/** Card clicks must be answered within 5 s, with no retry (§1.A.5); leave a wide margin. */
+export const CARD_BUDGET_MS = 3_500;
+const SORRY = "抱歉，处理您的消息时出错，请稍后重新发送。";
+
+type C = Context<AppEnv>;
+type Raced<T> = { kind: "done"; value: T } | { kind: "failed"; error: unknown } | { kind: "late" };
+
+/** Settles with the work's outcome, or "late" once `ms` has passed (the work keeps running). */
+function within<T>(work: Promise<T>, ms: number): Promise<Raced<T>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<Raced<T>>((resolve) => (timer = setTimeout(() => resolve({ kind: "late" }), Math.max(0, ms))));
+  const settled = work.then(
+    (value): Raced<T> => ({ kind: "done", value }),
+    (error): Raced<T> => ({ kind: "failed", error }),
+  );
+  return Promise.race([settled, late]).finally(() => clearTimeout(timer));
+}
+
+export function wecomCallback(config: Config, opts: { client?: WecomClient } = {}): Hono<AppEnv> {
+  const { token, encodingAesKey, timestampWindowSeconds, botId } = config.wecom;
+  if (!token || !encodingAesKey) throw new Error("WECOM_MODE=callback needs WECOM_TOKEN and WECOM_ENCODING_AES_KEY from the bot's API settings");
+  const wc = createWecomCrypto({ token, encodingAesKey, receiveId: "" }); // §3.1: receiveid is "" for smart bots
+  const aesKey = parseEncodingAesKey(encodingAesKey);
+  const client = opts.client ?? createWecomClient({ apiBase: config.wecom.apiBase });
+
+  const refuse = (c: C, status: 400 | 403 | 413 | 503, message: string) => c.text(message, status);
+
+  /** §1.A.6: JSON {encrypt, msgsignature, timestamp, nonce} with the callback's own nonce, sent as text/plain. */
+  async function encrypted(c: C, q: SignedQuery, plaintext: string) {
+    const body = await wc.encryptReply(plaintext, q.timestamp, q.nonce);
+    return c.body(JSON.stringify(body), 200, { "content-type": "text/plain; charset=utf-8" });
+  }
+
+  /** Runs the pipeline (after fetching media) within the budget; a late result goes out through the outbox. */
+  async function answer(c: C, q: SignedQuery, inbound: Extract<Inbound, { kind: "message" | "card" }>, deadline: number, render: (md: string) => string | undefined) {
+    const deps = c.get("deps");
+    const receivedAt = deps.clock();
+    const media = inbound.kind === "message" ? inbound.media : [];
+    const work = (async () => {
+      const uploads = media.length ? await downloadMedia(client, aesKey, media, deps.log) : [];
+      return (await handleMessage(deps, { ...inbound.msg, uploads })).join("\n\n");
+    })();
+    const late = { msgKey: `wecom:${inbound.msg.msgId}`, chatId: inbound.msg.chatId, responseUrl: inbound.responseUrl, receivedAt };
+    const r = await within(work, deadline - Date.now());
+    if (r.kind === "failed") {
+      // Nothing was committed (one batch per message): let WeCom redeliver rather than acknowledge lost work.
+      deps.log.error("WeCom callback: processing failed", { msgId: inbound.msg.msgId, error: String((r.error as Error)?.stack ?? r.error) });
+      return refuse(c, 503, "temporarily unavailable");
+    }
+    if (r.kind === "done") {
+      const body = render(r.value);
+      if (body !== undefined) return encrypted(c, q, body);
+      deps.waitUntil(sendLateReply(deps, { ...late, markdown: r.value }));
+      return encrypted(c, q, EMPTY_REPLY);
+    }
+    deps.log.info("WeCom callback: answered before the work finished; the reply follows via response_url", { msgId: inbound.msg.msgId });
+    deps.waitUntil(
+      work.then(
+        (markdown) => sendLateReply(deps, { ...late, markdown }),
+        (e: unknown) => {
+          deps.log.error("WeCom callback: background processing failed", { msgId: inbound.msg.msgId, error: String((e as Error)?.stack ?? e) });
+          return sendLateReply(deps, { ...late, markdown: SORRY });
+        },
+      ),
+    );
+    return encrypted(c, q, EMPTY_REPLY);
+  }
+
+  /** After the envelope checks: what the decrypted payload asks for. */
+  async function dispatch(c: C, q: SignedQuery, plaintext: string, started: number) {
+    const deps: Deps = c.get("deps");
+    let json: unknown;
+    try {
+      json = JSON.parse(plaintext);
+    } catch {
+      return refuse(c, 400, "decrypted payload is not JSON");
+    }
+    const parsed = callbackPayload.safeParse(json);
+    if (!parsed.success) {
+      // Authentic but not a shape we handle: acknowledge so WeCom does not retry it.
+      deps.log.warn("WeCom callback: unsupported payload ignored", { issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`) });
+      return encrypted(c, q, EMPTY_REPLY);
+    }
+    if (botId && parsed.data.aibotid && parsed.data.aibotid !== botId) {
+      deps.log.warn("WeCom callback for another bot ignored: check WECOM_BOT_ID", { aibotid: parsed.data.aibotid });
+      return encrypted(c, q, EMPTY_REPLY);
+    }
+    const inbound = toInbound(parsed.data);
+    deps.log.info("WeCom callback", { kind: inbound.kind, msgtype: parsed.data.msgtype, chatId: parsed.data.chatid, chattype: parsed.data.chattype });
+    switch (inbound.kind) {
+      case "message": {
+        const id = inbound.msg.msgId;
+        return answer(c, q, inbound, started + MESSAGE_BUDGET_MS, (md) => finishedStream(id, md));
+      }
+      case "card": {
+        const taskId = inbound.taskId;
+        return answer(c, q, inbound, started + CARD_BUDGET_MS, (md) => (taskId ? cardUpdate(taskId, md, config.publicBaseUrl) : undefined));
+      }
+      case "stream": {
+        // §1.A.7: we only ever answer with finished streams (id = msgid), so a refresh gets the stored reply.
+        const replies = await repliesFor(deps.db, `wecom:${inbound.streamId}`);
+        return encrypted(c, q, replies ? finishedStream(inbound.streamId, replies.join("\n\n")) : EMPTY_REPLY);
+      }
+      case "welcome":
+        return encrypted(c, q, welcomeText());
+      case "ignore":
+        deps.log.info("WeCom callback ignored", { why: inbound.why });
+        return encrypted(c, q, EMPTY_REPLY); // feedback_event and unknown events: empty package only (§1.A.5)
+    }
+  }
+
+  const r = new Hono<AppEnv>();
+
+  r.get("/", async (c) => {
+    const q = signedQuery(c.req.url, true);
+    if (!q?.echostr) return refuse(c, 400, "URL verification needs msg_signature, timestamp, nonce and echostr");
+    if (!(await wc.verify(q.signature, q.timestamp, q.nonce, q.echostr))) {
+      c.get("deps").log.warn("WeCom URL verification: signature mismatch: check that WECOM_TOKEN matches the admin console");
+      return refuse(c, 403, "WeCom signature mismatch: check that WECOM_TOKEN matches the admin console");
+    }
+    try {
+      // §1.A.1: the bare plaintext — no quotes, no BOM, no trailing newline.
+      return c.body(await wc.decrypt(q.echostr), 200, { "content-type": "text/plain; charset=utf-8" });
+    } catch {
+      c.get("deps").log.warn("WeCom URL verification: echostr does not decrypt: check that WECOM_ENCODING_AES_KEY matches the admin console");
+      return refuse(c, 400, "echostr does not decrypt: check WECOM_ENCODING_AES_KEY");
+    }
+  });
+
+  r.post("/", async (c) => {
+    const started = Date.now();
+    const deps = c.get("deps");
+    const q = signedQuery(c.req.url, false);
+    if (!q) return refuse(c, 400, "callback needs msg_signature, timestamp and nonce");
+    const body = await readBodyCapped(c.req.raw);
+    if (body === "too_large") return refuse(c, 413, "callback body too large");
+    const encrypt = encryptField(body);
+    if (!encrypt) return refuse(c, 400, 'callback body must be JSON {"encrypt": "…"}');
+    if (!(await wc.verify(q.signature, q.timestamp, q.nonce, encrypt))) {
+      deps.log.warn("WeCom signature mismatch: check that WECOM_TOKEN matches the admin console");
+      return refuse(c, 403, "WeCom signature mismatch: check that WECOM_TOKEN matches the admin console");
+    }
+    const now = deps.clock();
+    const skewS = Math.round((now - Number(q.timestamp) * 1000) / 1000);
+    if (Math.abs(skewS) > timestampWindowSeconds) {
+      deps.log.warn("security: WeCom callback timestamp outside the window; check this server's clock (NTP)", { skewSeconds: skewS, windowSeconds: timestampWindowSeconds });
+      return refuse(c, 403, "callback timestamp outside the accepted window");
+    }
+    let seen: Awaited<ReturnType<typeof claimNonce>>;
+    try {
+      seen = await claimNonce(deps.db, q.nonce, await sha256Text(encrypt), now);
+    } catch (e) {
+      deps.log.error("WeCom callback: nonce store unavailable", { error: String(e) });
+      return refuse(c, 503, "temporarily unavailable"); // WeCom retries; nothing was done
+    }
+    if (seen === "replay") {
+      deps.log.warn("security: WeCom callback nonce reused with a different payload; refused as a replay", { nonce: q.nonce });
+      return refuse(c, 403, "nonce already used");
+    }
+    if (seen === "fresh" && Math.random() < 0.02) deps.waitUntil(purgeReplayState(deps.db, now));
+    let plaintext: string;
+    try {
+      plaintext = await wc.decrypt(encrypt);
+    } catch {
+      deps.log.warn("WeCom callback does not decrypt: check that WECOM_ENCODING_AES_KEY matches the admin console");
+      return refuse(c, 400, "encrypt does not decrypt");
+    }
+    return dispatch(c, q, plaintext, started);
+  });
+
+  return r;
+}

@@ -1,0 +1,70 @@
+/**
+ * The callback-mode `Deliver`: how an outbox row travels to WeCom.
+ * - "group": the group's robot webhook (wecom.md §2); the key comes from groups.robot_key.
+ * - "response_url": one plain-JSON markdown POST (§1.A.8), at most once and within its hour (R20); otherwise the
+ *   reply falls back to the group's robot as a new outbox row, so it still counts against that robot's window (R16).
+ * - "user": a smart bot in callback mode cannot message a person on its own initiative.
+ */
+import type { Clock, Deliver } from "../../deps.js";
+import type { Db } from "../../db/types.js";
+import { groupRobot } from "../../db/robot-keys.js";
+import { claimResponseUrl, sha256Text } from "../../db/wecom-replay.js";
+import { commit, insertOutbox } from "../../db/write.js";
+import type { DeliverResult } from "../../delivery/types.js";
+import type { Logger } from "../../log.js";
+import type { WecomClient } from "./client.js";
+
+/** Payload of a "response_url" outbox row (written by late-reply.ts). */
+export type ResponseUrlPayload = { markdown: string; expiresAt: number; fallbackChatId?: string };
+
+/** Leave a margin so a POST started just before the hour is not refused on arrival. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+const permanent = (error: string): DeliverResult => ({ ok: false, retryable: false, error });
+
+export function wecomDeliver(deps: { db: Db; clock: Clock; log: Logger; client: WecomClient }): Deliver {
+  const { db, clock, log, client } = deps;
+
+  async function toGroup(chatId: string, payload: { markdown?: string; text?: string; mentions?: string[] }): Promise<DeliverResult> {
+    const g = await groupRobot(db, chatId);
+    if (!g) return permanent(`群 ${chatId} 不存在 / unknown group chat id ${chatId}`);
+    if (!g.robotKey) {
+      return permanent(`群 ${g.name}（${chatId}）未配置群机器人 key / group has no robot key: run \`duban group set-robot ${chatId} <key>\``);
+    }
+    return client.sendToRobot(g.robotKey, payload);
+  }
+
+  /** Hand the text to the group's robot through the outbox (idempotent per row and chunk). */
+  async function fallback(rowId: number, p: ResponseUrlPayload, why: string): Promise<DeliverResult> {
+    const chatId = p.fallbackChatId;
+    if (!chatId || chatId.startsWith("single:")) return permanent(`response_url ${why}; a single chat has no group robot to fall back to`);
+    const key = `response_url:${rowId}:fallback:${(await sha256Text(p.markdown)).slice(0, 16)}`;
+    await commit(db, [insertOutbox(db, { key, channel: "group", target: chatId, payload: { markdown: p.markdown }, at: clock() })]);
+    log.info("late reply handed to the group robot", { outboxId: rowId, chatId, why });
+    return { ok: true };
+  }
+
+  async function toResponseUrl(rowId: number, url: string, p: ResponseUrlPayload): Promise<DeliverResult> {
+    const now = clock();
+    if (!(now < p.expiresAt - EXPIRY_MARGIN_MS)) return fallback(rowId, p, "expired (valid for 1 hour)");
+    // Marked used before the call: after a timeout we cannot know whether WeCom consumed it (R18, R20).
+    if (!(await claimResponseUrl(db, url, now))) return fallback(rowId, p, "already used");
+    const r = await client.postResponseUrl(url, p.markdown);
+    if (r.ok) return r;
+    log.warn("response_url call failed; falling back to the group robot", { outboxId: rowId, error: r.error });
+    return fallback(rowId, p, "call failed");
+  }
+
+  return async (row) => {
+    switch (row.channel) {
+      case "group":
+        return toGroup(row.target, row.payload as { markdown?: string; text?: string; mentions?: string[] });
+      case "response_url":
+        return toResponseUrl(row.id, row.target, row.payload as ResponseUrlPayload);
+      case "user":
+        return permanent("callback mode cannot send to a single user; use long-connection mode or a group robot");
+      default:
+        return permanent(`unknown outbox channel ${row.channel}`);
+    }
+  };
+}

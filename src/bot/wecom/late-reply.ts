@@ -1,0 +1,28 @@
+/**
+ * A reply that missed the 1-second answer (R08) travels through the outbox: to the message's response_url
+ * (wecom.md §1.A.8: once, within an hour), else to the group's robot (R20).
+ */
+import { commit, insertOutbox } from "../../db/write.js";
+import { RESPONSE_URL_TTL_MS } from "../../db/wecom-replay.js";
+import { drainOutbox } from "../../delivery/relay.js";
+import type { Deps } from "../../deps.js";
+import type { ResponseUrlPayload } from "./deliver.js";
+
+export type LateReply = { msgKey: string; chatId: string; responseUrl?: string; receivedAt: number; markdown: string };
+
+/** Queues the reply durably, then drains the outbox. Idempotent per message. */
+export async function sendLateReply(deps: Deps, r: LateReply): Promise<void> {
+  if (!r.markdown.trim()) return;
+  const key = `${r.msgKey}:late-reply`;
+  const fallbackChatId = r.chatId.startsWith("single:") ? undefined : r.chatId;
+  if (r.responseUrl) {
+    const payload: ResponseUrlPayload = { markdown: r.markdown, expiresAt: r.receivedAt + RESPONSE_URL_TTL_MS, fallbackChatId };
+    await commit(deps.db, [insertOutbox(deps.db, { key, channel: "response_url", target: r.responseUrl, payload, at: deps.clock() })]);
+  } else if (fallbackChatId) {
+    await commit(deps.db, [insertOutbox(deps.db, { key, channel: "group", target: fallbackChatId, payload: { markdown: r.markdown }, at: deps.clock() })]);
+  } else {
+    deps.log.warn("late reply dropped: a single chat without response_url cannot be reached in callback mode", { msgKey: r.msgKey });
+    return;
+  }
+  await drainOutbox(deps);
+}

@@ -1,0 +1,55 @@
+/**
+ * Durable replay and single-use bookkeeping for the WeCom callback channel, shared by every process and isolate
+ * (never process memory, reliability R05/R07/R20).
+ */
+import { eq, lt } from "drizzle-orm";
+import { inbox, responseUrlUses, wecomNonces } from "./schema.js";
+import type { Db } from "./types.js";
+
+/** WeCom promises a nonce does not repeat within 2 hours (wecom.md §1.A.1). */
+export const NONCE_TTL_MS = 2 * 60 * 60_000;
+/** A response_url is valid for one hour (wecom.md §1.A.8). */
+export const RESPONSE_URL_TTL_MS = 60 * 60_000;
+
+export async function sha256Text(s: string): Promise<string> {
+  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s));
+  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Records a callback's nonce with the digest of its payload. "fresh": first sight (or the old sighting expired);
+ * "redelivery": the same nonce with the same payload (processed normally; the inbox stops a double effect);
+ * "replay": the same nonce with another payload within 2 h — refuse it (R05).
+ */
+export async function claimNonce(db: Db, nonce: string, digest: string, now: number): Promise<"fresh" | "redelivery" | "replay"> {
+  const inserted = await db
+    .insert(wecomNonces)
+    .values({ nonce, digest, seenAt: now })
+    .onConflictDoUpdate({ target: wecomNonces.nonce, set: { digest, seenAt: now }, setWhere: lt(wecomNonces.seenAt, now - NONCE_TTL_MS) })
+    .returning({ nonce: wecomNonces.nonce });
+  if (inserted.length > 0) return "fresh";
+  const [row] = await db.select({ digest: wecomNonces.digest }).from(wecomNonces).where(eq(wecomNonces.nonce, nonce));
+  return row?.digest === digest ? "redelivery" : "replay";
+}
+
+/** Marks a response_url as used; false when it already was, so it is never called twice (R20). */
+export async function claimResponseUrl(db: Db, url: string, now: number): Promise<boolean> {
+  const inserted = await db
+    .insert(responseUrlUses)
+    .values({ urlDigest: await sha256Text(url), usedAt: now })
+    .onConflictDoNothing()
+    .returning({ d: responseUrlUses.urlDigest });
+  return inserted.length > 0;
+}
+
+/** Drops nonces and response_url marks that can no longer matter. */
+export async function purgeReplayState(db: Db, now: number): Promise<void> {
+  await db.delete(wecomNonces).where(lt(wecomNonces.seenAt, now - NONCE_TTL_MS));
+  await db.delete(responseUrlUses).where(lt(responseUrlUses.usedAt, now - 2 * RESPONSE_URL_TTL_MS));
+}
+
+/** The replies already given for an inbound message key ("wecom:<msgid>"), if it was processed. */
+export async function repliesFor(db: Db, key: string): Promise<string[] | undefined> {
+  const [row] = await db.select({ replies: inbox.replies }).from(inbox).where(eq(inbox.key, key));
+  return row?.replies as string[] | undefined;
+}

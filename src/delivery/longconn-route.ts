@@ -1,0 +1,17 @@
+/**
+ * Outbound routing in long-connection mode (wecom.md §1.B.4, §2): a group that has a group-robot key keeps using its
+ * webhook (`robots`, the callback-mode Deliver); a group without one, a chat we have no row for, and a person ("user"
+ * rows) go through the bot's socket with `aibot_send_msg`. Anything else (response_url rows, which the socket never
+ * produces, §1.B.2) is left to `robots`, which handles or fails it visibly (R17).
+ */
+import { groupRobot } from "../db/robot-keys.js";
+import type { Db } from "../db/types.js";
+import type { Deliver } from "../deps.js";
+
+export function longConnRoute(db: Db, socket: Deliver, robots: Deliver): Deliver {
+  return async (row) => {
+    if (row.channel === "user") return socket(row);
+    if (row.channel === "group") return (await groupRobot(db, row.target))?.robotKey ? robots(row) : socket(row);
+    return robots(row);
+  };
+}
