@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { createFakeWecom, TEST_AES_KEY, TEST_TOKEN } from "./test/helpers/fake-wecom-api.js";
+
+// The fake WeCom API for workerd: robot webhook, response_url and media, recording calls (runs in Node).
+const fakeWecom = createFakeWecom();
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./drizzle");
@@ -21,11 +25,23 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, WECOM_MODE: "off", SIMULATOR: "true", LOG_LEVEL: "warn" },
+                // Callback mode with the simulator kept on: the sim scenario and the WeCom callback run side by side.
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  WECOM_MODE: "callback",
+                  WECOM_TOKEN: TEST_TOKEN,
+                  WECOM_ENCODING_AES_KEY: TEST_AES_KEY,
+                  WECOM_API_BASE: "https://qyapi.fake.test",
+                  SESSION_SECRET: "workerd-test-session-secret-0123456789",
+                  SIMULATOR: "true",
+                  LOG_LEVEL: "warn",
+                },
+                // Test controls of the fake (recorded calls, media, sealing callbacks with @wecom/crypto in Node).
+                serviceBindings: { FAKE_WECOM: (req: Request) => fakeWecom.handle(req) },
                 // needed only for SELF.scheduled(); experimental, so kept out of wrangler.toml
                 compatibilityFlags: ["nodejs_compat", "service_binding_extra_handlers"],
-                // Every outbound fetch of the Worker lands here: the fake WeCom API on the network edge.
-                outboundService: (req: Request) => new Response(`unexpected outbound ${req.url}`, { status: 599 }),
+                // Every outbound fetch of the Worker lands here: the fake WeCom API (unknown URLs get 599).
+                outboundService: (req: Request) => fakeWecom.handle(req),
               },
             }),
           ],

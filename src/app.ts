@@ -3,6 +3,13 @@ import { Hono } from "hono";
 import { sql } from "drizzle-orm";
 import type { Deps } from "./deps.js";
 import { simRoutes } from "./bot/sim/routes.js";
+import { csrfProtection, securityHeaders } from "./web/security.js";
+import { sessionMiddleware } from "./web/auth/session.js";
+import { authRoutes } from "./web/auth/routes.js";
+import { adminRoutes } from "./web/admin/routes.js";
+import { wecomCallback } from "./bot/wecom/callback.js";
+import { dashboardRoutes } from "./web/pages/index.js";
+import { apiRoutes } from "./api/index.js";
 
 export type AppEnv = { Variables: { deps: Deps; requestId: string } };
 
@@ -23,6 +30,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     c.header("X-Content-Type-Options", "nosniff");
   });
 
+  // Headers on every response, then who is signed in, then CSRF on every state-changing request (R32, R33).
+  app.use("*", securityHeaders());
+  app.use("*", sessionMiddleware());
+  app.use("*", csrfProtection());
+
   app.get("/healthz", async (c) => {
     try {
       await deps.db.run(sql`select 1`);
@@ -34,6 +46,11 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   });
 
   if (deps.config.simulator) app.route("/sim", simRoutes());
+  app.route("/", authRoutes());
+  app.route("/admin", adminRoutes());
+  app.route("/dashboard", dashboardRoutes());
+  app.route("/api/v1", apiRoutes());
+  if (deps.config.wecom.mode === "callback") app.route("/wecom/callback", wecomCallback(deps.config));
 
   app.get("/", (c) => (deps.config.simulator ? c.redirect("/sim") : c.text("Duban 督办 is running.")));
 

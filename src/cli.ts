@@ -1,17 +1,28 @@
-/** The `duban` command: serve, migrate, seed, backup (more verbs arrive with their features). */
+/** The `duban` command: serve, migrate, seed, backup, tick, digest (more verbs arrive with their features). */
 import { parseArgs } from "node:util";
 import { parseConfig } from "./config.js";
 import { openNodeDb, migrateNodeDb } from "./db/open-node.js";
 import { seedCalendar } from "./db/calendar-seed.js";
 import { seedDemo } from "./db/seed-demo.js";
 import { backupDatabase } from "./db/backup.js";
-import { startNode } from "./runtime/node.js";
+import { GROUP_USAGE, groupVerb } from "./cli-group.js";
+import { ADMIN_USAGE, adminCommand } from "./cli-admin.js";
+import { DATA_USAGE, dataCommand } from "./cli-data.js";
+import { buildNodeDeps, startNode } from "./runtime/node.js";
+import { parseInstant, previewDigest, tick } from "./schedules/operator.js";
 
 const USAGE = `Usage: duban <command>
   serve                 start the server (what \`npm start\` runs)
   migrate               apply database migrations
   seed --demo           add the demo district (idempotent; rows are labelled as demo)
   backup <file>         write a consistent copy of the database (VACUUM INTO) and verify it
+  tick [--at <instant>] run the schedules due at that instant (default now) and print what was queued;
+                        the running server's relay sends it. Instant: ISO with zone, e.g. 2026-12-02T08:30:00+08:00
+  digest --preview [--group <chatId>] [--at <instant>]
+                        print the daily digest of a group (default: the command group) without sending or recording it
+${GROUP_USAGE.trimEnd()}
+${ADMIN_USAGE.trimEnd()}
+${DATA_USAGE.trimEnd()}
 `;
 
 async function withDb<T>(fn: (o: Awaited<ReturnType<typeof openNodeDb>>) => Promise<T>): Promise<T> {
@@ -24,9 +35,27 @@ async function withDb<T>(fn: (o: Awaited<ReturnType<typeof openNodeDb>>) => Prom
   }
 }
 
+/** Deps for operator verbs: the configured database, never demo data (a tick must not add cases). */
+async function withScheduleDeps(fn: (deps: Awaited<ReturnType<typeof buildNodeDeps>>["deps"]) => Promise<number>): Promise<number> {
+  const config = { ...parseConfig(process.env), demoSeed: false };
+  const { deps, store, idle } = await buildNodeDeps(config);
+  try {
+    return await fn(deps);
+  } finally {
+    await idle();
+    store.close();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { demo: { type: "boolean" } } });
+  if (cmd === "admin") return adminCommand(rest); // its own options (--user, --name, --unit)
+  if (cmd === "import" || cmd === "export" || cmd === "token") return dataCommand(cmd, rest); // cli-data.ts
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { demo: { type: "boolean" }, at: { type: "string" }, preview: { type: "boolean" }, group: { type: "string" } },
+  });
   switch (cmd) {
     case "serve": {
       const h = await startNode();
@@ -55,6 +84,11 @@ export async function main(argv: string[]): Promise<number> {
       console.log(r.created ? `Demo data added: ${r.units} units, ${r.people} people, ${r.groups} groups, ${r.cases} cases.` : "Demo data is already present; nothing changed.");
       return 0;
     }
+    case "group":
+      return withDb(async ({ db }) => {
+        await migrateNodeDb(db);
+        return groupVerb(db, positionals);
+      });
     case "backup": {
       const target = positionals[0];
       if (!target) {
@@ -67,6 +101,28 @@ export async function main(argv: string[]): Promise<number> {
       });
       console.log(`Backup written to ${r.file}; integrity_check: ${r.integrity}; ${Object.keys(r.tables).length} tables.`);
       return 0;
+    }
+    case "tick":
+    case "digest": {
+      const at = values.at === undefined ? Date.now() : parseInstant(values.at);
+      if (at === undefined) {
+        console.error(`--at must be an ISO instant with a zone, e.g. 2026-12-02T08:30:00+08:00 (got "${values.at}")`);
+        return 2;
+      }
+      if (cmd === "digest" && !values.preview) {
+        console.error("Only previews are printed here (the schedules send the digest): duban digest --preview [--group <chatId>]");
+        return 2;
+      }
+      return withScheduleDeps(async (deps) => {
+        if (cmd === "tick") {
+          console.log(await tick(deps, at));
+          return 0;
+        }
+        const r = await previewDigest(deps, at, values.group);
+        if ("error" in r) console.error(r.error);
+        else console.log(r.text);
+        return "error" in r ? 2 : 0;
+      });
     }
     default:
       console.log(USAGE);

@@ -23,4 +23,8 @@ export type Deps = {
   deliver: Deliver;
   /** Live updates for the simulator page (local mode only). */
   sim?: import("./bot/sim/hub.js").SimHub;
+  /** Password hashing for this runtime: scrypt on Node; WebCrypto PBKDF2 when absent (Workers) — R30. */
+  passwords?: import("./web/auth/password.js").PasswordHasher;
+  /** Drop the cached calendar after an admin edits it (this process/isolate; others reload on restart). */
+  invalidateCalendar?: () => void;
 };

@@ -298,3 +298,50 @@ export const writeGuard = sqliteTable(
   { ok: integer("ok").notNull() },
   (t) => [check("version_conflict", sql`${t.ok} = 1`)],
 );
+
+/** Nonces of accepted WeCom callbacks, kept 2 h (wecom.md §1.A.1, R05): reuse with another payload is a replay. */
+export const wecomNonces = sqliteTable(
+  "wecom_nonces",
+  {
+    nonce: text("nonce").primaryKey(),
+    digest: text("digest").notNull(), // SHA-256 of the signed `encrypt` value
+    seenAt: integer("seen_at").notNull(),
+  },
+  (t) => [index("wecom_nonces_seen_idx").on(t.seenAt)],
+);
+
+/** Smart-bot response_urls already called (wecom.md §1.A.8, R20): each may be used once, within its hour. */
+export const responseUrlUses = sqliteTable(
+  "response_url_uses",
+  {
+    urlDigest: text("url_digest").primaryKey(), // SHA-256 of the URL; the URL itself stays in the outbox row
+    usedAt: integer("used_at").notNull(),
+  },
+  (t) => [index("response_url_uses_at_idx").on(t.usedAt)],
+);
+
+/** API tokens for other systems (spec §7): only the SHA-256 of the token is stored; the token is shown once. */
+export const apiTokens = sqliteTable("api_tokens", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  roles: text("roles", { mode: "json" }).$type<Role[]>().notNull(),
+  unitId: integer("unit_id").references(() => units.id), // set: the token sees only this unit's cases
+  createdAt: integer("created_at").notNull(),
+  createdBy: text("created_by").notNull(),
+  revokedAt: integer("revoked_at"),
+});
+
+/** One-time dashboard sign-in links sent by the bot's 登录 command (spec §5): only the SHA-256 of the token is stored. */
+export const loginLinks = sqliteTable(
+  "login_links",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    personId: integer("person_id").notNull().references(() => people.id),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    sessionId: text("session_id"), // the session this link became (ties the burn to the session row in one batch)
+  },
+  (t) => [index("login_links_person_idx").on(t.personId)],
+);

@@ -29,4 +29,6 @@ export type Outcome = {
   caseId?: number;
   /** Set when the write inserts a case: "{{caseId}}" in the reply is filled in from that row. */
   caseToken?: string;
+  /** What the inbox keeps instead of `reply` when the reply carries a secret (a login link): a redelivery gets this. */
+  inboxReply?: string;
 };

@@ -9,9 +9,15 @@ import { loadCalendar, seedCalendar } from "../db/calendar-seed.js";
 import { seedDemo } from "../db/seed-demo.js";
 import { SimHub } from "../bot/sim/hub.js";
 import { simDeliver } from "../bot/sim/deliver.js";
+import { createWecomClient } from "../bot/wecom/client.js";
+import { wecomDeliver } from "../bot/wecom/deliver.js";
 import type { Clock, Deps } from "../deps.js";
+import { nodeHasher } from "../web/auth/password-node.js";
+import { startSchedules } from "../schedules/cron-node.js";
+import { createLongConn, type LongConn } from "../bot/wecom/longconn.js";
+import { longConnRoute } from "../delivery/longconn-route.js";
 
-export type NodeHandle = { deps: Deps; url: string; server: ServerType; close: () => Promise<void> };
+export type NodeHandle = { deps: Deps; url: string; server: ServerType; longConn?: LongConn; close: () => Promise<void> };
 
 /** Build deps for Node: open and migrate the database, seed the calendar (and demo data in local mode). */
 export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<{ deps: Deps; store: OpenDb; idle: () => Promise<void> }> {
@@ -34,20 +40,29 @@ export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?:
     clock,
     log,
     calendar: () => (cal ??= loadCalendar(store.db, config.timezone)),
+    invalidateCalendar: () => void (cal = undefined),
+    passwords: nodeHasher,
     waitUntil: (p) => {
       const tracked = p.catch((e) => log.error("background task failed", { error: String(e) })).finally(() => pending.delete(tracked));
       pending.add(tracked);
     },
-    deliver: simDeliver(sim, clock),
+    deliver:
+      config.wecom.mode !== "off" // longconn: still the robots' route for groups that have a key (startNode)
+        ? wecomDeliver({ db: store.db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) })
+        : simDeliver(sim, clock),
     sim,
   };
   return { deps, store, idle: async () => void (await Promise.all([...pending])) };
 }
 
 /** Start the server; resolves once it listens. */
-export async function startNode(env: Record<string, string | undefined> = process.env, opts: { clock?: Clock; log?: Logger } = {}): Promise<NodeHandle> {
+/** `schedules: false` leaves out the in-process timer (tests that drive runDue themselves). */
+export async function startNode(env: Record<string, string | undefined> = process.env, opts: { clock?: Clock; log?: Logger; schedules?: boolean } = {}): Promise<NodeHandle> {
   const config = parseConfig(env);
   const { deps, store, idle } = await buildNodeDeps(config, opts);
+  // WECOM_MODE=longconn: exactly one active instance per bot — a second one with the same BotID kicks this one.
+  const longConn = config.wecom.mode === "longconn" ? createLongConn(deps) : undefined;
+  if (longConn) deps.deliver = longConnRoute(deps.db, longConn.deliver, deps.deliver);
   const app = createApp(deps);
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -55,11 +70,16 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : config.port;
   const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
+  longConn?.start();
+  const schedules = opts.schedules === false ? undefined : startSchedules(deps);
   return {
     deps,
     url,
     server,
+    longConn,
     close: async () => {
+      await schedules?.stop();
+      await longConn?.stop();
       await new Promise<void>((r) => server.close(() => r()));
       await idle();
       store.close();

@@ -10,6 +10,8 @@ import { r2Files } from "../files/r2.js";
 import { createLogger } from "../log.js";
 import { loadCalendar, seedCalendar } from "../db/calendar-seed.js";
 import { simDeliver } from "../bot/sim/deliver.js";
+import { createWecomClient } from "../bot/wecom/client.js";
+import { wecomDeliver } from "../bot/wecom/deliver.js";
 import { SimHub } from "../bot/sim/hub.js";
 import type { Deps } from "../deps.js";
 import { runScheduled } from "../schedules/run.js";
@@ -47,7 +49,11 @@ function baseDeps(env: WorkerEnv): Omit<Deps, "waitUntil"> {
     log,
     // Seeding is idempotent (insert-or-ignore), so the first request of each isolate may do it.
     calendar: () => (calendar ??= seedCalendar(db).then(() => loadCalendar(db, config.timezone))),
-    deliver: simDeliver(sim, clock),
+    invalidateCalendar: () => void (calendar = undefined),
+    deliver:
+      config.wecom.mode === "callback"
+        ? wecomDeliver({ db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) })
+        : simDeliver(sim, clock),
     sim,
   };
   // The app's own waitUntil is replaced per request from c.executionCtx (see app.ts).

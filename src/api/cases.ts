@@ -1,0 +1,88 @@
+/** /api/v1/cases: list (the ledger's filters), one case, its events, and create (through the 交办 use case). */
+import { eq } from "drizzle-orm";
+import type { Context } from "hono";
+import type { Command } from "../bot/commands.js";
+import { caseEventsOf, loadCaseDetail } from "../db/case-detail.js";
+import { listCases, loadDirectory } from "../db/ledger.js";
+import { cases } from "../db/schema.js";
+import { canView } from "../domain/permissions.js";
+import { createCase } from "../handlers/create-case.js";
+import { DomainError } from "../handlers/errors.js";
+import type { WebEnv } from "../web/context.js";
+import { toFilter } from "../web/pages/ledger-filter.js";
+import { scopeOf, userOf } from "../web/pages/shared.js";
+import { actorOf, runUseCase } from "../web/run-use-case.js";
+import { BAD_JSON, domainError, notFound, readJson, validationError, zhCN } from "./errors.js";
+import { createCaseBody, listQuery, type CreateCaseBody } from "./schemas.js";
+import { caseJson, eventJson } from "./shapes.js";
+
+type C = Context<WebEnv>;
+
+export async function listCasesApi(c: C) {
+  const q = listQuery.safeParse(c.req.query(), { error: zhCN });
+  if (!q.success) return validationError(c, q.error);
+  const deps = c.get("deps");
+  const now = deps.clock();
+  const [dir, page] = await Promise.all([loadDirectory(deps.db), listCases(deps.db, toFilter(q.data), scopeOf(userOf(c)), now, q.data.page ?? 1, q.data.pageSize ?? 50)]);
+  return c.json({ items: page.rows.map((r) => caseJson(r, dir, now)), total: page.total, page: page.page, pageSize: page.pageSize, pages: page.pages });
+}
+
+const idOf = (c: C) => {
+  const n = Number(c.req.param("id"));
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+};
+
+export async function getCaseApi(c: C) {
+  const id = idOf(c);
+  const deps = c.get("deps");
+  const detail = id ? await loadCaseDetail(deps.db, id) : undefined;
+  if (!detail || !canView(userOf(c), detail.case)) return notFound(c);
+  return c.json(caseJson(detail.case, await loadDirectory(deps.db), deps.clock()));
+}
+
+export async function caseEventsApi(c: C) {
+  const id = idOf(c);
+  const deps = c.get("deps");
+  const detail = id ? await loadCaseDetail(deps.db, id) : undefined;
+  if (!detail || !canView(userOf(c), detail.case)) return notFound(c);
+  const dir = await loadDirectory(deps.db);
+  return c.json({ items: (await caseEventsOf(deps.db, detail.case.id)).map((e) => eventJson(e, dir)) });
+}
+
+function assignCommand(b: CreateCaseBody): Extract<Command, { name: "assign" }> {
+  const [y, m, d] = (b.dueDate ?? "").split("-").map(Number);
+  return {
+    name: "assign",
+    content: b.content,
+    leadUnit: b.leadUnit,
+    coUnits: b.coUnits,
+    deadline: b.dueDate ? { kind: "date", year: y, month: m, day: d } : b.workingDays ? { kind: "days", n: b.workingDays, working: true } : undefined,
+    leader: b.leader,
+    priority: b.priority,
+    externalNo: b.externalNo,
+  };
+}
+
+/** POST /api/v1/cases — the chat's 交办 use case (permission, unit resolution, deadlines, pushes, audit) + our fields. */
+export async function createCaseApi(c: C) {
+  const raw = await readJson(c);
+  if (raw === BAD_JSON) return c.json({ error: "VALIDATION", message: "请求体不是有效的 JSON" }, 400);
+  const body = createCaseBody.safeParse(raw, { error: zhCN });
+  if (!body.success) return validationError(c, body.error);
+  const b = body.data;
+  const deps = c.get("deps");
+  try {
+    const done = await runUseCase(deps, actorOf(userOf(c)), "api", "api.case.create", async (ctx) => {
+      const out = await createCase(ctx, assignCommand(b));
+      // The fields chat does not carry, set on the row this batch inserts (found by its write token).
+      const extra = { source: b.source, area: b.area ?? null, address: b.address ?? null, pollutionTypes: b.pollutionTypes };
+      return { ...out, writes: [...out.writes, ctx.deps.db.update(cases).set(extra).where(eq(cases.writeToken, out.caseToken!))] };
+    });
+    const detail = done.caseId ? await loadCaseDetail(deps.db, done.caseId) : undefined;
+    if (!detail) throw new Error("created case not found");
+    return c.json(caseJson(detail.case, await loadDirectory(deps.db), deps.clock()), 201, { Location: `/api/v1/cases/${detail.case.id}` });
+  } catch (e) {
+    if (e instanceof DomainError) return domainError(c, e);
+    throw e;
+  }
+}

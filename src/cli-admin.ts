@@ -1,0 +1,67 @@
+/** `duban admin create --user <userid> --name <name> [--unit <unit name>]`: asks for the password twice (or reads DUBAN_ADMIN_PASSWORD). */
+import { parseArgs } from "node:util";
+import { createInterface } from "node:readline";
+import { parseConfig } from "./config.js";
+import { migrateNodeDb, openNodeDb } from "./db/open-node.js";
+import { createAdmin, CreateAdminError } from "./web/auth/create-admin.js";
+import { nodeHasher } from "./web/auth/password-node.js";
+
+export const ADMIN_USAGE = "  admin create --user <userid> --name <name> [--unit <unit name>]   make the first administrator (password prompted, or DUBAN_ADMIN_PASSWORD)\n";
+
+/** Ask for the password twice on one readline interface; typed characters are not echoed on a terminal. */
+async function askPasswordTwice(): Promise<[string, string]> {
+  const tty = !!process.stdin.isTTY;
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: tty });
+  const muted = rl as unknown as { _writeToOutput: (s: string) => void };
+  const original = muted._writeToOutput?.bind(rl);
+  let mute = false;
+  if (tty) muted._writeToOutput = (s: string) => (mute ? void (s.includes("\n") || s.includes("\r") ? process.stdout.write("\n") : undefined) : original?.(s));
+  const lines = rl[Symbol.asyncIterator]();
+  const ask = async (q: string) => {
+    process.stdout.write(q);
+    mute = true;
+    const { value, done } = await lines.next();
+    mute = false;
+    if (!tty) process.stdout.write("\n");
+    return done ? "" : String(value);
+  };
+  try {
+    return [await ask("新密码（至少 8 个字符）: "), await ask("再次输入: ")];
+  } finally {
+    rl.close();
+  }
+}
+
+export async function adminCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: { user: { type: "string" }, name: { type: "string" }, unit: { type: "string" } } });
+  if (sub !== "create" || !values.user || !values.name) {
+    console.error(`Usage:\n${ADMIN_USAGE}`);
+    return 2;
+  }
+  let password = process.env.DUBAN_ADMIN_PASSWORD ?? "";
+  if (!password) {
+    const [first, again] = await askPasswordTwice();
+    password = first;
+    if (again !== first) {
+      console.error("The two passwords differ; nothing was created.");
+      return 2;
+    }
+  }
+  const config = parseConfig(process.env);
+  const store = await openNodeDb(config.databaseUrl, config.databaseAuthToken);
+  try {
+    await migrateNodeDb(store.db);
+    const r = await createAdmin(store.db, nodeHasher, { userId: values.user, name: values.name, unitName: values.unit, password }, Date.now());
+    console.log(`Administrator ${values.user} created (person ${r.personId}). Sign in at ${config.publicBaseUrl}/login`);
+    return 0;
+  } catch (e) {
+    if (e instanceof CreateAdminError) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,51 @@
+/** One-time sign-in links (spec §5, 登录): 10 minutes, one use, only the token's SHA-256 stored. */
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { auditLog, loginLinks, people, sessions } from "./schema.js";
+import type { Db } from "./types.js";
+import { commit, type BatchItem } from "./write.js";
+import { randomToken, sha256Hex } from "./tokens.js";
+import { findSession, type NewSession } from "./sessions.js";
+
+export const LINK_TTL_MS = 10 * 60_000;
+
+/** A new link token and the statement that stores its hash. */
+export async function newLoginLink(db: Db, personId: number, now: number): Promise<{ token: string; write: BatchItem }> {
+  const token = randomToken(32);
+  const write = db.insert(loginLinks).values({ tokenHash: await sha256Hex(token), personId, createdAt: now, expiresAt: now + LINK_TTL_MS });
+  return { token, write };
+}
+
+/** Read-only look at a link for the confirm page: whose it is, if it can still be used. */
+export async function peekLoginLink(db: Db, token: string, now: number): Promise<{ name: string } | undefined> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const [row] = await db
+    .select({ name: people.name })
+    .from(loginLinks)
+    .innerJoin(people, eq(people.id, loginLinks.personId))
+    .where(and(eq(loginLinks.tokenHash, await sha256Hex(token)), isNull(loginLinks.usedAt), gt(loginLinks.expiresAt, now), eq(people.active, true)))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Burn the link and open a session in one batch: the burn marks the row with the new session id, and the
+ * session and its audit row are inserted only from a row so marked. A used, expired or foreign token inserts
+ * nothing; two concurrent uses cannot both win because the burn requires used_at IS NULL.
+ */
+export async function redeemLoginLink(db: Db, token: string, s: NewSession, now: number, source: string): Promise<{ personId: number; roles: string[] } | undefined> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const hash = await sha256Hex(token);
+  const from = sql`from ${loginLinks} join ${people} on ${people.id} = ${loginLinks.personId} where ${loginLinks.sessionId} = ${s.id} and ${people.active} = 1`;
+  await commit(db, [
+    db
+      .update(loginLinks)
+      .set({ usedAt: now, sessionId: s.id })
+      .where(and(eq(loginLinks.tokenHash, hash), isNull(loginLinks.usedAt), gt(loginLinks.expiresAt, now))),
+    // Column order of an insert-select is the table's: sessions (id, person_id, csrf, created_at, last_seen_at, ended_at).
+    db.insert(sessions).select(sql`select ${s.id}, ${loginLinks.personId}, ${s.csrf}, ${now}, ${now}, null ${from}`),
+    // audit_log (id, at, actor, action, object, result, source, detail)
+    db.insert(auditLog).select(sql`select null, ${now}, ${people.userId}, 'auth.login_link', 'person:' || ${people.id}, 'ok', ${source}, null ${from}`),
+  ]);
+  const made = await findSession(db, s.id);
+  return made ? { personId: made.person.id, roles: made.person.roles } : undefined;
+}

@@ -1,0 +1,91 @@
+/** 审计日志 (/admin/audit): the auditor's read-only view with filters; the admin may not open it (separation of duties). */
+import { Hono } from "hono";
+import type { WebEnv } from "../context.js";
+import { Layout } from "../layout.js";
+import { listAudit, type AuditFilter, type AuditRow } from "../../db/admin/audit.js";
+import { addCalendarDays, localDate, zonedTimeToUtc } from "../../domain/calendar.js";
+import { redactSecrets } from "./outbox.js";
+import type { C } from "./common.js";
+
+const PAGE = 100;
+const RESULT_LABEL: Record<AuditRow["result"], string> = { ok: "成功", denied: "拒绝", failed: "失败" };
+const isYmd = (s: string | undefined): s is string => !!s && /^\d{4}-\d{2}-\d{2}$/.test(s);
+const clip = (s: string | undefined, n: number) => (s ?? "").trim().slice(0, n);
+
+function filterOf(c: C, tz: string): { f: AuditFilter; q: Record<string, string> } {
+  const q = {
+    actor: clip(c.req.query("actor"), 64),
+    action: clip(c.req.query("action"), 64),
+    object: clip(c.req.query("object"), 64),
+    result: clip(c.req.query("result"), 10),
+    from: clip(c.req.query("from"), 10),
+    to: clip(c.req.query("to"), 10),
+  };
+  const before = Number(c.req.query("before"));
+  const f: AuditFilter = {
+    actor: q.actor || undefined,
+    action: q.action || undefined,
+    object: q.object || undefined,
+    result: q.result === "ok" || q.result === "denied" || q.result === "failed" ? q.result : undefined,
+    from: isYmd(q.from) ? zonedTimeToUtc(q.from, 0, 0, 0, 0, tz) : undefined,
+    to: isYmd(q.to) ? zonedTimeToUtc(addCalendarDays(q.to, 1), 0, 0, 0, 0, tz) : undefined,
+    beforeId: Number.isInteger(before) && before > 0 ? before : undefined,
+  };
+  return { f, q };
+}
+
+export function auditRoutes(): Hono<WebEnv> {
+  const r = new Hono<WebEnv>();
+  r.get("/", async (c) => {
+    const deps = c.get("deps");
+    const user = c.get("user");
+    const tz = deps.config.timezone;
+    const { f, q } = filterOf(c, tz);
+    const rows = await listAudit(deps.db, f, PAGE);
+    const time = (ms: number) => `${localDate(ms, tz)} ${new Intl.DateTimeFormat("zh-CN", { timeZone: tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(ms)}`;
+    const more = rows.length === PAGE ? new URLSearchParams({ ...q, before: String(rows[rows.length - 1].id) }).toString() : undefined;
+    return c.html(
+      <Layout title="审计日志" user={user} nav="audit" csrf={user?.csrf}>
+        <h2>审计日志</h2>
+        <form method="get" action="/admin/audit" class="inline card">
+          <input name="actor" value={q.actor} placeholder="操作人账号" maxlength={64} />
+          <input name="action" value={q.action} placeholder="动作（前缀，如 auth.）" maxlength={64} />
+          <input name="object" value={q.object} placeholder="对象（前缀，如 case:12）" maxlength={64} />
+          <select name="result">
+            <option value="">全部结果</option>
+            {(Object.keys(RESULT_LABEL) as AuditRow["result"][]).map((k) => (
+              <option value={k} selected={q.result === k}>{RESULT_LABEL[k]}</option>
+            ))}
+          </select>
+          <input type="date" name="from" value={q.from} /> 至 <input type="date" name="to" value={q.to} />
+          <button type="submit">查询</button>
+        </form>
+        <p class="muted">时间为业务时区（{tz}）；库内以 UTC 毫秒保存。日志只可追加，不能修改或删除。</p>
+        <table class="wide">
+          <thead>
+            <tr><th>编号</th><th>时间</th><th>操作人</th><th>动作</th><th>对象</th><th>结果</th><th>来源</th><th>详情</th></tr>
+          </thead>
+          <tbody>
+            {rows.map((a) => (
+              <tr>
+                <td>{a.id}</td>
+                <td style="white-space:nowrap">{time(a.at)}</td>
+                <td>{a.actor}</td>
+                <td>{a.action}</td>
+                <td>{a.object ?? ""}</td>
+                <td class={a.result === "ok" ? "" : "warn"}>{RESULT_LABEL[a.result]}</td>
+                <td>{a.source ?? ""}</td>
+                <td style="font-size:12px;word-break:break-all">{a.detail ? redactSecrets(JSON.stringify(a.detail)).slice(0, 400) : ""}</td>
+              </tr>
+            ))}
+            {rows.length === 0 ? (
+              <tr><td colspan={8} class="muted">没有符合条件的记录。</td></tr>
+            ) : null}
+          </tbody>
+        </table>
+        {more ? <p><a href={`/admin/audit?${more}`}>更早的记录 ›</a></p> : null}
+      </Layout>,
+    );
+  });
+  return r;
+}

@@ -1,0 +1,94 @@
+/**
+ * Sign-in use cases: password (lockout after 5 failures for 15 min, a per-source throttle, identical answers and
+ * equal work for unknown users — R31), the one-time link, and sign-out. Every attempt leaves an audit row.
+ */
+import type { Deps } from "../../deps.js";
+import { commit, insertAudit, type AuditInput, type BatchItem } from "../../db/write.js";
+import { personByUserId, recentFailuresFrom, recordFailure, recordSuccess } from "../../db/login.js";
+import { endSession, insertSession, newSessionToken, type NewSession } from "../../db/sessions.js";
+import { redeemLoginLink } from "../../db/login-links.js";
+import { dummyVerify, hashPassword, verifyPassword, webHasher } from "./password.js";
+
+export const MAX_FAILURES = 5;
+export const LOCK_MS = 15 * 60_000;
+/** Per source address: this many failed or refused attempts within the window pause that source (R31). */
+export const SOURCE_WINDOW_MS = 15 * 60_000;
+export const SOURCE_MAX_FAILURES = 30;
+
+export type LoginResult = { ok: true; session: NewSession; personId: number; roles: string[] } | { ok: false };
+type Ctx = { deps: Deps; source: string; previousSessionId?: string };
+
+/** Userids come from the form: keep what the audit log shows short and free of control characters. */
+const cleanUserId = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 64);
+
+export async function passwordLogin(ctx: Ctx, input: { userId: string; password: string }): Promise<LoginResult> {
+  const { deps, source } = ctx;
+  const { db } = deps;
+  const h = deps.passwords ?? webHasher;
+  const now = deps.clock();
+  const userId = cleanUserId(input.userId);
+  const password = input.password.slice(0, 1024);
+  const audit = (a: Partial<AuditInput> & Pick<AuditInput, "result">): BatchItem =>
+    insertAudit(db, { at: now, actor: userId || "(空)", action: "auth.login", source, ...a });
+
+  if ((await recentFailuresFrom(db, source, now - SOURCE_WINDOW_MS)) >= SOURCE_MAX_FAILURES) {
+    await dummyVerify(h, password);
+    await commit(db, [audit({ result: "denied", detail: { reason: "source_throttled" } })]);
+    return { ok: false };
+  }
+  const person = userId ? await personByUserId(db, userId) : undefined;
+  if (!person || !person.active) {
+    await dummyVerify(h, password);
+    await commit(db, [audit({ result: "failed", detail: { reason: person ? "inactive" : "unknown_user" } })]);
+    return { ok: false };
+  }
+  const object = `person:${person.id}`;
+  if (person.lockedUntil !== null && person.lockedUntil > now) {
+    await dummyVerify(h, password);
+    await commit(db, [audit({ object, result: "denied", detail: { reason: "locked", lockedUntil: person.lockedUntil } })]);
+    return { ok: false };
+  }
+  if (!person.passwordHash) await dummyVerify(h, password); // same work as a real check
+  const v = await verifyPassword(h, password, person.passwordHash);
+  if (!v.ok) {
+    const reason = !person.passwordHash ? "no_password" : v.unsupported ? "unsupported_hash" : "bad_password";
+    if (reason === "unsupported_hash") deps.log.warn("a password hash cannot be verified on this runtime; sign in on Node or with a login link", { userId });
+    const locks = person.failedLogins + 1 >= MAX_FAILURES;
+    await commit(db, [
+      recordFailure(db, person.id, MAX_FAILURES, now + LOCK_MS),
+      audit({ object, result: "failed", detail: { reason, failures: person.failedLogins + 1 } }),
+      ...(locks ? [insertAudit(db, { at: now, actor: userId, action: "auth.lockout", object, result: "ok", source, detail: { until: now + LOCK_MS } })] : []),
+    ]);
+    return { ok: false };
+  }
+  const session = await newSessionToken();
+  const upgraded = v.upgrade ? await hashPassword(h, password) : undefined;
+  await commit(db, [
+    recordSuccess(db, person.id, upgraded),
+    ...(ctx.previousSessionId ? [endSession(db, ctx.previousSessionId, now)] : []),
+    insertSession(db, session, person.id, now),
+    audit({ object, result: "ok", detail: upgraded ? { hashUpgraded: upgraded.split("$")[0] } : undefined }),
+  ]);
+  return { ok: true, session, personId: person.id, roles: person.roles };
+}
+
+/** Burn a one-time link and open a session; a used, expired or unknown token gets an audit row and nothing else. */
+export async function linkLogin(ctx: Ctx, token: string): Promise<LoginResult> {
+  const { deps, source } = ctx;
+  const now = deps.clock();
+  const session = await newSessionToken();
+  const r = await redeemLoginLink(deps.db, token, session, now, source);
+  if (!r) {
+    await commit(deps.db, [insertAudit(deps.db, { at: now, actor: "(link)", action: "auth.login_link", result: "failed", source, detail: { reason: "invalid_or_used" } })]);
+    return { ok: false };
+  }
+  if (ctx.previousSessionId) await commit(deps.db, [endSession(deps.db, ctx.previousSessionId, now)]);
+  return { ok: true, session, personId: r.personId, roles: r.roles };
+}
+
+/** End the session now: the cookie can never be replayed (ASVS 7.4.1). */
+export async function logout(ctx: Ctx & { userId: string; sessionId: string }): Promise<void> {
+  const { deps } = ctx;
+  const now = deps.clock();
+  await commit(deps.db, [endSession(deps.db, ctx.sessionId, now), insertAudit(deps.db, { at: now, actor: ctx.userId, action: "auth.logout", result: "ok", source: ctx.source })]);
+}

@@ -1,0 +1,73 @@
+/** GET/POST /login, POST /logout, GET/POST /login/link/:token. A GET here never writes (R33). */
+import { Hono, type Context } from "hono";
+import type { WebEnv } from "../context.js";
+import { peekLoginLink } from "../../db/login-links.js";
+import { csrfFor } from "../security.js";
+import { clientSource } from "./source.js";
+import { clearPreCookie, clearSessionCookie, setSessionCookie } from "./session.js";
+import { linkLogin, logout, passwordLogin, type LoginResult } from "./login.js";
+import { LinkPage, LOGIN_FAILED, LoginPage } from "./views.js";
+
+/** Only same-site paths: "/x" but never "//host" or "/\host" (open redirect). */
+export function safeNext(next: unknown): string | undefined {
+  return typeof next === "string" && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && next.length <= 500 ? next : undefined;
+}
+
+/** Where a person lands after signing in when no page was asked for. */
+export function homeFor(roles: readonly string[]): string {
+  if (roles.includes("auditor") && roles.length === 1) return "/admin/audit";
+  if (roles.includes("admin") && roles.length === 1) return "/admin";
+  return "/dashboard";
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : "");
+
+function signedIn(c: Context<WebEnv>, r: Extract<LoginResult, { ok: true }>, roles: readonly string[], next?: string) {
+  setSessionCookie(c, r.session.token);
+  clearPreCookie(c);
+  return c.redirect(next ?? homeFor(roles), 303);
+}
+
+export function authRoutes(): Hono<WebEnv> {
+  const r = new Hono<WebEnv>();
+
+  r.get("/login", (c) => {
+    const next = safeNext(c.req.query("next"));
+    const user = c.get("user");
+    if (user) return c.redirect(next ?? homeFor(user.roles), 303);
+    return c.html(<LoginPage csrf={csrfFor(c)} next={next} />);
+  });
+
+  r.post("/login", async (c) => {
+    const body = await c.req.parseBody();
+    const next = safeNext(body["next"]);
+    const userId = str(body["userid"]);
+    const res = await passwordLogin({ deps: c.get("deps"), source: clientSource(c), previousSessionId: c.get("user")?.sessionId }, { userId, password: str(body["password"]) });
+    // One answer for every failure — unknown user, wrong password, locked, throttled — in body and status (R31).
+    // The typed userid is not echoed either, so the page is byte-identical whatever the account.
+    if (!res.ok) return c.html(<LoginPage csrf={csrfFor(c)} next={next} error={LOGIN_FAILED} />, 401);
+    return signedIn(c, res, res.roles, next);
+  });
+
+  r.post("/logout", async (c) => {
+    const user = c.get("user");
+    if (user?.sessionId) await logout({ deps: c.get("deps"), source: clientSource(c), userId: user.userId, sessionId: user.sessionId });
+    clearSessionCookie(c);
+    return c.redirect("/login", 303);
+  });
+
+  r.get("/login/link/:token", async (c) => {
+    const token = c.req.param("token");
+    const who = await peekLoginLink(c.get("deps").db, token, c.get("deps").clock());
+    return c.html(<LinkPage csrf={csrfFor(c)} token={who ? token : ""} name={who?.name} />, who ? 200 : 404);
+  });
+
+  r.post("/login/link/:token", async (c) => {
+    const deps = c.get("deps");
+    const res = await linkLogin({ deps, source: clientSource(c), previousSessionId: c.get("user")?.sessionId }, c.req.param("token"));
+    if (!res.ok) return c.html(<LinkPage csrf={csrfFor(c)} token="" />, 400);
+    return signedIn(c, res, res.roles);
+  });
+
+  return r;
+}

@@ -1,0 +1,69 @@
+/**
+ * Server-side SVG charts with ECharts' SSR renderer (no DOM, no client script): the same code in Node and
+ * workerd. Only the chart types we draw are registered, to keep the Worker bundle small.
+ */
+import * as echarts from "echarts/core";
+import { BarChart, LineChart } from "echarts/charts";
+import { GridComponent, LegendComponent } from "echarts/components";
+import { SVGRenderer } from "echarts/renderers";
+
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, SVGRenderer]);
+
+const FONT = '"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif';
+const COLORS = ["#1a5fb4", "#2ea121", "#d83931", "#f5a623"];
+
+/** Render one ECharts option to an SVG string; animation is off so the markup is final. */
+export function renderSvg(option: echarts.EChartsCoreOption, width: number, height: number): string {
+  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
+  try {
+    chart.setOption({ animation: false, color: COLORS, textStyle: { fontFamily: FONT }, ...option });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+export type WeekFlow = { label: string; received: number; closed: number };
+
+/** Cases received vs closed per week (line chart). */
+export function trendChart(weeks: WeekFlow[], width = 960, height = 300): string {
+  return renderSvg(
+    {
+      legend: { data: ["新收案件", "办结案件"], top: 4 },
+      grid: { left: 40, right: 16, top: 36, bottom: 30 },
+      xAxis: { type: "category", data: weeks.map((w) => w.label), boundaryGap: false },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        { name: "新收案件", type: "line", data: weeks.map((w) => w.received), symbolSize: 6 },
+        { name: "办结案件", type: "line", data: weeks.map((w) => w.closed), symbolSize: 6 },
+      ],
+    },
+    width,
+    height,
+  );
+}
+
+export type UnitBar = { name: string; rate: number; closed: number; total: number };
+
+/** Completion rate per unit (horizontal bars, best first, as %). */
+export function unitChart(rows: UnitBar[], width = 960): string {
+  const shown = [...rows].reverse(); // ECharts draws the first category at the bottom
+  const height = Math.max(160, 40 + shown.length * 24);
+  return renderSvg(
+    {
+      grid: { left: 110, right: 56, top: 10, bottom: 24 },
+      xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", data: shown.map((r) => r.name), axisLabel: { width: 100, overflow: "truncate" } },
+      series: [
+        {
+          type: "bar",
+          data: shown.map((r) => Math.round(r.rate * 1000) / 10),
+          barMaxWidth: 16,
+          label: { show: true, position: "right", formatter: "{c}%" },
+        },
+      ],
+    },
+    width,
+    height,
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * The actions a dispatcher or leader may take on the case page — 通过/驳回, 催办, 挂牌/摘牌, 改派, 撤销, 延期审批 —
+ * as POST forms that run the very same use cases as the chat commands (src/handlers/).
+ */
+import { z } from "zod";
+import type { CaseRef, Command } from "../../bot/commands.js";
+import type { CaseRow, Directory } from "../../db/ledger.js";
+import { ALLOWED_IN, type CaseAction } from "../../domain/lifecycle.js";
+import { canDo } from "../../domain/permissions.js";
+import { cancelCase } from "../../handlers/cancel-case.js";
+import { chaseCase } from "../../handlers/chase.js";
+import type { HandlerCtx, Outcome } from "../../handlers/context.js";
+import { decideClosure } from "../../handlers/decide-closure.js";
+import { decideExtension } from "../../handlers/decide-extension.js";
+import { flagCase } from "../../handlers/flag.js";
+import { reassignCase } from "../../handlers/reassign.js";
+import type { WebUser } from "../context.js";
+import { CsrfField } from "./shared.js";
+
+const reason = (what: string) => z.string({ error: `请填写${what}` }).trim().min(2, `请填写${what}（至少 2 个字）`).max(500, `${what}不能超过 500 字`);
+
+export const actionBody = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("approve_closure") }),
+  z.object({ action: z.literal("reject_closure"), reason: reason("驳回原因") }),
+  z.object({ action: z.literal("chase") }),
+  z.object({ action: z.literal("flag") }),
+  z.object({ action: z.literal("unflag") }),
+  z.object({ action: z.literal("reassign"), unit: z.coerce.number({ error: "请选择改派单位" }).int().positive("请选择改派单位") }),
+  z.object({ action: z.literal("cancel"), reason: reason("撤销原因") }),
+  z.object({ action: z.literal("approve_extension") }),
+  z.object({ action: z.literal("refuse_extension"), reason: reason("不同意延期的原因") }),
+], { error: "未知的操作" });
+export type ActionBody = z.infer<typeof actionBody>;
+
+/** What the page says after each action succeeded. */
+export const DONE_TEXT: Record<ActionBody["action"], string> = {
+  approve_closure: "已审核通过（销号）。",
+  reject_closure: "已驳回办结申请，已通知承办单位。",
+  chase: "已催办，提醒已发往承办单位群。",
+  flag: "已挂牌督办。",
+  unflag: "已摘牌。",
+  reassign: "已改派，等待新单位签收。",
+  cancel: "已撤销。",
+  approve_extension: "已同意延期。",
+  refuse_extension: "已不同意延期。",
+};
+
+/** The use case behind each form, with the same Command the chat parser would produce. */
+export function useCaseFor(b: ActionBody, id: number, dir: Directory): (ctx: HandlerCtx) => Promise<Outcome> {
+  const ref: CaseRef = { kind: "id", id };
+  const unitName = (uid: number) => dir.units.find((u) => u.id === uid)?.name ?? `#${uid}`;
+  const cmd: Command = b.action === "reassign" ? { name: "reassign", ref, unit: unitName(b.unit) } : ({ name: b.action, ref, ...("reason" in b ? { reason: b.reason } : {}) } as Command);
+  switch (cmd.name) {
+    case "approve_closure":
+    case "reject_closure": return (ctx) => decideClosure(ctx, cmd);
+    case "chase": return (ctx) => chaseCase(ctx, cmd);
+    case "flag":
+    case "unflag": return (ctx) => flagCase(ctx, cmd);
+    case "reassign": return (ctx) => reassignCase(ctx, cmd);
+    case "cancel": return (ctx) => cancelCase(ctx, cmd);
+    case "approve_extension":
+    case "refuse_extension": return (ctx) => decideExtension(ctx, cmd);
+    default: throw new Error(`no use case for ${cmd.name}`);
+  }
+}
+
+const may = (u: WebUser, a: CaseAction, c: CaseRow) => canDo(u, a, c) && ALLOWED_IN[a].includes(c.state);
+
+/** Only the forms this person may use on this case in its current state. */
+export function CaseActions(props: { c: CaseRow; user: WebUser; dir: Directory }) {
+  const { c, user, dir } = props;
+  const url = `/dashboard/cases/${c.id}/act`;
+  const Simple = (p: { action: string; label: string; cls?: string; confirm?: string }) => (
+    <form method="post" action={url} class="inline" data-confirm={p.confirm}>
+      <CsrfField user={user} />
+      <input type="hidden" name="action" value={p.action} />
+      <button type="submit" class={p.cls} name="do" value={p.action}>{p.label}</button>
+    </form>
+  );
+  const WithReason = (p: { action: string; label: string; placeholder: string }) => (
+    <form method="post" action={url} class="inline">
+      <CsrfField user={user} />
+      <input type="hidden" name="action" value={p.action} />
+      <input name="reason" required minlength={2} maxlength={500} placeholder={p.placeholder} aria-label={p.placeholder} />
+      <button type="submit" class="light" name="do" value={p.action}>{p.label}</button>
+    </form>
+  );
+  const forms = [
+    may(user, "approve_closure", c) ? <Simple action="approve_closure" label="通过（销号）" confirm={`确认审核通过 #${c.id}？`} /> : null,
+    may(user, "reject_closure", c) ? <WithReason action="reject_closure" label="驳回" placeholder="驳回原因，如：照片不能反映整改效果" /> : null,
+    c.extRequestedDue && may(user, "decide_extension", c) ? <Simple action="approve_extension" label="同意延期" /> : null,
+    c.extRequestedDue && may(user, "decide_extension", c) ? <WithReason action="refuse_extension" label="不同意延期" placeholder="不同意的原因" /> : null,
+    may(user, "chase", c) ? <Simple action="chase" label="催办" /> : null,
+    may(user, "flag", c) ? <Simple action={c.flagged ? "unflag" : "flag"} label={c.flagged ? "摘牌" : "挂牌督办"} cls="light" /> : null,
+    may(user, "reassign", c) ? (
+      <form method="post" action={url} class="inline">
+        <CsrfField user={user} />
+        <input type="hidden" name="action" value="reassign" />
+        <select name="unit" required aria-label="改派给">
+          <option value="">改派给…</option>
+          {dir.units.filter((u) => u.active && u.kind !== "office" && u.id !== c.leadUnitId).map((u) => <option value={String(u.id)}>{u.name}</option>)}
+        </select>
+        <button type="submit" class="light" name="do" value="reassign">改派</button>
+      </form>
+    ) : null,
+    may(user, "cancel", c) ? <WithReason action="cancel" label="撤销" placeholder="撤销原因，如：重复交办" /> : null,
+  ].filter(Boolean);
+  if (forms.length === 0) return <p class="muted">当前状态下您没有可执行的操作。</p>;
+  return <div class="actions-list" id="actions">{forms}</div>;
+}

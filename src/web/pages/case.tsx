@@ -1,0 +1,142 @@
+/** The case page: all fields, the 四不放过 checklist, evidence gallery, timeline and the actions — plus their POSTs. */
+import type { Child } from "hono/jsx";
+import { z } from "zod";
+import { loadCaseDetail } from "../../db/case-detail.js";
+import { loadDirectory } from "../../db/ledger.js";
+import { commit, DuplicateKey, insertAudit } from "../../db/write.js";
+import { canView } from "../../domain/permissions.js";
+import { isOverdue } from "../../domain/lifecycle.js";
+import { DomainError } from "../../handlers/errors.js";
+import { actorOf, runUseCase } from "../run-use-case.js";
+import { actionBody, CaseActions, DONE_TEXT, useCaseFor } from "./case-actions.js";
+import { CaseFields } from "./case-fields.js";
+import { Checklist } from "./checklist.js";
+import { issuesText } from "./ledger-filter.js";
+import { CsrfField, notFound, Notice, page, StateTag, userOf, type Ctx } from "./shared.js";
+import { Gallery, Timeline } from "./timeline.js";
+
+const PII_ROLES = ["dispatcher", "leader"] as const;
+
+/** The case id from the path, or undefined when it is not a plain positive number. */
+export const caseIdOf = (c: Ctx) => {
+  const n = Number(c.req.param("id"));
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+};
+
+type Extra = { notice?: Child; status?: 200 | 400 | 403 | 404 | 409 | 422; complainant?: Child };
+
+async function renderCase(c: Ctx, id: number, extra: Extra = {}) {
+  const deps = c.get("deps");
+  const user = userOf(c);
+  const detail = await loadCaseDetail(deps.db, id);
+  if (!detail || !canView(user, detail.case)) {
+    if (detail) deps.log.warn("case view denied", { caseId: id, userId: user.userId, via: user.via }); // R34: logged denial
+    return notFound(c);
+  }
+  const { case: k, events, attachments } = detail;
+  const dir = await loadDirectory(deps.db);
+  const now = deps.clock();
+  const tz = deps.config.timezone;
+  const after = attachments.filter((a) => a.kind === "image" && a.phase === "after").length;
+  const mayReveal = k.complainant && user.roles.some((r) => (PII_ROLES as readonly string[]).includes(r));
+  return page(
+    c,
+    `#${k.id} ${k.title}`,
+    "ledger",
+    <>
+      <p class="muted"><a href="/dashboard/cases">← 返回台账</a></p>
+      <h1>
+        #{k.id} {k.title} <StateTag state={k.state} overdue={isOverdue(k, now)} flagged={k.flagged} />
+      </h1>
+      {extra.notice}
+      <section class="card">
+        <h2>办理操作</h2>
+        <CaseActions c={k} user={user} dir={dir} />
+        <p class="small"><a href={`/dashboard/cases/${k.id}/dossier`} target="_blank">打印一案一档 →</a></p>
+      </section>
+      <div class="two">
+        <section class="card">
+          <h2>基本信息</h2>
+          <CaseFields c={k} dir={dir} tz={tz} now={now} complainant={extra.complainant} />
+          {mayReveal && !extra.complainant ? (
+            <form method="post" action={`/dashboard/cases/${k.id}/pii`} class="inline small">
+              <CsrfField user={user} />
+              <input name="reason" required minlength={4} maxlength={200} placeholder="查看举报人信息的事由（将记入审计日志）" aria-label="查看事由" />
+              <button type="submit" class="light">查看举报人信息</button>
+            </form>
+          ) : null}
+        </section>
+        <section class="card">
+          <h2>四不放过</h2>
+          <Checklist c={k} afterPhotos={after} />
+        </section>
+      </div>
+      <section class="card">
+        <h2>照片与附件</h2>
+        <Gallery files={attachments} dir={dir} tz={tz} />
+      </section>
+      <section class="card">
+        <h2>办理过程</h2>
+        <Timeline events={events} dir={dir} tz={tz} />
+      </section>
+    </>,
+    extra.status,
+  );
+}
+
+export async function casePage(c: Ctx) {
+  const id = caseIdOf(c);
+  if (!id) return notFound(c);
+  const done = c.req.query("done");
+  const text = done && done in DONE_TEXT ? DONE_TEXT[done as keyof typeof DONE_TEXT] : undefined;
+  return renderCase(c, id, { notice: text ? <Notice kind="ok">{text}</Notice> : undefined });
+}
+
+const STATUS: Record<string, 403 | 404 | 409 | 422> = { CASE_NOT_FOUND: 404, FORBIDDEN: 403, INVALID_TRANSITION: 409, RATE_LIMITED: 409 };
+
+/** POST /dashboard/cases/:id/act — one action through its use case; success redirects back (PRG). */
+export async function caseAction(c: Ctx) {
+  const id = caseIdOf(c);
+  if (!id) return notFound(c);
+  const deps = c.get("deps");
+  const user = userOf(c);
+  const parsed = actionBody.safeParse(await c.req.parseBody());
+  if (!parsed.success) return renderCase(c, id, { notice: <Notice kind="error">{issuesText(parsed.error)}</Notice>, status: 400 });
+  const dir = await loadDirectory(deps.db);
+  try {
+    await runUseCase(deps, actorOf(user), "web", `web.${parsed.data.action}`, useCaseFor(parsed.data, id, dir));
+  } catch (e) {
+    if (e instanceof DomainError) {
+      if (e.code === "CASE_NOT_FOUND") return notFound(c);
+      return renderCase(c, id, { notice: <Notice kind="error">{e.message}</Notice>, status: STATUS[e.code] ?? 422 });
+    }
+    if (e instanceof DuplicateKey) return renderCase(c, id, { notice: <Notice kind="error">该操作已处理过，请刷新页面查看。</Notice>, status: 409 });
+    throw e;
+  }
+  return c.redirect(`/dashboard/cases/${id}?done=${parsed.data.action}`, 303);
+}
+
+const piiBody = z.object({ reason: z.string({ error: "请填写查看事由" }).trim().min(4, "请填写查看事由（至少 4 个字）").max(200, "事由不能超过 200 字") });
+
+/** POST /dashboard/cases/:id/pii — show the complainant to the office, with a typed reason, audited (R40). */
+export async function revealComplainant(c: Ctx) {
+  const id = caseIdOf(c);
+  if (!id) return notFound(c);
+  const deps = c.get("deps");
+  const user = userOf(c);
+  const detail = await loadCaseDetail(deps.db, id);
+  if (!detail || !canView(user, detail.case)) return notFound(c);
+  const now = deps.clock();
+  const allowed = user.roles.some((r) => (PII_ROLES as readonly string[]).includes(r));
+  const parsed = piiBody.safeParse(await c.req.parseBody());
+  if (!allowed || !parsed.success) {
+    if (!allowed) await commit(deps.db, [insertAudit(deps.db, { at: now, actor: user.userId, action: "case.pii.view", object: `case:${id}`, result: "denied", source: "web" })]);
+    const msg = allowed && !parsed.success ? issuesText(parsed.error) : "只有督办员或领导可以查看举报人信息。";
+    return renderCase(c, id, { notice: <Notice kind="error">{msg}</Notice>, status: allowed ? 400 : 403 });
+  }
+  await commit(deps.db, [insertAudit(deps.db, { at: now, actor: user.userId, action: "case.pii.view", object: `case:${id}`, result: "ok", source: "web", detail: { reason: parsed.data.reason } })]);
+  return renderCase(c, id, {
+    notice: <Notice kind="info">举报人信息仅供核查使用，本次查看已记入审计日志。</Notice>,
+    complainant: <strong class="pii">{detail.case.complainant ?? "—"}</strong>,
+  });
+}

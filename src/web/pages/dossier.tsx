@@ -1,0 +1,62 @@
+/** 一案一档: one case on one printable page — all fields, the 四不放过 checklist, every photo and the full timeline. */
+import { loadCaseDetail } from "../../db/case-detail.js";
+import { loadDirectory } from "../../db/ledger.js";
+import { canView } from "../../domain/permissions.js";
+import { CaseFields } from "./case-fields.js";
+import { Checklist } from "./checklist.js";
+import { ymdHm } from "./format.js";
+import { caseIdOf } from "./case.js";
+import { notFound, userOf, type Ctx } from "./shared.js";
+import { Gallery, Timeline } from "./timeline.js";
+
+export async function dossierPage(c: Ctx) {
+  const id = caseIdOf(c);
+  if (!id) return notFound(c);
+  const deps = c.get("deps");
+  const user = userOf(c);
+  const detail = await loadCaseDetail(deps.db, id);
+  if (!detail || !canView(user, detail.case)) return notFound(c);
+  const { case: k, events, attachments } = detail;
+  const dir = await loadDirectory(deps.db);
+  const now = deps.clock();
+  const tz = deps.config.timezone;
+  const after = attachments.filter((a) => a.kind === "image" && a.phase === "after").length;
+  return c.html(
+    <html lang="zh-CN">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`一案一档 #${k.id} ${k.title}`}</title>
+        <link rel="stylesheet" href="/dashboard/assets/dashboard.css" />
+        <link rel="stylesheet" href="/dashboard/assets/dossier.css" />
+      </head>
+      <body class="dossier">
+        <header class="dossier-head">
+          <h1>一案一档：#{k.id} {k.title}</h1>
+          <p class="muted">
+            {k.externalNo ? `受理编号 ${k.externalNo} · ` : ""}生成时间 {ymdHm(now, tz)} · 生成人 {user.name}
+            <button type="button" class="no-print" data-print>打印 / 另存为 PDF</button>
+          </p>
+        </header>
+        <section>
+          <h2>一、基本信息</h2>
+          <CaseFields c={k} dir={dir} tz={tz} now={now} />
+        </section>
+        <section>
+          <h2>二、四不放过</h2>
+          <Checklist c={k} afterPhotos={after} />
+        </section>
+        <section class="page-break">
+          <h2>三、照片与附件</h2>
+          <Gallery files={attachments} dir={dir} tz={tz} eager />
+        </section>
+        <section>
+          <h2>四、办理过程</h2>
+          <Timeline events={events} dir={dir} tz={tz} full />
+        </section>
+        <footer class="muted small">督办台 · 本档案由系统根据案件记录自动生成，附件以 SHA-256 校验值标识。</footer>
+        <script src="/dashboard/assets/dashboard.js" defer></script>
+      </body>
+    </html>,
+  );
+}

@@ -1,0 +1,101 @@
+/** The import page's views: the upload form and the preview (per-row errors, new vs already stored rows, confirm). */
+import { SOURCES } from "../../db/schema.js";
+import { localDate } from "../../domain/calendar.js";
+import type { ImportInput, ImportPreview } from "../../handlers/import-cases.js";
+import type { WebUser } from "../context.js";
+import { COLUMNS } from "../excel/headers.js";
+import { Notice, CsrfField } from "./shared.js";
+
+const SHOWN_ROWS = 100;
+
+export function ImportForm(props: { user: WebUser; source?: string }) {
+  return (
+    <section class="card">
+      <h1>导入交办清单</h1>
+      <p class="muted">
+        支持 .xlsx 和 .csv（UTF-8 或 GB18030），按表头识别列，顺序不限：
+        {Object.values(COLUMNS).filter((c) => c.required || c.expected).map((c) => c.label).join("、")}；可选：责任单位、办理时限、地址、配合单位。
+        先预览（不写入任何数据），确认无误后一次性全部导入；已存在的受理编号不会重复导入。
+      </p>
+      <form method="post" action="/dashboard/import/preview" enctype="multipart/form-data" class="inline" id="import-form" data-progress>
+        <CsrfField user={props.user} />
+        <label>
+          来源
+          <select name="source" required>
+            {SOURCES.map((s) => <option value={s} selected={s === (props.source ?? "中央督察")}>{s}</option>)}
+          </select>
+        </label>
+        <input type="file" name="file" accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv" required aria-label="交办清单文件" />
+        <button type="submit">上传并预览</button>
+        <span class="progress" hidden data-progress-box>
+          <progress max="100" data-progress-bar></progress> <span data-progress-text>正在上传…</span>
+        </span>
+      </form>
+    </section>
+  );
+}
+
+export function PreviewView(props: { user: WebUser; input: ImportInput; preview: ImportPreview; table: string[][]; tz: string; units: Map<number, string>; error?: string }) {
+  const { plan, fresh, existing } = props.preview;
+  const known = new Set(existing.map((r) => r.externalNo));
+  const batches = [...new Set(fresh.map((r) => r.batch.name))];
+  const ok = plan.errors.length === 0;
+  return (
+    <>
+      <h1>导入预览：{props.input.fileName}</h1>
+      {props.error ? <Notice kind="error">{props.error}</Notice> : null}
+      <section class="card" id="preview-summary">
+        <p>
+          工作表「{plan.sheet}」，表头在第 {plan.headerLine} 行；共 <strong>{plan.rows.length + new Set(plan.errors.map((e) => e.line)).size}</strong> 行数据：
+          可导入 <strong id="fresh-count">{fresh.length}</strong> 件，已存在 <strong id="existing-count">{existing.length}</strong> 件，
+          错误 <strong id="error-count" class={ok ? "" : "warn"}>{plan.errors.length}</strong> 处。
+        </p>
+        <p class="muted small">识别的列：{plan.columns.map((c) => (c.header === c.label ? c.label : `${c.header}→${c.label}`)).join("、")}</p>
+        {plan.missing.length ? <p class="warn small">未找到列：{plan.missing.join("、")}（该项留空）。</p> : null}
+        {batches.length ? <p class="small">交办批次：{batches.join("、")}</p> : null}
+      </section>
+      {ok ? null : (
+        <section class="card">
+          <h2 class="warn">错误（未导入任何数据）</h2>
+          <table id="import-errors">
+            <thead><tr><th>行号</th><th>列</th><th>问题</th></tr></thead>
+            <tbody>
+              {plan.errors.map((e) => <tr data-line={String(e.line)}><td>第 {e.line} 行</td><td>{e.column}</td><td>{e.message}</td></tr>)}
+            </tbody>
+          </table>
+          <p>请修改表格后重新上传。</p>
+        </section>
+      )}
+      {ok && fresh.length > 0 ? (
+        <form method="post" action="/dashboard/import/commit" enctype="multipart/form-data" class="card inline" id="commit-form" data-progress data-busy={`正在导入 ${fresh.length} 件，请勿关闭页面…`}>
+          <CsrfField user={props.user} />
+          <input type="hidden" name="source" value={props.input.source} />
+          <input type="hidden" name="fileName" value={props.input.fileName} />
+          <input type="hidden" name="sha256" value={props.input.sha256} />
+          <textarea name="table" hidden>{JSON.stringify(props.table)}</textarea>
+          <button type="submit">确认导入 {fresh.length} 件</button>
+          <span class="progress" hidden data-progress-box>
+            <progress max="100" data-progress-bar></progress> <span data-progress-text>正在导入…</span>
+          </span>
+        </form>
+      ) : null}
+      {ok && fresh.length === 0 ? <Notice kind="info">表中 {existing.length} 条受理编号均已存在，无需导入，未作任何改动。</Notice> : null}
+      <section class="card">
+        <h2>数据预览{plan.rows.length > SHOWN_ROWS ? `（前 ${SHOWN_ROWS} 行）` : ""}</h2>
+        <table class="wide" id="preview-rows">
+          <thead><tr><th>行号</th><th>受理编号</th><th>问题</th><th>区域</th><th>污染类型</th><th>牵头单位</th><th>批次</th><th>办理时限</th><th>状态</th></tr></thead>
+          <tbody>
+            {plan.rows.slice(0, SHOWN_ROWS).map((r) => (
+              <tr>
+                <td>{r.line}</td><td>{r.externalNo}</td><td>{r.title}</td><td>{r.area ?? ""}</td><td>{r.types.join("、")}</td><td>{r.leadUnitId === null ? <span class="muted">未指定</span> : props.units.get(r.leadUnitId)}</td><td>{r.batch.name}</td>
+                <td>{localDate(r.dueAt, props.tz)}</td>
+                <td>{known.has(r.externalNo) ? <span class="muted">已存在，跳过</span> : <span class="ok">新</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <ImportForm user={props.user} source={props.input.source} />
+    </>
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * 导入: upload a hand-over list (.xlsx/.csv) → preview with per-row errors (nothing written) → confirm →
+ * all-or-nothing import, idempotent on 受理编号. The confirm form posts the previewed table back, so the
+ * import validates exactly what was previewed, with no server-side state.
+ */
+import { z } from "zod";
+import { loadDirectory } from "../../db/ledger.js";
+import { SOURCES } from "../../db/schema.js";
+import type { Deps } from "../../deps.js";
+import { DuplicateKey } from "../../db/write.js";
+import { sha256Hex } from "../../files/types.js";
+import { DomainError } from "../../handlers/errors.js";
+import { importCases, previewImport, type ImportInput } from "../../handlers/import-cases.js";
+import { sheetAsText } from "../excel/import-rows.js";
+import { MAX_TABLE_BYTES, readTable, TableReadError } from "../excel/read.js";
+import { actorOf, runUseCase, webCtx } from "../run-use-case.js";
+import { ImportForm, PreviewView } from "./import-view.js";
+import { Notice, page, userOf, type Ctx } from "./shared.js";
+
+const unitNames = async (deps: Deps) => new Map((await loadDirectory(deps.db)).units.map((u) => [u.id, u.name]));
+
+export async function importPage(c: Ctx) {
+  return page(c, "导入交办清单", "import", <ImportForm user={userOf(c)} />);
+}
+
+const fail = (c: Ctx, message: string, status: 400 | 403 | 409 | 422 = 422) =>
+  page(c, "导入交办清单", "import", <><Notice kind="error">{message}</Notice><ImportForm user={userOf(c)} /></>, status);
+
+const sourceOf = (v: unknown) => (typeof v === "string" && (SOURCES as readonly string[]).includes(v) ? v : undefined);
+
+/** POST /dashboard/import/preview (multipart: file, source). */
+export async function importPreview(c: Ctx) {
+  const deps = c.get("deps");
+  const user = userOf(c);
+  const body = await c.req.parseBody();
+  const file = body.file;
+  const source = sourceOf(body.source);
+  if (!source) return fail(c, `请选择来源（${SOURCES.join("、")}）。`, 400);
+  if (!(file instanceof File) || file.size === 0) return fail(c, "请选择要上传的 .xlsx 或 .csv 文件。", 400);
+  if (file.size > MAX_TABLE_BYTES) return fail(c, "文件超过 10 MB，请拆分后分批导入。", 400);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  try {
+    const sheets = await readTable(bytes);
+    const input: ImportInput = { sheets, source, fileName: file.name.slice(0, 200), sha256: await sha256Hex(bytes) };
+    const preview = await previewImport(webCtx(deps, actorOf(user), "web"), input);
+    return page(c, "导入预览", "import", <PreviewView user={user} input={input} preview={preview} table={sheetAsText(sheets)} tz={deps.config.timezone} units={await unitNames(deps)} />);
+  } catch (e) {
+    if (e instanceof TableReadError || (e instanceof DomainError && e.code === "BAD_INPUT")) return fail(c, e.message);
+    if (e instanceof DomainError && e.code === "FORBIDDEN") return fail(c, e.message, 403);
+    throw e;
+  }
+}
+
+const commitBody = z.object({
+  source: z.enum(SOURCES, { error: "来源无效" }),
+  fileName: z.string().max(200).default("upload"),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, "文件校验值无效"),
+  table: z.string().max(40_000_000, "表格过大").transform((s, ctx) => {
+    const rows = z.array(z.array(z.string().max(20_000)).max(200)).max(6000).safeParse(safeJson(s));
+    if (!rows.success) ctx.addIssue({ code: "custom", message: "预览数据已损坏，请重新上传文件。" });
+    return rows.success ? rows.data : [];
+  }),
+});
+const safeJson = (s: string): unknown => {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+};
+
+/** POST /dashboard/import/commit (the previewed table as JSON): validate again, then import in one batch. */
+export async function importCommit(c: Ctx) {
+  const deps = c.get("deps");
+  const user = userOf(c);
+  const parsed = commitBody.safeParse(await c.req.parseBody());
+  if (!parsed.success) return fail(c, parsed.error.issues.map((i) => i.message).join("；"), 400);
+  const { source, fileName, sha256, table } = parsed.data;
+  const input: ImportInput = { sheets: [{ name: fileName, rows: table }], source, fileName, sha256 };
+  try {
+    const done = await runUseCase(deps, actorOf(user), "web", "web.import", (ctx) => importCases(ctx, input));
+    return page(
+      c,
+      "导入完成",
+      "import",
+      <>
+        <Notice kind="ok"><span id="import-result">{done.reply}</span></Notice>
+        <p><a class="btn" href="/dashboard/cases">到台账查看</a> <a class="btn light" href="/dashboard/import">继续导入</a></p>
+      </>,
+    );
+  } catch (e) {
+    if (e instanceof DomainError && e.code === "BAD_INPUT") {
+      const preview = await previewImport(webCtx(deps, actorOf(user), "web"), input).catch(() => undefined);
+      if (!preview) return fail(c, e.message);
+      return page(c, "导入预览", "import", <PreviewView user={user} input={input} preview={preview} table={table} tz={deps.config.timezone} units={await unitNames(deps)} error={e.message} />, 422);
+    }
+    if (e instanceof DomainError && e.code === "FORBIDDEN") return fail(c, e.message, 403);
+    if (e instanceof DuplicateKey) return fail(c, "导入期间有受理编号被其他人录入，本次未导入任何数据。请重新上传预览。", 409);
+    throw e;
+  }
+}

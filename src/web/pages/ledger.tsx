@@ -1,0 +1,97 @@
+/** 台账: every case in scope, filtered (batch, source, unit, state, type, overdue, 挂牌), searched and paged; 挂牌 first. */
+import { listCases, loadDirectory } from "../../db/ledger.js";
+import { CASE_STATES, POLLUTION_TYPES, SOURCES } from "../../db/schema.js";
+import { PRIORITY_LABEL, STATE_LABEL } from "../../domain/labels.js";
+import { isOverdue } from "../../domain/lifecycle.js";
+import { qs, unitName, ymd } from "./format.js";
+import { issuesText, ledgerQuery, toFilter, toParams, type LedgerQuery } from "./ledger-filter.js";
+import { Notice, page, scopeOf, StateTag, userOf, type Ctx } from "./shared.js";
+
+const PAGE_SIZE = 20;
+
+function Select(props: { name: string; label: string; value?: string | number; options: [string | number, string][] }) {
+  return (
+    <label>
+      {props.label}
+      <select name={props.name}>
+        <option value="">全部</option>
+        {props.options.map(([v, text]) => (
+          <option value={String(v)} selected={String(props.value ?? "") === String(v)}>{text}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export async function ledgerPage(c: Ctx) {
+  const deps = c.get("deps");
+  const user = userOf(c);
+  const parsed = ledgerQuery.safeParse(c.req.query());
+  if (!parsed.success) return page(c, "台账", "ledger", <Notice kind="error">筛选条件有误：{issuesText(parsed.error)}。<a href="/dashboard/cases">清除筛选</a></Notice>, 400);
+  const q: LedgerQuery = parsed.data;
+  const scope = scopeOf(user);
+  const now = deps.clock();
+  const tz = deps.config.timezone;
+  const [dir, result] = await Promise.all([loadDirectory(deps.db), listCases(deps.db, toFilter(q), scope, now, q.page ?? 1, PAGE_SIZE)]);
+  const params = toParams(q);
+  const units = dir.units.filter((u) => u.kind !== "office" && (scope.all || u.id === scope.unitId));
+  const link = (p: number) => `/dashboard/cases${qs({ ...params, page: p })}`;
+  return page(
+    c,
+    "台账",
+    "ledger",
+    <>
+      <h1>督办台账</h1>
+      <form method="get" action="/dashboard/cases" class="filters card" id="filters">
+        <label class="grow">
+          搜索
+          <input type="search" name="q" value={q.q ?? ""} placeholder="问题内容、地址、受理编号" />
+        </label>
+        <Select name="batch" label="批次" value={q.batch} options={dir.batches.map((b) => [b.id, b.name])} />
+        <Select name="source" label="来源" value={q.source} options={SOURCES.map((s) => [s, s])} />
+        <Select name="unit" label="牵头单位" value={q.unit} options={units.map((u) => [u.id, u.name])} />
+        <Select name="state" label="状态" value={q.state} options={CASE_STATES.map((s) => [s, STATE_LABEL[s]])} />
+        <Select name="type" label="污染类型" value={q.type} options={POLLUTION_TYPES.map((t) => [t, t])} />
+        <Select name="overdue" label="逾期" value={params.overdue} options={[["1", "已逾期"], ["0", "未逾期"]]} />
+        <Select name="flagged" label="挂牌" value={params.flagged} options={[["1", "挂牌督办"], ["0", "未挂牌"]]} />
+        <span class="actions">
+          <button type="submit">筛选</button>
+          <a class="btn light" href="/dashboard/cases">清除</a>
+          <a class="btn light" id="export-link" href={`/dashboard/cases/export.xlsx${qs(params)}`}>导出 Excel</a>
+        </span>
+      </form>
+      <p class="muted" id="ledger-count">
+        共 <strong>{result.total}</strong> 件，第 {result.page}/{result.pages} 页
+      </p>
+      <table class="wide ledger">
+        <thead>
+          <tr><th>案件号</th><th>问题</th><th>牵头单位</th><th>状态</th><th>时限</th><th>来源/受理编号</th></tr>
+        </thead>
+        <tbody>
+          {result.rows.map((r) => (
+            <tr data-case={r.id} class={r.flagged ? "flagged" : ""}>
+              <td><a href={`/dashboard/cases/${r.id}`}>#{r.id}</a></td>
+              <td>
+                <a href={`/dashboard/cases/${r.id}`}>{r.title}</a>
+                <div class="muted small">{[r.area, r.pollutionTypes.join("、"), r.priority !== "normal" ? PRIORITY_LABEL[r.priority] : ""].filter(Boolean).join(" · ")}</div>
+              </td>
+              <td>{unitName(dir, r.leadUnitId)}</td>
+              <td><StateTag state={r.state} overdue={isOverdue(r, now)} flagged={r.flagged} /></td>
+              <td>{ymd(r.dueAt, tz)}</td>
+              <td>
+                {r.source}
+                <div class="muted small">{r.externalNo ?? ""}</div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {result.rows.length === 0 ? <Notice kind="info">没有符合条件的案件。</Notice> : null}
+      <nav class="pager" aria-label="分页">
+        {result.page > 1 ? <a href={link(result.page - 1)} rel="prev">‹ 上一页</a> : <span class="muted">‹ 上一页</span>}
+        <span>第 {result.page} / {result.pages} 页</span>
+        {result.page < result.pages ? <a href={link(result.page + 1)} rel="next">下一页 ›</a> : <span class="muted">下一页 ›</span>}
+      </nav>
+    </>,
+  );
+}

@@ -1,0 +1,85 @@
+/** The case timeline and the evidence gallery (整改前 / 整改后), shared by the case page and the dossier. */
+import type { AttachmentRow, CaseEventRow } from "../../db/case-detail.js";
+import type { Directory } from "../../db/ledger.js";
+import { EVENT_LABEL, personName, unitName, ymd, ymdHm } from "./format.js";
+
+/** Extra words for an event from its data: the unit it went to, the deadline moved, files attached. */
+function detail(e: CaseEventRow, dir: Directory, tz: string): string {
+  const d = (e.data ?? {}) as Record<string, unknown>;
+  const parts: string[] = [];
+  if (e.kind === "created" && typeof d.leadUnitId === "number") parts.push(`牵头：${unitName(dir, d.leadUnitId)}`);
+  if (e.kind === "created" && typeof d.dueAt === "number") parts.push(`时限：${ymd(d.dueAt, tz)}`);
+  if (e.kind === "extension_approved" && typeof d.to === "number") parts.push(`新时限：${ymd(d.to, tz)}`);
+  if (Array.isArray(d.files) && d.files.length) parts.push(`附件 ${d.files.length} 个`);
+  return parts.join("，");
+}
+
+export function Timeline(props: { events: CaseEventRow[]; dir: Directory; tz: string; full?: boolean }) {
+  const { dir, tz } = props;
+  return (
+    <ol class="timeline" id="timeline">
+      {props.events.map((e) => {
+        const extra = detail(e, dir, tz);
+        const text = e.kind === "created" && !props.full && e.text && e.text.length > 60 ? `${e.text.slice(0, 60)}…` : e.text;
+        return (
+          <li data-kind={e.kind}>
+            <time>{ymdHm(e.at, tz)}</time> <strong>{EVENT_LABEL[e.kind] ?? e.kind}</strong> <span class="muted">{personName(dir, e.actorUserId)}</span>
+            {text ? <div>{text}</div> : null}
+            {extra ? <div class="muted small">{extra}</div> : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+const PHASES: [string, (a: AttachmentRow) => boolean][] = [
+  ["整改前", (a) => a.phase === "before"],
+  ["整改后", (a) => a.phase === "after"],
+  ["其他照片", (a) => a.phase === null],
+];
+
+export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: string; eager?: boolean }) {
+  const { dir, tz } = props;
+  const images = props.files.filter((f) => f.kind === "image");
+  const others = props.files.filter((f) => f.kind !== "image");
+  if (props.files.length === 0) return <p class="muted">暂无照片或附件。</p>;
+  return (
+    <div class="gallery" id="gallery">
+      {PHASES.map(([label, pick]) => {
+        const group = images.filter(pick);
+        return group.length ? (
+          <section data-phase={label}>
+            <h3>{label}（{group.length}）</h3>
+            <div class="photos">
+              {group.map((f) => (
+                <figure>
+                  <a href={`/dashboard/files/${f.id}`} target="_blank" rel="noopener">
+                    <img src={`/dashboard/files/${f.id}`} alt={`${label}照片 ${f.id}`} loading={props.eager ? "eager" : "lazy"} />
+                  </a>
+                  <figcaption>
+                    {personName(dir, f.uploaderUserId)} · {ymdHm(f.createdAt, tz)}
+                    <br />
+                    <span class="muted small">SHA-256 {f.sha256.slice(0, 12)}…</span>
+                  </figcaption>
+                </figure>
+              ))}
+            </div>
+          </section>
+        ) : null;
+      })}
+      {others.length ? (
+        <section>
+          <h3>其他附件（{others.length}）</h3>
+          <ul class="plain">
+            {others.map((f) => (
+              <li>
+                <a href={`/dashboard/files/${f.id}`}>{f.fileName ?? `附件 ${f.id}`}</a> <span class="muted small">{f.mime} · {Math.ceil(f.size / 1024)} KB · {ymdHm(f.createdAt, tz)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}
