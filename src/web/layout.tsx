@@ -2,6 +2,7 @@
 import type { Child } from "hono/jsx";
 import type { WebUser } from "./context.js";
 import { ROLE_LABEL } from "../domain/labels.js";
+import { ROUTE_POLICY } from "./route-policy.js";
 
 const CSS = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.55 -apple-system,"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;color:#1f2329;background:#f5f6f7}
@@ -20,7 +21,12 @@ export type NavKey = "overview" | "ledger" | "ranking" | "import" | "admin" | "a
 
 export function Layout(props: { title: string; user?: WebUser; nav?: NavKey; csrf?: string; children?: Child }) {
   const u = props.user;
-  const link = (key: NavKey, href: string, label: string) => <a href={href} class={props.nav === key ? "on" : ""}>{label}</a>;
+  // A link appears only when the route policy lets this person open it (no link that answers 403).
+  const link = (key: NavKey, href: string, label: string) => {
+    const access = ROUTE_POLICY[`GET ${href}`];
+    const may = Array.isArray(access) && !!u && access.some((r) => u.roles.includes(r));
+    return may ? <a href={href} class={props.nav === key ? "on" : ""}>{label}</a> : null;
+  };
   return (
     <html lang="zh-CN">
       <head>
@@ -39,8 +45,8 @@ export function Layout(props: { title: string; user?: WebUser; nav?: NavKey; csr
               {link("ledger", "/dashboard/cases", "台账")}
               {link("ranking", "/dashboard/ranking", "单位排名")}
               {link("import", "/dashboard/import", "导入")}
-              {u.roles.includes("admin") ? link("admin", "/admin", "管理") : null}
-              {u.roles.includes("auditor") ? link("audit", "/admin/audit", "审计日志") : null}
+              {link("admin", "/admin", "管理")}
+              {link("audit", "/admin/audit", "审计日志")}
               <span class="me">
                 {u.name}（{u.roles.map((r) => ROLE_LABEL[r]).join("、")}）
                 <form method="post" action="/logout" style="display:inline">

@@ -194,3 +194,15 @@ describe("ranking history", () => {
     }
   });
 });
+
+describe("navigation by role", () => {
+  it("shows each person only the links their roles may open", async () => {
+    const nav = async (userId: string) => {
+      const page = await html(await get(w.app, "/dashboard", (await session(userId)).cookie));
+      return [...page.matchAll(/<a href="(\/(?:dashboard|admin)[^"]*)"/g)].map((m) => m[1]).filter((h) => ["/dashboard/import", "/admin", "/admin/audit"].includes(h));
+    };
+    expect(await nav("disp")).toEqual(["/dashboard/import"]);
+    expect(await nav("hh.officer")).toEqual([]);
+    expect(await nav("admin")).toEqual(["/admin"]);
+  });
+});
