@@ -4,7 +4,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { chatContext, groups, inbox, people, units } from "../db/schema.js";
-import { caseIdSql, commit, DuplicateKey, insertAudit, VersionConflict, withCaseId, type BatchItem, type CaseIdRef } from "../db/write.js";
+import { caseIdSql, commit, DuplicateKey, insertAudit, queuesMessages, VersionConflict, withCaseId, type BatchItem, type CaseIdRef } from "../db/write.js";
 import type { Deps } from "../deps.js";
 import type { Actor, HandlerCtx, Outcome } from "../handlers/context.js";
 import { DomainError } from "../handlers/errors.js";
@@ -126,7 +126,7 @@ async function finish(deps: Deps, key: string, now: number, replies: Replies, wr
     }
     throw e;
   }
-  deps.waitUntil(drainOutbox(deps));
+  if (queuesMessages(writes)) deps.waitUntil(drainOutbox(deps)); // the per-minute relay still covers retries
   // A new case's number was filled in inside the batch; the inbox row holds the final text.
   return caseToken ? ((await storedReplies(deps, key)) ?? replies) : replies;
 }

@@ -100,9 +100,15 @@ export function withCaseId(text: string, ref: CaseIdRef): string | SQL {
   return text.includes(CASE_ID) ? sql`replace(${text}, ${CASE_ID}, ${caseIdSql(ref)})` : text;
 }
 
+// Outbox inserts are remembered so a caller can tell whether a batch queued anything to send.
+const outboxItems = new WeakSet<object>();
+
+/** True when one of `writes` came from insertOutbox: only then is a relay pass worth its queries. */
+export const queuesMessages = (writes: readonly BatchItem[]) => writes.some((w) => outboxItems.has(w));
+
 export function insertOutbox(db: Db, o: OutboxInput): BatchItem {
   const payload = o.caseId === undefined ? JSON.stringify(o.payload) : withCaseId(JSON.stringify(o.payload), o.caseId);
-  return db
+  const item = db
     .insert(outbox)
     .values({
       idempotencyKey: o.key,
@@ -115,6 +121,8 @@ export function insertOutbox(db: Db, o: OutboxInput): BatchItem {
       createdAt: o.at,
     })
     .onConflictDoNothing({ target: outbox.idempotencyKey });
+  outboxItems.add(item);
+  return item;
 }
 
 function errorText(e: unknown): string {

@@ -3,26 +3,22 @@ import type { CaseRow } from "./common.js";
 import type { UnitRow } from "./context.js";
 import { STATE_LABEL, PRIORITY_LABEL } from "../domain/labels.js";
 import { isOverdue } from "../domain/lifecycle.js";
+import { localParts } from "../domain/calendar.js";
 
 const WEEKDAY = ["日", "一", "二", "三", "四", "五", "六"];
 
 /** "12月10日(周四)" in the business time zone. */
 export function fmtDate(ms: number, tz: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone: tz, month: "numeric", day: "numeric", weekday: "short" }).formatToParts(ms).map((x) => [x.type, x.value]),
-  );
-  const wd = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"].indexOf(p.weekday);
-  return `${p.month}月${p.day}日(周${WEEKDAY[wd]})`;
+  const p = localParts(ms, tz); // one cached formatter per zone: building Intl formatters per call showed in profiles
+  return `${p.month}月${p.day}日(周${WEEKDAY[p.weekday % 7]})`;
 }
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
 
 /** "12月10日 18:05" in the business time zone. */
 export function fmtDateTime(ms: number, tz: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone: tz, month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
-      .formatToParts(ms)
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.month}月${p.day}日 ${p.hour}:${p.minute}`;
+  const p = localParts(ms, tz);
+  return `${p.month}月${p.day}日 ${pad2(p.hour)}:${pad2(p.minute)}`;
 }
 
 export const caseNo = (c: { id: number }) => `#${c.id}`;

@@ -4,7 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import { cases, units } from "../db/schema.js";
-import { commit, insertAudit, VersionConflict } from "../db/write.js";
+import { commit, insertAudit, queuesMessages, VersionConflict } from "../db/write.js";
 import type { Deps } from "../deps.js";
 import { drainOutbox } from "../delivery/relay.js";
 import type { Actor, HandlerCtx, Outcome } from "../handlers/context.js";
@@ -56,7 +56,7 @@ export async function runUseCase(deps: Deps, actor: Actor, source: string, actio
       if (e instanceof VersionConflict && attempt < MAX_CONFLICT_RETRIES) continue;
       throw e;
     }
-    if (out.writes.length) deps.waitUntil(drainOutbox(deps));
+    if (queuesMessages(out.writes)) deps.waitUntil(drainOutbox(deps));
     let caseId = out.caseId;
     if (caseId === undefined && out.caseToken) {
       const [row] = await deps.db.select({ id: cases.id }).from(cases).where(eq(cases.writeToken, out.caseToken));

@@ -1,5 +1,5 @@
 /** Small formatting helpers shared by the dashboard pages (business time zone, Chinese labels). */
-import { localDate } from "../../domain/calendar.js";
+import { localDate, localParts } from "../../domain/calendar.js";
 import type { Directory } from "../../db/ledger.js";
 
 export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -9,12 +9,8 @@ export const ymd = (ms: number | null | undefined, tz: string) => (ms === null |
 
 /** "2026-12-01 09:05" in the business zone. */
 export function ymdHm(ms: number, tz: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
-      .formatToParts(ms)
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  const p = localParts(ms, tz);
+  return `${localDate(ms, tz)} ${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}`;
 }
 
 export const unitName = (dir: Directory, id: number | null) => (id === null ? "未指定" : (dir.units.find((u) => u.id === id)?.name ?? `单位${id}`));
