@@ -25,6 +25,8 @@ export type Deps = {
   sim?: import("./bot/sim/hub.js").SimHub;
   /** Password hashing for this runtime: scrypt on Node; WebCrypto PBKDF2 when absent (Workers) — R30. */
   passwords?: import("./web/auth/password.js").PasswordHasher;
+  /** Re-runs inbound messages that were acknowledged but never finished (WeCom callback mode, R08); each tick. */
+  recoverInbound?: (deps: Deps, at: number) => Promise<number>;
   /** Drop the cached calendar after an admin edits it (this process/isolate; others reload on restart). */
   invalidateCalendar?: () => void;
 };

@@ -299,13 +299,19 @@ export const writeGuard = sqliteTable(
   (t) => [check("version_conflict", sql`${t.ok} = 1`)],
 );
 
-/** Nonces of accepted WeCom callbacks, kept 2 h (wecom.md §1.A.1, R05): reuse with another payload is a replay. */
+/**
+ * Nonces of accepted WeCom callbacks, kept 2 h (wecom.md §1.A.1, R05): reuse with another payload is a replay.
+ * The same row is the durable intent of R08: a message's still-encrypted body stays here until it is processed
+ * (its inbox row exists) or recovered, so an acknowledged message survives a crash of the process handling it.
+ */
 export const wecomNonces = sqliteTable(
   "wecom_nonces",
   {
     nonce: text("nonce").primaryKey(),
     digest: text("digest").notNull(), // SHA-256 of the signed `encrypt` value
     seenAt: integer("seen_at").notNull(),
+    msgKey: text("msg_key"), // the inbox key ("wecom:<msgid>") of a message that runs a command
+    encrypt: text("encrypt"), // its ciphertext, cleared once recovery has taken it
   },
   (t) => [index("wecom_nonces_seen_idx").on(t.seenAt)],
 );

@@ -2,7 +2,7 @@
  * Durable replay and single-use bookkeeping for the WeCom callback channel, shared by every process and isolate
  * (never process memory, reliability R05/R07/R20).
  */
-import { eq, lt } from "drizzle-orm";
+import { and, asc, between, eq, isNotNull, isNull, lt } from "drizzle-orm";
 import { inbox, responseUrlUses, wecomNonces } from "./schema.js";
 import type { Db } from "./types.js";
 
@@ -16,16 +16,20 @@ export async function sha256Text(s: string): Promise<string> {
   return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** A message that will run a command: its inbox key and its ciphertext, kept until it is processed (R08). */
+export type Intent = { msgKey: string; encrypt: string };
+
 /**
  * Records a callback's nonce with the digest of its payload. "fresh": first sight (or the old sighting expired);
  * "redelivery": the same nonce with the same payload (processed normally; the inbox stops a double effect);
  * "replay": the same nonce with another payload within 2 h — refuse it (R05).
  */
-export async function claimNonce(db: Db, nonce: string, digest: string, now: number): Promise<"fresh" | "redelivery" | "replay"> {
+export async function claimNonce(db: Db, nonce: string, digest: string, now: number, intent?: Intent): Promise<"fresh" | "redelivery" | "replay"> {
+  const fields = { digest, seenAt: now, msgKey: intent?.msgKey ?? null, encrypt: intent?.encrypt ?? null };
   const inserted = await db
     .insert(wecomNonces)
-    .values({ nonce, digest, seenAt: now })
-    .onConflictDoUpdate({ target: wecomNonces.nonce, set: { digest, seenAt: now }, setWhere: lt(wecomNonces.seenAt, now - NONCE_TTL_MS) })
+    .values({ nonce, ...fields })
+    .onConflictDoUpdate({ target: wecomNonces.nonce, set: fields, setWhere: lt(wecomNonces.seenAt, now - NONCE_TTL_MS) })
     .returning({ nonce: wecomNonces.nonce });
   if (inserted.length > 0) return "fresh";
   const [row] = await db.select({ digest: wecomNonces.digest }).from(wecomNonces).where(eq(wecomNonces.nonce, nonce));
@@ -40,6 +44,35 @@ export async function claimResponseUrl(db: Db, url: string, now: number): Promis
     .onConflictDoNothing()
     .returning({ d: responseUrlUses.urlDigest });
   return inserted.length > 0;
+}
+
+/** Recover messages acknowledged at least this long ago whose processing never finished… */
+export const RECOVER_AFTER_MS = 2 * 60_000;
+/** …while their response_url (1 h) can still carry the reply. Older ones are left alone, with a log line. */
+export const RECOVER_WITHIN_MS = 50 * 60_000;
+
+/**
+ * Takes up to `limit` intents that were acknowledged but have no inbox row: each is handed out once (its
+ * ciphertext is cleared in the same statement), so two processes recovering at once never both get it.
+ */
+export async function takeUnfinished(db: Db, now: number, limit = 20): Promise<(Intent & { nonce: string; seenAt: number })[]> {
+  const rows = await db
+    .select({ nonce: wecomNonces.nonce, msgKey: wecomNonces.msgKey, encrypt: wecomNonces.encrypt, seenAt: wecomNonces.seenAt })
+    .from(wecomNonces)
+    .leftJoin(inbox, eq(inbox.key, wecomNonces.msgKey))
+    .where(and(isNotNull(wecomNonces.encrypt), isNotNull(wecomNonces.msgKey), isNull(inbox.key), between(wecomNonces.seenAt, now - RECOVER_WITHIN_MS, now - RECOVER_AFTER_MS)))
+    .orderBy(asc(wecomNonces.seenAt))
+    .limit(limit);
+  const taken: (Intent & { nonce: string; seenAt: number })[] = [];
+  for (const r of rows) {
+    const [won] = await db
+      .update(wecomNonces)
+      .set({ encrypt: null })
+      .where(and(eq(wecomNonces.nonce, r.nonce), isNotNull(wecomNonces.encrypt)))
+      .returning({ nonce: wecomNonces.nonce });
+    if (won && r.msgKey && r.encrypt) taken.push({ nonce: r.nonce, msgKey: r.msgKey, encrypt: r.encrypt, seenAt: r.seenAt });
+  }
+  return taken;
 }
 
 /** Drops nonces and response_url marks that can no longer matter. */

@@ -11,6 +11,7 @@ import { SimHub } from "../bot/sim/hub.js";
 import { simDeliver } from "../bot/sim/deliver.js";
 import { createWecomClient } from "../bot/wecom/client.js";
 import { wecomDeliver } from "../bot/wecom/deliver.js";
+import { callbackRecovery } from "../bot/wecom/recover.js";
 import type { Clock, Deps } from "../deps.js";
 import { nodeHasher } from "../web/auth/password-node.js";
 import { startSchedules } from "../schedules/cron-node.js";
@@ -50,6 +51,7 @@ export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?:
       config.wecom.mode !== "off" // longconn: still the robots' route for groups that have a key (startNode)
         ? wecomDeliver({ db: store.db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) })
         : simDeliver(sim, clock),
+    recoverInbound: config.wecom.mode === "callback" ? callbackRecovery(config) : undefined,
     sim,
   };
   return { deps, store, idle: async () => void (await Promise.all([...pending])) };

@@ -12,6 +12,7 @@ import { loadCalendar, seedCalendar } from "../db/calendar-seed.js";
 import { simDeliver } from "../bot/sim/deliver.js";
 import { createWecomClient } from "../bot/wecom/client.js";
 import { wecomDeliver } from "../bot/wecom/deliver.js";
+import { callbackRecovery } from "../bot/wecom/recover.js";
 import { SimHub } from "../bot/sim/hub.js";
 import type { Deps } from "../deps.js";
 import { runScheduled } from "../schedules/run.js";
@@ -54,6 +55,7 @@ function baseDeps(env: WorkerEnv): Omit<Deps, "waitUntil"> {
       config.wecom.mode === "callback"
         ? wecomDeliver({ db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) })
         : simDeliver(sim, clock),
+    recoverInbound: config.wecom.mode === "callback" ? callbackRecovery(config) : undefined,
     sim,
   };
   // The app's own waitUntil is replaced per request from c.executionCtx (see app.ts).

@@ -13,6 +13,11 @@ export async function runScheduled(deps: Deps, at: number): Promise<{ run?: RunR
     deps.log.error("scheduled jobs failed", { at, error: String(e) });
     failure = e;
   }
+  try {
+    await deps.recoverInbound?.(deps, at);
+  } catch (e) {
+    deps.log.error("inbound recovery failed", { at, error: String(e) });
+  }
   const r = await drainOutbox(deps, { now: at });
   if (failure) throw failure;
   return { run, delivered: r.sent };

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type NodeHandle } from "../../src/runtime/node.js";
 import { setRobotKey } from "../../src/db/robot-keys.js";
 import { drainOutbox } from "../../src/delivery/relay.js";
+import { runScheduled } from "../../src/schedules/run.js";
 import { createLogger } from "../../src/log.js";
 import { PNG, seedFixture, testClock } from "../helpers/fixture.js";
 import { createFakeWecom, openReply, sealCallback, TEST_AES_KEY, TEST_TOKEN } from "../helpers/fake-wecom-api.js";
@@ -362,5 +363,56 @@ describe("slow work and response_url (R08, R20)", () => {
     expect(single).toMatchObject({ ok: false, retryable: false });
     const noKey = await deliver({ id: 9005, channel: "group", target: "g-sm", payload: { markdown: "x" } });
     expect(noKey).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining("未配置群机器人 key") });
+  });
+});
+
+describe("acknowledged work that never finished (R08: durable intent first)", () => {
+  it("is run again from its stored intent by the next scheduler tick, exactly once, and the reply still arrives", async () => {
+    const id = await newCase("荷花池某洗车场污水直排");
+    const real = h.deps.db;
+    // The commit fails after the 1-second answer went out, as if the process died mid-work.
+    h.deps.db = new Proxy(real, {
+      get(target, prop) {
+        const v = Reflect.get(target, prop, target) as unknown;
+        if (prop === "batch") return async () => (await new Promise((r) => setTimeout(r, 1_000)), Promise.reject(new Error("disk went away")));
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const p = text("hh.officer", "g-hh", `签收 #${id}`);
+    let r: Sent;
+    try {
+      r = await post(p);
+      await new Promise((res) => setTimeout(res, 1_300)); // the background work has failed by now
+    } finally {
+      h.deps.db = real;
+    }
+    expect(r.status).toBe(200);
+    expect(r.reply).toEqual({});
+    const acks = sql`select count(*) as n from case_events where case_id = ${id} and kind = 'acknowledged'`;
+    expect(await q1(acks)).toEqual({ n: 0 });
+    expect(responseUrlPosts(p)).toHaveLength(0);
+
+    // Too young to be called unfinished: a tick one minute later leaves it to the original work.
+    clock.advance(60_000);
+    expect(await h.deps.recoverInbound!(h.deps, clock())).toBe(0);
+    clock.advance(90_000);
+    await runScheduled(h.deps, clock());
+    expect(await q1(acks)).toEqual({ n: 1 });
+    const [late] = await until(() => (responseUrlPosts(p).length ? responseUrlPosts(p) : undefined), "the recovered reply");
+    expect((late as { body: { markdown: { content: string } } }).body.markdown.content).toContain("已签收");
+
+    // Taken once: later ticks, and a redelivery by WeCom, change nothing.
+    clock.advance(60_000);
+    expect(await h.deps.recoverInbound!(h.deps, clock())).toBe(0);
+    expect(streamOf(await post(p))?.content).toContain("已签收");
+    expect(await q1(acks)).toEqual({ n: 1 });
+    expect(responseUrlPosts(p)).toHaveLength(1);
+  });
+
+  it("does not run a message again when its work finished", async () => {
+    const id = await newCase("荷花池某汽修厂喷漆异味");
+    await say(text("hh.officer", "g-hh", `签收 #${id}`));
+    clock.advance(3 * 60_000);
+    expect(await h.deps.recoverInbound!(h.deps, clock())).toBe(0);
   });
 });

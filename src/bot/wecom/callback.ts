@@ -23,7 +23,6 @@ import { cardUpdate, EMPTY_REPLY, finishedStream, welcomeText } from "./reply.js
 export const MESSAGE_BUDGET_MS = 800;
 /** Card clicks must be answered within 5 s, with no retry (§1.A.5); leave a wide margin. */
 export const CARD_BUDGET_MS = 3_500;
-const SORRY = "抱歉，处理您的消息时出错，请稍后重新发送。";
 
 type C = Context<AppEnv>;
 type Raced<T> = { kind: "done"; value: T } | { kind: "failed"; error: unknown } | { kind: "late" };
@@ -37,6 +36,20 @@ function within<T>(work: Promise<T>, ms: number): Promise<Raced<T>> {
     (error): Raced<T> => ({ kind: "failed", error }),
   );
   return Promise.race([settled, late]).finally(() => clearTimeout(timer));
+}
+
+/** The decrypted body, read: a refusal (400), an authentic payload we do not act on, or something to dispatch. */
+export function readPayload(plaintext: string, botId: string | undefined): { refuse: string } | { ignore: string } | { inbound: Inbound } {
+  let json: unknown;
+  try {
+    json = JSON.parse(plaintext);
+  } catch {
+    return { refuse: "decrypted payload is not JSON" };
+  }
+  const parsed = callbackPayload.safeParse(json);
+  if (!parsed.success) return { ignore: `unsupported payload (${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")})` };
+  if (botId && parsed.data.aibotid && parsed.data.aibotid !== botId) return { ignore: `callback for another bot ${parsed.data.aibotid}: check WECOM_BOT_ID` };
+  return { inbound: toInbound(parsed.data) };
 }
 
 export function wecomCallback(config: Config, opts: { client?: WecomClient } = {}): Hono<AppEnv> {
@@ -80,36 +93,16 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
     deps.waitUntil(
       work.then(
         (markdown) => sendLateReply(deps, { ...late, markdown }),
-        (e: unknown) => {
-          deps.log.error("WeCom callback: background processing failed", { msgId: inbound.msg.msgId, error: String((e as Error)?.stack ?? e) });
-          return sendLateReply(deps, { ...late, markdown: SORRY });
-        },
+        // Nothing was committed; the stored intent lets the next scheduler tick run it again (recover.ts).
+        (e: unknown) => deps.log.error("WeCom callback: background processing failed; it will be retried from its stored intent", { msgId: inbound.msg.msgId, error: String((e as Error)?.stack ?? e) }),
       ),
     );
     return encrypted(c, q, EMPTY_REPLY);
   }
 
   /** After the envelope checks: what the decrypted payload asks for. */
-  async function dispatch(c: C, q: SignedQuery, plaintext: string, started: number) {
+  async function dispatch(c: C, q: SignedQuery, inbound: Inbound, started: number) {
     const deps: Deps = c.get("deps");
-    let json: unknown;
-    try {
-      json = JSON.parse(plaintext);
-    } catch {
-      return refuse(c, 400, "decrypted payload is not JSON");
-    }
-    const parsed = callbackPayload.safeParse(json);
-    if (!parsed.success) {
-      // Authentic but not a shape we handle: acknowledge so WeCom does not retry it.
-      deps.log.warn("WeCom callback: unsupported payload ignored", { issues: parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`) });
-      return encrypted(c, q, EMPTY_REPLY);
-    }
-    if (botId && parsed.data.aibotid && parsed.data.aibotid !== botId) {
-      deps.log.warn("WeCom callback for another bot ignored: check WECOM_BOT_ID", { aibotid: parsed.data.aibotid });
-      return encrypted(c, q, EMPTY_REPLY);
-    }
-    const inbound = toInbound(parsed.data);
-    deps.log.info("WeCom callback", { kind: inbound.kind, msgtype: parsed.data.msgtype, chatId: parsed.data.chatid, chattype: parsed.data.chattype });
     switch (inbound.kind) {
       case "message": {
         const id = inbound.msg.msgId;
@@ -169,9 +162,21 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
       deps.log.warn("security: WeCom callback timestamp outside the window; check this server's clock (NTP)", { skewSeconds: skewS, windowSeconds: timestampWindowSeconds });
       return refuse(c, 403, "callback timestamp outside the accepted window");
     }
+    let plaintext: string;
+    try {
+      plaintext = await wc.decrypt(encrypt);
+    } catch {
+      deps.log.warn("WeCom callback does not decrypt: check that WECOM_ENCODING_AES_KEY matches the admin console");
+      return refuse(c, 400, "encrypt does not decrypt");
+    }
+    const read = readPayload(plaintext, botId);
+    if ("refuse" in read) return refuse(c, 400, read.refuse);
+    // R08: a message that runs a command is recorded with its ciphertext before any work, in the nonce's own write.
+    const inbound = "inbound" in read ? read.inbound : undefined;
+    const intent = inbound && (inbound.kind === "message" || inbound.kind === "card") ? { msgKey: `wecom:${inbound.msg.msgId}`, encrypt } : undefined;
     let seen: Awaited<ReturnType<typeof claimNonce>>;
     try {
-      seen = await claimNonce(deps.db, q.nonce, await sha256Text(encrypt), now);
+      seen = await claimNonce(deps.db, q.nonce, await sha256Text(encrypt), now, intent);
     } catch (e) {
       deps.log.error("WeCom callback: nonce store unavailable", { error: String(e) });
       return refuse(c, 503, "temporarily unavailable"); // WeCom retries; nothing was done
@@ -181,14 +186,13 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
       return refuse(c, 403, "nonce already used");
     }
     if (seen === "fresh" && Math.random() < 0.02) deps.waitUntil(purgeReplayState(deps.db, now));
-    let plaintext: string;
-    try {
-      plaintext = await wc.decrypt(encrypt);
-    } catch {
-      deps.log.warn("WeCom callback does not decrypt: check that WECOM_ENCODING_AES_KEY matches the admin console");
-      return refuse(c, 400, "encrypt does not decrypt");
+    if (!inbound) {
+      // Authentic but not for us to act on: acknowledge so WeCom does not retry it.
+      deps.log.warn(`WeCom callback ignored: ${(read as { ignore: string }).ignore}`);
+      return encrypted(c, q, EMPTY_REPLY);
     }
-    return dispatch(c, q, plaintext, started);
+    deps.log.info("WeCom callback", { kind: inbound.kind, chatId: inbound.kind === "message" || inbound.kind === "card" ? inbound.msg.chatId : undefined });
+    return dispatch(c, q, inbound, started);
   });
 
   return r;
