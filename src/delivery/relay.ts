@@ -26,7 +26,8 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.max(1_000, Math.floor(random() * ceiling));
 }
 
-const robotOf = (r: Row) => `${r.channel}:${r.target}`;
+// A response_url is single-use and a credential: its "robot" is its row, so the URL never lands in robot_sends.
+const robotOf = (r: Row) => (r.channel === "response_url" ? `response_url:${r.id}` : `${r.channel}:${r.target}`);
 const pauseName = (robot: string) => `pause:${robot}`;
 
 /** Reserve one send in the robot's sliding window; one statement, so two relays cannot both take the last slot. */
