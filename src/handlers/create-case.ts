@@ -10,7 +10,7 @@ import { DomainError } from "./errors.js";
 import { attachUploads } from "./evidence.js";
 import { pushTo, unitContacts, unitGroup } from "./common.js";
 import { defaultDeadlines, resolveDue, resolvePerson, resolveUnit } from "./resolve.js";
-import { fmtDate, titleOf } from "./text.js";
+import { fmtDate, fmtDateTime, titleOf } from "./text.js";
 
 const USAGE = "交办 金牛大道某烧烤店油烟扰民 给 荷花池街道 配合 区城管局 限 5个工作日 督办 李区长";
 
@@ -32,16 +32,18 @@ export async function createCase(ctx: HandlerCtx, cmd: Extract<Command, { name: 
   const defaults = await defaultDeadlines(ctx, policy, cmd.priority === "urgent");
   const dueAt = cmd.deadline ? await resolveDue(ctx, cmd.deadline, USAGE) : defaults.dueAt;
   const ackBy = Math.min(defaults.ackBy, dueAt);
+  const urgent = cmd.priority === "urgent";
 
   const token = newToken();
   const ref = { token };
   const tz = ctx.deps.config.timezone;
   const title = titleOf(cmd.content);
+  const ackText = urgent ? `<font color="warning">${fmtDateTime(ackBy, tz)}（紧急）</font>` : fmtDate(ackBy, tz);
   const coText = co.length ? `，配合：${co.map((u) => u.name).join("、")}` : "";
   const notice = [
     `**新交办 #${CASE_ID} ${title}**`,
     `牵头：${lead.name}${coText}`,
-    `签收时限：${fmtDate(ackBy, tz)}　办结时限：${fmtDate(dueAt, tz)}`,
+    `签收时限：${ackText}　办结时限：${fmtDate(dueAt, tz)}`,
     `> 请发送：签收 #${CASE_ID}　（不属于本单位请发送：退回 #${CASE_ID} 原因）`,
   ].join("\n");
   const pushes = [
@@ -50,7 +52,7 @@ export async function createCase(ctx: HandlerCtx, cmd: Extract<Command, { name: 
   ];
   return {
     caseToken: token,
-    reply: [`已交办 **#${CASE_ID} ${title}**`, `牵头：${lead.name}${coText}`, `签收时限：${fmtDate(ackBy, tz)}　办结时限：${fmtDate(dueAt, tz)}`, leader ? `包案领导：${leader.name}` : "", `> 下一步：等待${lead.name}签收（签收 #${CASE_ID}）`].filter(Boolean).join("\n"),
+    reply: [`已交办 **#${CASE_ID} ${title}**`, `牵头：${lead.name}${coText}`, `签收时限：${ackText}　办结时限：${fmtDate(dueAt, tz)}`, leader ? `包案领导：${leader.name}` : "", `> 下一步：等待${lead.name}签收（签收 #${CASE_ID}）`].filter(Boolean).join("\n"),
     writes: [
       db.insert(cases).values({
         externalNo: cmd.externalNo?.toUpperCase() ?? null,

@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import type { DeadlineSpec } from "../bot/commands.js";
 import { people } from "../db/schema.js";
-import { addWorkingDays, addWorkingHours, resolveDeadline } from "../domain/calendar.js";
+import { addWorkingDays, resolveDeadline } from "../domain/calendar.js";
 import { matchPerson, matchUnit } from "../domain/match-unit.js";
 import type { Policy } from "../domain/policy.js";
 import type { HandlerCtx, UnitRow } from "./context.js";
@@ -45,7 +45,8 @@ export async function resolveDue(ctx: HandlerCtx, spec: DeadlineSpec, usage: str
 export async function defaultDeadlines(ctx: HandlerCtx, policy: Policy, urgent: boolean): Promise<{ ackBy: number; dueAt: number }> {
   const cal = await ctx.deps.calendar();
   return {
-    ackBy: urgent ? addWorkingHours(cal, ctx.now, policy.urgentAckHours) : addWorkingDays(cal, ctx.now, policy.ackWorkingDays),
+    // 紧急 means now, nights and weekends included (spec §4): clock hours, not working hours.
+    ackBy: urgent ? ctx.now + policy.urgentAckHours * 3_600_000 : addWorkingDays(cal, ctx.now, policy.ackWorkingDays),
     dueAt: addWorkingDays(cal, ctx.now, policy.defaultDueWorkingDays),
   };
 }

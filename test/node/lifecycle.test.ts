@@ -117,3 +117,22 @@ describe("a case from 交办 to 已办结 and back through a rebound", () => {
     expect(await say(deps, "sm.head", "g-sm", `退回 #${id} 还是不属于`)).toContain("不能再退回");
   });
 });
+
+describe("紧急 cases", () => {
+  it("must be signed within 2 clock hours, nights and weekends included (spec §4)", async () => {
+    const saved = clock();
+    clock.set(Date.parse("2026-12-05T14:00:00Z")); // Saturday 22:00 Asia/Shanghai
+    try {
+      const reply = await say(deps, "disp", "g-command", "交办 某化工厂夜间偷排废水 给 荷花池街道 紧急");
+      expect(reply).toContain("12月6日 00:00（紧急）");
+      const c = await caseRow(newCaseId(reply));
+      expect(c.ackBy).toBe(Date.parse("2026-12-05T16:00:00Z"));
+      expect(c.priority).toBe("urgent");
+      // An ordinary case the same evening waits for the next working day.
+      const plain = await caseRow(newCaseId(await say(deps, "disp", "g-command", "交办 某小区噪声扰民 给 荷花池街道")));
+      expect(plain.ackBy).toBeGreaterThan(Date.parse("2026-12-07T00:00:00Z"));
+    } finally {
+      clock.set(saved);
+    }
+  });
+});

@@ -91,9 +91,9 @@ describe("four weeks through 中秋 and 国庆 with 调休", () => {
     }
     const hh = offHours.filter((m) => m.chatId === "g-hh");
     expect(hh.map((m) => m.day)).toEqual(days("09-18", "09-19", ...range("10-01", "10-07").map((d) => d.slice(5)), "10-11"));
-    // #5's ack limit was 11:00 (2 working hours from 09:00): the 11:30 tick is the first after it. Its
+    // #5's ack limit is 2 clock hours after it was created (紧急 does not wait for office hours): the 10:30 tick is the first after it. Its
     // deadline passed at 00:00 on 10-01: one alert at once, then once a day at 08:00 (end of quiet hours).
-    expect(hh.map((m) => new Date(m.at).toISOString().slice(11, 16))).toEqual(["03:30", "00:00", "16:00", ...Array(6).fill("00:00"), "00:00"]);
+    expect(hh.map((m) => new Date(m.at).toISOString().slice(11, 16))).toEqual(["02:30", "00:00", "16:00", ...Array(6).fill("00:00"), "00:00"]);
     // By 10-11 it is 3 working days late, so its supervising line reaches the command group too — urgent is exempt.
     expect(offHours.filter((m) => m.chatId !== "g-hh").map((m) => `${m.chatId} ${m.day}`)).toEqual(["g-command 2026-10-11"]);
   });

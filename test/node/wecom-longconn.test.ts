@@ -1,4 +1,5 @@
 /** Long-connection mode (wecom.md §1.B) end to end against a fake WeCom WebSocket server on loopback. */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -147,7 +148,7 @@ describe("WeCom long connection", () => {
   });
 
   it("takes a mixed message's text and its images, each decrypted with its own key", async () => {
-    const png2 = Uint8Array.from([...PNG.slice(0, -4), 0, 0, 0, 1]); // a distinct file: same header, other trailer
+    const png2 = new Uint8Array(readFileSync(new URL("../fixtures/images/site.png", import.meta.url))); // a second, distinct photo
     const items = [{ msgtype: "text", text: { content: "@督办助手 进展 #1 已约谈店主" } }, { msgtype: "image", image: fake.serveMedia(png2) }];
     await roundTrip({ msgid: "m-mixed", chatid: "g-hh", chattype: "group", from: { userid: "hh.head" }, msgtype: "mixed", mixed: { msg_item: items } });
     const sha = createHash("sha256").update(png2).digest("hex");
