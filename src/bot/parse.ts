@@ -24,11 +24,30 @@ const COMMAND_NAMES = new Set<string>(Object.keys(VERB_OF));
 /** Parses one chat message. Never throws. */
 export function parse(text: string, opts: ParseOptions = {}): ParseResult {
   try {
-    return parseCommand(text, opts);
+    return withChinesePunctuation(parseCommand(text, opts));
   } catch {
     // Defensive only: parseCommand is written (and fuzzed) not to throw.
     return { error: "UNKNOWN_COMMAND", message: "无法识别这条消息。发送「帮助」查看全部命令。", usage: USAGE.help };
   }
+}
+
+/** Free-text fields keep the sender's Chinese punctuation in the record, although parsing folded it to ASCII. */
+const FREE_TEXT = new Set(["content", "reason", "text", "note", "finding", "rectification", "accountability", "callbackNote"]);
+const FULL: Record<string, string> = { ",": "，", ":": "：", ";": "；", "!": "！", "?": "？" };
+
+/** ASCII , : ; ! ? next to a Han character become full-width again; "(" before and ")" after one too. */
+export function chinesePunctuation(s: string): string {
+  return s
+    .replace(/(?<=\p{Script=Han})[,:;!?]|[,:;!?](?=\p{Script=Han})/gu, (c) => FULL[c])
+    .replace(/\((?=\p{Script=Han})/gu, "（")
+    .replace(/(?<=\p{Script=Han})\)/gu, "）");
+}
+
+function withChinesePunctuation(r: ParseResult): ParseResult {
+  if ("error" in r) return r;
+  const fix = (o: Record<string, unknown>): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === "string" && FREE_TEXT.has(k) ? chinesePunctuation(v) : v && typeof v === "object" && !Array.isArray(v) ? fix(v as Record<string, unknown>) : v]));
+  return fix(r as unknown as Record<string, unknown>) as unknown as ParseResult;
 }
 
 /** The parser itself, without the safety net; exported so that tests can check it never throws. */
