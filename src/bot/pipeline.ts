@@ -10,6 +10,7 @@ import type { Actor, HandlerCtx, Outcome } from "../handlers/context.js";
 import { DomainError } from "../handlers/errors.js";
 import { receiveEvidence, storeUpload, type StoredUpload } from "../handlers/evidence.js";
 import { drainOutbox } from "../delivery/relay.js";
+import { maskPii } from "../domain/pii.js";
 import { isParseError, type Command } from "./commands.js";
 import type { IncomingMessage } from "./message.js";
 import { parse } from "./parse.js";
@@ -41,6 +42,11 @@ function errorReply(e: DomainError): string {
 
 /** Handle one incoming message and return the bot's replies. Safe to call again with the same msgId (R06). */
 export async function handleMessage(deps: Deps, msg: IncomingMessage): Promise<Replies> {
+  const replies = await answer(deps, msg);
+  return msg.chatType === "group" ? replies.map(maskPii) : replies; // R39: a group sees no full mobile or ID number
+}
+
+async function answer(deps: Deps, msg: IncomingMessage): Promise<Replies> {
   const key = `${msg.channel}:${msg.msgId}`;
   const seen = await storedReplies(deps, key);
   if (seen) return seen;

@@ -2,6 +2,7 @@
  * One atomic write per state change: case row (version-checked) + timeline event + audit row + outbox rows,
  * all in one `db.batch` so it is all-or-nothing on libSQL and D1 alike.
  */
+import { maskPii } from "../domain/pii.js";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { auditLog, caseEvents, cases, outbox, writeGuard, type EventKind } from "./schema.js";
 import type { Db } from "./types.js";
@@ -100,6 +101,11 @@ export function withCaseId(text: string, ref: CaseIdRef): string | SQL {
   return text.includes(CASE_ID) ? sql`replace(${text}, ${CASE_ID}, ${caseIdSql(ref)})` : text;
 }
 
+/** Every push is for a chat: its texts are masked before they are even queued (R39). */
+function maskPayload(p: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, (k === "markdown" || k === "text") && typeof v === "string" ? maskPii(v) : v]));
+}
+
 // Outbox inserts are remembered so a caller can tell whether a batch queued anything to send.
 const outboxItems = new WeakSet<object>();
 
@@ -107,7 +113,8 @@ const outboxItems = new WeakSet<object>();
 export const queuesMessages = (writes: readonly BatchItem[]) => writes.some((w) => outboxItems.has(w));
 
 export function insertOutbox(db: Db, o: OutboxInput): BatchItem {
-  const payload = o.caseId === undefined ? JSON.stringify(o.payload) : withCaseId(JSON.stringify(o.payload), o.caseId);
+  const json = JSON.stringify(maskPayload(o.payload));
+  const payload = o.caseId === undefined ? json : withCaseId(json, o.caseId);
   const item = db
     .insert(outbox)
     .values({
