@@ -8,6 +8,7 @@ import { backupDatabase } from "./db/backup.js";
 import { GROUP_USAGE, groupVerb } from "./cli-group.js";
 import { ADMIN_USAGE, adminCommand } from "./cli-admin.js";
 import { DATA_USAGE, dataCommand } from "./cli-data.js";
+import { AUDIT_USAGE, auditVerb } from "./cli-audit.js";
 import { buildNodeDeps, startNode } from "./runtime/node.js";
 import { parseInstant, previewDigest, tick } from "./schedules/operator.js";
 
@@ -23,6 +24,7 @@ const USAGE = `Usage: duban <command>
 ${GROUP_USAGE.trimEnd()}
 ${ADMIN_USAGE.trimEnd()}
 ${DATA_USAGE.trimEnd()}
+${AUDIT_USAGE.trimEnd()}
 `;
 
 async function withDb<T>(fn: (o: Awaited<ReturnType<typeof openNodeDb>>) => Promise<T>): Promise<T> {
@@ -124,6 +126,8 @@ export async function main(argv: string[]): Promise<number> {
         return "error" in r ? 2 : 0;
       });
     }
+    case "audit":
+      return withDb(({ db }) => auditVerb(db, positionals, Date.now()));
     default:
       console.log(USAGE);
       return cmd ? 2 : 0;

@@ -253,6 +253,18 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_at_idx").on(t.at), index("audit_object_idx").on(t.object)],
 );
 
+/**
+ * The audit log's hash chain (R35), one row per audit row, appended by the scheduler's sealer:
+ * hash = SHA-256(prev_hash + "\n" + the audit row in canonical form). Rewriting or deleting an audit row, or a
+ * chain row, breaks the chain from that row on; `duban audit verify` names the first one.
+ */
+export const auditChain = sqliteTable("audit_chain", {
+  id: integer("id").primaryKey(), // = audit_log.id
+  prevHash: text("prev_hash").notNull(),
+  hash: text("hash").notNull(),
+  sealedAt: integer("sealed_at").notNull(),
+});
+
 export const sessions = sqliteTable(
   "sessions",
   {

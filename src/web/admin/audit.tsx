@@ -5,6 +5,7 @@ import { Layout } from "../layout.js";
 import { listAudit, type AuditFilter, type AuditRow } from "../../db/admin/audit.js";
 import { addCalendarDays, localDate, zonedTimeToUtc } from "../../domain/calendar.js";
 import { redactSecrets } from "./outbox.js";
+import { verifyAudit } from "../../db/audit-chain.js";
 import type { C } from "./common.js";
 
 const PAGE = 100;
@@ -43,6 +44,8 @@ export function auditRoutes(): Hono<WebEnv> {
     const { f, q } = filterOf(c, tz);
     const rows = await listAudit(deps.db, f, PAGE);
     const time = (ms: number) => `${localDate(ms, tz)} ${new Intl.DateTimeFormat("zh-CN", { timeZone: tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(ms)}`;
+    // Verification only reads (GET must not write, R33); the scheduler seals new rows every minute.
+    const v = c.req.query("verify") === "1" ? await verifyAudit(deps.db) : undefined;
     const more = rows.length === PAGE ? new URLSearchParams({ ...q, before: String(rows[rows.length - 1].id) }).toString() : undefined;
     return c.html(
       <Layout title="审计日志" user={user} nav="audit" csrf={user?.csrf}>
@@ -60,7 +63,14 @@ export function auditRoutes(): Hono<WebEnv> {
           <input type="date" name="from" value={q.from} /> 至 <input type="date" name="to" value={q.to} />
           <button type="submit">查询</button>
         </form>
-        <p class="muted">时间为业务时区（{tz}）；库内以 UTC 毫秒保存。日志只可追加，不能修改或删除。</p>
+        <p class="muted">时间为业务时区（{tz}）；库内以 UTC 毫秒保存。日志只可追加，不能修改或删除；每分钟写入哈希链。</p>
+        {v === undefined ? (
+          <p><a href="/admin/audit?verify=1">校验哈希链完整性</a></p>
+        ) : v.ok ? (
+          <p class="card">哈希链校验通过：{v.rows} 条记录完整{v.unsealed ? `（另有 ${v.unsealed} 条新记录将在一分钟内入链）` : ""}。链头 <span class="mono">{v.head.slice(0, 16)}…</span></p>
+        ) : (
+          <p class="card warn"><strong>哈希链校验失败：</strong>第 {v.id} 号审计记录 — {v.problem}。请立即报告安全管理员，并用异地保存的导出文件核对。</p>
+        )}
         <table class="wide">
           <thead>
             <tr><th>编号</th><th>时间</th><th>操作人</th><th>动作</th><th>对象</th><th>结果</th><th>来源</th><th>详情</th></tr>
