@@ -43,6 +43,12 @@ const schema = z
       .optional(),
     WECOM_BOT_ID: z.string().min(1).optional(),
     WECOM_BOT_SECRET: z.string().min(1).optional(),
+    // The bot's display names in WeCom, comma-separated: an "@督办助手" anywhere in a message is not command text.
+    BOT_NAMES: z
+      .string()
+      .default("督办助手")
+      .transform((s) => s.split(/[,，]/).map((n) => n.trim().replace(/^@/, "")).filter(Boolean))
+      .pipe(z.array(z.string().max(40, "each name at most 40 characters")).min(1, "needs at least one name, e.g. 督办助手")),
     WECOM_API_BASE: z.url({ protocol: /^https?$/ }).default("https://qyapi.weixin.qq.com"),
     WECOM_WS_URL: z.url({ protocol: /^wss?$/ }).default("wss://openws.work.weixin.qq.com"),
     // Replay window for signed callback timestamps (R05); WeCom publishes none, Slack and Stripe use 300 s.
@@ -90,6 +96,8 @@ export type Config = {
     /** Callbacks whose signed timestamp is further than this from our clock are refused (R05). */
     timestampWindowSeconds: number;
   };
+  /** The bot's names as members see them; mentions of them are dropped wherever they stand in a message. */
+  botNames: string[];
   sessionSecret: string;
   logLevel: "debug" | "info" | "warn" | "error";
 };
@@ -141,6 +149,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       wsUrl: c.WECOM_WS_URL,
       timestampWindowSeconds: c.WECOM_TIMESTAMP_WINDOW_SECONDS,
     },
+    botNames: c.BOT_NAMES,
     sessionSecret: c.SESSION_SECRET ?? LOCAL_SESSION_SECRET,
     logLevel: c.LOG_LEVEL,
   };

@@ -61,7 +61,7 @@ async function answer(deps: Deps, msg: IncomingMessage): Promise<Replies> {
   const actor: Actor = { userId: person.userId, name: person.name, unitId: person.unitId, roles: person.roles };
   const [group] = await deps.db.select().from(groups).where(eq(groups.chatId, msg.chatId));
 
-  const parsed = msg.text.trim() ? parse(msg.text) : undefined;
+  const parsed = msg.text.trim() ? parse(msg.text, { botNames: deps.config.botNames }) : undefined;
   let command: Command | undefined;
   if (parsed && !isParseError(parsed)) command = parsed;
   else if (parsed && (msg.uploads.length === 0 || !["EMPTY", "UNKNOWN_COMMAND"].includes(parsed.error))) {

@@ -136,3 +136,15 @@ describe("紧急 cases", () => {
     }
   });
 });
+
+describe("mentions of the bot", () => {
+  it("are not command text wherever they stand (BOT_NAMES)", async () => {
+    const id = newCaseId(await say(deps, "disp", "g-command", "交办 荷花池某店招牌灯光扰民 给 荷花池街道 限 5个工作日"));
+    await say(deps, "hh.officer", "g-hh", `签收 #${id} @督办助手`);
+    expect(await say(deps, "hh.officer", "g-hh", `进展 #${id} 已约谈店主 @督办助手`)).toContain("已记录");
+    const [e] = await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, id)).orderBy(caseEvents.id);
+    const events = await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, id));
+    expect(events.find((x) => x.kind === "progress")?.text).toBe("已约谈店主");
+    expect(e.kind).toBe("created");
+  });
+});
