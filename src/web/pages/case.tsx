@@ -23,16 +23,23 @@ export const caseIdOf = (c: Ctx) => {
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 };
 
+/** The case with its timeline and files, if this person may see it; a refusal is logged (R34) and looks like 404. */
+export async function visibleCase(c: Ctx, id: number) {
+  const deps = c.get("deps");
+  const user = userOf(c);
+  const detail = await loadCaseDetail(deps.db, id);
+  if (detail && canView(user, detail.case)) return detail;
+  if (detail) deps.log.warn("case view denied", { caseId: id, userId: user.userId, via: user.via });
+  return undefined;
+}
+
 type Extra = { notice?: Child; status?: 200 | 400 | 403 | 404 | 409 | 422; complainant?: Child };
 
 async function renderCase(c: Ctx, id: number, extra: Extra = {}) {
   const deps = c.get("deps");
   const user = userOf(c);
-  const detail = await loadCaseDetail(deps.db, id);
-  if (!detail || !canView(user, detail.case)) {
-    if (detail) deps.log.warn("case view denied", { caseId: id, userId: user.userId, via: user.via }); // R34: logged denial
-    return notFound(c);
-  }
+  const detail = await visibleCase(c, id);
+  if (!detail) return notFound(c);
   const { case: k, events, attachments } = detail;
   const dir = await loadDirectory(deps.db);
   const now = deps.clock();
@@ -124,8 +131,8 @@ export async function revealComplainant(c: Ctx) {
   if (!id) return notFound(c);
   const deps = c.get("deps");
   const user = userOf(c);
-  const detail = await loadCaseDetail(deps.db, id);
-  if (!detail || !canView(user, detail.case)) return notFound(c);
+  const detail = await visibleCase(c, id);
+  if (!detail) return notFound(c);
   const now = deps.clock();
   const allowed = user.roles.some((r) => (PII_ROLES as readonly string[]).includes(r));
   const parsed = piiBody.safeParse(await c.req.parseBody());

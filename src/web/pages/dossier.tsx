@@ -1,11 +1,9 @@
 /** 一案一档: one case on one printable page — all fields, the 四不放过 checklist, every photo and the full timeline. */
-import { loadCaseDetail } from "../../db/case-detail.js";
 import { loadDirectory } from "../../db/ledger.js";
-import { canView } from "../../domain/permissions.js";
 import { CaseFields } from "./case-fields.js";
 import { Checklist } from "./checklist.js";
 import { ymdHm } from "./format.js";
-import { caseIdOf } from "./case.js";
+import { caseIdOf, visibleCase } from "./case.js";
 import { notFound, userOf, type Ctx } from "./shared.js";
 import { Gallery, Timeline } from "./timeline.js";
 
@@ -14,8 +12,8 @@ export async function dossierPage(c: Ctx) {
   if (!id) return notFound(c);
   const deps = c.get("deps");
   const user = userOf(c);
-  const detail = await loadCaseDetail(deps.db, id);
-  if (!detail || !canView(user, detail.case)) return notFound(c);
+  const detail = await visibleCase(c, id);
+  if (!detail) return notFound(c);
   const { case: k, events, attachments } = detail;
   const dir = await loadDirectory(deps.db);
   const now = deps.clock();
