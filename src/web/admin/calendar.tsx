@@ -35,6 +35,11 @@ async function yearPage(c: C, year: number, errors?: string[]) {
         <a href={`/admin/calendar?year=${year - 1}`}>‹ {year - 1}</a> · <a href={`/admin/calendar?year=${year + 1}`}>{year + 1} ›</a>
         <span class="muted">　仅列出特殊日期：节假日休息日与调休上班日；其余周一至周五为工作日，周六日休息。</span>
       </p>
+      {rows.some((d) => d.source === "package") ? null : (
+        <p class="card warn" role="alert">
+          {year} 年的官方节假日安排尚未收录。国务院办公厅发布通知后，请在下方逐日添加节假日休息日和调休上班日；在此之前，该年的节假日会被当作普通工作日计算时限和提醒。
+        </p>
+      )}
       <table class="wide">
         <thead>
           <tr><th>日期</th><th>星期</th><th>类型</th><th>说明</th><th>来源</th><th>操作</th></tr>
