@@ -73,6 +73,10 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const port = typeof addr === "object" && addr ? addr.port : config.port;
   const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
   longConn?.start();
+  // __Host- session cookies are Secure: browsers drop them on plain http anywhere but localhost (R32).
+  if (/^http:\/\/(?!localhost[:/]|127\.0\.0\.1[:/]|localhost$|127\.0\.0\.1$)/.test(config.publicBaseUrl)) {
+    deps.log.warn("PUBLIC_BASE_URL is plain http: dashboard sign-in only works over HTTPS (or on localhost); put a TLS reverse proxy in front", { publicBaseUrl: config.publicBaseUrl });
+  }
   const schedules = opts.schedules === false ? undefined : startSchedules(deps);
   return {
     deps,
