@@ -5,8 +5,14 @@ import { parseConfig } from "./config.js";
 import { migrateNodeDb, openNodeDb } from "./db/open-node.js";
 import { createAdmin, CreateAdminError } from "./web/auth/create-admin.js";
 import { nodeHasher } from "./web/auth/password-node.js";
+import { personByUserId } from "./db/login.js";
+import { resetMfa } from "./db/mfa.js";
+import { endSessionsOf } from "./db/sessions.js";
+import { commit, insertAudit } from "./db/write.js";
 
-export const ADMIN_USAGE = "  admin create --user <userid> --name <name> [--unit <unit name>]   make the first administrator (password prompted, or DUBAN_ADMIN_PASSWORD)\n";
+export const ADMIN_USAGE =
+  "  admin create --user <userid> --name <name> [--unit <unit name>]   make the first administrator (password prompted, or DUBAN_ADMIN_PASSWORD)\n" +
+  "  admin reset-mfa --user <userid>   forget a person's authenticator (lost phone); the next sign-in enrols again\n";
 
 /** Ask for the password twice on one readline interface; typed characters are not echoed on a terminal. */
 async function askPasswordTwice(): Promise<[string, string]> {
@@ -35,6 +41,7 @@ async function askPasswordTwice(): Promise<[string, string]> {
 export async function adminCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   const { values } = parseArgs({ args: rest, options: { user: { type: "string" }, name: { type: "string" }, unit: { type: "string" } } });
+  if (sub === "reset-mfa" && values.user) return resetMfaCommand(values.user);
   if (sub !== "create" || !values.user || !values.name) {
     console.error(`Usage:\n${ADMIN_USAGE}`);
     return 2;
@@ -61,6 +68,30 @@ export async function adminCommand(args: string[]): Promise<number> {
       return 2;
     }
     throw e;
+  } finally {
+    store.close();
+  }
+}
+
+/** The way back in when the only administrator lost the phone: run on the server, so it needs no sign-in. */
+async function resetMfaCommand(userId: string): Promise<number> {
+  const config = parseConfig(process.env);
+  const store = await openNodeDb(config.databaseUrl, config.databaseAuthToken);
+  try {
+    await migrateNodeDb(store.db);
+    const person = await personByUserId(store.db, userId);
+    if (!person) {
+      console.error(`No person with userid "${userId}".`);
+      return 2;
+    }
+    const now = Date.now();
+    await commit(store.db, [
+      ...resetMfa(store.db, person.id, now),
+      endSessionsOf(store.db, person.id, now),
+      insertAudit(store.db, { at: now, actor: "(cli)", action: "admin.person.reset_mfa", object: `person:${person.id}`, result: "ok", source: "cli" }),
+    ]);
+    console.log(`Authenticator of ${userId} reset and sessions ended; the next sign-in shows a new QR code to enrol.`);
+    return 0;
   } finally {
     store.close();
   }

@@ -54,6 +54,8 @@ const schema = z
     // Replay window for signed callback timestamps (R05); WeCom publishes none, Slack and Stripe use 300 s.
     WECOM_TIMESTAMP_WINDOW_SECONDS: z.coerce.number().int().min(30).max(7200).default(300),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    // Administrators confirm sign-in with an authenticator code (R30); on by default outside local mode.
+    ADMIN_MFA: bool.optional(),
     SIMULATOR: bool.optional(),
     DEMO_SEED: bool.optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -99,6 +101,8 @@ export type Config = {
   /** The bot's names as members see them; mentions of them are dropped wherever they stand in a message. */
   botNames: string[];
   sessionSecret: string;
+  /** Administrators must add a TOTP code to their password or login link (R30). */
+  adminMfa: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
 };
 
@@ -151,6 +155,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     botNames: c.BOT_NAMES,
     sessionSecret: c.SESSION_SECRET ?? LOCAL_SESSION_SECRET,
+    adminMfa: c.ADMIN_MFA ?? !local,
     logLevel: c.LOG_LEVEL,
   };
 }

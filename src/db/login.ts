@@ -32,10 +32,10 @@ export function recordFailure(db: Db, personId: number, max: number, lockUntil: 
 }
 
 /** A successful sign-in clears the counter and the lock, and may store an upgraded hash. */
-export function recordSuccess(db: Db, personId: number, newHash?: string): BatchItem {
+export function recordSuccess(db: Db, personId: number, newHash?: string, o: { keepFailures?: boolean } = {}): BatchItem {
   return db
     .update(people)
-    .set({ failedLogins: 0, lockedUntil: null, ...(newHash ? { passwordHash: newHash } : {}) })
+    .set({ ...(o.keepFailures ? {} : { failedLogins: 0, lockedUntil: null }), ...(newHash ? { passwordHash: newHash } : {}) })
     .where(eq(people.id, personId));
 }
 

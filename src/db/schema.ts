@@ -41,6 +41,8 @@ export const people = sqliteTable(
     passwordHash: text("password_hash"), // "<algo>$<params>$<salt>$<hash>", parameters stored with the hash
     failedLogins: integer("failed_logins").notNull().default(0),
     lockedUntil: integer("locked_until"),
+    totpSecret: text("totp_secret"), // admin MFA: the authenticator secret sealed with AES-GCM (src/web/auth/totp.ts)
+    totpLastStep: integer("totp_last_step"), // the last 30 s step used to sign in: a code works once (RFC 6238 §5.2)
     demo: integer("demo", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull().default(now),
   },
@@ -362,4 +364,25 @@ export const loginLinks = sqliteTable(
     sessionId: text("session_id"), // the session this link became (ties the burn to the session row in one batch)
   },
   (t) => [index("login_links_person_idx").on(t.personId)],
+);
+
+/**
+ * The second step of an administrator's sign-in (R30): made after the password or login link, completed by a
+ * TOTP code. Only the token's SHA-256 is stored; an enrolment carries the new secret, sealed, until confirmed.
+ */
+export const mfaChallenges = sqliteTable(
+  "mfa_challenges",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    personId: integer("person_id").notNull().references(() => people.id),
+    via: text("via", { enum: ["password", "link"] }).notNull(),
+    pendingSecret: text("pending_secret"), // set while enrolling: the sealed secret the QR code shows
+    next: text("next"), // the page asked for before sign-in
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    sessionId: text("session_id"), // the session this challenge became
+  },
+  (t) => [index("mfa_challenges_person_idx").on(t.personId)],
 );

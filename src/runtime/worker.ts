@@ -37,6 +37,8 @@ function baseDeps(env: WorkerEnv): Omit<Deps, "waitUntil"> {
   const config = parseConfig({ ...stringVars(env), DATABASE_URL: env.DB ? undefined : (env.DATABASE_URL as string | undefined) });
   if (!env.DB && !env.DATABASE_URL) throw new Error("Set a D1 binding named DB or DATABASE_URL (libsql:// or https://)");
   if (!env.FILES) throw new Error("Set an R2 binding named FILES for evidence files");
+  // PBKDF2 on Workers stops at 100,000 iterations, below OWASP's figure; admin MFA is the compensation (R30).
+  if (!config.local && !config.adminMfa) throw new Error("ADMIN_MFA cannot be off on Workers outside local mode: administrators' passwords are hashed with PBKDF2 (capped at 100,000 iterations), so their second factor is mandatory");
   const db = openDb(env, config.databaseUrl, config.databaseAuthToken);
   const log = createLogger(config.logLevel);
   const clock = () => Date.now();

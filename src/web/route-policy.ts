@@ -25,6 +25,8 @@ export const AUTH_ADMIN_POLICY: Record<string, Access> = {
   "GET /": "public",
   "GET /login": "public",
   "POST /login": "public",
+  "GET /login/mfa": "public", // answers only to the __Host-duban_mfa cookie set after a right password (R30)
+  "POST /login/mfa": "public",
   "POST /logout": "public", // ends the caller's own session, if any
   "GET /login/link/:token": "public",
   "POST /login/link/:token": "public",
@@ -50,6 +52,7 @@ export const AUTH_ADMIN_POLICY: Record<string, Access> = {
   "POST /admin/people/:id/active": ADMIN,
   "POST /admin/people/:id/sessions/end": ADMIN,
   "POST /admin/people/:id/password": ADMIN,
+  "POST /admin/people/:id/mfa/reset": ADMIN,
   "GET /admin/roster": ADMIN,
   "POST /admin/roster/preview": ADMIN,
   "POST /admin/roster/apply": ADMIN,

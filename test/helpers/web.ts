@@ -6,6 +6,7 @@ import { createApp } from "../../src/app.js";
 import { people } from "../../src/db/schema.js";
 import type { Db } from "../../src/db/types.js";
 import type { Deps } from "../../src/deps.js";
+import type { Config } from "../../src/config.js";
 import { insertSession, newSessionToken } from "../../src/db/sessions.js";
 import { hashPassword, type PasswordHasher } from "../../src/web/auth/password.js";
 import { tempDb } from "./db.js";
@@ -17,12 +18,13 @@ export const ROLE_USER = { admin: "admin", dispatcher: "disp", leader: "lead", u
 export type App = Hono<any>;
 
 /** A seeded district, its deps (background work tracked so tests can wait for it) and the app. */
-export async function webApp(opts: { passwords?: PasswordHasher; env?: Partial<Deps> } = {}) {
+export async function webApp(opts: { passwords?: PasswordHasher; env?: Partial<Deps>; config?: Partial<Config> } = {}) {
   const store = await tempDb();
   await seedFixture(store.db);
   const clock = testClock();
   const pending: Promise<unknown>[] = [];
-  const deps: Deps = { ...(await testDeps(store.db, store.dir, clock)), waitUntil: (p) => void pending.push(p.catch(() => {})), passwords: opts.passwords, ...opts.env };
+  const base = await testDeps(store.db, store.dir, clock);
+  const deps: Deps = { ...base, config: { ...base.config, ...opts.config }, waitUntil: (p) => void pending.push(p.catch(() => {})), passwords: opts.passwords, ...opts.env };
   const app = createApp(deps) as App;
   return { store, db: store.db, deps, clock, app, settle: async () => void (await Promise.all(pending.splice(0))) };
 }

@@ -10,6 +10,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { startNode, type NodeHandle } from "../../src/runtime/node.js";
 import { createAdmin } from "../../src/web/auth/create-admin.js";
 import { nodeHasher } from "../../src/web/auth/password-node.js";
+import { base32Decode, hotp, stepAt } from "../../src/web/auth/totp.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
@@ -26,7 +27,7 @@ describe.skipIf(skip)("signing in and administering in headless Chromium", () =>
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "duban-web-"));
     mkdirSync("test-results", { recursive: true });
-    server = await startNode({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "web.db")}`, FILES_DIR: join(dir, "files"), LOG_LEVEL: "error", DEMO_SEED: "false" }, { schedules: false });
+    server = await startNode({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "web.db")}`, FILES_DIR: join(dir, "files"), LOG_LEVEL: "error", DEMO_SEED: "false", ADMIN_MFA: "on" }, { schedules: false });
     await createAdmin(server.deps.db, nodeHasher, { userId: "first.admin", name: "首位管理员", password: PW }, Date.now());
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -51,6 +52,14 @@ describe.skipIf(skip)("signing in and administering in headless Chromium", () =>
     await expect(page.locator('[role="alert"]').textContent()).resolves.toContain("账号或密码不正确");
     await page.fill('input[name="userid"]', "first.admin");
     await page.fill('input[name="password"]', PW);
+    await page.click('button[type="submit"]');
+    // First sign-in of an administrator: enrol an authenticator from the QR code (R30), then the page asked for.
+    await page.waitForURL(/\/login\/mfa$/);
+    const qr = await page.locator('svg[aria-label="动态口令二维码"]').boundingBox();
+    expect(qr!.width).toBeGreaterThanOrEqual(200);
+    await page.screenshot({ path: "test-results/web-admin-mfa-enrol.png", fullPage: true });
+    const secret = (await page.locator("[data-secret]").getAttribute("data-secret"))!;
+    await page.fill('input[name="code"]', await hotp(base32Decode(secret), stepAt(Date.now())));
     await page.click('button[type="submit"]');
     await page.waitForURL(/\/admin\/units$/);
     const cookies = await page.context().cookies();

@@ -1,4 +1,7 @@
-/** Sign-in inside workerd against D1: WebCrypto PBKDF2 at exactly 100,000 iterations, the Worker's only hasher (R30). */
+/**
+ * Sign-in inside workerd against D1: WebCrypto PBKDF2 at exactly 100,000 iterations, the Worker's only hasher,
+ * compensated by the administrator's mandatory TOTP step (R30) — HMAC-SHA1, HKDF and AES-GCM on workerd.
+ */
 import { SELF, env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +9,7 @@ import * as schema from "../../src/db/schema.js";
 import type { Db } from "../../src/db/types.js";
 import { seedFixture } from "../helpers/seed-fixture.js";
 import { hashPassword, PBKDF2_ITERATIONS, verifyPassword, webHasher } from "../../src/web/auth/password.js";
+import { base32Decode, hotp, stepAt } from "../../src/web/auth/totp.js";
 
 const BASE = "https://duban.test";
 const PW = "worker passphrase 登录测试";
@@ -17,17 +21,22 @@ beforeAll(async () => {
   await env.DB.prepare("update people set password_hash = ?, failed_logins = 0, locked_until = null where user_id = 'admin'").bind(await hashPassword(webHasher, PW)).run();
 });
 
+let pre = "";
+let csrf = "";
 async function signIn(password: string) {
   const form = await SELF.fetch(`${BASE}/login`);
-  const pre = setCookie(form, "__Host-duban_pre")!;
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
-  return SELF.fetch(`${BASE}/login`, {
+  pre = setCookie(form, "__Host-duban_pre")!;
+  csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+  return postForm("/login", { userid: "admin", password }, pre);
+}
+
+const postForm = (path: string, fields: Record<string, string>, cookie: string) =>
+  SELF.fetch(`${BASE}${path}`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: pre, origin: BASE },
-    body: new URLSearchParams({ _csrf: csrf, userid: "admin", password }).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: BASE },
+    body: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
   });
-}
 
 describe("signing in on Workers", () => {
   it("hashes with WebCrypto PBKDF2-SHA256 at exactly 100,000 iterations (the Workers cap)", async () => {
@@ -38,10 +47,21 @@ describe("signing in on Workers", () => {
     expect((await verifyPassword(webHasher, PW, h)).ok).toBe(true);
   });
 
-  it("logs in via SELF.fetch on D1 and opens an admin page with the session cookie", async () => {
-    const res = await signIn(PW);
+  it("logs in via SELF.fetch on D1 with password and authenticator code, and opens an admin page", async () => {
+    const first = await signIn(PW);
+    expect(first.status).toBe(303);
+    expect(first.headers.get("location")).toBe("/login/mfa"); // callback mode: the admin's second factor is mandatory
+    expect(setCookie(first, "__Host-duban_session")).toBeUndefined();
+    const cookie = `${pre}; ${setCookie(first, "__Host-duban_mfa")}`;
+    const page1 = await SELF.fetch(`${BASE}/login/mfa`, { headers: { cookie } });
+    expect(page1.status).toBe(200);
+    const secret = /data-secret="([A-Z2-7]+)"/.exec(await page1.text())![1];
+    const res = await postForm("/login/mfa", { code: await hotp(base32Decode(secret), stepAt(Date.now())) }, cookie);
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/admin");
+    const sealed = await env.DB.prepare("select totp_secret as s from people where user_id = 'admin'").first<{ s: string }>();
+    expect(sealed?.s).toMatch(/^v1\./);
+    expect(sealed?.s).not.toContain(secret);
     const line = res.headers.getSetCookie().find((l) => l.startsWith("__Host-duban_session="))!;
     expect(line).toMatch(/; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
     const page = await SELF.fetch(`${BASE}/admin/units`, { headers: { cookie: line.split(";")[0] } });

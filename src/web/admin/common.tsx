@@ -65,6 +65,7 @@ const FLASH: Record<string, string> = {
   disabled: "已停用。",
   enabled: "已启用。",
   sessions: "已结束该人员的全部登录会话。",
+  mfa: "已重置动态口令并结束其全部会话；该人员下次登录时需重新绑定验证器。",
   password: "密码已设置，该人员的登录会话已全部结束。",
   key: "群机器人密钥已保存（仅显示末四位）。",
   keycleared: "群机器人密钥已清除。",

@@ -91,6 +91,12 @@ export function PersonActions(props: { a: AdminCtx; p: PersonRow }) {
         )}{" "}
         <PostButton a={a} action={`/admin/people/${p.id}/sessions/end`} label="结束全部登录会话" />
       </p>
+      {p.roles.includes("admin") || p.totpSecret ? (
+        <p>
+          动态口令：{p.totpSecret ? "已绑定" : "未绑定（下次登录时绑定）"}{" "}
+          {p.totpSecret && !self ? <PostButton a={a} action={`/admin/people/${p.id}/mfa/reset`} label="重置动态口令（手机丢失或更换时）" danger /> : null}
+        </p>
+      ) : null}
       <form method="post" action={`/admin/people/${p.id}/password`} class="inline">
         <Csrf a={a} />
         <label>

@@ -6,6 +6,7 @@ import { personSchema } from "./person-schema.js";
 import { getPerson, insertPerson, listPeople, setPasswordHash, setPersonActive, updatePerson, type PersonFields, type PersonRow } from "../../db/admin/people.js";
 import { listUnits } from "../../db/admin/units.js";
 import { endSessionsOf } from "../../db/sessions.js";
+import { resetMfa } from "../../db/mfa.js";
 import { hashPassword, passwordProblem, webHasher } from "../auth/password.js";
 import { adminCtx, adminPage, Errors, Flash, formOf, idParam, notFoundPage, saveWithAudit, text, texts, type AdminCtx, type Body, type C } from "./common.js";
 import { PeopleTable, PersonActions, PersonForm } from "./people-view.js";
@@ -129,6 +130,16 @@ export function peopleRoutes(): Hono<WebEnv> {
     if (!cur) return notFoundPage(c, "人员");
     await saveWithAudit(a, [endSessionsOf(a.deps.db, cur.id, a.now)], "admin.person.end_sessions", `person:${cur.id}`);
     return c.redirect(`/admin/people/${cur.id}?ok=sessions`, 303);
+  });
+
+  // Lost phone: the next sign-in enrols a new authenticator. Never one's own — another administrator must agree (R30).
+  r.post("/:id/mfa/reset", async (c) => {
+    const a = adminCtx(c);
+    const cur = await loadPerson(c);
+    if (!cur) return notFoundPage(c, "人员");
+    if (cur.id === a.user.personId) return personPage(c, cur, ["不能重置自己的动态口令，请联系其他管理员。"]);
+    await saveWithAudit(a, [...resetMfa(a.deps.db, cur.id, a.now), endSessionsOf(a.deps.db, cur.id, a.now)], "admin.person.reset_mfa", `person:${cur.id}`);
+    return c.redirect(`/admin/people/${cur.id}?ok=mfa`, 303);
   });
 
   r.post("/:id/password", async (c) => {

@@ -4,24 +4,27 @@
  */
 import type { Deps } from "../../deps.js";
 import { commit, insertAudit, type AuditInput, type BatchItem } from "../../db/write.js";
-import { personByUserId, recentFailuresFrom, recordFailure, recordSuccess } from "../../db/login.js";
+import { personById, personByUserId, recentFailuresFrom, recordFailure, recordSuccess } from "../../db/login.js";
 import { endSession, insertSession, newSessionToken, type NewSession } from "../../db/sessions.js";
 import { redeemLoginLink } from "../../db/login-links.js";
 import { dummyVerify, hashPassword, verifyPassword, webHasher } from "./password.js";
 
-export const MAX_FAILURES = 5;
-export const LOCK_MS = 15 * 60_000;
-/** Per source address: this many failed or refused attempts within the window pause that source (R31). */
-export const SOURCE_WINDOW_MS = 15 * 60_000;
-export const SOURCE_MAX_FAILURES = 30;
+import { LOCK_MS, MAX_FAILURES, SOURCE_MAX_FAILURES, SOURCE_WINDOW_MS } from "./lockout.js";
+import { mfaRequired, newChallenge } from "./mfa.js";
+import { insertChallenge, redeemLinkForChallenge } from "../../db/mfa.js";
+import { peekLoginLink } from "../../db/login-links.js";
+import { sha256Hex } from "../../db/tokens.js";
 
-export type LoginResult = { ok: true; session: NewSession; personId: number; roles: string[] } | { ok: false };
+export { LOCK_MS, MAX_FAILURES, SOURCE_MAX_FAILURES, SOURCE_WINDOW_MS };
+
+/** Signed in; or, for an administrator (R30), the first factor passed and `challenge` names the code step. */
+export type LoginResult = { ok: true; session: NewSession; personId: number; roles: string[] } | { ok: "mfa"; challenge: string } | { ok: false };
 type Ctx = { deps: Deps; source: string; previousSessionId?: string };
 
 /** Userids come from the form: keep what the audit log shows short and free of control characters. */
 const cleanUserId = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, "").trim().slice(0, 64);
 
-export async function passwordLogin(ctx: Ctx, input: { userId: string; password: string }): Promise<LoginResult> {
+export async function passwordLogin(ctx: Ctx, input: { userId: string; password: string; next?: string }): Promise<LoginResult> {
   const { deps, source } = ctx;
   const { db } = deps;
   const h = deps.passwords ?? webHasher;
@@ -61,8 +64,18 @@ export async function passwordLogin(ctx: Ctx, input: { userId: string; password:
     ]);
     return { ok: false };
   }
-  const session = await newSessionToken();
   const upgraded = v.upgrade ? await hashPassword(h, password) : undefined;
+  if (mfaRequired(deps, person.roles)) {
+    // The failure count stays until the code is right, so password-right/code-wrong rounds still lock the account.
+    const ch = await newChallenge(deps, person, "password", input.next);
+    await commit(db, [
+      ...(upgraded ? [recordSuccess(db, person.id, upgraded, { keepFailures: true })] : []),
+      insertChallenge(db, ch.row, now),
+      audit({ object, result: "ok", detail: { mfa: ch.row.pendingSecret ? "enrol" : "required", ...(upgraded ? { hashUpgraded: upgraded.split("$")[0] } : {}) } }),
+    ]);
+    return { ok: "mfa", challenge: ch.token };
+  }
+  const session = await newSessionToken();
   await commit(db, [
     recordSuccess(db, person.id, upgraded),
     ...(ctx.previousSessionId ? [endSession(db, ctx.previousSessionId, now)] : []),
@@ -76,6 +89,15 @@ export async function passwordLogin(ctx: Ctx, input: { userId: string; password:
 export async function linkLogin(ctx: Ctx, token: string): Promise<LoginResult> {
   const { deps, source } = ctx;
   const now = deps.clock();
+  const who = await peekLoginLink(deps.db, token, now);
+  if (who && mfaRequired(deps, who.roles)) {
+    const person = await personById(deps.db, who.personId);
+    const ch = await newChallenge(deps, { id: who.personId, totpSecret: person?.totpSecret ?? null }, "link");
+    const { tokenHash, pendingSecret, next } = ch.row;
+    if (await redeemLinkForChallenge(deps.db, await sha256Hex(token), { tokenHash, pendingSecret, next }, now, source)) return { ok: "mfa", challenge: ch.token };
+    await commit(deps.db, [insertAudit(deps.db, { at: now, actor: "(link)", action: "auth.login_link", result: "failed", source, detail: { reason: "invalid_or_used" } })]);
+    return { ok: false };
+  }
   const session = await newSessionToken();
   const r = await redeemLoginLink(deps.db, token, session, now, source);
   if (!r) {

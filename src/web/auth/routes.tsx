@@ -1,11 +1,13 @@
-/** GET/POST /login, POST /logout, GET/POST /login/link/:token. A GET here never writes (R33). */
+/** GET/POST /login, GET/POST /login/mfa, POST /logout, GET/POST /login/link/:token. A GET here never writes (R33). */
 import { Hono, type Context } from "hono";
 import type { WebEnv } from "../context.js";
 import { peekLoginLink } from "../../db/login-links.js";
 import { csrfFor } from "../security.js";
 import { clientSource } from "./source.js";
-import { clearPreCookie, clearSessionCookie, setSessionCookie } from "./session.js";
+import { clearMfaCookie, clearPreCookie, clearSessionCookie, mfaToken, setMfaCookie, setSessionCookie } from "./session.js";
 import { linkLogin, logout, passwordLogin, type LoginResult } from "./login.js";
+import { mfaView, verifyMfa } from "./mfa.js";
+import { MFA_MESSAGES, MfaPage } from "./mfa-views.js";
 import { LinkPage, LOGIN_FAILED, LoginPage } from "./views.js";
 
 /** Only same-site paths: "/x" but never "//host" or "/\host" (open redirect). */
@@ -22,9 +24,15 @@ export function homeFor(roles: readonly string[]): string {
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 
-function signedIn(c: Context<WebEnv>, r: Extract<LoginResult, { ok: true }>, roles: readonly string[], next?: string) {
+function signedIn(c: Context<WebEnv>, r: Exclude<LoginResult, { ok: false }>, roles: readonly string[], next?: string) {
+  if (r.ok === "mfa") {
+    // No session yet: the code page finishes the sign-in (R30).
+    setMfaCookie(c, r.challenge);
+    return c.redirect("/login/mfa", 303);
+  }
   setSessionCookie(c, r.session.token);
   clearPreCookie(c);
+  clearMfaCookie(c);
   return c.redirect(next ?? homeFor(roles), 303);
 }
 
@@ -42,11 +50,32 @@ export function authRoutes(): Hono<WebEnv> {
     const body = await c.req.parseBody();
     const next = safeNext(body["next"]);
     const userId = str(body["userid"]);
-    const res = await passwordLogin({ deps: c.get("deps"), source: clientSource(c), previousSessionId: c.get("user")?.sessionId }, { userId, password: str(body["password"]) });
+    const res = await passwordLogin({ deps: c.get("deps"), source: clientSource(c), previousSessionId: c.get("user")?.sessionId }, { userId, password: str(body["password"]), next });
     // One answer for every failure — unknown user, wrong password, locked, throttled — in body and status (R31).
     // The typed userid is not echoed either, so the page is byte-identical whatever the account.
     if (!res.ok) return c.html(<LoginPage csrf={csrfFor(c)} next={next} error={LOGIN_FAILED} />, 401);
-    return signedIn(c, res, res.roles, next);
+    return signedIn(c, res, res.ok === true ? res.roles : [], next);
+  });
+
+  r.get("/login/mfa", async (c) => {
+    const view = await mfaView(c.get("deps"), mfaToken(c));
+    return c.html(<MfaPage csrf={csrfFor(c)} view={view} error={view ? undefined : MFA_MESSAGES.expired} />, view ? 200 : 400);
+  });
+
+  r.post("/login/mfa", async (c) => {
+    const body = await c.req.parseBody();
+    const deps = c.get("deps");
+    const token = mfaToken(c);
+    const res = await verifyMfa({ deps, source: clientSource(c), previousSessionId: c.get("user")?.sessionId }, token, str(body["code"]).slice(0, 20));
+    if (res.ok) {
+      setSessionCookie(c, res.session.token);
+      clearPreCookie(c);
+      clearMfaCookie(c);
+      return c.redirect(safeNext(res.next) ?? homeFor(res.roles), 303);
+    }
+    if (res.reason === "wrong") return c.html(<MfaPage csrf={csrfFor(c)} view={await mfaView(deps, token)} error={MFA_MESSAGES.wrong(res.attemptsLeft)} />, 401);
+    clearMfaCookie(c);
+    return c.html(<MfaPage csrf={csrfFor(c)} error={MFA_MESSAGES[res.reason]} />, res.reason === "expired" ? 400 : 401);
   });
 
   r.post("/logout", async (c) => {
@@ -66,7 +95,7 @@ export function authRoutes(): Hono<WebEnv> {
     const deps = c.get("deps");
     const res = await linkLogin({ deps, source: clientSource(c), previousSessionId: c.get("user")?.sessionId }, c.req.param("token"));
     if (!res.ok) return c.html(<LinkPage csrf={csrfFor(c)} token="" />, 400);
-    return signedIn(c, res, res.roles);
+    return signedIn(c, res, res.ok === true ? res.roles : []);
   });
 
   return r;

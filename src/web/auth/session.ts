@@ -10,6 +10,7 @@ import { findSession, touchSession, type SessionWithPerson } from "../../db/sess
 import { sha256Hex } from "../../db/tokens.js";
 
 export const SESSION_COOKIE = "duban_session"; // sent as __Host-duban_session
+export const MFA_COOKIE = "duban_mfa"; // sent as __Host-duban_mfa: the administrator's pending code step (R30)
 export const PRE_COOKIE = "duban_pre"; // sent as __Host-duban_pre: the CSRF token of forms shown before sign-in
 export const IDLE_MS = 30 * 60_000;
 export const ABSOLUTE_MS = 12 * 60 * 60_000;
@@ -58,6 +59,16 @@ export function setPreCookie(c: Context, token: string): void {
 
 export function clearPreCookie(c: Context): void {
   deleteCookie(c, PRE_COOKIE, cookieBase);
+}
+
+export function setMfaCookie(c: Context, token: string): void {
+  setCookie(c, MFA_COOKIE, token, { ...cookieBase, maxAge: 10 * 60 });
+}
+
+export const mfaToken = (c: Context): string | undefined => getCookie(c, MFA_COOKIE, "host");
+
+export function clearMfaCookie(c: Context): void {
+  deleteCookie(c, MFA_COOKIE, cookieBase);
 }
 
 /** Machine clients of the REST API authenticate with a Bearer token; cookies are then ignored entirely. */
