@@ -92,7 +92,7 @@ async function passwordStep(w: W, userId: string, next?: string) {
 const codeStep = (w: W, s: { cookie: string; csrf: string }, code: string) => post(w.app, "/login/mfa", { _csrf: s.csrf, code }, { cookie: s.cookie });
 const secretOn = (html: string) => /data-secret="([A-Z2-7]+)"/.exec(html)?.[1];
 const adminRow = async (w: W) => (await w.db.select().from(people).where(eq(people.userId, "admin")))[0];
-const auditsOf = async (w: W, action: string, result?: string) =>
+const auditsOf = async (w: W, action: string, result?: "ok" | "failed" | "denied") =>
   (await w.db.select().from(auditLog).where(result ? and(eq(auditLog.action, action), eq(auditLog.result, result)) : eq(auditLog.action, action))).length;
 
 describe("an administrator's sign-in with ADMIN_MFA on", () => {
