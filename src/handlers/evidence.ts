@@ -29,10 +29,23 @@ export async function storeUpload(deps: Pick<Deps, "files">, u: Upload, now: num
   return { kind: t.image ? "image" : "file", mime: t.mime, size: stored.size, sha256: stored.sha256, storageKey: key, fileName: u.name };
 }
 
-/** Attachment rows for this message's uploads; `caseId` null keeps them pending. */
+/**
+ * Attachment rows for this message's uploads; `caseId` null keeps them pending. The audit row records each file's
+ * SHA-256 at receipt, so the stored original can later be shown to be the one received (R37).
+ */
 export function attachUploads(ctx: HandlerCtx, caseId: CaseIdRef | null, phase?: "before" | "after"): BatchItem[] {
   if (ctx.uploads.length === 0) return [];
+  const object = caseId === null ? undefined : typeof caseId === "number" ? `case:${caseId}` : { caseToken: caseId.token };
   return [
+    insertAudit(ctx.deps.db, {
+      at: ctx.now,
+      actor: ctx.actor.userId,
+      action: "evidence.receive",
+      object,
+      result: "ok",
+      source: ctx.source,
+      detail: { files: ctx.uploads.map((u) => ({ sha256: u.sha256, size: u.size, mime: u.mime })) },
+    }),
     ctx.deps.db.insert(attachments).values(
       ctx.uploads.map((u) => ({
         caseId: caseId === null ? null : (caseIdSql(caseId) as number),

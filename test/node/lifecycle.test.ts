@@ -67,7 +67,11 @@ describe("a case from 交办 to 已办结 and back through a rebound", () => {
     expect(photos.map((p) => p.phase)).toEqual(["before", "after", "after"]);
     expect(photos.every((p) => /^[0-9a-f]{64}$/.test(p.sha256))).toBe(true);
     const audits = await t.db.select().from(auditLog).where(eq(auditLog.object, `case:${id}`));
-    expect(audits.filter((a) => a.result === "ok")).toHaveLength(kinds.length);
+    const receipts = audits.filter((a) => a.action === "evidence.receive");
+    expect(audits.filter((a) => a.result === "ok" && a.action !== "evidence.receive")).toHaveLength(kinds.length);
+    // Each photo's SHA-256 is in the audit log from the moment it arrived (R37).
+    const received = receipts.flatMap((a) => (a.detail as { files: { sha256: string }[] }).files.map((f) => f.sha256));
+    expect(received.sort()).toEqual(photos.map((p) => p.sha256).sort());
   });
 
   it("answers a redelivered message with the same reply and no second effect (R06)", async () => {

@@ -14,6 +14,7 @@ import { Checklist } from "./checklist.js";
 import { issuesText } from "./ledger-filter.js";
 import { CsrfField, notFound, Notice, page, StateTag, userOf, type Ctx } from "./shared.js";
 import { Gallery, Timeline } from "./timeline.js";
+import { EVIDENCE_ROLES } from "./policy.js";
 
 const PII_ROLES = ["dispatcher", "leader"] as const;
 
@@ -46,6 +47,7 @@ async function renderCase(c: Ctx, id: number, extra: Extra = {}) {
   const tz = deps.config.timezone;
   const after = attachments.filter((a) => a.kind === "image" && a.phase === "after").length;
   const mayReveal = k.complainant && user.roles.some((r) => (PII_ROLES as readonly string[]).includes(r));
+  const mayOriginals = user.via === "session" && user.roles.some((r) => (EVIDENCE_ROLES as readonly string[]).includes(r));
   return page(
     c,
     `#${k.id} ${k.title}`,
@@ -80,7 +82,7 @@ async function renderCase(c: Ctx, id: number, extra: Extra = {}) {
       </div>
       <section class="card">
         <h2>照片与附件</h2>
-        <Gallery files={attachments} dir={dir} tz={tz} />
+        <Gallery files={attachments} dir={dir} tz={tz} originals={mayOriginals ? { csrf: user.csrf ?? "" } : undefined} />
       </section>
       <section class="card">
         <h2>办理过程</h2>

@@ -1,38 +1,71 @@
 /**
- * GET /dashboard/files/:id — one evidence file, to people who may see its case (404 otherwise). Served with
- * its sniffed type, nosniff, a sandboxing CSP, and inline only for photos (R36).
+ * Evidence files, to people who may see their case (404 otherwise), with their sniffed type, nosniff and a
+ * sandboxing CSP (R36); inline only for photos.
+ * - GET /dashboard/files/:id: photos as a copy without EXIF/XMP (no GPS position, no device serial — R37);
+ * - POST /dashboard/files/:id/original: the untouched original for the office's evidence holders, each read audited.
  */
 import { loadAttachment } from "../../db/case-detail.js";
+import { commit, insertAudit } from "../../db/write.js";
 import { canView } from "../../domain/permissions.js";
+import { stripMetadata } from "../../domain/strip-metadata.js";
 import { attachmentHeader } from "./export.js";
 import { userOf, type Ctx } from "./shared.js";
 
 const INLINE = new Set(["image/jpeg", "image/png", "image/webp"]);
 
-export async function serveFile(c: Ctx) {
+async function load(c: Ctx) {
   const deps = c.get("deps");
   const user = userOf(c);
   const id = Number(c.req.param("id"));
   const found = Number.isSafeInteger(id) && id > 0 ? await loadAttachment(deps.db, id) : undefined;
   if (!found || !canView(user, found.case)) {
     if (found) deps.log.warn("file view denied", { attachmentId: id, userId: user.userId, via: user.via }); // R34: logged denial
-    return c.text("文件不存在或无权查看", 404);
+    return { ok: false as const, res: c.text("文件不存在或无权查看", 404) };
   }
   const stored = await deps.files.get(found.file.storageKey);
   if (!stored) {
     deps.log.error("evidence file missing from the store", { attachmentId: id, storageKey: found.file.storageKey });
-    return c.text("文件不存在", 404);
+    return { ok: false as const, res: c.text("文件不存在", 404) };
   }
+  return { ok: true as const, id, found, bytes: stored.bytes, user };
+}
+
+function respond(bytes: Uint8Array, mime: string, disposition: string, cache: string): Response {
+  return new Response(bytes as Uint8Array<ArrayBuffer>, {
+    headers: {
+      "Content-Type": mime,
+      "Content-Disposition": disposition,
+      "Content-Security-Policy": "default-src 'none'; sandbox",
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": cache,
+    },
+  });
+}
+
+export async function serveFile(c: Ctx) {
+  const r = await load(c);
+  if (!r.ok) return r.res;
+  const { id, found, bytes } = r;
   const inline = INLINE.has(found.file.mime);
   const ext = found.file.storageKey.split(".").pop() ?? "bin";
   const name = `case${found.case.id}-file${id}.${ext}`;
-  return new Response(stored.bytes as Uint8Array<ArrayBuffer>, {
-    headers: {
-      "Content-Type": inline ? found.file.mime : "application/octet-stream",
-      "Content-Disposition": inline ? `inline; filename="${name}"` : attachmentHeader(name, found.file.fileName ?? name),
-      "Content-Security-Policy": "default-src 'none'; sandbox",
-      "X-Content-Type-Options": "nosniff",
-      "Cache-Control": "private, max-age=3600",
-    },
-  });
+  return respond(
+    inline ? stripMetadata(bytes, found.file.mime) : bytes,
+    inline ? found.file.mime : "application/octet-stream",
+    inline ? `inline; filename="${name}"` : attachmentHeader(name, found.file.fileName ?? name),
+    "private, max-age=3600",
+  );
+}
+
+export async function serveOriginal(c: Ctx) {
+  const r = await load(c);
+  if (!r.ok) return r.res;
+  const { id, found, bytes, user } = r;
+  const deps = c.get("deps");
+  await commit(deps.db, [
+    insertAudit(deps.db, { at: deps.clock(), actor: user.userId, action: "evidence.original_read", object: `case:${found.case.id}`, result: "ok", source: "web", detail: { attachmentId: id, sha256: found.file.sha256 } }),
+  ]);
+  const ext = found.file.storageKey.split(".").pop() ?? "bin";
+  const name = `case${found.case.id}-file${id}-original.${ext}`;
+  return respond(bytes, "application/octet-stream", attachmentHeader(name, name), "no-store");
 }

@@ -9,7 +9,7 @@ import { serveAsset } from "./assets.js";
 import { caseAction, casePage, revealComplainant } from "./case.js";
 import { dossierPage } from "./dossier.js";
 import { exportLedger } from "./export.js";
-import { serveFile } from "./files.js";
+import { serveFile, serveOriginal } from "./files.js";
 import { importCommit, importPage, importPreview } from "./import.js";
 import { ledgerPage } from "./ledger.js";
 import { overviewPage } from "./overview.js";
@@ -44,6 +44,7 @@ const HANDLERS: Record<keyof typeof DATA_PAGES_POLICY, Handler> = {
   "POST /dashboard/cases/:id/act": caseAction,
   "POST /dashboard/cases/:id/pii": revealComplainant,
   "GET /dashboard/files/:id": serveFile,
+  "POST /dashboard/files/:id/original": serveOriginal,
   "GET /dashboard/ranking": rankingPage,
   "GET /dashboard/import": importPage,
   "POST /dashboard/import/preview": importPreview,

@@ -9,6 +9,8 @@ export const READ_ROLES = ["dispatcher", "leader", "accountability", "admin", "u
 /** Who may act from the case page; each use case still checks the exact action (domain/permissions). */
 export const ACT_ROLES = ["dispatcher", "leader"] as const satisfies readonly Role[];
 export const IMPORT_ROLES = ["dispatcher", "leader"] as const satisfies readonly Role[];
+/** Who may download a photo's untouched original (GPS, device): the office's evidence holders (R37). */
+export const EVIDENCE_ROLES = ["dispatcher", "leader"] as const satisfies readonly Role[];
 
 export const DATA_PAGES_POLICY: Record<string, readonly Role[]> = {
   "GET /dashboard": READ_ROLES,
@@ -18,7 +20,8 @@ export const DATA_PAGES_POLICY: Record<string, readonly Role[]> = {
   "GET /dashboard/cases/:id/dossier": READ_ROLES,
   "POST /dashboard/cases/:id/act": ACT_ROLES,
   "POST /dashboard/cases/:id/pii": READ_ROLES, // the office only in effect: others get 403 and a denied audit row
-  "GET /dashboard/files/:id": READ_ROLES,
+  "GET /dashboard/files/:id": READ_ROLES, // photos without metadata (R37)
+  "POST /dashboard/files/:id/original": EVIDENCE_ROLES, // a POST because every read of an original is audited
   "GET /dashboard/ranking": READ_ROLES,
   "GET /dashboard/import": IMPORT_ROLES,
   "POST /dashboard/import/preview": IMPORT_ROLES,

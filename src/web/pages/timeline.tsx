@@ -39,7 +39,8 @@ const PHASES: [string, (a: AttachmentRow) => boolean][] = [
   ["其他照片", (a) => a.phase === null],
 ];
 
-export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: string; eager?: boolean }) {
+/** `originals`: the evidence holder's CSRF token — each photo then offers its untouched original (audited, R37). */
+export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: string; eager?: boolean; originals?: { csrf: string } }) {
   const { dir, tz } = props;
   const images = props.files.filter((f) => f.kind === "image");
   const others = props.files.filter((f) => f.kind !== "image");
@@ -61,6 +62,14 @@ export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: str
                     {personName(dir, f.uploaderUserId)} · {ymdHm(f.createdAt, tz)}
                     <br />
                     <span class="muted small">SHA-256 {f.sha256.slice(0, 12)}…</span>
+                    {props.originals ? (
+                      <form method="post" action={`/dashboard/files/${f.id}/original`} class="small">
+                        <input type="hidden" name="_csrf" value={props.originals.csrf} />
+                        <button type="submit" class="light" title="原图含拍摄位置、设备等信息，下载将记入审计日志">
+                          下载原图（记入审计）
+                        </button>
+                      </form>
+                    ) : null}
                   </figcaption>
                 </figure>
               ))}
