@@ -72,9 +72,9 @@ function stripJpeg(b: Uint8Array): Uint8Array {
       // The scans verbatim, up to the image's EOI. In entropy-coded data 0xFF is followed only by 0x00 or a restart
       // marker, so the first FF D9 ends the image; what phones append after it (HDR gain maps, depth, previews)
       // are whole JPEGs with their own EXIF and are dropped.
-      let end = i + 2;
-      while (end + 1 < b.length && !(b[end] === 0xff && b[end + 1] === 0xd9)) end++;
-      parts.push(b.subarray(i, Math.min(end + 2, b.length)));
+      let end = b.indexOf(0xff, i + 2); // indexOf runs natively: a 10 MB photo is scanned in a few ms
+      while (end !== -1 && end + 1 < b.length && b[end + 1] !== 0xd9) end = b.indexOf(0xff, end + 1);
+      parts.push(end === -1 || end + 1 >= b.length ? b.subarray(i) : b.subarray(i, end + 2));
       break;
     }
     const len = u16be(b, i + 2);
