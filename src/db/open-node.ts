@@ -1,11 +1,13 @@
 /** Node storage: an embedded libSQL file (pragmas enforced, R26) or libSQL over HTTP/WebSocket (sqld, Turso). */
-import { mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createClient, type Client } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
+import { sql } from "drizzle-orm";
 import * as schema from "./schema.js";
+import { missingSchema, unknownMigrations } from "./schema-check.js";
 import type { Db } from "./types.js";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta.url));
@@ -66,7 +68,28 @@ export async function openNodeDb(url: string, authToken?: string): Promise<OpenD
   return { db, client, file, close: () => client.close() };
 }
 
-/** Apply drizzle-kit migrations; each runs in one transaction (R29). */
-export async function migrateNodeDb(db: Db): Promise<void> {
-  await migrate(db as never, { migrationsFolder: MIGRATIONS_DIR });
+export class SchemaError extends Error {
+  name = "SchemaError";
+}
+
+/**
+ * Apply drizzle-kit migrations — all pending ones in one batch, so a failure leaves the file as it was (R29) —
+ * then refuse a database that still lacks part of the schema or was migrated by a newer release.
+ */
+export async function migrateNodeDb(db: Db, folder = MIGRATIONS_DIR): Promise<void> {
+  const journal = JSON.parse(readFileSync(join(folder, "meta", "_journal.json"), "utf8")) as { entries: { when: number }[] };
+  // Checked before migrating too: the migrator compares timestamps only and would skip ours after a newer one.
+  await refuseNewer(db, journal.entries.map((e) => e.when));
+  await migrate(db as never, { migrationsFolder: folder });
+  const missing = await missingSchema(db);
+  if (missing.length) {
+    throw new SchemaError(`The database is only partly migrated: missing ${missing.slice(0, 8).join(", ")}${missing.length > 8 ? ` and ${missing.length - 8} more` : ""}. Restore the last backup (duban backup) or rebuild it with duban migrate on an empty file; the app will not start on it.`);
+  }
+}
+
+async function refuseNewer(db: Db, known: number[]): Promise<void> {
+  const exists = await db.all<{ n: number }>(sql`select count(*) as n from sqlite_master where name = '__drizzle_migrations'`);
+  if (!exists[0]?.n) return;
+  const n = await unknownMigrations(db, known);
+  if (n) throw new SchemaError(`The database holds ${n} migration(s) this release does not know: it was used by a newer Duban. Run that release, or restore a backup made with this one.`);
 }
