@@ -1,6 +1,8 @@
 /** Builds the one Hono app from its dependencies; the Node and Workers entries only build `deps`. */
 import { Hono } from "hono";
-import { sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
+import { leases } from "./db/schema.js";
+import { LEASE } from "./schedules/lease.js";
 import type { Deps } from "./deps.js";
 import { simRoutes } from "./bot/sim/routes.js";
 import { csrfProtection, securityHeaders } from "./web/security.js";
@@ -35,10 +37,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use("*", sessionMiddleware());
   app.use("*", csrfProtection());
 
+  // One primary-key read that also proves the database answers. `lastTickAt`: the last instant the scheduler
+  // (croner on Node, Cron Triggers on Workers) finished a run — the schedules lease's watermark; absent until the
+  // first run. Read-only, public, and nothing but a timestamp (`duban smoke` checks its age).
   app.get("/healthz", async (c) => {
     try {
-      await deps.db.run(sql`select 1`);
-      return c.json({ ok: true, db: "ok" });
+      const [lease] = await deps.db.select({ watermark: leases.watermark }).from(leases).where(eq(leases.name, LEASE));
+      const tick = lease?.watermark;
+      return c.json({ ok: true, db: "ok", ...(tick ? { lastTickAt: new Date(tick).toISOString() } : {}) });
     } catch (e) {
       deps.log.error("healthz: database check failed", { error: String(e) });
       return c.json({ ok: false, db: "error" }, 503);

@@ -9,6 +9,7 @@ import { GROUP_USAGE, groupVerb } from "./cli-group.js";
 import { ADMIN_USAGE, adminCommand } from "./cli-admin.js";
 import { DATA_USAGE, dataCommand } from "./cli-data.js";
 import { AUDIT_USAGE, auditVerb } from "./cli-audit.js";
+import { SMOKE_USAGE, smokeCommand } from "./cli-smoke.js";
 import { buildNodeDeps, startNode } from "./runtime/node.js";
 import { parseInstant, previewDigest, tick } from "./schedules/operator.js";
 
@@ -25,6 +26,7 @@ ${GROUP_USAGE.trimEnd()}
 ${ADMIN_USAGE.trimEnd()}
 ${DATA_USAGE.trimEnd()}
 ${AUDIT_USAGE.trimEnd()}
+${SMOKE_USAGE.trimEnd()}
 `;
 
 async function withDb<T>(fn: (o: Awaited<ReturnType<typeof openNodeDb>>) => Promise<T>): Promise<T> {
@@ -53,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === "admin") return adminCommand(rest); // its own options (--user, --name, --unit)
   if (cmd === "import" || cmd === "export" || cmd === "token") return dataCommand(cmd, rest); // cli-data.ts
+  if (cmd === "smoke") return smokeCommand(rest); // its own options (--max-tick-age, --timeout); HTTP only, no database
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
