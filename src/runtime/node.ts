@@ -15,6 +15,7 @@ import { callbackRecovery } from "../bot/wecom/recover.js";
 import type { Clock, Deps } from "../deps.js";
 import { nodeHasher } from "../web/auth/password-node.js";
 import { startSchedules } from "../schedules/cron-node.js";
+import { drainOutbox } from "../delivery/relay.js";
 import { createLongConn, type LongConn } from "../bot/wecom/longconn.js";
 import { longConnRoute } from "../delivery/longconn-route.js";
 
@@ -78,6 +79,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
     deps.log.warn("PUBLIC_BASE_URL is plain http: dashboard sign-in only works over HTTPS (or on localhost); put a TLS reverse proxy in front", { publicBaseUrl: config.publicBaseUrl });
   }
   const schedules = opts.schedules === false ? undefined : startSchedules(deps);
+  // Messages committed before a crash or stop go out now rather than at the next minute's tick (R15).
+  if (schedules) deps.waitUntil(drainOutbox(deps, { now: deps.clock() }));
   return {
     deps,
     url,
