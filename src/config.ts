@@ -24,6 +24,14 @@ const timezone = z.string().refine((tz) => {
   }
 }, "is not an IANA time zone");
 
+// Host suffixes a residency-bound database may live on: "db.example.gov.cn", ".example.cn" or an IP address.
+const HOST_SUFFIX = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])$/;
+const hostSuffixes = z
+  .string()
+  .default("")
+  .transform((s) => s.split(/[,，\s]+/).map((h) => h.trim().toLowerCase().replace(/^\*?\./, "").replace(/\.$/, "")).filter(Boolean))
+  .pipe(z.array(z.string().regex(HOST_SUFFIX, "entries must be host names or suffixes such as db.example.gov.cn or .example.cn, without scheme, port or path")));
+
 const bool = z.enum(["true", "false", "1", "0", "on", "off"]).transform((v) => ["true", "1", "on"].includes(v));
 
 const schema = z
@@ -59,6 +67,12 @@ const schema = z
     SIMULATOR: bool.optional(),
     DEMO_SEED: bool.optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    // R40(b): "cn" keeps the database on this host (file:) or on an approved mainland host; default "cn" outside local
+    // mode. Checked when a runtime starts (assertResidency), not here, so parsing stays about the values themselves.
+    DATA_RESIDENCY: z.enum(["cn", "off"]).optional(),
+    APPROVED_DB_HOSTS: hostSuffixes,
+    // R40(c): complainant details are de-identified this many days after a case is closed or cancelled.
+    COMPLAINANT_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
   })
   .superRefine((c, ctx) => {
     const need = (key: keyof typeof c, why: string) => {
@@ -104,6 +118,15 @@ export type Config = {
   /** Administrators must add a TOTP code to their password or login link (R30). */
   adminMfa: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
+  /**
+   * Where the data may live (R40(b), PIPL Art. 36). "cn": DATABASE_URL must be a file: path or a host matching
+   * `approvedDbHosts`, else the start fails (assertResidency). "off": no check (local mode, or the client's sign-off).
+   */
+  dataResidency: "cn" | "off";
+  /** Host suffixes (lower case, no leading dot) a residency-bound database may live on. */
+  approvedDbHosts: string[];
+  /** Days after closure (or cancellation) at which the complainant's details are de-identified (R40(c)). */
+  complainantRetentionDays: number;
 };
 
 export class ConfigError extends Error {
@@ -157,5 +180,41 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sessionSecret: c.SESSION_SECRET ?? LOCAL_SESSION_SECRET,
     adminMfa: c.ADMIN_MFA ?? !local,
     logLevel: c.LOG_LEVEL,
+    dataResidency: c.DATA_RESIDENCY ?? (local ? "off" : "cn"),
+    approvedDbHosts: c.APPROVED_DB_HOSTS,
+    complainantRetentionDays: c.COMPLAINANT_RETENTION_DAYS,
   };
+}
+
+/** True when `host` is `suffix` itself or a subdomain of it ("db.gov.cn" matches "gov.cn"; "evilgov.cn" does not). */
+export function hostMatches(host: string, suffix: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, "");
+  return h === suffix || h.endsWith(`.${suffix}`);
+}
+
+/**
+ * The residency rule (R40(b)) as a list of problems, empty when the deployment may start. `d1`: the Workers build
+ * keeps its data in a D1 binding, which Cloudflare stores outside the mainland, so it can never satisfy "cn".
+ */
+export function residencyProblems(config: Pick<Config, "dataResidency" | "approvedDbHosts" | "databaseUrl">, opts: { d1?: boolean } = {}): string[] {
+  if (config.dataResidency !== "cn") return [];
+  if (opts.d1) {
+    return [
+      "DATA_RESIDENCY is cn, but a D1 binding stores the data in Cloudflare, outside the mainland: run the Node build on the office's host, point DATABASE_URL at a host listed in APPROVED_DB_HOSTS instead of binding DB, or set DATA_RESIDENCY=off only with the client's sign-off",
+    ];
+  }
+  const url = new URL(config.databaseUrl); // parseConfig has checked it
+  if (url.protocol === "file:") return [];
+  const host = url.hostname;
+  if (config.approvedDbHosts.some((s) => hostMatches(host, s))) return [];
+  const list = config.approvedDbHosts.length ? `APPROVED_DB_HOSTS (${config.approvedDbHosts.join(", ")})` : "APPROVED_DB_HOSTS (empty)";
+  return [
+    `DATABASE_URL host "${host}" is not on ${list} while DATA_RESIDENCY is cn: complainant data must stay on this host (a file: URL) or on an approved mainland host; add the host to APPROVED_DB_HOSTS, or set DATA_RESIDENCY=off only with the client's sign-off`,
+  ];
+}
+
+/** Stop the start when the data would live outside the approved places (R40(b)); throws ConfigError. */
+export function assertResidency(config: Pick<Config, "dataResidency" | "approvedDbHosts" | "databaseUrl">, opts: { d1?: boolean } = {}): void {
+  const problems = residencyProblems(config, opts);
+  if (problems.length) throw new ConfigError(problems);
 }

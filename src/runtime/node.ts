@@ -1,6 +1,6 @@
 /** Node entry: embedded libSQL (or sqld/Turso), files on disk, in-process schedules; serves everything on one port. */
 import { serve, type ServerType } from "@hono/node-server";
-import { parseConfig, type Config } from "../config.js";
+import { assertResidency, parseConfig, type Config } from "../config.js";
 import { createApp } from "../app.js";
 import { openNodeDb, migrateNodeDb, type OpenDb } from "../db/open-node.js";
 import { diskFiles } from "../files/disk.js";
@@ -25,6 +25,7 @@ export type NodeHandle = { deps: Deps; url: string; server: ServerType; longConn
 export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<{ deps: Deps; store: OpenDb; idle: () => Promise<void> }> {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? (() => Date.now());
+  assertResidency(config); // R40(b): before anything connects to a database outside the approved places
   const store = await openNodeDb(config.databaseUrl, config.databaseAuthToken);
   await migrateNodeDb(store.db);
   await seedCalendar(store.db);

@@ -2,7 +2,7 @@
 import { drizzle as drizzleD1 } from "drizzle-orm/d1";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql/web";
 import { createClient } from "@libsql/client/web";
-import { parseConfig } from "../config.js";
+import { assertResidency, parseConfig } from "../config.js";
 import { createApp } from "../app.js";
 import * as schema from "../db/schema.js";
 import type { Db } from "../db/types.js";
@@ -34,8 +34,13 @@ let cached: { env: WorkerEnv; deps: Omit<Deps, "waitUntil">; app: ReturnType<typ
 
 function baseDeps(env: WorkerEnv): Omit<Deps, "waitUntil"> {
   if (cached?.env === env) return cached.deps;
-  const config = parseConfig({ ...stringVars(env), DATABASE_URL: env.DB ? undefined : (env.DATABASE_URL as string | undefined) });
+  // §7 decision 1: the Workers build is for deployments without complainant data or with the client's sign-off, so
+  // DATA_RESIDENCY defaults to off here; set to cn, a D1 binding (stored outside the mainland) refuses to start and
+  // DATABASE_URL must be on APPROVED_DB_HOSTS (R40(b)).
+  const vars = stringVars(env);
+  const config = parseConfig({ ...vars, DATA_RESIDENCY: vars.DATA_RESIDENCY || "off", DATABASE_URL: env.DB ? undefined : (env.DATABASE_URL as string | undefined) });
   if (!env.DB && !env.DATABASE_URL) throw new Error("Set a D1 binding named DB or DATABASE_URL (libsql:// or https://)");
+  assertResidency(config, { d1: Boolean(env.DB) });
   if (!env.FILES) throw new Error("Set an R2 binding named FILES for evidence files");
   // PBKDF2 on Workers stops at 100,000 iterations, below OWASP's figure; admin MFA is the compensation (R30).
   if (!config.local && !config.adminMfa) throw new Error("ADMIN_MFA cannot be off on Workers outside local mode: administrators' passwords are hashed with PBKDF2 (capped at 100,000 iterations), so their second factor is mandatory");

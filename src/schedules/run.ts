@@ -6,6 +6,7 @@ import type { Deps } from "../deps.js";
 import { drainOutbox } from "../delivery/relay.js";
 import { sealAudit } from "../db/audit-chain.js";
 import { checkEvidence } from "./evidence-check.js";
+import { deidentifyExpiredComplainants } from "./retention.js";
 import { runDue, type RunResult } from "./run-due.js";
 
 export async function runScheduled(deps: Deps, at: number): Promise<{ run?: RunResult; delivered: number }> {
@@ -28,6 +29,7 @@ export async function runScheduled(deps: Deps, at: number): Promise<{ run?: RunR
   };
   await step("inbound recovery", async () => deps.recoverInbound?.(deps, at)); // R08: acknowledged, never finished
   await step("evidence check", () => checkEvidence(deps, at)); // R37: nightly, a bounded slice per tick
+  await step("complainant retention", () => deidentifyExpiredComplainants(deps, at)); // R40(c): nightly, bounded per tick
   await step("audit sealing", () => sealAudit(deps.db, at)); // R35: chain the audit rows written since the last tick
   const r = await drainOutbox(deps, { now: at });
   if (failure) throw failure;
