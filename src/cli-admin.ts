@@ -1,7 +1,7 @@
 /** `duban admin create --user <userid> --name <name> [--unit <unit name>]`: asks for the password twice (or reads DUBAN_ADMIN_PASSWORD). */
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
-import { parseConfig } from "./config.js";
+import { assertResidency, parseConfig } from "./config.js";
 import { migrateNodeDb, openNodeDb } from "./db/open-node.js";
 import { createAdmin, CreateAdminError } from "./web/auth/create-admin.js";
 import { nodeHasher } from "./web/auth/password-node.js";
@@ -56,6 +56,7 @@ export async function adminCommand(args: string[]): Promise<number> {
     }
   }
   const config = parseConfig(process.env);
+  assertResidency(config);
   const store = await openNodeDb(config.databaseUrl, config.databaseAuthToken);
   try {
     await migrateNodeDb(store.db);
@@ -76,6 +77,7 @@ export async function adminCommand(args: string[]): Promise<number> {
 /** The way back in when the only administrator lost the phone: run on the server, so it needs no sign-in. */
 async function resetMfaCommand(userId: string): Promise<number> {
   const config = parseConfig(process.env);
+  assertResidency(config);
   const store = await openNodeDb(config.databaseUrl, config.databaseAuthToken);
   try {
     await migrateNodeDb(store.db);

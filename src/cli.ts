@@ -1,6 +1,6 @@
 /** The `duban` command: serve, migrate, seed, backup, tick, digest (more verbs arrive with their features). */
 import { parseArgs } from "node:util";
-import { parseConfig } from "./config.js";
+import { assertResidency, parseConfig } from "./config.js";
 import { openNodeDb, migrateNodeDb } from "./db/open-node.js";
 import { seedCalendar } from "./db/calendar-seed.js";
 import { seedDemo } from "./db/seed-demo.js";
@@ -31,6 +31,7 @@ ${SMOKE_USAGE.trimEnd()}
 
 async function withDb<T>(fn: (o: Awaited<ReturnType<typeof openNodeDb>>) => Promise<T>): Promise<T> {
   const config = parseConfig(process.env);
+  assertResidency(config); // migrate, seed and backup touch complainant data too (R40)
   const store = await openNodeDb(config.databaseUrl, config.databaseAuthToken);
   try {
     return await fn(store);
