@@ -3,20 +3,11 @@
  * device serial or owner name leaves with it. Pure byte surgery on the container — nothing is decoded or
  * re-encoded, so it is fast, exact and safe on Workers. The original stays untouched as evidence.
  */
+import { concatBytes } from "./bytes.js";
 
 const u16be = (b: Uint8Array, i: number) => (b[i] << 8) | b[i + 1];
 const u32be = (b: Uint8Array, i: number) => ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) >>> 0;
 const u32le = (b: Uint8Array, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** EXIF Orientation (1–8) from a JPEG APP1 "Exif" payload, or undefined. Phones rotate with this tag, not pixels. */
 export function exifOrientation(app1: Uint8Array): number | undefined {
@@ -86,7 +77,7 @@ function stripJpeg(b: Uint8Array): Uint8Array {
     i += 2 + len;
   }
   if (orientation && orientation !== 1) parts.splice(1, 0, orientationApp1(orientation));
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** PNG: drop eXIf and the text chunks (tEXt, zTXt, iTXt carry XMP and free text). Chunk CRCs are per chunk. */
@@ -104,7 +95,7 @@ function stripPng(b: Uint8Array): Uint8Array {
     i = end;
     if (type === "IEND") break;
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** WebP: drop the EXIF and XMP chunks, clear their flags in VP8X and fix the RIFF size. */
@@ -121,11 +112,11 @@ function stripWebp(b: Uint8Array): Uint8Array {
     if (type !== "EXIF" && type !== "XMP ") parts.push(chunk);
     i = end;
   }
-  const body = concat(parts);
+  const body = concatBytes(parts);
   const header = b.slice(0, 12);
   const size = body.length + 4;
   header.set([size & 255, (size >> 8) & 255, (size >> 16) & 255, (size >>> 24) & 255], 4);
-  return concat([header, body]);
+  return concatBytes([header, body]);
 }
 
 /** The photo without metadata; other files are returned as they are. */

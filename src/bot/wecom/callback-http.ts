@@ -1,4 +1,5 @@
 /** HTTP plumbing of the callback route: raw query parameters and a streaming-safe capped body (R09). */
+import { concatBytes } from "../../domain/bytes.js";
 
 /** Request bodies above this are refused with 413 (R09); a text callback is about 1 KB of ciphertext. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -57,13 +58,7 @@ export async function readBodyCapped(req: Request, max = MAX_BODY_BYTES): Promis
     }
     parts.push(value);
   }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
+  return concatBytes(parts, total);
 }
 
 /** `{"encrypt": "…"}` (or `Encrypt`, as the official plugin tolerates) from the body; undefined when malformed. */
