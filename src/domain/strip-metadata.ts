@@ -119,10 +119,54 @@ function stripWebp(b: Uint8Array): Uint8Array {
   return concatBytes([header, body]);
 }
 
-/** The photo without metadata; other files are returned as they are. */
+/**
+ * MP4/MOV: phones write the position (©xyz, com.apple.quicktime.location.ISO6709), make and model into `udta` and
+ * `meta` boxes under moov and its tracks. Each such box becomes a zero-filled `free` box of the same size, so no
+ * byte moves and the sample offsets into mdat stay right.
+ */
+const MOV_META = new Set(["udta", "meta"]);
+
+function boxes(b: Uint8Array, from: number, to: number, visit: (type: string, start: number, body: number, end: number) => void): boolean {
+  let i = from;
+  while (i + 8 <= to) {
+    let size = u32be(b, i);
+    let header = 8;
+    if (size === 1) {
+      if (i + 16 > to || u32be(b, i + 8) !== 0) return false; // > 4 GB: not an upload we accept
+      size = u32be(b, i + 12);
+      header = 16;
+    } else if (size === 0) size = to - i;
+    if (size < header || i + size > to) return false;
+    visit(String.fromCharCode(...b.subarray(i + 4, i + 8)), i, i + header, i + size);
+    i += size;
+  }
+  return true;
+}
+
+function stripMov(src: Uint8Array): Uint8Array {
+  const b = src.slice();
+  const blank = (start: number, body: number, end: number) => {
+    b.set([0x66, 0x72, 0x65, 0x65], start + 4); // "free"
+    b.fill(0, body, end);
+  };
+  const inner = (from: number, to: number): boolean =>
+    boxes(b, from, to, (type, start, body, end) => {
+      if (MOV_META.has(type)) blank(start, body, end);
+      else if (type === "trak") inner(body, end);
+    });
+  // Blanking never moves a byte, so even a file that stops parsing half-way is safe to serve as far as it got.
+  boxes(b, 0, b.length, (type, start, body, end) => {
+    if (type === "moov") inner(body, end);
+    else if (MOV_META.has(type)) blank(start, body, end);
+  });
+  return b;
+}
+
+/** The file without location and device metadata (photos, phone videos); other files are returned as they are. */
 export function stripMetadata(bytes: Uint8Array, mime: string): Uint8Array {
   if (mime === "image/jpeg") return stripJpeg(bytes);
   if (mime === "image/png") return stripPng(bytes);
   if (mime === "image/webp") return stripWebp(bytes);
+  if (mime === "video/mp4" || mime === "video/quicktime") return stripMov(bytes);
   return bytes;
 }

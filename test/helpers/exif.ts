@@ -105,3 +105,21 @@ export function webpWithGps(width: number, height: number): Uint8Array {
   const body = [...Buffer.from("WEBP", "latin1"), ...vp8x, ...vp8, ...riffChunk("EXIF", [...tiffWithGps()]), ...riffChunk("XMP ", [...Buffer.from(XMP)])];
   return Uint8Array.from([...Buffer.from("RIFF", "latin1"), ...le32(body.length), ...body]);
 }
+
+function box(type: string, ...children: number[][]): number[] {
+  const body = children.flat();
+  const size = body.length + 8;
+  return [size >>> 24, (size >> 16) & 255, (size >> 8) & 255, size & 255, ...Buffer.from(type, "latin1"), ...body];
+}
+const bytes = (s: string) => [...Buffer.from(s)];
+
+/** A phone-like MP4: position and device in moov/udta, moov/meta (Apple keys) and a track's udta; samples in mdat. */
+export function mp4WithGps(): Uint8Array {
+  const ftyp = box("ftyp", bytes("isom"), [0, 0, 2, 0], bytes("isomiso2mp41"));
+  const udta = box("udta", box("\xa9xyz", [0, 18, 0x15, 0xc7], bytes("+30.6600+104.0600/")), box("\xa9mod", bytes("iPhone 15")));
+  const meta = box("meta", [0, 0, 0, 0], box("keys", bytes("com.apple.quicktime.location.ISO6709")), box("ilst", bytes("+30.6600+104.0600+500.000/ SN-F2LXK9Q7P")));
+  const trak = box("trak", box("tkhd", new Array(84).fill(0)), box("udta", box("\xa9xyz", bytes("+30.6600+104.0600/"))));
+  const moov = box("moov", box("mvhd", new Array(100).fill(0)), udta, meta, trak);
+  const mdat = box("mdat", bytes("frame-data-0123456789".repeat(8)));
+  return Uint8Array.from([...ftyp, ...moov, ...mdat]);
+}

@@ -8,7 +8,7 @@ import { and, eq } from "drizzle-orm";
 import { attachments, auditLog } from "../../src/db/schema.js";
 import { sha256Hex } from "../../src/files/types.js";
 import { say } from "../helpers/fixture.js";
-import { jpegWithGps } from "../helpers/exif.js";
+import { jpegWithGps, mp4WithGps } from "../helpers/exif.js";
 import { get, post, sessionFor, totalChanges, webApp } from "../helpers/web.js";
 
 const hex = async (b: Uint8Array) => sha256Hex(b);
@@ -58,7 +58,21 @@ describe("photo originals and their shareable copies (R37)", () => {
     const disp = await sessionFor(w.db, "disp", w.clock());
     expect((await get(w.app, `/dashboard/files/${fileId}/original`, disp.cookie)).status).toBe(404);
     const page = await (await get(w.app, `/dashboard/cases/${caseId}`, (await sessionFor(w.db, "hh.officer", w.clock())).cookie)).text();
-    expect(page).not.toContain("下载原图");
+    expect(page).not.toContain("下载原件");
+  });
+
+  it("serves a phone video without its position, and its original only to the office", async () => {
+    const video = mp4WithGps();
+    await say(w.deps, "hh.officer", "g-hh", `进展 #${caseId} 现场视频`, { images: [video] });
+    const [row] = await w.db.select().from(attachments).where(and(eq(attachments.caseId, caseId), eq(attachments.mime, "video/mp4")));
+    const officer = await sessionFor(w.db, "hh.officer", w.clock());
+    const copy = Buffer.from(await (await get(w.app, `/dashboard/files/${row.id}`, officer.cookie)).arrayBuffer()).toString("latin1");
+    expect(copy.length).toBe(video.length);
+    expect(copy).not.toContain("+30.6600");
+    const disp = await sessionFor(w.db, "disp", w.clock());
+    expect(await (await get(w.app, `/dashboard/cases/${caseId}`, disp.cookie)).text()).toContain(`action="/dashboard/files/${row.id}/original"`);
+    const res = await post(w.app, `/dashboard/files/${row.id}/original`, { _csrf: disp.csrf }, { cookie: disp.cookie });
+    expect(await hex(new Uint8Array(await res.arrayBuffer()))).toBe(await hex(video));
   });
 
   it("gives the dispatcher the byte-identical original and audits the read", async () => {
@@ -74,10 +88,10 @@ describe("photo originals and their shareable copies (R37)", () => {
     expect(await hex(body)).toBe(await hex(original));
     expect(await totalChanges(w.db)).toBeGreaterThan(before);
     const reads = await w.db.select().from(auditLog).where(eq(auditLog.action, "evidence.original_read"));
-    expect(reads).toHaveLength(1);
-    expect(reads[0]).toMatchObject({ actor: "disp", object: `case:${caseId}`, result: "ok", detail: { attachmentId: fileId, sha256: await hex(original) } });
+    expect(reads).toHaveLength(2); // the video's, then this photo's
+    expect(reads[1]).toMatchObject({ actor: "disp", object: `case:${caseId}`, result: "ok", detail: { attachmentId: fileId, sha256: await hex(original) } });
     // Without the session's CSRF token the POST is refused and nothing is read.
     expect((await post(w.app, `/dashboard/files/${fileId}/original`, { _csrf: "forged" }, { cookie: disp.cookie })).status).toBe(403);
-    expect(await w.db.select().from(auditLog).where(eq(auditLog.action, "evidence.original_read"))).toHaveLength(1);
+    expect(await w.db.select().from(auditLog).where(eq(auditLog.action, "evidence.original_read"))).toHaveLength(2);
   });
 });

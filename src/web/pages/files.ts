@@ -1,7 +1,7 @@
 /**
  * Evidence files, to people who may see their case (404 otherwise), with their sniffed type, nosniff and a
  * sandboxing CSP (R36); inline only for photos.
- * - GET /dashboard/files/:id: photos as a copy without EXIF/XMP (no GPS position, no device serial — R37);
+ * - GET /dashboard/files/:id: photos and phone videos as a copy without position or device tags (R37);
  * - POST /dashboard/files/:id/original: the untouched original for the office's evidence holders, each read audited.
  */
 import { loadAttachment } from "../../db/case-detail.js";
@@ -50,7 +50,7 @@ export async function serveFile(c: Ctx) {
   const ext = found.file.storageKey.split(".").pop() ?? "bin";
   const name = `case${found.case.id}-file${id}.${ext}`;
   return respond(
-    inline ? stripMetadata(bytes, found.file.mime) : bytes,
+    stripMetadata(bytes, found.file.mime), // photos and phone videos lose position and device tags; others pass through
     inline ? found.file.mime : "application/octet-stream",
     inline ? `inline; filename="${name}"` : attachmentHeader(name, found.file.fileName ?? name),
     "private, max-age=3600",

@@ -39,6 +39,18 @@ const PHASES: [string, (a: AttachmentRow) => boolean][] = [
   ["其他照片", (a) => a.phase === null],
 ];
 
+/** The untouched original (position, device) for evidence holders: a POST, because each read is audited (R37). */
+function OriginalButton(props: { id: number; csrf: string }) {
+  return (
+    <form method="post" action={`/dashboard/files/${props.id}/original`} class="small">
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      <button type="submit" class="light" title="原件含拍摄位置、设备等信息，下载将记入审计日志">
+        下载原件（记入审计）
+      </button>
+    </form>
+  );
+}
+
 /** `originals`: the evidence holder's CSRF token — each photo then offers its untouched original (audited, R37). */
 export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: string; eager?: boolean; originals?: { csrf: string } }) {
   const { dir, tz } = props;
@@ -62,14 +74,7 @@ export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: str
                     {personName(dir, f.uploaderUserId)} · {ymdHm(f.createdAt, tz)}
                     <br />
                     <span class="muted small">SHA-256 {f.sha256.slice(0, 12)}…</span>
-                    {props.originals ? (
-                      <form method="post" action={`/dashboard/files/${f.id}/original`} class="small">
-                        <input type="hidden" name="_csrf" value={props.originals.csrf} />
-                        <button type="submit" class="light" title="原图含拍摄位置、设备等信息，下载将记入审计日志">
-                          下载原图（记入审计）
-                        </button>
-                      </form>
-                    ) : null}
+                    {props.originals ? <OriginalButton id={f.id} csrf={props.originals.csrf} /> : null}
                   </figcaption>
                 </figure>
               ))}
@@ -84,6 +89,7 @@ export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: str
             {others.map((f) => (
               <li>
                 <a href={`/dashboard/files/${f.id}`}>{f.fileName ?? `附件 ${f.id}`}</a> <span class="muted small">{f.mime} · {Math.ceil(f.size / 1024)} KB · {ymdHm(f.createdAt, tz)}</span>
+                {props.originals && f.mime.startsWith("video/") ? <OriginalButton id={f.id} csrf={props.originals.csrf} /> : null}
               </li>
             ))}
           </ul>
