@@ -51,7 +51,7 @@ describe("photo originals and their shareable copies (R37)", () => {
   it("refuses the original to officers and unit heads (403) and never on a GET", async () => {
     for (const u of ["hh.officer", "hh.head", "acct"]) {
       const s = await sessionFor(w.db, u, w.clock());
-      const res = await post(w.app, `/dashboard/files/${fileId}/original`, { _csrf: s.csrf }, { cookie: s.cookie });
+      const res = await post(w.app, `/dashboard/files/${fileId}/original`, { _csrf: s.csrf, reason: "核查整改情况" }, { cookie: s.cookie });
       expect(res.status, u).toBe(403);
       expect(new Uint8Array(await res.arrayBuffer())).not.toEqual(original);
     }
@@ -71,7 +71,7 @@ describe("photo originals and their shareable copies (R37)", () => {
     expect(copy).not.toContain("+30.6600");
     const disp = await sessionFor(w.db, "disp", w.clock());
     expect(await (await get(w.app, `/dashboard/cases/${caseId}`, disp.cookie)).text()).toContain(`action="/dashboard/files/${row.id}/original"`);
-    const res = await post(w.app, `/dashboard/files/${row.id}/original`, { _csrf: disp.csrf }, { cookie: disp.cookie });
+    const res = await post(w.app, `/dashboard/files/${row.id}/original`, { _csrf: disp.csrf, reason: "回头看核查视频原件" }, { cookie: disp.cookie });
     expect(await hex(new Uint8Array(await res.arrayBuffer()))).toBe(await hex(video));
   });
 
@@ -79,8 +79,14 @@ describe("photo originals and their shareable copies (R37)", () => {
     const disp = await sessionFor(w.db, "disp", w.clock());
     const page = await (await get(w.app, `/dashboard/cases/${caseId}`, disp.cookie)).text();
     expect(page).toContain(`action="/dashboard/files/${fileId}/original"`);
+    // Without a reason nothing is read and nothing is written.
+    const quiet = await totalChanges(w.db);
+    const noReason = await post(w.app, `/dashboard/files/${fileId}/original`, { _csrf: disp.csrf, reason: "看看" }, { cookie: disp.cookie });
+    expect(noReason.status).toBe(400);
+    expect(await noReason.text()).toContain("请填写下载事由（至少 4 个字）");
+    expect(await totalChanges(w.db)).toBe(quiet);
     const before = await totalChanges(w.db);
-    const res = await post(w.app, `/dashboard/files/${fileId}/original`, { _csrf: disp.csrf }, { cookie: disp.cookie });
+    const res = await post(w.app, `/dashboard/files/${fileId}/original`, { _csrf: disp.csrf, reason: "督察回头看调取原始照片" }, { cookie: disp.cookie });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-disposition")).toMatch(/^attachment;/);
     expect(res.headers.get("cache-control")).toBe("no-store");
@@ -89,9 +95,9 @@ describe("photo originals and their shareable copies (R37)", () => {
     expect(await totalChanges(w.db)).toBeGreaterThan(before);
     const reads = await w.db.select().from(auditLog).where(eq(auditLog.action, "evidence.original_read"));
     expect(reads).toHaveLength(2); // the video's, then this photo's
-    expect(reads[1]).toMatchObject({ actor: "disp", object: `case:${caseId}`, result: "ok", detail: { attachmentId: fileId, sha256: await hex(original) } });
+    expect(reads[1]).toMatchObject({ actor: "disp", object: `case:${caseId}`, result: "ok", detail: { attachmentId: fileId, sha256: await hex(original), reason: "督察回头看调取原始照片" } });
     // Without the session's CSRF token the POST is refused and nothing is read.
-    expect((await post(w.app, `/dashboard/files/${fileId}/original`, { _csrf: "forged" }, { cookie: disp.cookie })).status).toBe(403);
+    expect((await post(w.app, `/dashboard/files/${fileId}/original`, { _csrf: "forged", reason: "督察回头看调取原始照片" }, { cookie: disp.cookie })).status).toBe(403);
     expect(await w.db.select().from(auditLog).where(eq(auditLog.action, "evidence.original_read"))).toHaveLength(2);
   });
 });

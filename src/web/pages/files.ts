@@ -2,13 +2,16 @@
  * Evidence files, to people who may see their case (404 otherwise), with their sniffed type, nosniff and a
  * sandboxing CSP (R36); inline only for photos.
  * - GET /dashboard/files/:id: photos and phone videos as a copy without position or device tags (R37);
- * - POST /dashboard/files/:id/original: the untouched original for the office's evidence holders, each read audited.
+ * - POST /dashboard/files/:id/original: the untouched original for the office's evidence holders, with a typed
+ *   reason, each read audited.
  */
 import { loadAttachment } from "../../db/case-detail.js";
 import { commit, insertAudit } from "../../db/write.js";
 import { canView } from "../../domain/permissions.js";
 import { stripMetadata } from "../../domain/strip-metadata.js";
+import { z } from "zod";
 import { attachmentHeader } from "./export.js";
+import { issuesText } from "./ledger-filter.js";
 import { userOf, type Ctx } from "./shared.js";
 
 const INLINE = new Set(["image/jpeg", "image/png", "image/webp"]);
@@ -57,14 +60,18 @@ export async function serveFile(c: Ctx) {
   );
 }
 
+/** An original holds whereabouts (PIPL Art. 28): like the complainant, it is read only with a stated reason. */
+const originalBody = z.object({ reason: z.string({ error: "请填写下载事由" }).trim().min(4, "请填写下载事由（至少 4 个字）").max(200, "事由不能超过 200 字") });
+
 export async function serveOriginal(c: Ctx) {
+  const parsed = originalBody.safeParse(await c.req.parseBody());
+  if (!parsed.success) return c.text(`未下载原件：${issuesText(parsed.error)}。请返回案件页面填写事由后重试。`, 400);
   const r = await load(c);
   if (!r.ok) return r.res;
   const { id, found, bytes, user } = r;
   const deps = c.get("deps");
-  await commit(deps.db, [
-    insertAudit(deps.db, { at: deps.clock(), actor: user.userId, action: "evidence.original_read", object: `case:${found.case.id}`, result: "ok", source: "web", detail: { attachmentId: id, sha256: found.file.sha256 } }),
-  ]);
+  const detail = { attachmentId: id, sha256: found.file.sha256, reason: parsed.data.reason };
+  await commit(deps.db, [insertAudit(deps.db, { at: deps.clock(), actor: user.userId, action: "evidence.original_read", object: `case:${found.case.id}`, result: "ok", source: "web", detail })]);
   const ext = found.file.storageKey.split(".").pop() ?? "bin";
   const name = `case${found.case.id}-file${id}-original.${ext}`;
   return respond(bytes, "application/octet-stream", attachmentHeader(name, name), "no-store");

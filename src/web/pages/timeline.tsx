@@ -39,13 +39,14 @@ const PHASES: [string, (a: AttachmentRow) => boolean][] = [
   ["其他照片", (a) => a.phase === null],
 ];
 
-/** The untouched original (position, device) for evidence holders: a POST, because each read is audited (R37). */
+/** The untouched original (position, device) for evidence holders: a POST with a reason, each read audited (R37). */
 function OriginalButton(props: { id: number; csrf: string }) {
   return (
-    <form method="post" action={`/dashboard/files/${props.id}/original`} class="small">
+    <form method="post" action={`/dashboard/files/${props.id}/original`} class="inline small">
       <input type="hidden" name="_csrf" value={props.csrf} />
+      <input name="reason" required minlength={4} maxlength={200} placeholder="下载事由" aria-label="下载原件的事由" size={8} />
       <button type="submit" class="light" title="原件含拍摄位置、设备等信息，下载将记入审计日志">
-        下载原件（记入审计）
+        下载原件
       </button>
     </form>
   );
