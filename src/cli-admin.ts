@@ -7,7 +7,6 @@ import { createAdmin, CreateAdminError } from "./web/auth/create-admin.js";
 import { nodeHasher } from "./web/auth/password-node.js";
 import { personByUserId } from "./db/login.js";
 import { resetMfa } from "./db/mfa.js";
-import { endSessionsOf } from "./db/sessions.js";
 import { commit, insertAudit } from "./db/write.js";
 
 export const ADMIN_USAGE =
@@ -89,7 +88,6 @@ async function resetMfaCommand(userId: string): Promise<number> {
     const now = Date.now();
     await commit(store.db, [
       ...resetMfa(store.db, person.id, now),
-      endSessionsOf(store.db, person.id, now),
       insertAudit(store.db, { at: now, actor: "(cli)", action: "admin.person.reset_mfa", object: `person:${person.id}`, result: "ok", source: "cli" }),
     ]);
     console.log(`Authenticator of ${userId} reset and sessions ended; the next sign-in shows a new QR code to enrol.`);

@@ -9,6 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { createWecomCrypto } from "./bot/wecom/crypto.js";
+import { MFA_COOKIE, PRE_COOKIE, SESSION_COOKIE } from "./web/auth/session.js";
 import { base32Decode, hotp, stepAt } from "./web/auth/totp.js";
 
 export const SMOKE_USAGE = `  smoke <baseUrl> [--max-tick-age <minutes>] [--timeout <seconds>]
@@ -36,9 +37,10 @@ export type SmokeOptions = {
 export type SmokeCheck = { name: "healthz" | "login" | "callback" | "cron"; status: "pass" | "fail" | "skip"; reason: string };
 export type SmokeResult = { ok: boolean; lines: string[]; checks: SmokeCheck[] };
 
-const SESSION = "__Host-duban_session";
-const PRE = "__Host-duban_pre";
-const MFA = "__Host-duban_mfa";
+// The names the server sets (src/web/auth/session.ts), with the __Host- prefix browsers see.
+const SESSION = `__Host-${SESSION_COOKIE}`;
+const PRE = `__Host-${PRE_COOKIE}`;
+const MFA = `__Host-${MFA_COOKIE}`;
 const MARK = { pass: "✓", fail: "✗", skip: "–" } as const;
 
 /** A failed check: thrown inside a check, turned into its line. */

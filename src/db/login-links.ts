@@ -15,16 +15,16 @@ export async function newLoginLink(db: Db, personId: number, now: number): Promi
   return { token, write };
 }
 
-/** Read-only look at a link for the confirm page: whose it is, if it can still be used. */
-export async function peekLoginLink(db: Db, token: string, now: number): Promise<{ name: string; personId: number; roles: string[] } | undefined> {
+/** Read-only look at a link: whose it is (and whether they have an authenticator), if it can still be used. */
+export async function peekLoginLink(db: Db, token: string, now: number): Promise<{ name: string; personId: number; roles: string[]; enrolled: boolean } | undefined> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
   const [row] = await db
-    .select({ name: people.name, personId: people.id, roles: people.roles })
+    .select({ name: people.name, personId: people.id, roles: people.roles, enrolled: sql<number>`${people.totpSecret} is not null` })
     .from(loginLinks)
     .innerJoin(people, eq(people.id, loginLinks.personId))
     .where(and(eq(loginLinks.tokenHash, await sha256Hex(token)), isNull(loginLinks.usedAt), gt(loginLinks.expiresAt, now), eq(people.active, true)))
     .limit(1);
-  return row;
+  return row && { ...row, enrolled: Boolean(row.enrolled) };
 }
 
 /**

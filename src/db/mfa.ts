@@ -3,7 +3,7 @@ import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { auditLog, loginLinks, mfaChallenges, people, sessions } from "./schema.js";
 import type { Db } from "./types.js";
 import type { BatchItem } from "./write.js";
-import { findSession, type NewSession } from "./sessions.js";
+import { endSessionsOf, findSession, type NewSession } from "./sessions.js";
 
 /** Long enough to open an authenticator app (or install one while enrolling), short enough to be useless later. */
 export const CHALLENGE_TTL_MS = 10 * 60_000;
@@ -91,9 +91,13 @@ export async function redeemLinkForChallenge(db: Db, linkHash: string, c: Omit<N
   return row?.personId;
 }
 
-/** Forget a person's authenticator (lost phone): the next sign-in enrols again. Open challenges are spent too. */
+/**
+ * Forget a person's authenticator (lost phone): the next sign-in enrols again. Open challenges are spent and open
+ * sessions ended, so nobody stays signed in on the strength of the old device.
+ */
 export function resetMfa(db: Db, personId: number, now: number): BatchItem[] {
   return [
+    endSessionsOf(db, personId, now),
     db.update(people).set({ totpSecret: null, totpLastStep: null }).where(eq(people.id, personId)),
     db
       .update(mfaChallenges)

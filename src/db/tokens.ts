@@ -1,6 +1,7 @@
 /** Secret tokens for cookies and links: CSPRNG bytes, base64url; only their SHA-256 is ever stored. */
 
-const b64url = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+export const b64url = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+export const fromB64url = (s: string): Uint8Array => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 /** A fresh random token of `bytes` bytes (default 32 = 256 bits; sessions need ≥ 128 bits, R32). */
 export function randomToken(bytes = 32): string {

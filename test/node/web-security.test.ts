@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROUTE_POLICY } from "../../src/web/route-policy.js";
 import { webHasher } from "../../src/web/auth/password.js";
-import { SOURCE_MAX_FAILURES } from "../../src/web/auth/login.js";
+import { SOURCE_MAX_FAILURES } from "../../src/web/auth/lockout.js";
 import { csrfExempt } from "../../src/web/security.js";
 import { ROLES, type Role } from "../../src/db/schema.js";
 import { say } from "../helpers/fixture.js";

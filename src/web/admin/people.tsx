@@ -138,7 +138,7 @@ export function peopleRoutes(): Hono<WebEnv> {
     const cur = await loadPerson(c);
     if (!cur) return notFoundPage(c, "人员");
     if (cur.id === a.user.personId) return personPage(c, cur, ["不能重置自己的动态口令，请联系其他管理员。"]);
-    await saveWithAudit(a, [...resetMfa(a.deps.db, cur.id, a.now), endSessionsOf(a.deps.db, cur.id, a.now)], "admin.person.reset_mfa", `person:${cur.id}`);
+    await saveWithAudit(a, resetMfa(a.deps.db, cur.id, a.now), "admin.person.reset_mfa", `person:${cur.id}`);
     return c.redirect(`/admin/people/${cur.id}?ok=mfa`, 303);
   });
 

@@ -4,18 +4,14 @@
  */
 import type { Deps } from "../../deps.js";
 import { commit, insertAudit, type AuditInput, type BatchItem } from "../../db/write.js";
-import { personById, personByUserId, recentFailuresFrom, recordFailure, recordSuccess } from "../../db/login.js";
+import { personByUserId, recentFailuresFrom, recordFailure, recordSuccess } from "../../db/login.js";
 import { endSession, insertSession, newSessionToken, type NewSession } from "../../db/sessions.js";
-import { redeemLoginLink } from "../../db/login-links.js";
-import { dummyVerify, hashPassword, verifyPassword, webHasher } from "./password.js";
-
+import { peekLoginLink, redeemLoginLink } from "../../db/login-links.js";
+import { insertChallenge, redeemLinkForChallenge } from "../../db/mfa.js";
+import { sha256Hex } from "../../db/tokens.js";
 import { LOCK_MS, MAX_FAILURES, SOURCE_MAX_FAILURES, SOURCE_WINDOW_MS } from "./lockout.js";
 import { mfaRequired, newChallenge } from "./mfa.js";
-import { insertChallenge, redeemLinkForChallenge } from "../../db/mfa.js";
-import { peekLoginLink } from "../../db/login-links.js";
-import { sha256Hex } from "../../db/tokens.js";
-
-export { LOCK_MS, MAX_FAILURES, SOURCE_MAX_FAILURES, SOURCE_WINDOW_MS };
+import { dummyVerify, hashPassword, verifyPassword, webHasher } from "./password.js";
 
 /** Signed in; or, for an administrator (R30), the first factor passed and `challenge` names the code step. */
 export type LoginResult = { ok: true; session: NewSession; personId: number; roles: string[] } | { ok: "mfa"; challenge: string } | { ok: false };
@@ -67,7 +63,7 @@ export async function passwordLogin(ctx: Ctx, input: { userId: string; password:
   const upgraded = v.upgrade ? await hashPassword(h, password) : undefined;
   if (mfaRequired(deps, person.roles)) {
     // The failure count stays until the code is right, so password-right/code-wrong rounds still lock the account.
-    const ch = await newChallenge(deps, person, "password", input.next);
+    const ch = await newChallenge(deps, person.id, person.totpSecret !== null, "password", input.next);
     await commit(db, [
       ...(upgraded ? [recordSuccess(db, person.id, upgraded, { keepFailures: true })] : []),
       insertChallenge(db, ch.row, now),
@@ -91,8 +87,7 @@ export async function linkLogin(ctx: Ctx, token: string): Promise<LoginResult> {
   const now = deps.clock();
   const who = await peekLoginLink(deps.db, token, now);
   if (who && mfaRequired(deps, who.roles)) {
-    const person = await personById(deps.db, who.personId);
-    const ch = await newChallenge(deps, { id: who.personId, totpSecret: person?.totpSecret ?? null }, "link");
+    const ch = await newChallenge(deps, who.personId, who.enrolled, "link");
     const { tokenHash, pendingSecret, next } = ch.row;
     if (await redeemLinkForChallenge(deps.db, await sha256Hex(token), { tokenHash, pendingSecret, next }, now, source)) return { ok: "mfa", challenge: ch.token };
     await commit(deps.db, [insertAudit(deps.db, { at: now, actor: "(link)", action: "auth.login_link", result: "failed", source, detail: { reason: "invalid_or_used" } })]);

@@ -16,11 +16,11 @@ export const ISSUER = "督办台";
 
 export const mfaRequired = (deps: Deps, roles: readonly string[]): boolean => deps.config.adminMfa && roles.includes("admin");
 
-/** A challenge token and its row; a person without an authenticator gets a new secret to enrol. */
-export async function newChallenge(deps: Deps, person: { id: number; totpSecret: string | null }, via: NewChallenge["via"], next?: string): Promise<{ token: string; row: NewChallenge }> {
+/** A challenge token and its row; a person without an authenticator (`enrolled` false) gets a new secret to enrol. */
+export async function newChallenge(deps: Deps, personId: number, enrolled: boolean, via: NewChallenge["via"], next?: string): Promise<{ token: string; row: NewChallenge }> {
   const token = randomToken(32);
-  const pendingSecret = person.totpSecret ? null : await sealSecret(deps.config.sessionSecret, person.id, newTotpSecret());
-  return { token, row: { tokenHash: await sha256Hex(token), personId: person.id, via, pendingSecret, next: next ?? null } };
+  const pendingSecret = enrolled ? null : await sealSecret(deps.config.sessionSecret, personId, newTotpSecret());
+  return { token, row: { tokenHash: await sha256Hex(token), personId, via, pendingSecret, next: next ?? null } };
 }
 
 const validToken = (t: string | undefined): t is string => !!t && /^[A-Za-z0-9_-]{20,100}$/.test(t);

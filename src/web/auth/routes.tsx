@@ -24,16 +24,20 @@ export function homeFor(roles: readonly string[]): string {
 
 const str = (v: unknown) => (typeof v === "string" ? v : "");
 
-function signedIn(c: Context<WebEnv>, r: Exclude<LoginResult, { ok: false }>, roles: readonly string[], next?: string) {
-  if (r.ok === "mfa") {
-    // No session yet: the code page finishes the sign-in (R30).
-    setMfaCookie(c, r.challenge);
-    return c.redirect("/login/mfa", 303);
-  }
-  setSessionCookie(c, r.session.token);
+function openSession(c: Context<WebEnv>, token: string, roles: readonly string[], next?: string) {
+  setSessionCookie(c, token);
   clearPreCookie(c);
   clearMfaCookie(c);
   return c.redirect(next ?? homeFor(roles), 303);
+}
+
+/** After the first factor: a session, or for an administrator the code page that finishes the sign-in (R30). */
+function signedIn(c: Context<WebEnv>, r: Exclude<LoginResult, { ok: false }>, next?: string) {
+  if (r.ok === "mfa") {
+    setMfaCookie(c, r.challenge);
+    return c.redirect("/login/mfa", 303);
+  }
+  return openSession(c, r.session.token, r.roles, next);
 }
 
 export function authRoutes(): Hono<WebEnv> {
@@ -54,7 +58,7 @@ export function authRoutes(): Hono<WebEnv> {
     // One answer for every failure — unknown user, wrong password, locked, throttled — in body and status (R31).
     // The typed userid is not echoed either, so the page is byte-identical whatever the account.
     if (!res.ok) return c.html(<LoginPage csrf={csrfFor(c)} next={next} error={LOGIN_FAILED} />, 401);
-    return signedIn(c, res, res.ok === true ? res.roles : [], next);
+    return signedIn(c, res, next);
   });
 
   r.get("/login/mfa", async (c) => {
@@ -67,12 +71,7 @@ export function authRoutes(): Hono<WebEnv> {
     const deps = c.get("deps");
     const token = mfaToken(c);
     const res = await verifyMfa({ deps, source: clientSource(c), previousSessionId: c.get("user")?.sessionId }, token, str(body["code"]).slice(0, 20));
-    if (res.ok) {
-      setSessionCookie(c, res.session.token);
-      clearPreCookie(c);
-      clearMfaCookie(c);
-      return c.redirect(safeNext(res.next) ?? homeFor(res.roles), 303);
-    }
+    if (res.ok) return openSession(c, res.session.token, res.roles, safeNext(res.next));
     if (res.reason === "wrong") return c.html(<MfaPage csrf={csrfFor(c)} view={await mfaView(deps, token)} error={MFA_MESSAGES.wrong(res.attemptsLeft)} />, 401);
     clearMfaCookie(c);
     return c.html(<MfaPage csrf={csrfFor(c)} error={MFA_MESSAGES[res.reason]} />, res.reason === "expired" ? 400 : 401);
@@ -95,7 +94,7 @@ export function authRoutes(): Hono<WebEnv> {
     const deps = c.get("deps");
     const res = await linkLogin({ deps, source: clientSource(c), previousSessionId: c.get("user")?.sessionId }, c.req.param("token"));
     if (!res.ok) return c.html(<LinkPage csrf={csrfFor(c)} token="" />, 400);
-    return signedIn(c, res, res.ok === true ? res.roles : []);
+    return signedIn(c, res);
   });
 
   return r;

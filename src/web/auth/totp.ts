@@ -4,6 +4,7 @@
  * same code runs on Node and Workers. Secrets are stored sealed with AES-GCM under a key derived from
  * SESSION_SECRET, so a copied database alone does not yield them.
  */
+import { b64url, fromB64url } from "../../db/tokens.js";
 
 export const STEP_SECONDS = 30;
 export const DIGITS = 6;
@@ -95,8 +96,6 @@ export const groupedSecret = (s: string): string => s.replace(/(.{4})/g, "$1 ").
 
 // ---- sealing at rest -------------------------------------------------------------------------------------
 
-const b64u = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const unb64u = (s: string): Uint8Array => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
 async function sealKey(sessionSecret: string): Promise<CryptoKey> {
   const ikm = await crypto.subtle.importKey("raw", new TextEncoder().encode(sessionSecret), "HKDF", false, ["deriveKey"]);
@@ -113,7 +112,7 @@ async function sealKey(sessionSecret: string): Promise<CryptoKey> {
 export async function sealSecret(sessionSecret: string, personId: number, secretB32: string): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: new TextEncoder().encode(`person:${personId}`) }, await sealKey(sessionSecret), new TextEncoder().encode(secretB32));
-  return `v1.${b64u(iv)}.${b64u(new Uint8Array(ct))}`;
+  return `v1.${b64url(iv)}.${b64url(new Uint8Array(ct))}`;
 }
 
 /** The base32 secret, or undefined when it cannot be opened (SESSION_SECRET changed, or the row was tampered with). */
@@ -121,7 +120,7 @@ export async function openSecret(sessionSecret: string, personId: number, sealed
   const [v, iv, ct] = sealed.split(".");
   if (v !== "v1" || !iv || !ct) return undefined;
   try {
-    const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: unb64u(iv) as Uint8Array<ArrayBuffer>, additionalData: new TextEncoder().encode(`person:${personId}`) }, await sealKey(sessionSecret), unb64u(ct) as Uint8Array<ArrayBuffer>);
+    const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromB64url(iv) as Uint8Array<ArrayBuffer>, additionalData: new TextEncoder().encode(`person:${personId}`) }, await sealKey(sessionSecret), fromB64url(ct) as Uint8Array<ArrayBuffer>);
     return new TextDecoder().decode(pt);
   } catch {
     return undefined;
