@@ -69,6 +69,10 @@ export const batches = sqliteTable("batches", {
   createdAt: integer("created_at").notNull().default(now),
 });
 
+/** Why a handling round began: dispatch, 反弹 reopening, 改派 to another unit, or 驳回 of named items. */
+export const ROUND_REASONS = ["dispatch", "rebound", "reassign", "rejected"] as const;
+export type RoundReason = (typeof ROUND_REASONS)[number];
+
 /** Closure-gate fields (四不放过) live on the case row so export and checks read one place. */
 export const cases = sqliteTable(
   "cases",
@@ -116,6 +120,10 @@ export const cases = sqliteTable(
     submittedAt: integer("submitted_at"),
     closedAt: integer("closed_at"),
     reboundCount: integer("rebound_count").notNull().default(0),
+    // Handling round (spec §2.2): the gate looks only at this round; ended rounds are kept in case_rounds.
+    round: integer("round").notNull().default(1),
+    roundReason: text("round_reason", { enum: ROUND_REASONS }).notNull().default("dispatch"),
+    roundStartedAt: integer("round_started_at"), // null: round 1, started at created_at
     lastChasedAt: integer("last_chased_at"),
     cancelReason: text("cancel_reason"),
     createdBy: text("created_by").notNull(),
@@ -172,11 +180,32 @@ export const attachments = sqliteTable(
     storageKey: text("storage_key").notNull().unique(),
     fileName: text("file_name"),
     phase: text("phase", { enum: ["before", "after"] }),
+    round: integer("round"), // the case's handling round when attached; a trigger fills it from cases.round
     uploaderUserId: text("uploader_user_id").notNull(),
     chatId: text("chat_id"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [index("attachments_case_idx").on(t.caseId), index("attachments_pending_idx").on(t.chatId, t.uploaderUserId, t.caseId)],
+);
+
+/**
+ * Ended handling rounds, one row each, written in the batch that starts the next round: who handled it, the four
+ * items as they stood (snapshot) and which items the next round must give again. Append-only (triggers).
+ */
+export const caseRounds = sqliteTable(
+  "case_rounds",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseId: integer("case_id").notNull().references(() => cases.id),
+    round: integer("round").notNull(),
+    reason: text("reason", { enum: ROUND_REASONS }).notNull(),
+    startedAt: integer("started_at").notNull(),
+    endedAt: integer("ended_at").notNull(),
+    unitId: integer("unit_id").references(() => units.id),
+    items: text("items", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    cleared: text("cleared", { mode: "json" }).$type<string[]>().notNull(), // gate items the next round redoes
+  },
+  (t) => [uniqueIndex("case_rounds_case_round_idx").on(t.caseId, t.round)],
 );
 
 /** Processed inbound messages: the durable dedupe key and the reply given, so a redelivery gets the same answer. */
