@@ -1,6 +1,6 @@
 /** The whole data model (spec §1–§4) in drizzle sqlite-core; one schema for libSQL and D1. Instants are UTC epoch ms. */
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const ROLES = ["admin", "dispatcher", "leader", "unit_head", "officer", "accountability", "auditor"] as const;
 export type Role = (typeof ROLES)[number];
@@ -184,8 +184,29 @@ export const attachments = sqliteTable(
     uploaderUserId: text("uploader_user_id").notNull(),
     chatId: text("chat_id"),
     createdAt: integer("created_at").notNull(),
+    // Photo evidence facts read from the untouched original at receipt (issue 10). null on non-images.
+    // "ok" = hashed; "no_visual" = a format we do not decode (PNG/WebP/HEIC); "failed" = decoder error (未能检查).
+    photoCheck: text("photo_check", { enum: ["ok", "no_visual", "failed"] }),
+    phash: text("phash"), // 64-bit DCT pHash, 16 hex digits
+    // The pHash split into four 16-bit bands, each indexed: a near-duplicate within 7 bits has one band within
+    // 1 bit (pigeonhole), so the lookup probes 4×17 index keys instead of scanning every photo.
+    ph0: integer("ph0"),
+    ph1: integer("ph1"),
+    ph2: integer("ph2"),
+    ph3: integer("ph3"),
+    takenAt: integer("taken_at"), // EXIF DateTimeOriginal as an instant (+08:00 when no offset is written)
+    gpsLat: real("gps_lat"), // EXIF GPS as written (WGS-84 on most phones)
+    gpsLon: real("gps_lon"),
   },
-  (t) => [index("attachments_case_idx").on(t.caseId), index("attachments_pending_idx").on(t.chatId, t.uploaderUserId, t.caseId)],
+  (t) => [
+    index("attachments_case_idx").on(t.caseId),
+    index("attachments_pending_idx").on(t.chatId, t.uploaderUserId, t.caseId),
+    index("attachments_sha_idx").on(t.sha256),
+    index("attachments_ph0_idx").on(t.ph0),
+    index("attachments_ph1_idx").on(t.ph1),
+    index("attachments_ph2_idx").on(t.ph2),
+    index("attachments_ph3_idx").on(t.ph3),
+  ],
 );
 
 /**
