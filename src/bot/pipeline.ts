@@ -29,12 +29,11 @@ function inboxRow(deps: Deps, key: string, now: number, replies: Replies, caseTo
   return deps.db.insert(inbox).values({ key, receivedAt: now, replies: sql`${json}` as unknown as unknown[] });
 }
 
-/** Who can register an unknown sender: the office's dispatchers and admins, by name. */
-async function registrars(deps: Deps): Promise<string> {
-  const rows = await deps.db.select({ name: people.name, roles: people.roles }).from(people).where(eq(people.active, true));
-  const names = rows.filter((p) => p.roles.includes("dispatcher") || p.roles.includes("admin")).map((p) => p.name).slice(0, 4);
-  return names.length ? names.join("、") : "系统管理员";
-}
+/**
+ * The answer to a sender with no active account. It names a role, never a person: anyone who can reach the bot
+ * (any WeCom user in a group with it) would otherwise learn who works in the office (issue 16).
+ */
+export const UNREGISTERED_REPLY = "您好，您还未在督办系统登记，暂不能使用督办助手。请联系区督办办公室的系统管理员登记后再试。";
 
 function errorReply(e: DomainError): string {
   return e.usage ? `${e.message}\n> 正确写法：${e.usage}` : e.message;
@@ -55,8 +54,7 @@ async function answer(deps: Deps, msg: IncomingMessage): Promise<Replies> {
 
   const [person] = await deps.db.select().from(people).where(and(eq(people.userId, msg.senderId), eq(people.active, true)));
   if (!person) {
-    const reply = `您好，您还未在督办系统登记，暂不能使用督办助手。请联系区环督办（${await registrars(deps)}）登记后再试。`;
-    return finish(deps, key, now, [reply], [insertAudit(deps.db, { at: now, actor: msg.senderId, action: "chat.unregistered", result: "denied", source })]);
+    return finish(deps, key, now, [UNREGISTERED_REPLY], [insertAudit(deps.db, { at: now, actor: msg.senderId, action: "chat.unregistered", result: "denied", source })]);
   }
   const actor: Actor = { userId: person.userId, name: person.name, unitId: person.unitId, roles: person.roles };
   const [group] = await deps.db.select().from(groups).where(eq(groups.chatId, msg.chatId));

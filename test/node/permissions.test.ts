@@ -61,7 +61,7 @@ describe("denials through chat (R14)", () => {
   const snapshot = async () => (await t.db.select().from(cases).where(eq(cases.id, id)))[0];
 
   it.each([
-    ["an unknown userid", "stranger", `签收 #${1}`, /未在督办系统登记.*张敏/],
+    ["an unknown userid", "stranger", `签收 #${1}`, /未在督办系统登记.*请联系区督办办公室的系统管理员/],
     ["a disabled account", "gone", `签收 #${1}`, /未在督办系统登记/],
     ["an officer of another unit", "sm.officer", `签收 #${1}`, /没有找到案件 #1/],
     ["a unit head trying to approve", "hh.head", `通过 #${1}`, /没有权限.*仅限领导/],
