@@ -157,6 +157,20 @@ describe("WeCom URL verification (GET, wecom.md §1.A.1, R02)", () => {
     expect(await bad.text()).toContain("WECOM_TOKEN");
     expect((await fetch(`${h.url}/wecom/callback?msg_signature=${sealed.signature}&timestamp=1&nonce=n`)).status).toBe(400);
   });
+
+  it("refuses a correctly signed verification whose timestamp is outside the window, like a POST (R05)", async () => {
+    const verify = (skewS: number) => {
+      const sealed = sealCallback("echo-window", { timestamp: now() + skewS });
+      return fetch(`${h.url}/wecom/callback?msg_signature=${sealed.signature}&timestamp=${sealed.timestamp}&nonce=${sealed.nonce}&echostr=${encodeURIComponent(sealed.encrypt)}`);
+    };
+    for (const skew of [-240, 240]) expect(await (await verify(skew)).text()).toBe("echo-window");
+    for (const skew of [-30 * 86_400, -360, 360]) {
+      const res = await verify(skew);
+      expect(res.status).toBe(403);
+      expect(await res.text()).not.toContain("echo-window");
+    }
+    expect(logs.some((l) => l.includes("URL verification timestamp outside the window"))).toBe(true);
+  });
 });
 
 describe("a whole conversation through encrypted callbacks", () => {

@@ -125,6 +125,14 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
     }
   }
 
+  /** True (and logged) when the signed timestamp is further than the window from our clock (R05). */
+  function outsideWindow(c: C, q: SignedQuery, what: string): boolean {
+    const skewS = Math.round((c.get("deps").clock() - Number(q.timestamp) * 1000) / 1000);
+    if (Math.abs(skewS) <= timestampWindowSeconds) return false;
+    c.get("deps").log.warn(`security: ${what} timestamp outside the window; check this server's clock (NTP)`, { skewSeconds: skewS, windowSeconds: timestampWindowSeconds });
+    return true;
+  }
+
   const r = new Hono<AppEnv>();
 
   r.get("/", async (c) => {
@@ -134,6 +142,8 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
       c.get("deps").log.warn("WeCom URL verification: signature mismatch: check that WECOM_TOKEN matches the admin console");
       return refuse(c, 403, "WeCom signature mismatch: check that WECOM_TOKEN matches the admin console");
     }
+    // R05: a captured verification URL must not stay replayable for ever, so the same window as POSTs applies.
+    if (outsideWindow(c, q, "WeCom URL verification")) return refuse(c, 403, "URL verification timestamp outside the accepted window");
     try {
       // §1.A.1: the bare plaintext — no quotes, no BOM, no trailing newline.
       return c.body(await wc.decrypt(q.echostr), 200, { "content-type": "text/plain; charset=utf-8" });
@@ -157,11 +167,7 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
       return refuse(c, 403, "WeCom signature mismatch: check that WECOM_TOKEN matches the admin console");
     }
     const now = deps.clock();
-    const skewS = Math.round((now - Number(q.timestamp) * 1000) / 1000);
-    if (Math.abs(skewS) > timestampWindowSeconds) {
-      deps.log.warn("security: WeCom callback timestamp outside the window; check this server's clock (NTP)", { skewSeconds: skewS, windowSeconds: timestampWindowSeconds });
-      return refuse(c, 403, "callback timestamp outside the accepted window");
-    }
+    if (outsideWindow(c, q, "WeCom callback")) return refuse(c, 403, "callback timestamp outside the accepted window");
     let plaintext: string;
     try {
       plaintext = await wc.decrypt(encrypt);
