@@ -7,6 +7,9 @@ import { csrfExempt } from "../../src/web/security.js";
 import { ROLES, type Role } from "../../src/db/schema.js";
 import { say } from "../helpers/fixture.js";
 import { API_POLICY } from "../../src/api/policy.js";
+import { eq } from "drizzle-orm";
+import { attachments } from "../../src/db/schema.js";
+import { jpegWithGps } from "../helpers/exif.js";
 import { get, login, ROLE_USER, loginForm, ORIGIN, post, routesOf, samplePath, sessionFor, setPassword, tableCounts, totalChanges, webApp } from "../helpers/web.js";
 
 let w: Awaited<ReturnType<typeof webApp>>;
@@ -141,5 +144,18 @@ describe("per-source sign-in throttle (R31)", () => {
     t.clock.advance(16 * 60_000);
     expect((await login(t.app, "disp", "the right password")).res.status).toBe(303);
     await t.store.cleanup();
+  });
+});
+
+describe("photo copies (R37)", () => {
+  it("are sent with no-store, so no copy stays in a shared office PC's cache", async () => {
+    await say(w.deps, "hh.officer", "g-hh", "签收 #1");
+    expect(await say(w.deps, "hh.officer", "g-hh", "进展 #1 现场照片", { images: [jpegWithGps()] })).toContain("附件 1 个");
+    const [file] = await w.db.select({ id: attachments.id }).from(attachments).where(eq(attachments.caseId, 1));
+    const officer = await sessionFor(w.db, "hh.officer", w.clock());
+    const res = await get(w.app, `/dashboard/files/${file.id}`, officer.cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/jpeg");
+    expect(res.headers.get("cache-control")).toBe("no-store");
   });
 });

@@ -56,7 +56,8 @@ export async function serveFile(c: Ctx) {
     stripMetadata(bytes, found.file.mime), // photos and phone videos lose position and device tags; others pass through
     inline ? found.file.mime : "application/octet-stream",
     inline ? `inline; filename="${name}"` : attachmentHeader(name, found.file.fileName ?? name),
-    "private, max-age=3600",
+    // Evidence of a complaint: no copy may stay in the browser's cache on a shared office PC after sign-out.
+    "no-store",
   );
 }
 
