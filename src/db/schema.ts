@@ -412,6 +412,8 @@ export const loginLinks = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
     usedAt: integer("used_at"),
     sessionId: text("session_id"), // the session this link became (ties the burn to the session row in one batch)
+    // "password": the link an administrator had the bot send so the person sets their own password (R34)
+    purpose: text("purpose", { enum: ["login", "password"] }).notNull().default("login"),
   },
   (t) => [index("login_links_person_idx").on(t.personId)],
 );
@@ -435,4 +437,27 @@ export const mfaChallenges = sqliteTable(
     sessionId: text("session_id"), // the session this challenge became
   },
   (t) => [index("mfa_challenges_person_idx").on(t.personId)],
+);
+
+/**
+ * Sensitive roles an administrator granted, waiting for a different administrator (separation of duties, R34).
+ * Approval applies `rolesAfter` only while the person still holds `rolesBefore`; one pending change per person.
+ */
+export const roleChanges = sqliteTable(
+  "role_changes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    personId: integer("person_id").notNull().references(() => people.id),
+    rolesBefore: text("roles_before", { mode: "json" }).$type<Role[]>().notNull(),
+    rolesAfter: text("roles_after", { mode: "json" }).$type<Role[]>().notNull(),
+    proposedBy: text("proposed_by").notNull(), // userid, or "(cli)"
+    proposedAt: integer("proposed_at").notNull(),
+    status: text("status", { enum: ["pending", "approved", "rejected", "withdrawn", "stale"] }).notNull().default("pending"),
+    decidedBy: text("decided_by"),
+    decidedAt: integer("decided_at"),
+  },
+  (t) => [
+    index("role_changes_person_idx").on(t.personId),
+    uniqueIndex("role_changes_one_pending").on(t.personId).where(sql`status = 'pending'`),
+  ],
 );
