@@ -7,6 +7,7 @@ import { normalize, stripBotMentions, utf8Length } from "./normalize.js";
 import { clip, isExternalNo, parseAssign } from "./parse-assign.js";
 import { parseClosureBody } from "./parse-closure.js";
 import { parseDeadlinePrefix } from "./parse-deadline.js";
+import { phaseFromText } from "../domain/photo-phase.js";
 import { FIELD_USAGE, matchVerb, USAGE, VERB_OF, VERBS } from "./verbs.js";
 
 export { parseDeadline } from "./parse-deadline.js";
@@ -160,11 +161,8 @@ function dispatch(name: CommandName, rawRest: string): ParseResult {
     }
     case "progress": {
       if (!arg) return needText("进展情况");
-      const before = arg.indexOf("整改前");
-      const after = arg.indexOf("整改后");
-      if (before < 0 && after < 0) return { name, ref, text: arg };
-      const phase = after < 0 || (before >= 0 && before < after) ? "before" : "after";
-      return { name, ref, text: arg, phase };
+      const phase = phaseFromText(arg); // 整改后/整改完成/已整改 → after; 整改前/现场/问题 → before (issue 10)
+      return phase ? { name, ref, text: arg, phase } : { name, ref, text: arg };
     }
     case "request_extension": {
       const a = arg.replace(/^(?:延期至|延期到|延长至|延长到|延至|延到|至|到)\s*/, "");

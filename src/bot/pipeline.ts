@@ -89,7 +89,7 @@ async function answer(deps: Deps, msg: IncomingMessage): Promise<Replies> {
   for (let attempt = 0; ; attempt++) {
     let out: Outcome;
     try {
-      out = command ? await route(ctx, command) : await receiveEvidence(ctx);
+      out = command ? await route(ctx, command) : await receiveEvidence(ctx, msg.text);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       const denial =

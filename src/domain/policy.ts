@@ -16,6 +16,8 @@ export type Policy = {
   runLeaseSeconds: number; // a scheduled run's lease; a dead holder's lease lapses after this (R21)
   lateDigestAfterMinutes: number; // a morning digest sent later than this is labelled 补发 (R22)
   listLinesPerSection: number; // detailed lines per message section; further cases are listed by number only
+  photoOldDays: number; // a photo taken this many days before its upload is flagged (issue 10)
+  photoFarMeters: number; // a photo taken this far from the case's earlier photos is flagged (issue 10)
 };
 
 export const DEFAULT_POLICY: Policy = {
@@ -35,6 +37,8 @@ export const DEFAULT_POLICY: Policy = {
   runLeaseSeconds: 60,
   lateDigestAfterMinutes: 15,
   listLinesPerSection: 15,
+  photoOldDays: 3,
+  photoFarMeters: 1000,
 };
 
 /** Merge stored rows (key → JSON value) over the defaults; unknown keys are ignored. */

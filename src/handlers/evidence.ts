@@ -4,13 +4,15 @@ import { attachments, chatContext, cases } from "../db/schema.js";
 import { caseIdSql, insertAudit, insertEvent, type BatchItem, type CaseIdRef } from "../db/write.js";
 import type { Deps } from "../deps.js";
 import { imageProblem, MAX_UPLOAD_BYTES, sniff } from "../domain/file-type.js";
+import { photoFacts, type PhotoFacts } from "../domain/photo-facts.js";
+import { phaseFromText } from "../domain/photo-phase.js";
 import { canDo } from "../domain/permissions.js";
 import type { HandlerCtx, Outcome } from "./context.js";
 import { DomainError } from "./errors.js";
 import { caseNo } from "./text.js";
 
 export type Upload = { bytes: Uint8Array; name?: string };
-export type StoredUpload = { kind: "image" | "file"; mime: string; size: number; sha256: string; storageKey: string; fileName?: string };
+export type StoredUpload = { kind: "image" | "file"; mime: string; size: number; sha256: string; storageKey: string; fileName?: string; facts?: PhotoFacts };
 
 /** Minutes within which a photo binds to the case its sender last named in that chat. */
 export const BIND_WINDOW_MS = 30 * 60_000;
@@ -25,8 +27,10 @@ export async function storeUpload(deps: Pick<Deps, "files">, u: Upload, now: num
   if (problem) throw new DomainError("BAD_INPUT", problem);
   const d = new Date(now);
   const key = `evidence/${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, "0")}/${crypto.randomUUID()}.${t.ext}`;
+  // Read from the untouched original, before any copy loses its metadata; never fails the upload (issue 10).
+  const facts = t.image ? await photoFacts(u.bytes, t.mime) : undefined;
   const stored = await deps.files.put(key, u.bytes, t.mime);
-  return { kind: t.image ? "image" : "file", mime: t.mime, size: stored.size, sha256: stored.sha256, storageKey: key, fileName: u.name };
+  return { kind: t.image ? "image" : "file", mime: t.mime, size: stored.size, sha256: stored.sha256, storageKey: key, fileName: u.name, facts };
 }
 
 /**
@@ -59,6 +63,7 @@ export function attachUploads(ctx: HandlerCtx, caseId: CaseIdRef | null, phase?:
         uploaderUserId: ctx.actor.userId,
         chatId: ctx.chat.chatId,
         createdAt: ctx.now,
+        ...u.facts,
       })),
     ),
   ];
@@ -87,8 +92,11 @@ export async function bindPending(ctx: HandlerCtx, caseId: number): Promise<{ wr
   };
 }
 
-/** A message with photos and no command: bind to the case named within 30 minutes, else ask which case. */
-export async function receiveEvidence(ctx: HandlerCtx): Promise<Outcome> {
+/**
+ * A message with photos and no command: bind to the case named within 30 minutes, else ask which case. Words sent
+ * with the photos mark their phase (整改后 / 整改前 …); photos following a 办结 (case awaiting review) are after-photos.
+ */
+export async function receiveEvidence(ctx: HandlerCtx, caption?: string): Promise<Outcome> {
   const { db } = ctx.deps;
   const [recent] = await db
     .select()
@@ -98,11 +106,13 @@ export async function receiveEvidence(ctx: HandlerCtx): Promise<Outcome> {
   if (recent) {
     const [c] = await db.select().from(cases).where(eq(cases.id, recent.caseId));
     if (c && canDo(ctx.actor, "progress", c) && c.state !== "cancelled") {
+      const phase = phaseFromText(caption) ?? (c.state === "pending_review" ? "after" : undefined);
+      const label = phase ? `（${phase === "after" ? "整改后" : "整改前"}）` : "";
       return {
         caseId: c.id,
-        reply: `已将 ${n} 个附件归入 ${caseNo(c)} ${c.title}。\n> 如需说明，请发送：进展 ${caseNo(c)} 整改后，……`,
+        reply: `已将 ${n} 个附件归入 ${caseNo(c)} ${c.title}${label}。\n> ${phase ? `如需更正，例如：照片 ${caseNo(c)} 第1张 改为整改${phase === "after" ? "前" : "后"}` : `整改后的照片请注明，例如发送照片时附「整改后」，或：照片 ${caseNo(c)} 第1张 改为整改后`}`,
         writes: [
-          ...attachUploads(ctx, c.id),
+          ...attachUploads(ctx, c.id, phase),
           insertEvent(db, { caseId: c.id, at: ctx.now, actor: ctx.actor.userId, kind: "evidence", text: `上传 ${n} 个附件`, data: { files: ctx.uploads.map((u) => u.sha256) } }),
           insertAudit(db, { at: ctx.now, actor: ctx.actor.userId, action: "case.evidence", object: `case:${c.id}`, result: "ok", source: ctx.source, detail: { count: n } }),
         ],

@@ -29,6 +29,8 @@ export const POLICY_LABEL: Record<string, string> = {
   runLeaseSeconds: "定时任务租约（秒）",
   lateDigestAfterMinutes: "通报迟于多少分钟标注「补发」",
   listLinesPerSection: "每段消息详细列出的案件数",
+  photoOldDays: "照片拍摄早于上传多少天标注核查",
+  photoFarMeters: "照片拍摄地点距本案其他照片多远标注核查（米）",
 };
 
 export type Field = { path: string; label: string; kind: "int" | "number" | "bool" | "time" | "text" | "list"; value: string };

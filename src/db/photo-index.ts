@@ -1,0 +1,89 @@
+/**
+ * Photo evidence lookups (issue 10): the same file (SHA-256 index) or a near-duplicate (pHash band index) among
+ * photos received *before* a given one, and the findings for a case's photos. Only earlier photos count, so a
+ * photo's findings never change because someone else uploads later; re-marking a photo's phase does change them.
+ *
+ * Near-duplicates: the 64-bit pHash is stored as four 16-bit bands, each indexed. Two hashes ≤7 bits apart have
+ * at least one band ≤1 bit apart (pigeonhole), so the query probes each band with its value and its 16 one-bit
+ * neighbours (68 index keys) and the exact distance is checked here on the few candidates — an index lookup, not a
+ * scan (evidence.md §3: ~7.5 ms at 1 M photos; bench/evidence.ts).
+ */
+import { and, asc, eq, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { checkPhoto, type CaseFacts, type Finding, type Match, type Note, type Phase, type Photo } from "../domain/evidence-flags.js";
+import { bandProbe, bands } from "../domain/phash.js";
+import type { Policy } from "../domain/policy.js";
+import { attachments, people, units } from "./schema.js";
+import type { Db } from "./types.js";
+
+/** Candidates per query at most: real photos of one place share bands more than random hashes do. */
+const CANDIDATE_LIMIT = 500;
+
+const matchCols = {
+  attachmentId: attachments.id,
+  id: attachments.id,
+  caseId: attachments.caseId,
+  sha256: attachments.sha256,
+  phash: attachments.phash,
+  takenAt: attachments.takenAt,
+  gpsLat: attachments.gpsLat,
+  gpsLon: attachments.gpsLon,
+  phase: attachments.phase,
+  createdAt: attachments.createdAt,
+  photoCheck: attachments.photoCheck,
+  uploaderName: people.name,
+  uploaderUnit: units.name,
+};
+
+async function matches(db: Db, where: SQL, beforeId: number | null): Promise<Match[]> {
+  const rows = await db
+    .select(matchCols)
+    .from(attachments)
+    .leftJoin(people, eq(people.userId, attachments.uploaderUserId))
+    .leftJoin(units, eq(units.id, people.unitId))
+    .where(and(where, isNotNull(attachments.caseId), beforeId === null ? undefined : lt(attachments.id, beforeId)))
+    .orderBy(asc(attachments.id))
+    .limit(CANDIDATE_LIMIT);
+  return rows as Match[];
+}
+
+export const sameFile = (db: Db, sha256: string, beforeId: number | null) => matches(db, eq(attachments.sha256, sha256), beforeId);
+
+/** Photos whose pHash may be within 7 bits: one band within 1 bit. The caller checks the exact distance. */
+export function similarCandidates(db: Db, phash: string, beforeId: number | null): Promise<Match[]> {
+  const [b0, b1, b2, b3] = bands(phash);
+  const where = or(inArray(attachments.ph0, bandProbe(b0)), inArray(attachments.ph1, bandProbe(b1)), inArray(attachments.ph2, bandProbe(b2)), inArray(attachments.ph3, bandProbe(b3)))!;
+  return matches(db, where, beforeId);
+}
+
+export type PhotoCheck = { attachmentId: number | null; no: number; phase: Phase; createdAt: number; findings: Finding[]; notes: Note[] };
+
+type CaseForChecks = CaseFacts & { round?: number | null };
+
+/**
+ * Findings for every photo of a case, in the order received ("第1张" = no 1), plus photos of this message not
+ * stored yet (`incoming`, checked against everything stored).
+ */
+export async function checkCasePhotos(db: Db, c: CaseForChecks, policy: Pick<Policy, "photoOldDays" | "photoFarMeters">, incoming: Omit<Photo, "id" | "caseId">[] = []): Promise<PhotoCheck[]> {
+  const stored = (await db
+    .select({ id: attachments.id, caseId: attachments.caseId, sha256: attachments.sha256, phash: attachments.phash, takenAt: attachments.takenAt, gpsLat: attachments.gpsLat, gpsLon: attachments.gpsLon, phase: attachments.phase, createdAt: attachments.createdAt, photoCheck: attachments.photoCheck })
+    .from(attachments)
+    .where(and(eq(attachments.caseId, c.id), eq(attachments.kind, "image")))
+    .orderBy(asc(attachments.id))) as Photo[];
+  const all: Photo[] = [...stored, ...incoming.map((p) => ({ ...p, id: null, caseId: c.id }))];
+  const out: PhotoCheck[] = [];
+  for (const [i, p] of all.entries()) {
+    const [same, similar] = await Promise.all([sameFile(db, p.sha256, p.id), p.phash ? similarCandidates(db, p.phash, p.id) : Promise.resolve([])]);
+    const { findings, notes } = checkPhoto(p, c, same, similar.filter((m) => m.phash), all.slice(0, i), policy);
+    out.push({ attachmentId: p.id, no: i + 1, phase: p.phase, createdAt: p.createdAt, findings, notes });
+  }
+  return out;
+}
+
+/** Cases with at least one flagged photo among those received in [from, to): for the daily digest. */
+export async function imageCaseIdsReceived(db: Db, from: number, to: number): Promise<number[]> {
+  const rows = await db
+    .selectDistinct({ caseId: attachments.caseId })
+    .from(attachments)
+    .where(and(isNotNull(attachments.caseId), eq(attachments.kind, "image"), sql`${attachments.createdAt} >= ${from}`, lt(attachments.createdAt, to)));
+  return rows.map((r) => r.caseId!).filter((x) => x !== null);
+}
