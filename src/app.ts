@@ -42,9 +42,13 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   // first run. Read-only, public, and nothing but a timestamp (`duban smoke` checks its age).
   app.get("/healthz", async (c) => {
     try {
+      // A database that reads but cannot write is not healthy (issue 16): the probe waits ≤ 100 ms for the lock.
+      const write = deps.dbHealth ? await deps.dbHealth() : "ok";
       const [lease] = await deps.db.select({ watermark: leases.watermark }).from(leases).where(eq(leases.name, LEASE));
       const tick = lease?.watermark;
-      return c.json({ ok: true, db: "ok", ...(tick ? { lastTickAt: new Date(tick).toISOString() } : {}) });
+      const last = tick ? { lastTickAt: new Date(tick).toISOString() } : {};
+      if (write !== "ok") return c.json({ ok: false, db: write, ...last }, 503);
+      return c.json({ ok: true, db: "ok", ...last });
     } catch (e) {
       deps.log.error("healthz: database check failed", { error: String(e) });
       return c.json({ ok: false, db: "error" }, 503);

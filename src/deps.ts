@@ -27,6 +27,8 @@ export type Deps = {
   passwords?: import("./web/auth/password.js").PasswordHasher;
   /** Re-runs inbound messages that were acknowledged but never finished (WeCom callback mode, R08); each tick. */
   recoverInbound?: (deps: Deps, at: number) => Promise<number>;
+  /** Can this process write to its database right now, cheaply (embedded file; /healthz). Absent: a read is the check. */
+  dbHealth?: () => Promise<import("./db/node-connection.js").DbHealth>;
   /** Drop the cached calendar after an admin edits it (this process/isolate; others reload on restart). */
   invalidateCalendar?: () => void;
 };

@@ -9,10 +9,12 @@ import { sql } from "drizzle-orm";
 import * as schema from "./schema.js";
 import { missingSchema, unknownMigrations } from "./schema-check.js";
 import type { Db } from "./types.js";
+import { makeResilient, writeProbe, type DbHealth } from "./node-connection.js";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
-export type OpenDb = { db: Db; client: Client; close: () => void; file?: string };
+/** `probe`: can this process write right now (embedded file only; /healthz). `resets`: connections replaced. */
+export type OpenDb = { db: Db; client: Client; close: () => void; file?: string; probe?: () => Promise<DbHealth>; resets?: () => number };
 
 /** Turn `file:./x.db` into an absolute path so the CLI and the server agree whatever the cwd. */
 export function filePathOf(url: string): string | undefined {
@@ -29,7 +31,7 @@ const REQUIRED_PRAGMAS = [
 ];
 
 /** Read the durability pragmas back; refuse to run on anything weaker (R26). */
-export async function verifyPragmas(client: Client): Promise<Record<string, unknown>> {
+export async function verifyPragmas(client: Pick<Client, "execute">): Promise<Record<string, unknown>> {
   const read = async (name: string) => Object.values((await client.execute(`PRAGMA ${name}`)).rows[0] ?? {})[0];
   const got = {
     journal_mode: String(await read("journal_mode")).toLowerCase(),
@@ -50,22 +52,35 @@ export async function verifyPragmas(client: Client): Promise<Record<string, unkn
 export async function openNodeDb(url: string, authToken?: string): Promise<OpenDb> {
   const file = filePathOf(url);
   let client: Client;
+  let extra: Pick<OpenDb, "probe" | "resets"> = {};
+  let closeExtra = () => {};
   if (file) {
     mkdirSync(dirname(file), { recursive: true });
     // One connection: per-connection pragmas then hold for every statement, and
     // batches (BEGIN … COMMIT) run strictly one after another in this process.
     client = createClient({ url: `file:${file}`, concurrency: 1, timeout: 5000 } as Parameters<typeof createClient>[0]);
-    for (const p of REQUIRED_PRAGMAS) await client.execute(p);
-    await verifyPragmas(client);
+    const preparePragmas = async (c: Pick<Client, "execute">) => {
+      for (const p of REQUIRED_PRAGMAS) await c.execute(p);
+      await verifyPragmas(c);
+    };
+    await preparePragmas(client);
+    // A connection left dirty by SQLITE_BUSY is replaced (with its pragmas) rather than failing on for a minute.
+    const { resets } = makeResilient(client, preparePragmas);
     // Every write batch starts with BEGIN IMMEDIATE so a second process never hits SQLITE_BUSY_SNAPSHOT (R26).
     const batch = client.batch.bind(client);
     client.batch = ((stmts: Parameters<Client["batch"]>[0], mode?: Parameters<Client["batch"]>[1]) =>
       batch(stmts, mode ?? "write")) as Client["batch"];
+    const probe = writeProbe(file);
+    extra = { probe: probe.check, resets };
+    closeExtra = probe.close;
   } else {
     client = createClient({ url, authToken });
   }
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, client, file, close: () => client.close() };
+  return { db, client, file, ...extra, close: () => {
+    closeExtra();
+    client.close();
+  } };
 }
 
 export class SchemaError extends Error {

@@ -1,6 +1,6 @@
 /** Node entry: embedded libSQL (or sqld/Turso), files on disk, in-process schedules; serves everything on one port. */
 import { serve, type ServerType } from "@hono/node-server";
-import { assertResidency, parseConfig, type Config } from "../config.js";
+import { assertResidency, ConfigError, localListenProblem, parseConfig, type Config } from "../config.js";
 import { createApp } from "../app.js";
 import { openNodeDb, migrateNodeDb, type OpenDb } from "../db/open-node.js";
 import { diskFiles } from "../files/disk.js";
@@ -54,15 +54,25 @@ export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?:
         ? wecomDeliver({ db: store.db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) })
         : simDeliver(sim, clock),
     recoverInbound: config.wecom.mode === "callback" ? callbackRecovery(config) : undefined,
+    dbHealth: store.probe,
     sim,
   };
   return { deps, store, idle: async () => void (await Promise.all([...pending])) };
+}
+
+/** The host part of this server's own URL: the wildcard addresses are reached as localhost, IPv6 in brackets. */
+function urlHost(host: string): string {
+  if (["0.0.0.0", "::", "[::]"].includes(host)) return "localhost";
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
 }
 
 /** Start the server; resolves once it listens. */
 /** `schedules: false` leaves out the in-process timer (tests that drive runDue themselves). */
 export async function startNode(env: Record<string, string | undefined> = process.env, opts: { clock?: Clock; log?: Logger; schedules?: boolean } = {}): Promise<NodeHandle> {
   const config = parseConfig(env);
+  // parseConfig already refuses this; checked again where the socket opens so no other path can skip it (issue 16).
+  const open = config.local ? localListenProblem(config) : undefined;
+  if (open) throw new ConfigError([open]);
   const { deps, store, idle } = await buildNodeDeps(config, opts);
   // WECOM_MODE=longconn: exactly one active instance per bot — a second one with the same BotID kicks this one.
   const longConn = config.wecom.mode === "longconn" ? createLongConn(deps) : undefined;
@@ -73,7 +83,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   });
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : config.port;
-  const url = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
+  const url = `http://${urlHost(config.host)}:${port}`;
   longConn?.start();
   // __Host- session cookies are Secure: browsers drop them on plain http anywhere but localhost (R32).
   if (/^http:\/\/(?!localhost[:/]|127\.0\.0\.1[:/]|localhost$|127\.0\.0\.1$)/.test(config.publicBaseUrl)) {
