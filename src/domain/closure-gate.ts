@@ -31,3 +31,29 @@ export function missingForClosure(f: GateInput): GateItem[] {
   }
   return out;
 }
+
+/** The gate-relevant columns of a stored case. */
+export type StoredGate = {
+  finding: string | null; verdict: GateInput["verdict"] | null; rectification: string | null; handlingClass: GateInput["handlingClass"] | null;
+  accountableParty: string | null; accountabilityAction: string | null; penaltyAmount: number | null;
+  callbackResult: GateInput["callbackResult"] | null; callbackNote: string | null; outcome: "closed" | "staged" | null; milestoneAt: number | null;
+};
+
+/**
+ * The gate on what is stored for the current round (spec §2.2: 通过 re-checks it). The case page's checklist and
+ * 通过 on every surface use this one function, so what the page marks ✘ is exactly what 通过 refuses.
+ */
+export function missingForStored(c: StoredGate, afterPhotos: number): GateItem[] {
+  return missingForClosure({
+    finding: c.finding ?? undefined,
+    verdict: c.verdict ?? undefined,
+    rectification: c.rectification ?? undefined,
+    handlingClass: c.handlingClass ?? undefined,
+    accountability: c.accountableParty ?? c.accountabilityAction ?? undefined,
+    accountabilityAction: (c.accountabilityAction ?? undefined) as GateInput["accountabilityAction"],
+    penaltyAmount: c.penaltyAmount ?? undefined,
+    callbackResult: c.callbackResult ?? undefined,
+    callbackNote: c.callbackNote ?? undefined,
+    afterPhotos,
+  }).concat(c.outcome === "staged" && !c.milestoneAt ? [{ item: "办结类型", missing: "阶段性办结的下一节点日期", example: "结果：阶段性办结\n节点：12月30日" }] : []);
+}

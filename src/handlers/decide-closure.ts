@@ -1,8 +1,13 @@
-/** 通过 (销号) / 驳回: a leader approves the closure or sends it back with a reason. */
+/**
+ * 通过 (销号) / 驳回: a leader approves the closure — only when the stored current round passes the gate (spec §2.2)
+ * — or sends it back with a reason, naming the items to redo (`驳回 #12 整改 照片不清楚`; none named: all four).
+ */
 import type { Command } from "../bot/commands.js";
 import { OUTCOME_LABEL } from "../domain/labels.js";
+import { GATE_KEYS, namedItems } from "../domain/rounds.js";
 import type { HandlerCtx, Outcome } from "./context.js";
 import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
+import { assertGate, startRound } from "./rounds.js";
 import { caseNo, nextStep } from "./text.js";
 
 type Cmd = Extract<Command, { name: "approve_closure" | "reject_closure" }>;
@@ -15,6 +20,7 @@ export async function decideClosure(ctx: HandlerCtx, cmd: Cmd): Promise<Outcome>
   const group = await unitGroup(ctx, c.leadUnitId);
   const contacts = [c.officerUserId ?? "", ...(await unitContacts(ctx, c.leadUnitId))];
   if (approve) {
+    await assertGate(ctx, c);
     const label = OUTCOME_LABEL[c.outcome ?? "closed"];
     const text = `**${no} ${c.title}** 审核通过，${label}（${ctx.actor.name}）`;
     return {
@@ -23,11 +29,16 @@ export async function decideClosure(ctx: HandlerCtx, cmd: Cmd): Promise<Outcome>
       writes: changeCase(ctx, c, { set: { state: "closed", closedAt: ctx.now }, event: { kind: "closure_approved", text: label }, action: "case.closure.approve", outbox: pushTo(ctx, group, 1, text, c.id) }),
     };
   }
-  const reason = (cmd as { reason: string }).reason;
-  const text = `**${no} ${c.title}** 办结申请被驳回（${ctx.actor.name}）\n原因：${reason}`;
+  const { items, reason } = namedItems((cmd as { reason: string }).reason);
+  const redo = items.length ? items : [...GATE_KEYS];
+  const round = startRound(ctx, c, "rejected", redo);
+  const text = `**${no} ${c.title}** 办结申请被驳回（${ctx.actor.name}）\n原因：${reason}\n需重新报送：${redo.join("、")}${items.length ? "（其余沿用）" : ""}`;
   return {
     caseId: c.id,
-    reply: [text, nextStep(`整改到位后重新申请：办结 ${no}`)].join("\n"),
-    writes: changeCase(ctx, c, { set: { state: "in_progress", submittedAt: null }, event: { kind: "closure_rejected", text: reason }, action: "case.closure.reject", outbox: pushTo(ctx, group, 1, `${text}\n> 请整改后重新申请：办结 ${no}`, c.id, contacts) }),
+    reply: [text, nextStep(`整改到位后重新申请：办结 ${no}（写明${redo.join("、")}）`)].join("\n"),
+    writes: [
+      ...changeCase(ctx, c, { set: { state: "in_progress", submittedAt: null, ...round.set }, event: { kind: "closure_rejected", text: reason, data: { items: redo, round: c.round + 1 } }, action: "case.closure.reject", outbox: pushTo(ctx, group, 1, `${text}\n> 请整改后重新申请：办结 ${no}`, c.id, contacts) }),
+      round.write,
+    ],
   };
 }

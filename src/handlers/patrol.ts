@@ -1,9 +1,10 @@
-/** 巡查: a patrol of a closed case finds it normal, or finds the problem back (反弹) and reopens it. */
+/** 巡查: a patrol of a closed case finds it normal, or finds the problem back (反弹) and reopens it in a new round. */
 import type { Command } from "../bot/commands.js";
 import { addWorkingDays } from "../domain/calendar.js";
 import { loadPolicy } from "../db/policy.js";
 import type { HandlerCtx, Outcome } from "./context.js";
 import { authorize, changeCase, findCase, purposeGroup, pushTo, unitContacts, unitGroup } from "./common.js";
+import { startRound } from "./rounds.js";
 import { caseNo, fmtDate, nextStep } from "./text.js";
 
 export async function patrolCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "patrol" }>): Promise<Outcome> {
@@ -21,19 +22,21 @@ export async function patrolCase(ctx: HandlerCtx, cmd: Extract<Command, { name: 
   const dueAt = addWorkingDays(await ctx.deps.calendar(), ctx.now, policy.defaultDueWorkingDays);
   const count = c.reboundCount + 1;
   const tz = ctx.deps.config.timezone;
-  const text = `**${no} ${c.title} 反弹，已重新办理**（第 ${count} 次反弹）\n巡查：${cmd.note ?? "问题反弹"}（${ctx.actor.name}）\n新时限：${fmtDate(dueAt, tz)}`;
+  // The earlier closure proved insufficient: every item and after-photo must come from the new round (spec §2.2).
+  const round = startRound(ctx, c, "rebound");
+  const text = `**${no} ${c.title} 反弹，已重新办理**（第 ${count} 次反弹，第 ${c.round + 1} 轮办理）\n巡查：${cmd.note ?? "问题反弹"}（${ctx.actor.name}）\n新时限：${fmtDate(dueAt, tz)}\n重新办结需本轮的核查、整改、责任、回访和整改后照片`;
   return {
     caseId: c.id,
     reply: [text, nextStep(`牵头单位立即整改并报送：进展 ${no} 内容`)].join("\n"),
-    writes: changeCase(ctx, c, {
-      set: { state: "in_progress", reboundCount: count, dueAt, submittedAt: null, closedAt: null, outcome: null, milestoneAt: null },
-      event: { kind: "rebound", text: cmd.note, data: { count, dueAt } },
+    writes: [...changeCase(ctx, c, {
+      set: { state: "in_progress", reboundCount: count, dueAt, submittedAt: null, closedAt: null, outcome: null, milestoneAt: null, ...round.set },
+      event: { kind: "rebound", text: cmd.note, data: { count, dueAt, round: c.round + 1 } },
       action: "case.patrol.rebound",
       phase: "before",
       outbox: [
         ...pushTo(ctx, await unitGroup(ctx, c.leadUnitId), 1, `${text}\n> 请立即整改：进展 ${no} 内容`, c.id, await unitContacts(ctx, c.leadUnitId)),
         ...pushTo(ctx, await purposeGroup(ctx, "command"), 2, text, c.id, c.leaderUserId ? [c.leaderUserId] : []),
       ],
-    }),
+    }), round.write],
   };
 }

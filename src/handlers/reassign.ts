@@ -1,4 +1,7 @@
-/** 改派: the office hands the case to another unit; after the third return this designates it (定责). */
+/**
+ * 改派: the office hands the case to another unit; after the third return this designates it (定责). Another unit
+ * starts a new handling round: it does not inherit the earlier unit's 四不放过 answers or photos (spec §2.2).
+ */
 import type { Command } from "../bot/commands.js";
 import { addWorkingDays } from "../domain/calendar.js";
 import { MAX_RETURNS } from "../domain/lifecycle.js";
@@ -6,6 +9,7 @@ import { loadPolicy } from "../db/policy.js";
 import type { HandlerCtx, Outcome } from "./context.js";
 import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
 import { resolveUnit } from "./resolve.js";
+import { startRound } from "./rounds.js";
 import { caseNo, fmtDate, nextStep, unitName } from "./text.js";
 
 export async function reassignCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "reassign" }>): Promise<Outcome> {
@@ -18,14 +22,16 @@ export async function reassignCase(ctx: HandlerCtx, cmd: Extract<Command, { name
   const units = await ctx.units();
   const tz = ctx.deps.config.timezone;
   const tag = designated ? "（已定责，不可退回）" : "";
+  const round = unit.id !== c.leadUnitId ? startRound(ctx, c, "reassign") : undefined;
+  const closure = round ? { ...round.set, outcome: null, milestoneAt: null, submittedAt: null } : {};
   return {
     caseId: c.id,
     reply: [`已将 ${caseNo(c)} ${c.title} 改派给 ${unit.name}${tag}`, `原牵头：${unitName(units, c.leadUnitId)}　签收时限：${fmtDate(ackBy, tz)}`, nextStep(`等待${unit.name}签收`)].join("\n"),
-    writes: changeCase(ctx, c, {
-      set: { state: "pending_ack", leadUnitId: unit.id, designated, ackBy, acknowledgedAt: null, acknowledgedBy: null, officerUserId: null, extRequestedDue: null, extReason: null, extRequestedBy: null, extRequestedAt: null, coUnitIds: c.coUnitIds.filter((id) => id !== unit.id) },
-      event: { kind: "reassigned", text: unit.name, data: { fromUnitId: c.leadUnitId, toUnitId: unit.id, designated } },
+    writes: [...changeCase(ctx, c, {
+      set: { ...closure, state: "pending_ack", leadUnitId: unit.id, designated, ackBy, acknowledgedAt: null, acknowledgedBy: null, officerUserId: null, extRequestedDue: null, extReason: null, extRequestedBy: null, extRequestedAt: null, coUnitIds: c.coUnitIds.filter((id) => id !== unit.id) },
+      event: { kind: "reassigned", text: unit.name, data: { fromUnitId: c.leadUnitId, toUnitId: unit.id, designated, ...(round ? { round: c.round + 1 } : {}) } },
       action: "case.reassign",
       outbox: pushTo(ctx, await unitGroup(ctx, unit.id), 1, `**改派 ${caseNo(c)} ${c.title}**${tag}\n牵头：${unit.name}　签收时限：${fmtDate(ackBy, tz)}${c.dueAt ? `　办结时限：${fmtDate(c.dueAt, tz)}` : ""}\n> 请发送：签收 ${caseNo(c)}`, c.id, await unitContacts(ctx, unit.id)),
-    }),
+    }), ...(round ? [round.write] : [])],
   };
 }

@@ -1,18 +1,21 @@
-/** 办结 (申请办结): accepted only when all four of 四不放过 are recorded; otherwise the missing items are listed. */
-import { and, count, eq } from "drizzle-orm";
+/**
+ * 办结 (申请办结): accepted only when all four of 四不放过 are recorded for the current handling round (spec §2.2);
+ * otherwise the missing items are listed. A new round (反弹, 改派, 驳回) starts with its items cleared, so a bare
+ * 办结 cannot resubmit an earlier round's answers or photos.
+ */
 import type { ClosureFields, Command } from "../bot/commands.js";
-import { attachments } from "../db/schema.js";
 import { insertAudit } from "../db/write.js";
 import { missingForClosure } from "../domain/closure-gate.js";
 import type { HandlerCtx, Outcome } from "./context.js";
 import { attachUploads } from "./evidence.js";
 import { authorize, changeCase, findCase, purposeGroup, pushTo, type CaseRow } from "./common.js";
 import { resolveDue } from "./resolve.js";
+import { currentAfterPhotos, missingLines, roundNote } from "./rounds.js";
 import { caseNo, fmtDate, nextStep } from "./text.js";
 
 export const CLOSURE_EXAMPLE = (no: string) => `办结 ${no}\n核查：属实，经现场核实……\n整改：已……\n分类：限期整改\n责任：约谈……，责令整改\n回访：满意`;
 
-/** What is already on the case from an earlier accepted submission (kept after a 驳回). */
+/** What the current round already holds (items a 驳回 did not name; nothing after 反弹 or 改派). */
 function stored(c: CaseRow): ClosureFields {
   const f: ClosureFields = {
     finding: c.finding ?? undefined,
@@ -32,8 +35,7 @@ export async function submitClosure(ctx: HandlerCtx, cmd: Extract<Command, { nam
   const c = await findCase(ctx, cmd.ref);
   authorize(ctx, "submit_closure", c);
   const f: ClosureFields = { ...stored(c), ...Object.fromEntries(Object.entries(cmd.fields).filter(([, v]) => v !== undefined)) };
-  const [{ n }] = await ctx.deps.db.select({ n: count() }).from(attachments).where(and(eq(attachments.caseId, c.id), eq(attachments.phase, "after")));
-  const afterPhotos = n + ctx.uploads.filter((u) => u.kind === "image").length;
+  const afterPhotos = (await currentAfterPhotos(ctx.deps.db, c)) + ctx.uploads.filter((u) => u.kind === "image").length;
   const missing = missingForClosure({ ...f, afterPhotos });
   const no = caseNo(c);
   if (missing.length) {
@@ -41,7 +43,7 @@ export async function submitClosure(ctx: HandlerCtx, cmd: Extract<Command, { nam
     const kept = ctx.uploads.length ? `\n（本次 ${ctx.uploads.length} 张照片已作为整改后照片保存）` : "";
     return {
       caseId: c.id,
-      reply: [`**${no} 暂不能申请办结**，按"四不放过"还缺：`, ...missing.map((m, i) => `${i + 1}. ${m.item}：缺${m.missing}\n   例如：${m.example.replace(/\n/g, "；")}`), kept, `> 请补齐后一次发送：\n${CLOSURE_EXAMPLE(no)}`].filter(Boolean).join("\n"),
+      reply: [`**${no} 暂不能申请办结**，按"四不放过"还缺：`, ...missingLines(missing, no), roundNote(c), kept, `> 请补齐后一次发送：\n${CLOSURE_EXAMPLE(no)}`].filter(Boolean).join("\n"),
       writes: [
         ...attachUploads(ctx, c.id, "after"),
         insertAudit(ctx.deps.db, { at: ctx.now, actor: ctx.actor.userId, action: "case.closure.submit", object: `case:${c.id}`, result: "denied", source: ctx.source, detail: { missing: missing.map((m) => m.item) } }),

@@ -1,24 +1,13 @@
 /** The 四不放过 checklist of a case (spec §2.2), from the same closure-gate rule the chat 办结 uses. */
 import type { CaseRow } from "../../db/ledger.js";
-import { missingForClosure, type GateItem } from "../../domain/closure-gate.js";
+import { missingForStored, type GateItem } from "../../domain/closure-gate.js";
 import { accountabilityText } from "../excel/export-rows.js";
 
 type Item = { key: GateItem["item"]; label: string; values: [string, string | null][] };
 
 /** What is still missing per item; 阶段性办结 without a next milestone is reported under 办结类型. */
 export function gateOf(c: CaseRow, afterPhotos: number): GateItem[] {
-  return missingForClosure({
-    finding: c.finding ?? undefined,
-    verdict: c.verdict ?? undefined,
-    rectification: c.rectification ?? undefined,
-    handlingClass: c.handlingClass ?? undefined,
-    accountability: c.accountableParty ?? c.accountabilityAction ?? undefined,
-    accountabilityAction: (c.accountabilityAction ?? undefined) as never,
-    penaltyAmount: c.penaltyAmount ?? undefined,
-    callbackResult: c.callbackResult ?? undefined,
-    callbackNote: c.callbackNote ?? undefined,
-    afterPhotos,
-  }).concat(c.outcome === "staged" && !c.milestoneAt ? [{ item: "办结类型", missing: "阶段性办结的下一节点日期", example: "" }] : []);
+  return missingForStored(c, afterPhotos);
 }
 
 export function Checklist(props: { c: CaseRow; afterPhotos: number }) {
