@@ -461,3 +461,41 @@ export const roleChanges = sqliteTable(
     uniqueIndex("role_changes_one_pending").on(t.personId).where(sql`status = 'pending'`),
   ],
 );
+
+/**
+ * Rows of an import being written in short chunks (issue 16 item 7): each row is the case's column values as
+ * JSON plus its `created` event; one short swap batch copies them into cases/case_events/audit_log and deletes
+ * them. Rows of an abandoned import are deleted by the next import after an hour.
+ */
+export const importStaging = sqliteTable(
+  "import_staging",
+  {
+    importId: text("import_id").notNull(),
+    seq: integer("seq").notNull(),
+    writeToken: text("write_token").notNull(), // becomes cases.write_token: ties the event and audit rows to the case
+    batchName: text("batch_name"),
+    row: text("row").notNull(), // JSON object: cases column name → stored value
+    event: text("event").notNull(), // JSON: { text, data } of the `created` event
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] }), index("import_staging_created_idx").on(t.createdAt)],
+);
+
+/**
+ * An import preview as the server saw it (issue 16 item 8): the uploaded file's SHA-256 and the digest of the
+ * table parsed from it. The confirm form carries only `id` and the table; the import goes ahead only when the
+ * table's digest matches, and records this row's file hash — never a hash the browser sent.
+ */
+export const importPreviews = sqliteTable(
+  "import_previews",
+  {
+    id: text("id").primaryKey(), // random
+    actor: text("actor").notNull(),
+    source: text("source").notNull(),
+    fileName: text("file_name").notNull(),
+    fileSha256: text("file_sha256").notNull(),
+    tableSha256: text("table_sha256").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("import_previews_created_idx").on(t.createdAt)],
+);
