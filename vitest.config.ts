@@ -7,6 +7,26 @@ const fakeWecom = createFakeWecom();
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./drizzle");
+
+  /** One workerd project: the Worker under test with its own vars, D1 migrated by the setup file. */
+  const workerdProject = (name: string, include: string[], exclude: string[], vars: Record<string, string>) => ({
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: { TEST_MIGRATIONS: migrations, LOG_LEVEL: "warn", ...vars },
+          // Test controls of the fake (recorded calls, media, sealing callbacks with @wecom/crypto in Node).
+          serviceBindings: { FAKE_WECOM: (req: Request) => fakeWecom.handle(req) },
+          // needed only for SELF.scheduled(); experimental, so kept out of wrangler.toml
+          compatibilityFlags: ["nodejs_compat", "service_binding_extra_handlers"],
+          // Every outbound fetch of the Worker lands here: the fake WeCom API (unknown URLs get 599).
+          outboundService: (req: Request) => fakeWecom.handle(req),
+        },
+      }),
+    ],
+    test: { name, include, exclude, setupFiles: ["./test/worker/apply-migrations.ts"], testTimeout: 30_000 },
+  });
+
   return {
     test: {
       reporters: ["default"],
@@ -20,38 +40,16 @@ export default defineConfig(async () => {
             hookTimeout: 60_000,
           },
         },
-        {
-          plugins: [
-            cloudflareTest({
-              wrangler: { configPath: "./wrangler.toml" },
-              miniflare: {
-                // Callback mode with the simulator kept on: the sim scenario and the WeCom callback run side by side.
-                bindings: {
-                  TEST_MIGRATIONS: migrations,
-                  WECOM_MODE: "callback",
-                  WECOM_TOKEN: TEST_TOKEN,
-                  WECOM_ENCODING_AES_KEY: TEST_AES_KEY,
-                  WECOM_API_BASE: "https://qyapi.fake.test",
-                  SESSION_SECRET: "workerd-test-session-secret-0123456789",
-                  SIMULATOR: "true",
-                  LOG_LEVEL: "warn",
-                },
-                // Test controls of the fake (recorded calls, media, sealing callbacks with @wecom/crypto in Node).
-                serviceBindings: { FAKE_WECOM: (req: Request) => fakeWecom.handle(req) },
-                // needed only for SELF.scheduled(); experimental, so kept out of wrangler.toml
-                compatibilityFlags: ["nodejs_compat", "service_binding_extra_handlers"],
-                // Every outbound fetch of the Worker lands here: the fake WeCom API (unknown URLs get 599).
-                outboundService: (req: Request) => fakeWecom.handle(req),
-              },
-            }),
-          ],
-          test: {
-            name: "workers",
-            include: ["test/worker/**/*.test.ts"],
-            setupFiles: ["./test/worker/apply-migrations.ts"],
-            testTimeout: 30_000,
-          },
-        },
+        // Callback mode (the simulator is refused outside local mode): the WeCom callback, web, cron and D1 tests.
+        workerdProject("workers", ["test/worker/**/*.test.ts"], ["test/worker/scenario.test.ts"], {
+          WECOM_MODE: "callback",
+          WECOM_TOKEN: TEST_TOKEN,
+          WECOM_ENCODING_AES_KEY: TEST_AES_KEY,
+          WECOM_API_BASE: "https://qyapi.fake.test",
+          SESSION_SECRET: "workerd-test-session-secret-0123456789",
+        }),
+        // Local mode with the simulator: the lifecycle scenario against D1 and R2.
+        workerdProject("workers-local", ["test/worker/scenario.test.ts"], [], { WECOM_MODE: "off" }),
       ],
     },
   };

@@ -37,6 +37,7 @@ const bool = z.enum(["true", "false", "1", "0", "on", "off"]).transform((v) => [
 const schema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+    // Loopback by default; in local mode a network address is refused while the simulator or MFA-less links are on.
     HOST: z.string().min(1).default("127.0.0.1"),
     DATABASE_URL: databaseUrl.default("file:./data/duban.db"),
     DATABASE_AUTH_TOKEN: z.string().optional(),
@@ -87,7 +88,47 @@ const schema = z
       need("WECOM_BOT_SECRET", "when WECOM_MODE=longconn (the Secret from the bot's API settings)");
     }
     if (c.WECOM_MODE !== "off") need("SESSION_SECRET", "outside local mode (a random string of 32+ characters)");
+    // The simulator has no accounts: whoever reaches /sim speaks as anyone, so it never runs beside a real channel.
+    if (c.WECOM_MODE !== "off" && c.SIMULATOR === true) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SIMULATOR"],
+        params: { verbatim: true },
+        message: `SIMULATOR=true 只能用于本地模式（WECOM_MODE=off）：模拟群聊没有账号，任何能访问它的人都可以冒充任一人员。请删除 SIMULATOR 或设为 false。 / SIMULATOR=true is only allowed in local mode (WECOM_MODE=off): the chat simulator has no accounts, so anyone who reaches it can act as any person. Remove SIMULATOR or set it to false.`,
+      });
+    }
+    if (c.WECOM_MODE === "off") {
+      const problem = localListenProblem({ host: c.HOST, simulator: c.SIMULATOR ?? true, adminMfa: c.ADMIN_MFA ?? false });
+      if (problem) ctx.addIssue({ code: "custom", path: ["HOST"], params: { verbatim: true }, message: problem });
+    }
   });
+
+/** True for addresses only this machine can reach: 127.0.0.0/8, ::1 (also as ::ffff:127.x.x.x) and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  if (h === "localhost") return true;
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  if (v4) return v4[1] === "127" && v4.slice(2).every((o) => Number(o) <= 255);
+  return h === "::1" || /^(?:0{1,4}:){7}0{0,3}1$/.test(h);
+}
+
+/**
+ * Local mode is for one machine: the simulator lets anyone speak as any person (and so obtain an administrator's
+ * login link with 登录), and without ADMIN_MFA that link alone signs in. On a non-loopback HOST both would be open to
+ * the network (issue 16), so the start stops and says what to set. Undefined when the combination is safe.
+ */
+export function localListenProblem(c: { host: string; simulator: boolean; adminMfa: boolean }): string | undefined {
+  if (isLoopbackHost(c.host) || (!c.simulator && c.adminMfa)) return undefined;
+  const open = [c.simulator ? "模拟群聊" : "", !c.adminMfa ? "免密登录链接（ADMIN_MFA 关闭）" : ""].filter(Boolean).join("和");
+  const openEn = [c.simulator ? "the chat simulator" : "", !c.adminMfa ? "login links without a second factor (ADMIN_MFA off)" : ""].filter(Boolean).join(" and ");
+  const set = [c.simulator ? "SIMULATOR=false" : "", !c.adminMfa ? "ADMIN_MFA=true" : ""].filter(Boolean).join(" ");
+  return (
+    `HOST=${c.host} 在本地模式（WECOM_MODE=off）下不允许：${open}会对网络开放，任何能访问本机的人都可以冒充人员并取得管理员登录链接。` +
+    `请设置 HOST=127.0.0.1（仅本机访问），或设置 ${set}，或改用 WECOM_MODE=callback/longconn。` +
+    ` / HOST=${c.host} is not allowed in local mode (WECOM_MODE=off): ${openEn} would be open to the network, and anyone who reaches this machine could act as any person and obtain an administrator's login link.` +
+    ` Set HOST=127.0.0.1 (this machine only), or set ${set}, or use WECOM_MODE=callback or longconn.`
+  );
+}
 
 export type Config = {
   port: number;
@@ -147,6 +188,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((i) => {
+        if ((i as { params?: { verbatim?: boolean } }).params?.verbatim) return i.message; // names its own setting
         const key = String(i.path[0] ?? "config");
         const shown = key in raw && !/SECRET|TOKEN|AES_KEY/.test(key) ? ` (got "${raw[key]}")` : "";
         return `${key} ${i.message}${shown}`;
