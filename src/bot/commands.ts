@@ -42,6 +42,7 @@ export type Command =
       leader?: string; // 督办 李区长 (name or userid of the supervising leader)
       priority: Priority;
       externalNo?: string;
+      complainant?: string; // 来电人 李四 13812345678: name and contact, kept out of content and title (R40)
     }
   | { name: "acknowledge"; ref: CaseRef } // 签收
   | { name: "return"; ref: CaseRef; reason: string } // 退回

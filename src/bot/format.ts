@@ -36,6 +36,7 @@ export function formatCommand(cmd: Command): string {
       if (cmd.priority === "urgent") parts.push("紧急");
       if (cmd.priority === "focus") parts.push("重点关注");
       if (cmd.externalNo) parts.push("编号", cmd.externalNo);
+      if (cmd.complainant) parts.push("来电人", cmd.complainant);
       return parts.join(" ");
     }
     case "acknowledge":

@@ -1,12 +1,15 @@
 /**
- * 交办: `交办 <content> 给 <lead> 配合 <co、co> 限 <deadline> 督办 <leader> [紧急|重点关注] [编号 <受理编号>]`.
- * The content is the text before the first keyword; a keyword starts after a space (or "," ";").
+ * 交办: `交办 <content> 给 <lead> 配合 <co、co> 限 <deadline> 督办 <leader> [紧急|重点关注] [编号 <受理编号>]
+ * [来电人 <name> <phone>]`. The content is the text before the first keyword; a keyword starts after a space
+ * (or "," ";"). The complainant part (来电人/联系人/举报人…) is kept out of the content and so out of the title:
+ * it is stored in `cases.complainant`, shown only through the audited reveal (R40).
  */
 import type { Command, ParseError, Priority } from "./commands.js";
+import { splitComplainant } from "./parse-complainant.js";
 import { parseDeadlinePrefix } from "./parse-deadline.js";
 import { FIELD_USAGE, USAGE } from "./verbs.js";
 
-type AssignKey = "lead" | "co" | "deadline" | "leader" | "externalNo";
+type AssignKey = "lead" | "co" | "deadline" | "leader" | "externalNo" | "complainant";
 
 const KEYWORDS: [string, AssignKey][] = (
   [
@@ -15,10 +18,12 @@ const KEYWORDS: [string, AssignKey][] = (
     ["限期", "deadline"], ["时限", "deadline"], ["期限", "deadline"], ["限", "deadline"],
     ["包案领导", "leader"], ["督办领导", "leader"], ["督办", "leader"], ["包案", "leader"],
     ["受理编号", "externalNo"], ["编号", "externalNo"],
+    ["来电人", "complainant"], ["来信人", "complainant"], ["联系人", "complainant"], ["举报人", "complainant"],
+    ["投诉人", "complainant"], ["反映人", "complainant"], ["信访人", "complainant"],
   ] as [string, AssignKey][]
 ).sort((a, b) => b[0].length - a[0].length);
 
-const KEY_LABEL: Record<AssignKey, string> = { lead: "牵头单位（给）", co: "配合单位", deadline: "时限（限）", leader: "督办领导", externalNo: "受理编号" };
+const KEY_LABEL: Record<AssignKey, string> = { lead: "牵头单位（给）", co: "配合单位", deadline: "时限（限）", leader: "督办领导", externalNo: "受理编号", complainant: "来电人（联系人）" };
 
 export const EXTERNAL_NO = /^[A-Za-z][A-Za-z0-9]{7,31}$/;
 export const isExternalNo = (s: string): boolean => EXTERNAL_NO.test(s) && /\d/.test(s);
@@ -30,9 +35,12 @@ const UNIT_SUFFIX = /(局|街道|办|委|所|队|镇|乡|中心|公司|院|站|�
 
 /** The keyword starting at position i (only at a token start), if any. */
 function keywordAt(s: string, i: number): { key: AssignKey; word: string } | undefined {
-  if (i > 0 && !/[\s,;]/.test(s[i - 1])) return undefined;
+  if (i > 0 && !/[\s,;(。、]/.test(s[i - 1])) return undefined;
   for (const [word, key] of KEYWORDS) {
     if (!s.startsWith(word, i)) continue;
+    if (key !== "complainant" && i > 0 && !/[\s,;]/.test(s[i - 1])) continue; // "…，来电人李四" after a comma too
+    // "举报人反映夜间施工" is the complaint itself: a complainant part needs a name or a phone after the marker.
+    if (key === "complainant" && !splitComplainant(s.slice(i + word.length, i + word.length + 40).replace(/^[\s:]+/, ""))) continue;
     const next = s.charAt(i + word.length);
     const spaced = next === "" || /[\s:]/.test(next);
     if (word === "由") {
@@ -83,12 +91,12 @@ export function parseAssign(rest: string): Command | ParseError {
       i += k.word.length - 1;
     }
   }
-  let content = (marks.length ? s.slice(0, marks[0].at) : s).replace(/[\s,;:]+$/, "").trim();
+  let content = (marks.length ? s.slice(0, marks[0].at) : s).replace(/[\s,;:(。、]+$/, "").trim();
   const values = new Map<AssignKey, string>();
   for (let j = 0; j < marks.length; j++) {
     const m = marks[j];
     const end = j + 1 < marks.length ? marks[j + 1].at : s.length;
-    const value = s.slice(m.at + m.word.length, end).replace(/^[\s:]+|[\s,;]+$/g, "");
+    const value = s.slice(m.at + m.word.length, end).replace(/^[\s:]+|[\s,;(。、]+$/g, "");
     if (value === "" && values.has(m.key)) continue; // "由 荷花池街道 牵头"
     if (values.has(m.key) && m.key !== "co") return err("BAD_VALUE", `交办的${KEY_LABEL[m.key]}写了两次，请只写一个。`);
     values.set(m.key, values.has(m.key) ? `${values.get(m.key)}、${value}` : value);
@@ -106,6 +114,15 @@ export function parseAssign(rest: string): Command | ParseError {
       externalNo = tokens[k].toUpperCase();
       content = tokens.filter((_, i) => i !== k).join(" ").trim();
     }
+  }
+
+  let complainant: string | undefined;
+  if (values.has("complainant")) {
+    const c = splitComplainant(values.get("complainant")!);
+    if (!c) return err("MISSING_ARGUMENT", "「来电人」后面缺少姓名或电话，例如：来电人 李四 13812345678。");
+    complainant = c.who;
+    // Words after the name and phone are the complaint ("来电人 李四 138… 反映夜间施工").
+    if (c.rest) content = content ? `${content} ${c.rest}` : c.rest;
   }
 
   if (content === "") return err("MISSING_ARGUMENT", "交办缺少问题描述：请在「交办」后面先写问题，再写「给 牵头单位」。");
@@ -127,6 +144,7 @@ export function parseAssign(rest: string): Command | ParseError {
     cmd.leader = name;
   }
   if (externalNo) cmd.externalNo = externalNo;
+  if (complainant) cmd.complainant = complainant;
   return cmd;
 }
 

@@ -1,13 +1,182 @@
 /**
- * Personal data never leaves in a group message in full (reliability R39): mobile numbers keep 3 + 4 digits,
- * ID card and other long numbers their last 4. Case texts are typed by people and often quote the complainant's number.
+ * Personal data never leaves in a group message, a title or the audit log in full (R39, PIPL Art. 51).
+ *
+ * Numbers are found the way people type them: digits in groups joined by spaces, dashes or dots, full-width
+ * digits and separators (folded before matching, so positions stay the same), `+86`/`0086`/`86` before a
+ * mobile, `(028)` before a landline, a trailing x/X on an ID number. A digit run is split into its groups and
+ * the longest stretch of whole groups that forms a number is taken; groups inside a stretch are 3+ digits, so
+ * dates (2026-12-20, 12.20) and times never join a number.
+ * - mobile: 3 + 4 digits kept (138****5678, 138-****-5678; separators stay as written);
+ * - landline: area code and last 4 kept (028-****4321); a bare 7–8 digit number only after 电话/座机/联系方式;
+ * - ID numbers (15/18) and bank cards (16–19 digits), and any other 15–19 digit number: last 4 kept;
+ * - names (pii-names.ts): surname kept (李*, 王**).
+ * Left alone: digits glued to Latin letters, which are codes (受理编号 SC2026120300123, D3SX…) unless the letters
+ * are a phone label (tel, QQ); case numbers (#81), dates, times, amounts (罚款5000元), house numbers (88号);
+ * long numbers right after 编号/单号/案号/文号 — an all-digit 受理编号 stays readable (a mobile never does).
  */
-const MOBILE = /(?<![0-9])(1[3-9][0-9])([0-9]{4})([0-9]{4})(?![0-9])/g;
-// ID cards (15 or 18 characters), bank cards, and the stub of one cut short by a title's "…": any run of 14+ digits.
-const ID_CARD = /(?<![0-9])[0-9]{13,18}[0-9Xx](?![0-9Xx])/g;
+import { findNames, maskName, nameEndingAt } from "./pii-names.js";
 
+export type PiiKind = "mobile" | "landline" | "id" | "card" | "name";
+export type PiiSpan = { kind: PiiKind; start: number; end: number; masked: string };
+
+/** Same length as the input: full-width digits, letters X and separators folded to ASCII, dashes to "-". */
+function fold(s: string): string {
+  return s.replace(/[\uFF10-\uFF19\uFF38\uFF58\uFF0B\uFF0D\uFF0E\uFF08\uFF09]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[\u2010-\u2015\u2212\uFE63]/g, "-").replace(/[\u3000\u00A0]/g, " ");
+}
+
+const isDigit = (c: string) => c >= "0" && c <= "9";
+const isLatin = (c: string) => /[A-Za-z]/.test(c);
+/** A separator between two digit groups of one number. */
+const SEP = /^(?:[ \t]*[-.][ \t]*|[ \t]{1,2}|\)[ \t]*-?[ \t]*)(?=\d)/;
+const PHONE_LABEL = /(?:tel|phone|mobile|mob|qq|wx|vx)[:.]?\s?$/i;
+const LOCAL_LABEL = /(?:电话|座机|联系方式|号码|tel)[:：\s]{0,2}$/i;
+const CODE_LABEL = /(?:编号|单号|案号|文号|批次)[:：\s]{0,2}$/;
+const ID18 = /^[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]$/;
+const ID15 = /^[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}$/;
+
+type Group = { start: number; end: number }; // digits only, [start, end)
+/** A number's kind, rank (ID > phone > card-like run > bare local number) and which digits are hidden. */
+type Num = { kind: Exclude<PiiKind, "name">; rank: number; hide: (i: number, n: number) => boolean };
+
+/** What a digit string is; `cardLike`: its groups could be one long number (all but the last 4+ digits). */
+function classify(d: string, before: string, cardLike: boolean): Num | undefined {
+  const all = (i: number, n: number) => i < n - 4;
+  if (ID18.test(d) || ID15.test(d)) return { kind: "id", rank: 3, hide: all };
+  const mob = /^(0086|86)?1[3-9]\d{9}$/.exec(d);
+  if (mob) {
+    const p = mob[1]?.length ?? 0;
+    return { kind: "mobile", rank: 2, hide: (i) => i >= p + 3 && i < p + 7 };
+  }
+  if (/^0\d{9,11}$/.test(d)) {
+    const area = /^0[12]/.test(d) ? 3 : 4;
+    const local = d.length - area;
+    if (local >= 7 && local <= 8) return { kind: "landline", rank: 2, hide: (i, n) => i >= area && i < n - 4 };
+  }
+  // Bank cards (16–19 digits) and IDs that fail the date check; all-digit codes after 编号 stay readable.
+  if (/^[1-9]\d{14,18}$/.test(d) && cardLike && !CODE_LABEL.test(before)) return { kind: "card", rank: 1, hide: all };
+  if ((d.length === 7 || d.length === 8) && LOCAL_LABEL.test(before)) return { kind: "landline", rank: 0, hide: all };
+  return undefined;
+}
+
+/** The numbers in one run of digit groups: from each group, the best stretch of whole groups that is one. */
+function numbersIn(folded: string, groups: Group[], x: boolean, out: PiiSpan[], text: string): void {
+  const len = (g: Group) => g.end - g.start;
+  for (let a = 0; a < groups.length; a++) {
+    let best: { b: number; num: Num; d: string } | undefined;
+    let d = "";
+    const before = folded.slice(Math.max(0, groups[a].start - 8), groups[a].start);
+    for (let b = a; b < groups.length; b++) {
+      if (b > a + 1 && len(groups[b - 1]) < 3) break; // a short inner group: a date, not a number
+      d += folded.slice(groups[b].start, groups[b].end);
+      if (d.length > 19) break;
+      const cardLike = groups.slice(a, b).every((g) => len(g) >= 4);
+      const last = x && b === groups.length - 1 && d.length === 17;
+      const num = classify(last ? d + "X" : d, before, cardLike);
+      if (num && (!best || num.rank >= best.num.rank)) best = { b, num, d: last ? d + "X" : d };
+    }
+    if (!best) continue;
+    // "(028)8765…": the bracket opening the area code goes with the number.
+    const start = groups[a].start - (folded[groups[a].start - 1] === "(" && folded[groups[a].end] === ")" && best.b > a ? 1 : 0);
+    const end = groups[best.b].end + (best.d.endsWith("X") ? 1 : 0);
+    let k = 0;
+    let masked = "";
+    for (let i = start; i < end; i++) {
+      const isNum = isDigit(folded[i]) || i === groups[best.b].end; // the digits, and a check letter X
+      masked += isNum && best.num.hide(k++, best.d.length) ? "*" : text[i];
+    }
+    out.push({ kind: best.num.kind, start, end, masked });
+    a = best.b;
+  }
+}
+
+function findNumbers(text: string, folded: string): PiiSpan[] {
+  const out: PiiSpan[] = [];
+  for (let i = 0; i < folded.length; ) {
+    if (!isDigit(folded[i])) {
+      i++;
+      continue;
+    }
+    const groups: Group[] = [];
+    let j = i;
+    for (;;) {
+      const g = j;
+      while (j < folded.length && isDigit(folded[j])) j++;
+      groups.push({ start: g, end: j });
+      const sep = SEP.exec(folded.slice(j, j + 8));
+      if (!sep) break;
+      j += sep[0].length;
+    }
+    const x = /[Xx]/.test(folded.charAt(j)) && !/[A-Za-z0-9]/.test(folded.charAt(j + 1));
+    const after = x ? folded.charAt(j + 1) : folded.charAt(j);
+    const before = folded.slice(Math.max(0, i - 12), i);
+    // Digits glued to letters are part of a code, unless the letters say "phone".
+    const code = (isLatin(before.slice(-1)) && !PHONE_LABEL.test(before)) || (isLatin(after) && !x);
+    if (!code) numbersIn(folded, groups, x, out, text);
+    i = j + (x ? 1 : 0) + 1;
+  }
+  return out;
+}
+
+/** Every personal number and name in `text`, in order, not overlapping. */
+export function findPii(text: string): PiiSpan[] {
+  const folded = fold(text);
+  const nums = findNumbers(text, folded);
+  const spans: PiiSpan[] = [...nums];
+  for (const n of findNames(text)) spans.push({ kind: "name", start: n.start, end: n.end, masked: maskName(text, n) });
+  // A name written right before a phone number: 李四138-1234-5678, 王小明 13812345678.
+  for (const p of nums) {
+    if (p.kind !== "mobile" && p.kind !== "landline") continue;
+    let e = p.start;
+    if (folded[e - 1] === "+") e--;
+    while (e > 0 && /[\s:：]/.test(text[e - 1]) && p.start - e < 2) e--;
+    const n = nameEndingAt(text, e);
+    if (n) spans.push({ kind: "name", start: n.start, end: n.end, masked: maskName(text, n) });
+  }
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  return spans.filter((s, i) => !spans.slice(0, i).some((t) => s.start < t.end && t.start < s.end));
+}
+
+function rewrite(text: string, spans: PiiSpan[], piece: (s: PiiSpan) => string): string {
+  let out = "";
+  let at = 0;
+  for (const s of spans) {
+    out += text.slice(at, s.start) + piece(s);
+    at = s.end;
+  }
+  return out + text.slice(at);
+}
+
+/** The text with every personal number and name masked (R39). */
 export function maskPii(text: string): string {
-  return text
-    .replace(ID_CARD, (m) => `${"*".repeat(m.length - 4)}${m.slice(-4)}`)
-    .replace(MOBILE, (_m, a: string, _b: string, c: string) => `${a}****${c}`);
+  const spans = findPii(text);
+  return spans.length ? rewrite(text, spans, (s) => s.masked) : text;
+}
+
+const LABEL = /(?:联系电话|联系方式|手机号码|手机号|手机|电话号码|电话|座机|身份证号码|身份证号|身份证|银行卡号|银行卡|卡号|号码)[:：\s]*$/;
+
+/**
+ * The text without its personal details, for a case title (R40(a): a neutral summary, no identifiers even
+ * masked): numbers go with their label (电话…), names keep nothing, emptied brackets and doubled commas go too.
+ */
+export function stripPii(text: string): string {
+  const spans = findPii(text);
+  if (!spans.length) return text;
+  let out = "";
+  let at = 0;
+  for (const s of spans) {
+    let chunk = text.slice(at, s.start);
+    if (s.kind !== "name") chunk = chunk.replace(LABEL, "").replace(/[+＋]\s*$/, "");
+    out += chunk;
+    at = s.end;
+  }
+  out += text.slice(at);
+  for (let prev = ""; prev !== out; ) {
+    prev = out;
+    out = out
+      .replace(/[（(][\s,，、；;:：]*[）)]/g, "")
+      .replace(/([（(])[\s,，、]+/g, "$1")
+      .replace(/[\s,，、]+([）)])/g, "$1")
+      .replace(/([,，、；;])[\s,，、；;]+/g, "$1");
+  }
+  return out.replace(/^[\s,，、；;:：]+|[\s,，、；;:：]+$/g, "");
 }

@@ -5,6 +5,7 @@ import { cases } from "../db/schema.js";
 import { CASE_ID, insertAudit, insertEvent, insertOutbox, newToken } from "../db/write.js";
 import { loadPolicy } from "../db/policy.js";
 import { canCreate } from "../domain/permissions.js";
+import { stripPii } from "../domain/pii.js";
 import type { HandlerCtx, Outcome } from "./context.js";
 import { DomainError } from "./errors.js";
 import { attachUploads } from "./evidence.js";
@@ -37,7 +38,8 @@ export async function createCase(ctx: HandlerCtx, cmd: Extract<Command, { name: 
   const token = newToken();
   const ref = { token };
   const tz = ctx.deps.config.timezone;
-  const title = titleOf(cmd.content);
+  // R39/R40(a): the title goes to every group; it is cut from the complaint without its names and numbers.
+  const title = titleOf(stripPii(cmd.content)) || "交办问题";
   const ackText = urgent ? `<font color="warning">${fmtDateTime(ackBy, tz)}（紧急）</font>` : fmtDate(ackBy, tz);
   const coText = co.length ? `，配合：${co.map((u) => u.name).join("、")}` : "";
   const notice = [
@@ -60,6 +62,7 @@ export async function createCase(ctx: HandlerCtx, cmd: Extract<Command, { name: 
         source: ctx.actor.roles.includes("leader") ? "领导交办" : "巡查自查",
         title,
         content: cmd.content,
+        complainant: cmd.complainant ?? null, // read only through the audited reveal, cleared by retention (R40)
         leadUnitId: lead.id,
         coUnitIds: co.map((u) => u.id),
         leaderUserId: leader?.userId ?? null,
