@@ -70,7 +70,7 @@ const PHASE_WORD: Record<string, string> = { before: "整改前", after: "整改
 export function monthDay(ms: number, tz: string): string {
   const parts = new Intl.DateTimeFormat("en-CA", { timeZone: tz, month: "numeric", day: "numeric" }).formatToParts(new Date(ms));
   const get = (t: string) => parts.find((x) => x.type === t)?.value;
-  return `${get("month")}月${get("day")}日`;
+  return `${Number(get("month"))}月${Number(get("day"))}日`;
 }
 
 /** One line of plain Chinese per finding, naming its evidence. */

@@ -4,6 +4,7 @@ import type { Command } from "../bot/commands.js";
 import { attachments, caseEvents, people } from "../db/schema.js";
 import type { HandlerCtx, Outcome } from "./context.js";
 import { findCase } from "./common.js";
+import { casePhotoChecks, flagLines } from "./photo-flags.js";
 import { caseCard, fmtDateTime, unitName } from "./text.js";
 
 const EVENT_LABEL: Record<string, string> = {
@@ -22,6 +23,11 @@ export async function queryCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "
   const [{ n: files }] = await db.select({ n: count() }).from(attachments).where(eq(attachments.caseId, c.id));
   const names = new Map((await db.select({ u: people.userId, n: people.name }).from(people)).map((p) => [p.u, p.n]));
   const who = (id: string | null) => (id ? (names.get(id) ?? id) : "未指定");
+  const checks = await casePhotoChecks(ctx, c);
+  const flags = flagLines(checks, tz);
+  const unchecked = checks.filter((p) => p.notes.includes("unchecked")).length;
+  const bare = checks.filter((p) => p.notes.includes("no_metadata")).length;
+  const photoNote = [unchecked ? `${unchecked} 张未能检查` : "", bare ? `${bare} 张无拍摄时间和地点信息` : ""].filter(Boolean).join("，");
   const tick = (ok: unknown) => (ok ? "✔" : "✘");
   const lines = [
     caseCard(c, units, ctx.now, tz),
@@ -31,6 +37,8 @@ export async function queryCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "
     `责任人：${who(c.officerUserId)}　包案领导：${who(c.leaderUserId)}`,
     c.extRequestedDue ? `延期申请：待审批（${fmtDateTime(c.extRequestedDue, tz)}）` : "",
     `四不放过：查清${tick(c.verdict)} 整改${tick(c.rectification)} 责任${tick(c.accountabilityAction)} 满意${tick(c.callbackResult)}　附件 ${files} 个　反弹 ${c.reboundCount} 次`,
+    // Issue 10: each flagged photo with its evidence; a finding for the reviewer, not a verdict.
+    flags.length ? ["照片核查（请核实）：", ...flags.map((l) => `> ${l}`)].join("\n") : checks.length ? `照片核查：未发现异常${photoNote ? `（${photoNote}）` : ""}` : "",
     "最近动态：",
     ...events.map((e) => `> ${fmtDateTime(e.at, tz)} ${who(e.actorUserId)} ${EVENT_LABEL[e.kind] ?? e.kind}${e.text ? `：${e.text.length > 40 ? `${e.text.slice(0, 40)}…` : e.text}` : ""}`),
   ];

@@ -1,0 +1,35 @@
+/**
+ * Photo checks shown to people (issue 10): one line per flagged photo, naming its evidence, for 办结 messages,
+ * 查 #N and the daily digest. The lines name the other case and unit, never show its photo.
+ */
+import { checkCasePhotos, type PhotoCheck } from "../db/photo-index.js";
+import { loadPolicy } from "../db/policy.js";
+import { findingText, type Phase } from "../domain/evidence-flags.js";
+import type { HandlerCtx } from "./context.js";
+import type { StoredUpload } from "./evidence.js";
+
+const PHASE: Record<string, string> = { before: "整改前", after: "整改后" };
+
+/** Findings for a case's photos plus this message's (with the phase they are about to be stored with). */
+export async function casePhotoChecks(ctx: Pick<HandlerCtx, "deps">, c: { id: number; createdAt: number }, incoming: StoredUpload[] = [], phase: Phase = null, now = 0): Promise<PhotoCheck[]> {
+  const policy = await loadPolicy(ctx.deps.db);
+  const fresh = incoming
+    .filter((u) => u.kind === "image")
+    .map((u) => ({ sha256: u.sha256, phase, createdAt: now, phash: u.facts?.phash ?? null, takenAt: u.facts?.takenAt ?? null, gpsLat: u.facts?.gpsLat ?? null, gpsLon: u.facts?.gpsLon ?? null, photoCheck: u.facts?.photoCheck ?? null }));
+  return checkCasePhotos(ctx.deps.db, c, policy, fresh);
+}
+
+/** "第2张（整改后）：与 #57 的整改后照片相同（12月1日 荷花池街道 提交）", one line per flagged photo. */
+export function flagLines(checks: PhotoCheck[], tz: string): string[] {
+  return checks
+    .filter((p) => p.findings.length)
+    .map((p) => `第${p.no}张${p.phase ? `（${PHASE[p.phase]}）` : ""}：${p.findings.map((f) => findingText(f, tz)).join("；")}`);
+}
+
+/** The flag block for a chat message, or nothing when no check fired. */
+export function flagBlock(checks: PhotoCheck[], tz: string): string {
+  const lines = flagLines(checks, tz);
+  return lines.length ? ["照片核查（供审核参考，请核实）：", ...lines.map((l) => `> ${l}`)].join("\n") : "";
+}
+
+export const openFlagCount = (checks: PhotoCheck[]) => checks.filter((p) => p.findings.length).length;
