@@ -9,6 +9,7 @@ import { missingForClosure } from "../domain/closure-gate.js";
 import type { HandlerCtx, Outcome } from "./context.js";
 import { attachUploads } from "./evidence.js";
 import { authorize, changeCase, findCase, purposeGroup, pushTo, type CaseRow } from "./common.js";
+import { casePhotoChecks, flagLines } from "./photo-flags.js";
 import { resolveDue } from "./resolve.js";
 import { currentAfterPhotos, missingLines, roundNote } from "./rounds.js";
 import { caseNo, fmtDate, nextStep } from "./text.js";
@@ -54,9 +55,13 @@ export async function submitClosure(ctx: HandlerCtx, cmd: Extract<Command, { nam
   const milestoneAt = outcome === "staged" && f.milestone ? await resolveDue(ctx, f.milestone, `${no} 节点：12月30日`) : null;
   const tz = ctx.deps.config.timezone;
   const summary = `核查：${f.verdict}｜分类：${f.handlingClass}｜责任：${f.accountabilityAction}｜回访：${f.callbackResult}${milestoneAt ? `｜阶段性办结，下一节点 ${fmtDate(milestoneAt, tz)}` : ""}`;
+  // Issue 10: the photo checks travel with the submission to the leader (and the daily digest reads them back).
+  const photoFlags = flagLines(await casePhotoChecks(ctx, c, ctx.uploads, "after", ctx.now), tz);
+  const flagText = photoFlags.length ? `\n照片核查（供审核参考，请核实）：\n${photoFlags.map((l) => `> ${l}`).join("\n")}` : "";
+  const approveHint = photoFlags.length ? `通过 ${no} 已现场核实（注明核实情况）` : `通过 ${no}`;
   return {
     caseId: c.id,
-    reply: [`已提交 ${no} ${c.title} 办结申请`, summary, nextStep(`等待领导审核：通过 ${no} 或 驳回 ${no} 原因`)].join("\n"),
+    reply: [`已提交 ${no} ${c.title} 办结申请`, summary + flagText, nextStep(`等待领导审核：${approveHint} 或 驳回 ${no} 原因`)].join("\n"),
     writes: changeCase(ctx, c, {
       set: {
         state: "pending_review",
@@ -73,10 +78,10 @@ export async function submitClosure(ctx: HandlerCtx, cmd: Extract<Command, { nam
         outcome,
         milestoneAt,
       },
-      event: { kind: "closure_submitted", text: summary, data: { ...f, milestoneAt } },
+      event: { kind: "closure_submitted", text: summary, data: { ...f, milestoneAt, ...(photoFlags.length ? { photoFlags } : {}) } },
       action: "case.closure.submit",
       phase: "after",
-      outbox: pushTo(ctx, await purposeGroup(ctx, "command"), 1, `**办结待审 ${no} ${c.title}**\n${summary}\n> 领导审核：通过 ${no} 或 驳回 ${no} 原因`, c.id, c.leaderUserId ? [c.leaderUserId] : []),
+      outbox: pushTo(ctx, await purposeGroup(ctx, "command"), 1, `**办结待审 ${no} ${c.title}**\n${summary}${flagText}\n> 领导审核：${approveHint} 或 驳回 ${no} 原因`, c.id, c.leaderUserId ? [c.leaderUserId] : []),
     }),
   };
 }
