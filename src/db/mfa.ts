@@ -1,5 +1,5 @@
 /** Administrator MFA rows (R30): challenges between the first factor and the TOTP code, and the enrolled secret. */
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import { auditLog, loginLinks, mfaChallenges, people, sessions } from "./schema.js";
 import type { Db } from "./types.js";
 import type { BatchItem } from "./write.js";
@@ -29,23 +29,28 @@ export async function openChallenge(db: Db, tokenHash: string, now: number): Pro
   return row && row.c.attempts < CHALLENGE_MAX_ATTEMPTS ? { ...row.c, person: row.p } : undefined;
 }
 
-/** One wrong code: a single statement, so concurrent guesses all count. */
-export function countWrongCode(db: Db, tokenHash: string): BatchItem {
-  return db
+/**
+ * Claim one code attempt on the challenge before the code is checked: one UPDATE … RETURNING, so concurrent
+ * guesses get distinct numbers and at most CHALLENGE_MAX_ATTEMPTS are evaluated (R31). Undefined: none left.
+ */
+export async function claimCodeAttempt(db: Db, tokenHash: string, now: number): Promise<number | undefined> {
+  const rows = await db
     .update(mfaChallenges)
     .set({ attempts: sql`${mfaChallenges.attempts} + 1` })
-    .where(eq(mfaChallenges.tokenHash, tokenHash));
+    .where(and(eq(mfaChallenges.tokenHash, tokenHash), isNull(mfaChallenges.usedAt), gt(mfaChallenges.expiresAt, now), lt(mfaChallenges.attempts, CHALLENGE_MAX_ATTEMPTS)))
+    .returning({ attempts: mfaChallenges.attempts });
+  return rows[0]?.attempts;
 }
 
 /**
  * Spend the challenge and open the session in one batch. The spend requires used_at IS NULL and marks the row with
  * the session id; the session and its audit row are inserted only from a row so marked, so two concurrent right
- * answers open one session. The person's last step only moves forward (a code is good once), the failure count
- * and lock are cleared, and an enrolment stores its secret.
+ * answers open one session. The person's last step only moves forward (a code is good once), the attempts counted
+ * up to this one are given back (not a lock set by later ones, R31), and an enrolment stores its secret.
  */
 export async function completeChallenge(
   db: Db,
-  c: { tokenHash: string; personId: number; step: number; enrolSecret: string | null },
+  c: { tokenHash: string; personId: number; step: number; enrolSecret: string | null; attempts: number },
   s: NewSession,
   now: number,
   audit: { source: string; detail: Record<string, unknown> },
@@ -63,7 +68,7 @@ export async function completeChallenge(
     db.insert(auditLog).select(sql`select null, ${now}, ${people.userId}, 'auth.mfa', 'person:' || ${people.id}, 'ok', ${audit.source}, ${JSON.stringify(audit.detail)} ${spent}`),
     db
       .update(people)
-      .set({ totpLastStep: c.step, failedLogins: 0, lockedUntil: null, ...(c.enrolSecret ? { totpSecret: c.enrolSecret } : {}) })
+      .set({ totpLastStep: c.step, failedLogins: sql`max(${people.failedLogins} - ${c.attempts}, 0)`, ...(c.enrolSecret ? { totpSecret: c.enrolSecret } : {}) })
       .where(and(eq(people.id, c.personId), sql`exists (select 1 ${spent})`, sql`coalesce(${people.totpLastStep}, -1) < ${c.step}`)),
     ...extra,
   ]);

@@ -1,10 +1,11 @@
 /**
- * Sign-in use cases: password (lockout after 5 failures for 15 min, a per-source throttle, identical answers and
+ * Sign-in use cases: password (lockout after 5 failures for 15 min, counted before the check so concurrent
+ * attempts cannot outrun it, a per-source throttle, identical answers and
  * equal work for unknown users — R31), the one-time link, and sign-out. Every attempt leaves an audit row.
  */
 import type { Deps } from "../../deps.js";
 import { commit, insertAudit, type AuditInput, type BatchItem } from "../../db/write.js";
-import { personByUserId, recentFailuresFrom, recordFailure, recordSuccess } from "../../db/login.js";
+import { claimAttempt, lockIfReached, personByUserId, recentFailuresFrom, releaseAttempts } from "../../db/login.js";
 import { endSession, insertSession, newSessionToken, type NewSession } from "../../db/sessions.js";
 import { peekLoginLink, redeemLoginLink } from "../../db/login-links.js";
 import { insertChallenge, redeemLinkForChallenge } from "../../db/mfa.js";
@@ -42,9 +43,11 @@ export async function passwordLogin(ctx: Ctx, input: { userId: string; password:
     return { ok: false };
   }
   const object = `person:${person.id}`;
-  if (person.lockedUntil !== null && person.lockedUntil > now) {
+  // The attempt is counted before the password is checked, so concurrent guesses cannot outrun the limit (R31).
+  const claim = await claimAttempt(db, person.id, now, MAX_FAILURES, now + LOCK_MS, { actor: userId, source });
+  if (!claim.ok) {
     await dummyVerify(h, password);
-    await commit(db, [audit({ object, result: "denied", detail: { reason: "locked", lockedUntil: person.lockedUntil } })]);
+    await commit(db, [audit({ object, result: "denied", detail: { reason: claim.lockedNow ? "too_many_attempts" : "locked" } })]);
     return { ok: false };
   }
   if (!person.passwordHash) await dummyVerify(h, password); // same work as a real check
@@ -52,20 +55,19 @@ export async function passwordLogin(ctx: Ctx, input: { userId: string; password:
   if (!v.ok) {
     const reason = !person.passwordHash ? "no_password" : v.unsupported ? "unsupported_hash" : "bad_password";
     if (reason === "unsupported_hash") deps.log.warn("a password hash cannot be verified on this runtime; sign in on Node or with a login link", { userId });
-    const locks = person.failedLogins + 1 >= MAX_FAILURES;
     await commit(db, [
-      recordFailure(db, person.id, MAX_FAILURES, now + LOCK_MS),
-      audit({ object, result: "failed", detail: { reason, failures: person.failedLogins + 1 } }),
-      ...(locks ? [insertAudit(db, { at: now, actor: userId, action: "auth.lockout", object, result: "ok", source, detail: { until: now + LOCK_MS } })] : []),
+      audit({ object, result: "failed", detail: { reason, failures: claim.n } }),
+      ...lockIfReached(db, person.id, now, MAX_FAILURES, now + LOCK_MS, { actor: userId, source }),
     ]);
     return { ok: false };
   }
   const upgraded = v.upgrade ? await hashPassword(h, password) : undefined;
   if (mfaRequired(deps, person.roles)) {
-    // The failure count stays until the code is right, so password-right/code-wrong rounds still lock the account.
+    // Only this attempt's own count is given back: earlier failures stay until the code is right, so
+    // password-right/code-wrong rounds still lock the account.
     const ch = await newChallenge(deps, person.id, person.totpSecret !== null, "password", input.next);
     await commit(db, [
-      ...(upgraded ? [recordSuccess(db, person.id, upgraded, { keepFailures: true })] : []),
+      releaseAttempts(db, person.id, 1, upgraded),
       insertChallenge(db, ch.row, now),
       audit({ object, result: "ok", detail: { mfa: ch.row.pendingSecret ? "enrol" : "required", ...(upgraded ? { hashUpgraded: upgraded.split("$")[0] } : {}) } }),
     ]);
@@ -73,7 +75,7 @@ export async function passwordLogin(ctx: Ctx, input: { userId: string; password:
   }
   const session = await newSessionToken();
   await commit(db, [
-    recordSuccess(db, person.id, upgraded),
+    releaseAttempts(db, person.id, claim.n, upgraded),
     ...(ctx.previousSessionId ? [endSession(db, ctx.previousSessionId, now)] : []),
     insertSession(db, session, person.id, now),
     audit({ object, result: "ok", detail: upgraded ? { hashUpgraded: upgraded.split("$")[0] } : undefined }),

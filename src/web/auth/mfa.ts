@@ -1,12 +1,12 @@
 /**
  * Administrator MFA (R30): after the password or the login link, an administrator proves a TOTP code before any
  * session exists. The first time, the challenge carries a new secret to enrol; the code confirms the enrolment.
- * Every wrong code counts toward the account lockout (5 → 15 min, R31) and leaves an audit row.
+ * Every code counts toward the account lockout (5 → 15 min, R31) before it is checked, and leaves an audit row.
  */
 import type { Deps } from "../../deps.js";
-import { commit, insertAudit, type BatchItem } from "../../db/write.js";
-import { recordFailure } from "../../db/login.js";
-import { CHALLENGE_MAX_ATTEMPTS, completeChallenge, countWrongCode, openChallenge, type NewChallenge, type OpenChallenge } from "../../db/mfa.js";
+import { commit, insertAudit } from "../../db/write.js";
+import { claimAttempt, lockIfReached, releaseAttempts } from "../../db/login.js";
+import { CHALLENGE_MAX_ATTEMPTS, claimCodeAttempt, completeChallenge, openChallenge, type NewChallenge, type OpenChallenge } from "../../db/mfa.js";
 import { endSession, newSessionToken, type NewSession } from "../../db/sessions.js";
 import { randomToken, sha256Hex } from "../../db/tokens.js";
 import { LOCK_MS, MAX_FAILURES } from "./lockout.js";
@@ -61,40 +61,49 @@ export async function verifyMfa(ctx: { deps: Deps; source: string; previousSessi
   }
   const actor = c.person.userId;
   const object = `person:${c.personId}`;
-  if (c.person.lockedUntil !== null && c.person.lockedUntil > now) {
-    await commit(db, [insertAudit(db, { at: now, actor, action: "auth.mfa", object, result: "denied", source, detail: { reason: "locked", lockedUntil: c.person.lockedUntil } })]);
+  const who = { actor, source };
+  // Both counts are taken before the code is checked, so concurrent guesses cannot outrun them (R31): the
+  // challenge's own limit, then the account's lockout counter shared with the password step.
+  const attempt = await claimCodeAttempt(db, tokenHash, now);
+  if (attempt === undefined) {
+    await commit(db, [insertAudit(db, { at: now, actor, action: "auth.mfa", object, result: "denied", source, detail: { reason: "attempts_used" } })]);
+    return { ok: false, reason: "expired" };
+  }
+  const claim = await claimAttempt(db, c.personId, now, MAX_FAILURES, now + LOCK_MS, who);
+  if (!claim.ok) {
+    await commit(db, [insertAudit(db, { at: now, actor, action: "auth.mfa", object, result: "denied", source, detail: { reason: claim.lockedNow ? "too_many_attempts" : "locked" } })]);
     return { ok: false, reason: "locked" };
   }
   const secret = await secretOf(deps, c);
   if (!secret) {
     // The row was sealed under another SESSION_SECRET (or was reset meanwhile): only a reset helps.
     deps.log.warn("an administrator's authenticator secret cannot be opened; reset it with `duban admin reset-mfa`", { userId: actor });
-    await commit(db, [insertAudit(db, { at: now, actor, action: "auth.mfa", object, result: "failed", source, detail: { reason: "secret_unreadable" } })]);
+    await commit(db, [releaseAttempts(db, c.personId, 1), insertAudit(db, { at: now, actor, action: "auth.mfa", object, result: "failed", source, detail: { reason: "secret_unreadable" } })]);
     return { ok: false, reason: "unreadable" };
   }
   const step = await matchTotp(secret, code, now, c.person.totpLastStep);
   if (step === undefined) {
-    const locks = c.person.failedLogins + 1 >= MAX_FAILURES;
-    const items: BatchItem[] = [
-      countWrongCode(db, tokenHash),
-      recordFailure(db, c.personId, MAX_FAILURES, now + LOCK_MS),
-      insertAudit(db, { at: now, actor, action: "auth.mfa", object, result: "failed", source, detail: { reason: "bad_code", attempt: c.attempts + 1, enrolling: !!c.pendingSecret } }),
-      ...(locks ? [insertAudit(db, { at: now, actor, action: "auth.lockout", object, result: "ok", source, detail: { until: now + LOCK_MS } })] : []),
-    ];
-    await commit(db, items);
-    if (locks) return { ok: false, reason: "locked" };
-    const attemptsLeft = CHALLENGE_MAX_ATTEMPTS - c.attempts - 1;
+    await commit(db, [
+      insertAudit(db, { at: now, actor, action: "auth.mfa", object, result: "failed", source, detail: { reason: "bad_code", attempt, failures: claim.n, enrolling: !!c.pendingSecret } }),
+      ...lockIfReached(db, c.personId, now, MAX_FAILURES, now + LOCK_MS, who),
+    ]);
+    if (claim.n >= MAX_FAILURES) return { ok: false, reason: "locked" };
+    const attemptsLeft = CHALLENGE_MAX_ATTEMPTS - attempt;
     return attemptsLeft > 0 ? { ok: false, reason: "wrong", attemptsLeft } : { ok: false, reason: "expired" };
   }
   const session = await newSessionToken();
   const done = await completeChallenge(
     db,
-    { tokenHash, personId: c.personId, step, enrolSecret: c.pendingSecret },
+    { tokenHash, personId: c.personId, step, enrolSecret: c.pendingSecret, attempts: claim.n },
     session,
     now,
     { source, detail: { via: c.via, ...(c.pendingSecret ? { enrolled: true } : {}) } },
     ctx.previousSessionId ? [endSession(db, ctx.previousSessionId, now)] : [],
   );
-  if (!done) return { ok: false, reason: "expired" };
+  if (!done) {
+    // A concurrent right answer spent the challenge first: this attempt's count goes back.
+    await commit(db, [releaseAttempts(db, c.personId, 1), insertAudit(db, { at: now, actor, action: "auth.mfa", object, result: "denied", source, detail: { reason: "already_used" } })]);
+    return { ok: false, reason: "expired" };
+  }
   return { ok: true, session, roles: c.person.roles, next: c.next ?? undefined };
 }
