@@ -1,15 +1,23 @@
 /**
- * The write of an import: batches, cases, one `created` event and one audit row per case, and one audit row
- * for the import — all in ONE `db.batch` (all or nothing on libSQL and D1). Every statement binds at most
- * 100 parameters (D1's limit); rows refer to their batch and case through sub-selects, never assumed ids.
+ * The write of an import, in short transactions that still add up to all or nothing (issue 16 item 7):
+ * the rows go into `import_staging` in chunks of STAGE_CHUNK, each chunk its own batch, so a WeCom callback's
+ * write waits for one chunk at most, never for the whole file. Then ONE swap batch copies the staged rows into
+ * cases, case_events and audit_log with INSERT … SELECT (a constant number of statements and bound parameters
+ * whatever the row count), writes the import's audit row and deletes the staging rows. Cases appear only
+ * through the swap: a failed or abandoned import leaves none. Every statement binds at most 100 parameters
+ * (D1's limit); rows refer to their batch and case through sub-selects, never assumed ids.
  */
-import { sql } from "drizzle-orm";
-import type { SQLiteInsertValue, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { batches, cases, caseEvents, auditLog } from "./schema.js";
+import { getTableColumns, lt, sql, eq, type SQL } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteInsertValue, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { batches, cases, caseEvents, auditLog, importStaging, writeGuard } from "./schema.js";
 import type { Db } from "./types.js";
-import { caseIdSql, newToken, type BatchItem } from "./write.js";
+import { commit, newToken, VersionConflict, type BatchItem } from "./write.js";
 
 export const MAX_PARAMS = 100;
+/** Rows per staging batch: small enough that a callback's write behind it is not held up for long. */
+export const STAGE_CHUNK = 250;
+/** Staging rows older than this belong to an import that died (crash, closed tab); the next import deletes them. */
+export const STALE_STAGING_MS = 60 * 60 * 1000;
 
 export type NewCase = {
   externalNo: string;
@@ -31,6 +39,42 @@ export type NewCase = {
 
 export type ImportMeta = { actor: string; source: string; at: number; fileName: string; sha256: string };
 
+type CaseInsert = typeof cases.$inferInsert;
+
+/** The case row an imported line becomes — the one place the mapping lives (batch and write token come later). */
+export function caseRow(r: NewCase, meta: Pick<ImportMeta, "actor" | "at">): Omit<CaseInsert, "batchId" | "writeToken"> {
+  return {
+    externalNo: r.externalNo,
+    source: r.source,
+    title: r.title,
+    content: r.content,
+    address: r.address,
+    area: r.area,
+    pollutionTypes: r.types,
+    leadUnitId: r.leadUnitId,
+    coUnitIds: r.coUnitIds,
+    priority: r.focus ? "focus" : "normal",
+    state: "pending_ack",
+    ackBy: r.ackBy,
+    dueAt: r.dueAt,
+    createdBy: meta.actor,
+    createdAt: meta.at,
+    updatedAt: meta.at,
+  };
+}
+
+/** The row as stored: column name → the value drizzle would bind (JSON columns as text, booleans as 0/1). */
+function storedColumns(row: Record<string, unknown>): Record<string, unknown> {
+  const columns = getTableColumns(cases) as Record<string, SQLiteColumn>;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    const col = columns[key];
+    if (!col) throw new Error(`caseRow names an unknown column: ${key}`);
+    out[col.name] = value === null || value === undefined ? null : col.mapToDriverValue(value);
+  }
+  return out;
+}
+
 /** Insert `values` in statements of at most MAX_PARAMS bound parameters, measured on the real statement. */
 export function chunkedInsert<T extends SQLiteTable>(db: Db, table: T, values: SQLiteInsertValue<T>[], conflictDoNothing = false): BatchItem[] {
   if (values.length === 0) return [];
@@ -44,62 +88,70 @@ export function chunkedInsert<T extends SQLiteTable>(db: Db, table: T, values: S
   return out;
 }
 
-/** The statements that import `rows` (already checked to be new); nothing runs until the caller commits. */
-export function importStatements(db: Db, rows: NewCase[], meta: ImportMeta): BatchItem[] {
-  const batchNames = new Map<string, string>();
-  for (const r of rows) if (!batchNames.has(r.batch.name)) batchNames.set(r.batch.name, r.batch.receivedOn);
-  const tokens = rows.map(() => newToken());
-  const batchId = (name: string) => sql`(select ${batches.id} from ${batches} where ${batches.name} = ${name})` as unknown as number;
-  const priority = (focus: boolean) => (focus ? ("focus" as const) : ("normal" as const));
+/** The staging batches of an import: one list of statements per chunk of STAGE_CHUNK rows. */
+export function stageChunks(db: Db, importId: string, rows: NewCase[], meta: ImportMeta): BatchItem[][] {
+  const chunks: BatchItem[][] = [];
+  for (let i = 0; i < rows.length; i += STAGE_CHUNK) {
+    const values = rows.slice(i, i + STAGE_CHUNK).map((r, j) => ({
+      importId,
+      seq: i + j,
+      writeToken: newToken(),
+      batchName: r.batch.name,
+      row: JSON.stringify(storedColumns(caseRow(r, meta))),
+      event: JSON.stringify({ text: r.content, data: { import: r.origin, leadUnitId: r.leadUnitId, coUnitIds: r.coUnitIds, dueAt: r.dueAt, ackBy: r.ackBy } }),
+      createdAt: meta.at,
+    }));
+    chunks.push(chunkedInsert(db, importStaging, values));
+  }
+  return chunks;
+}
+
+/**
+ * `select` of every insertable column of `table` in drizzle's order, for `db.insert(table).select(…)`:
+ * `exprs` by property name, the column default for the rest (an autoincrement id gets null).
+ */
+function selectAll(table: SQLiteTable, exprs: Record<string, SQL>, from: SQL): SQL {
+  const parts = Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>)
+    .filter(([, col]) => !(col as unknown as { shouldDisableInsert(): boolean }).shouldDisableInsert()) // drizzle's own list
+    .map(([key, col]) => {
+      if (exprs[key]) return exprs[key];
+      if (col.default !== undefined && col.default !== null) return sql`${sql.param(col.default, col)}`;
+      return sql`null`;
+    });
+  return sql`select ${sql.join(parts, sql`, `)} ${from}`;
+}
+
+/** The swap: a constant number of statements; `count` staged rows must all be there or nothing happens. */
+export function swapStatements(db: Db, importId: string, count: number, batchList: Map<string, string>, meta: ImportMeta): BatchItem[] {
+  const s = sql`from ${importStaging} s where s.import_id = ${importId}`;
+  const staged = sql`s.row`;
+  const caseExprs: Record<string, SQL> = {
+    batchId: sql`(select ${batches.id} from ${batches} where ${batches.name} = s.batch_name)`,
+    writeToken: sql`s.write_token`,
+  };
+  for (const [key, col] of Object.entries(getTableColumns(cases) as Record<string, SQLiteColumn>)) {
+    if (key in caseExprs || col.primary) continue;
+    // A column caseRow leaves out is absent from the JSON: fall back to its default, not NULL.
+    const fallback = col.default !== undefined && col.default !== null ? sql`${sql.param(col.default, col)}` : sql`null`;
+    caseExprs[key] = sql`case when json_type(${staged}, ${sql.raw(`'$."${col.name}"'`)}) is null then ${fallback} else json_extract(${staged}, ${sql.raw(`'$."${col.name}"'`)}) end`;
+  }
+  const joined = sql`from ${importStaging} s join ${cases} c on c.write_token = s.write_token where s.import_id = ${importId} order by s.seq`;
   return [
-    ...chunkedInsert(db, batches, [...batchNames].map(([name, receivedOn]) => ({ name, source: meta.source, receivedOn })), true),
-    ...chunkedInsert(
-      db,
-      cases,
-      rows.map((r, i) => ({
-        externalNo: r.externalNo,
-        source: r.source,
-        batchId: batchId(r.batch.name),
-        title: r.title,
-        content: r.content,
-        address: r.address,
-        area: r.area,
-        pollutionTypes: r.types,
-        leadUnitId: r.leadUnitId,
-        coUnitIds: r.coUnitIds,
-        priority: priority(r.focus),
-        state: "pending_ack" as const,
-        ackBy: r.ackBy,
-        dueAt: r.dueAt,
-        createdBy: meta.actor,
-        createdAt: meta.at,
-        updatedAt: meta.at,
-        writeToken: tokens[i],
-      })),
+    ...chunkedInsert(db, batches, [...batchList].map(([name, receivedOn]) => ({ name, source: meta.source, receivedOn })), true),
+    // Every staged row must still be there (none swept as stale): otherwise the CHECK aborts the whole swap.
+    db.insert(writeGuard).select(sql`select 0 where (select count(*) ${s}) <> ${count}`),
+    db.insert(cases).select(selectAll(cases, caseExprs, sql`${s} order by s.seq`)),
+    db.insert(caseEvents).select(
+      selectAll(caseEvents, {
+        caseId: sql`c.id`, at: sql`${meta.at}`, actorUserId: sql`${meta.actor}`, kind: sql`'created'`,
+        text: sql`json_extract(s.event, '$.text')`, data: sql`json_extract(s.event, '$.data')`,
+      }, joined),
     ),
-    ...chunkedInsert(
-      db,
-      caseEvents,
-      rows.map((r, i) => ({
-        caseId: caseIdSql({ token: tokens[i] }) as number,
-        at: meta.at,
-        actorUserId: meta.actor,
-        kind: "created" as const,
-        text: r.content,
-        data: { import: r.origin, leadUnitId: r.leadUnitId, coUnitIds: r.coUnitIds, dueAt: r.dueAt, ackBy: r.ackBy },
-      })),
-    ),
-    ...chunkedInsert(
-      db,
-      auditLog,
-      rows.map((_, i) => ({
-        at: meta.at,
-        actor: meta.actor,
-        action: "case.create",
-        object: sql`('case:' || ${caseIdSql({ token: tokens[i] })})` as unknown as string,
-        result: "ok" as const,
-        source: "import",
-      })),
+    db.insert(auditLog).select(
+      selectAll(auditLog, {
+        at: sql`${meta.at}`, actor: sql`${meta.actor}`, action: sql`'case.create'`, object: sql`'case:' || c.id`,
+        result: sql`'ok'`, source: sql`'import'`, detail: sql`null`,
+      }, joined),
     ),
     db.insert(auditLog).values({
       at: meta.at,
@@ -107,7 +159,33 @@ export function importStatements(db: Db, rows: NewCase[], meta: ImportMeta): Bat
       action: "case.import",
       result: "ok",
       source: "import",
-      detail: { file: meta.fileName, sha256: meta.sha256, count: rows.length, batches: [...batchNames.keys()] },
+      detail: { file: meta.fileName, sha256: meta.sha256, count, batches: [...batchList.keys()] },
     }),
+    db.delete(importStaging).where(eq(importStaging.importId, importId)),
   ];
+}
+
+/** Let other work (a callback's write) take the connection between two chunks. */
+const yieldTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Import `rows` (already checked to be new): stage in chunks, then swap. On any failure this import's staging
+ * rows are deleted (best effort; the stale sweep catches the rest) and the error is passed on.
+ */
+export async function commitImport(db: Db, rows: NewCase[], meta: ImportMeta): Promise<void> {
+  const importId = newToken();
+  await commit(db, [db.delete(importStaging).where(lt(importStaging.createdAt, meta.at - STALE_STAGING_MS))]);
+  const batchList = new Map<string, string>();
+  for (const r of rows) if (!batchList.has(r.batch.name)) batchList.set(r.batch.name, r.batch.receivedOn);
+  try {
+    for (const chunk of stageChunks(db, importId, rows, meta)) {
+      await commit(db, chunk);
+      await yieldTurn();
+    }
+    await commit(db, swapStatements(db, importId, rows.length, batchList, meta));
+  } catch (e) {
+    await commit(db, [db.delete(importStaging).where(eq(importStaging.importId, importId))]).catch(() => undefined);
+    if (e instanceof VersionConflict) throw new Error("import staging incomplete: rows were removed before the swap");
+    throw e;
+  }
 }

@@ -1,9 +1,11 @@
 /**
  * 导入: the office imports an inspection team's hand-over list. Preview first (per-row errors, nothing written),
- * then an all-or-nothing import that skips 受理编号 already stored (re-importing changes nothing).
+ * then an all-or-nothing import that skips 受理编号 already stored (re-importing changes nothing). The import
+ * writes itself (staged in short chunks, then one swap: src/db/import-cases.ts) so a 6,000-row file never holds
+ * the single connection long enough to delay a WeCom callback (issue 16 item 7); it hands back no writes.
  */
 import { existingExternalNos } from "../db/ledger.js";
-import { importStatements, type NewCase } from "../db/import-cases.js";
+import { commitImport, type NewCase } from "../db/import-cases.js";
 import { loadPolicy } from "../db/policy.js";
 import { SOURCES } from "../db/schema.js";
 import { addWorkingDays } from "../domain/calendar.js";
@@ -39,7 +41,7 @@ export async function previewImport(ctx: HandlerCtx, input: ImportInput): Promis
 
 export type ImportResult = Outcome & { preview: ImportPreview; imported: number; skipped: number };
 
-/** The import itself: refused while any row has an error; otherwise one batch for every new row. */
+/** The import itself: refused while any row has an error; otherwise every new row, all or nothing. */
 export async function importCases(ctx: HandlerCtx, input: ImportInput): Promise<ImportResult> {
   const preview = await previewImport(ctx, input);
   const { plan, fresh, existing } = preview;
@@ -68,7 +70,7 @@ export async function importCases(ctx: HandlerCtx, input: ImportInput): Promise<
     dueAt: r.dueAt,
     origin: { file: input.fileName, line: r.line, seq: r.seq || null, channel: r.channel },
   }));
-  const writes = importStatements(ctx.deps.db, rows, { actor: ctx.actor.userId, source: input.source, at: ctx.now, fileName: input.fileName, sha256: input.sha256 });
+  await commitImport(ctx.deps.db, rows, { actor: ctx.actor.userId, source: input.source, at: ctx.now, fileName: input.fileName, sha256: input.sha256 });
   const note = skipped ? `；另有 ${skipped} 条受理编号已存在，已跳过，未作改动` : "";
-  return { preview, imported: rows.length, skipped, writes, reply: `已导入 ${rows.length} 件${note}。` };
+  return { preview, imported: rows.length, skipped, writes: [], reply: `已导入 ${rows.length} 件${note}。` };
 }

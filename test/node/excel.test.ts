@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import readXlsxFile from "read-excel-file/universal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importStatements, MAX_PARAMS } from "../../src/db/import-cases.js";
+import { MAX_PARAMS, STAGE_CHUNK, stageChunks, swapStatements } from "../../src/db/import-cases.js";
 import { auditLog, batches, caseEvents, cases, units } from "../../src/db/schema.js";
 import { EXPORT_HEADERS } from "../../src/web/excel/export-rows.js";
 import { planImport, sheetAsText } from "../../src/web/excel/import-rows.js";
@@ -135,7 +135,10 @@ describe("importing through the dashboard", () => {
       externalNo: `D3SC2026112${String(i).padStart(5, "0")}`, source: "中央督察", batch: { name: "大批次", receivedOn: "2026-11-20" }, title: "t", content: "c",
       area: null, address: null, types: ["水"], focus: false, leadUnitId: 1, coUnitIds: [], ackBy: null, dueAt: 1, origin: {},
     }));
-    const stmts = importStatements(w.db, rows, { actor: "disp", source: "中央督察", at: 1, fileName: "f", sha256: "s" });
+    const meta = { actor: "disp", source: "中央督察", at: 1, fileName: "f", sha256: "s" };
+    const chunks = stageChunks(w.db, "imp", rows, meta);
+    expect(chunks).toHaveLength(Math.ceil(rows.length / STAGE_CHUNK));
+    const stmts = [...chunks.flat(), ...swapStatements(w.db, "imp", rows.length, new Map([["大批次", "2026-11-20"]]), meta)];
     for (const s of stmts) expect((s as unknown as { toSQL(): { params: unknown[] } }).toSQL().params.length).toBeLessThanOrEqual(MAX_PARAMS);
   });
 });
