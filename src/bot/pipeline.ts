@@ -94,7 +94,7 @@ async function answer(deps: Deps, msg: IncomingMessage): Promise<Replies> {
       if (!(e instanceof DomainError)) throw e;
       const denial =
         e.code === "FORBIDDEN"
-          ? [insertAudit(deps.db, { at: now, actor: actor.userId, action: `chat.${command?.name ?? "evidence"}`, result: "denied", source, detail: { code: e.code, text: msg.text.slice(0, 200) } })]
+          ? [insertAudit(deps.db, { at: now, actor: actor.userId, action: `chat.${command?.name ?? "evidence"}`, result: "denied", source, detail: { code: e.code, text: maskPii(msg.text).slice(0, 200) } })]
           : [];
       return finish(deps, key, now, [errorReply(e)], denial);
     }

@@ -2,7 +2,7 @@
  * One atomic write per state change: case row (version-checked) + timeline event + audit row + outbox rows,
  * all in one `db.batch` so it is all-or-nothing on libSQL and D1 alike.
  */
-import { maskPii } from "../domain/pii.js";
+import { maskDeep, maskPii } from "../domain/pii.js";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { auditLog, caseEvents, cases, outbox, writeGuard, type EventKind } from "./schema.js";
 import type { Db } from "./types.js";
@@ -80,7 +80,7 @@ export function insertAudit(db: Db, a: AuditInput): BatchItem {
     object: object as string | null,
     result: a.result,
     source: a.source ?? null,
-    detail: a.detail ?? null,
+    detail: a.detail ? maskDeep(a.detail) : null, // append-only and never cleared: its free text is masked (R39)
   });
 }
 

@@ -180,3 +180,13 @@ export function stripPii(text: string): string {
   }
   return out.replace(/^[\s,，、；;:：]+|[\s,，、；;:：]+$/g, "");
 }
+
+/** Every string inside a JSON-like value masked (R39): the audit log's free text, e.g. a denied command's words. */
+export function maskDeep<T>(value: T): T {
+  if (typeof value === "string") return maskPii(value) as T;
+  if (Array.isArray(value)) return value.map(maskDeep) as T;
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)])) as T;
+  }
+  return value;
+}
