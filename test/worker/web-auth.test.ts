@@ -80,3 +80,22 @@ describe("signing in on Workers", () => {
     expect(audit?.n).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe("lockout on D1 under concurrent attempts (R31)", () => {
+  it("evaluates exactly 5 of 12 concurrent wrong passwords and writes one lockout row", async () => {
+    await env.DB.prepare("update people set password_hash = ?, failed_logins = 0, locked_until = null where user_id = 'disp'").bind(await hashPassword(webHasher, PW)).run();
+    const form = await SELF.fetch(`${BASE}/login`);
+    const cookie = setCookie(form, "__Host-duban_pre")!;
+    csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+    const res = await Promise.all(Array.from({ length: 12 }, (_, i) => postForm("/login", { userid: "disp", password: `wrong ${i}` }, cookie)));
+    expect(res.every((r) => r.status === 401)).toBe(true);
+    const id = (await env.DB.prepare("select id from people where user_id = 'disp'").first<{ id: number }>())!.id;
+    const count = async (where: string) =>
+      (await env.DB.prepare(`select count(*) as n from audit_log where object = ? and ${where}`).bind(`person:${id}`).first<{ n: number }>())?.n;
+    expect(await count("action = 'auth.login' and result = 'failed'")).toBe(5);
+    expect(await count("action = 'auth.login' and result = 'denied'")).toBe(7);
+    expect(await count("action = 'auth.lockout'")).toBe(1);
+    const p = await env.DB.prepare("select locked_until as u from people where id = ?").bind(id).first<{ u: number | null }>();
+    expect(p?.u).toBeGreaterThan(Date.now());
+  });
+});
