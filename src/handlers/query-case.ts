@@ -1,5 +1,5 @@
 /** 查: one case in full — card, content, people, 四不放过 checklist and the latest timeline entries. */
-import { count, desc, eq } from "drizzle-orm";
+import { and, count, desc, eq, ne } from "drizzle-orm";
 import type { Command } from "../bot/commands.js";
 import { attachments, caseEvents, people } from "../db/schema.js";
 import type { HandlerCtx, Outcome } from "./context.js";
@@ -19,7 +19,8 @@ export async function queryCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "
   const { db } = ctx.deps;
   const tz = ctx.deps.config.timezone;
   const units = await ctx.units();
-  const events = await db.select().from(caseEvents).where(eq(caseEvents.caseId, c.id)).orderBy(desc(caseEvents.id)).limit(5);
+  // Scheduled reminders are not handling: they stay out of 最近动态 (issue 10 item 6).
+  const events = await db.select().from(caseEvents).where(and(eq(caseEvents.caseId, c.id), ne(caseEvents.kind, "reminder"))).orderBy(desc(caseEvents.id)).limit(5);
   const [{ n: files }] = await db.select({ n: count() }).from(attachments).where(eq(attachments.caseId, c.id));
   const names = new Map((await db.select({ u: people.userId, n: people.name }).from(people)).map((p) => [p.u, p.n]));
   const who = (id: string | null) => (id ? (names.get(id) ?? id) : "未指定");

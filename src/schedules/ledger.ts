@@ -8,6 +8,7 @@ import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { caseEvents, scheduleSlots } from "../db/schema.js";
 import type { Db } from "../db/types.js";
 import type { BatchItem } from "../db/write.js";
+import { reminderText } from "../domain/reminders.js";
 import { REMINDER_JOBS, type Item } from "./items.js";
 
 export type SlotRow = { job: string; slot: string; target: string };
@@ -22,12 +23,29 @@ export function insertSlots(db: Db, rows: SlotRow[], at: number): BatchItem[] {
   return chunks(rows, 25).map((c) => db.insert(scheduleSlots).values(c.map((r) => ({ ...r, createdAt: at }))));
 }
 
-export function insertReminderEvents(db: Db, items: Item[], at: number): BatchItem[] {
-  return chunks(items, 16).map((c) =>
-    db.insert(caseEvents).values(
-      c.map((i) => ({ caseId: i.caseId, at, actorUserId: "system", kind: "reminder" as const, text: i.job, data: { job: i.job, slot: i.slot, chats: i.deliveries.map((d) => d.chatId) } })),
-    ),
-  );
+/**
+ * One "reminder" event per reminded case per business day, in Chinese (issue 10 item 6): the cases of this run are
+ * grouped, and a case that already has a reminder event since `dayStart` (an earlier 紧急 run today) gets none.
+ * The slot rows and the outbox keep the full record of what was sent.
+ */
+export function insertReminderEvents(db: Db, items: Item[], at: number, dayStart: number): BatchItem[] {
+  const byCase = new Map<number, Item[]>();
+  for (const i of items) byCase.set(i.caseId, [...(byCase.get(i.caseId) ?? []), i]);
+  return chunks([...byCase], 12).map((c) => {
+    const rows = sql.join(
+      c.map(([caseId, its]) => {
+        const jobs = [...new Set(its.map((i) => i.job))];
+        const data = { jobs, slots: [...new Set(its.map((i) => i.slot))], chats: [...new Set(its.flatMap((i) => i.deliveries.map((d) => d.chatId)))] };
+        return sql`(${caseId}, ${reminderText(jobs)}, ${JSON.stringify(data)})`;
+      }),
+      sql`, `,
+    );
+    // An insert builder rather than db.run(): drizzle's D1 batch cannot bind parameters of raw statements.
+    return db.insert(caseEvents).select(
+      sql`select null, v.column1, ${at}, 'system', 'reminder', v.column2, v.column3 from (values ${rows}) as v
+          where not exists (select 1 from ${caseEvents} e where e.case_id = v.column1 and e.kind = 'reminder' and e.at >= ${dayStart})`,
+    );
+  });
 }
 
 /** Reminder, digest and report slots already taken today, and date-based (patrol) slots after `since`. */

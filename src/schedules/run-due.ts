@@ -16,6 +16,7 @@ import { commit, DuplicateKey, insertAudit, insertOutbox, VersionConflict, type 
 import { composeRun, type Composed } from "./compose.js";
 import { acquireLease, leaseGuard, releaseLease } from "./lease.js";
 import { insertReminderEvents, insertSlots, type SlotRow } from "./ledger.js";
+import { startOfDate } from "./business-time.js";
 import { planRun } from "./plan.js";
 
 export type RunResult = {
@@ -52,7 +53,7 @@ export async function runDue(deps: RunDeps, at: number, opts: { holder?: string 
       leaseGuard(db, holder),
       ...work.outbox.map((o) => insertOutbox(db, o)),
       ...insertSlots(db, [...work.slots, ...markers], at),
-      ...insertReminderEvents(db, work.selected, at),
+      ...insertReminderEvents(db, work.selected, at, startOfDate(today, cal.timeZone)),
     ];
     for (const d of plan.skippedDays) {
       log.warn("scheduled morning run was missed; recorded as skipped", { date: d });

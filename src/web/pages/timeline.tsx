@@ -1,6 +1,7 @@
 /** The case timeline and the evidence gallery (整改前 / 整改后), shared by the case page and the dossier. */
 import type { AttachmentRow, CaseEventRow } from "../../db/case-detail.js";
 import type { Directory } from "../../db/ledger.js";
+import { reminderJobs, reminderText } from "../../domain/reminders.js";
 import { EVENT_LABEL, personName, unitName, ymd, ymdHm } from "./format.js";
 
 /** Extra words for an event from its data: the unit it went to, the deadline moved, files attached. */
@@ -14,22 +15,43 @@ function detail(e: CaseEventRow, dir: Directory, tz: string): string {
   return parts.join("，");
 }
 
+/**
+ * The handling events, oldest first. Scheduled reminders are not handling: the case page folds them into one
+ * collapsed list (one Chinese line per day), the dossier (`full`) leaves them out and says how many there were.
+ */
 export function Timeline(props: { events: CaseEventRow[]; dir: Directory; tz: string; full?: boolean }) {
   const { dir, tz } = props;
+  const events = props.events.filter((e) => e.kind !== "reminder");
+  const reminders = props.events.filter((e) => e.kind === "reminder");
   return (
-    <ol class="timeline" id="timeline">
-      {props.events.map((e) => {
-        const extra = detail(e, dir, tz);
-        const text = e.kind === "created" && !props.full && e.text && e.text.length > 60 ? `${e.text.slice(0, 60)}…` : e.text;
-        return (
-          <li data-kind={e.kind}>
-            <time>{ymdHm(e.at, tz)}</time> <strong>{EVENT_LABEL[e.kind] ?? e.kind}</strong> <span class="muted">{personName(dir, e.actorUserId)}</span>
-            {text ? <div>{text}</div> : null}
-            {extra ? <div class="muted small">{extra}</div> : null}
-          </li>
-        );
-      })}
-    </ol>
+    <>
+      <ol class="timeline" id="timeline">
+        {events.map((e) => {
+          const extra = detail(e, dir, tz);
+          const text = e.kind === "created" && !props.full && e.text && e.text.length > 60 ? `${e.text.slice(0, 60)}…` : e.text;
+          return (
+            <li data-kind={e.kind}>
+              <time>{ymdHm(e.at, tz)}</time> <strong>{EVENT_LABEL[e.kind] ?? e.kind}</strong> <span class="muted">{personName(dir, e.actorUserId)}</span>
+              {text ? <div>{text}</div> : null}
+              {extra ? <div class="muted small">{extra}</div> : null}
+            </li>
+          );
+        })}
+      </ol>
+      {reminders.length && props.full ? <p class="muted small" id="reminders">另有系统自动提醒 {reminders.length} 条，未列入办理过程。</p> : null}
+      {reminders.length && !props.full ? (
+        <details class="reminders small" id="reminders">
+          <summary>系统自动提醒 {reminders.length} 条</summary>
+          <ol class="plain">
+            {reminders.map((e) => (
+              <li data-kind="reminder">
+                <time>{ymd(e.at, tz)}</time> {reminderText(reminderJobs(e))}
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
+    </>
   );
 }
 
