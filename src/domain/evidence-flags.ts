@@ -78,7 +78,7 @@ export function findingText(f: Finding, tz: string): string {
   switch (f.kind) {
     case "same_file":
     case "similar": {
-      const what = `${f.self ? "本案" : `#${f.other.caseId} `}的${PHASE_WORD[f.other.phase ?? ""] ?? ""}照片`;
+      const what = `${f.self ? "本案" : ` #${f.other.caseId} `}的${PHASE_WORD[f.other.phase ?? ""] ?? ""}照片`;
       const how = f.kind === "same_file" ? "相同" : f.bits <= NEAR_IDENTICAL_BITS ? "几乎相同" : "非常相似";
       const when = `${monthDay(f.other.at, tz)}${f.other.unit ? ` ${f.other.unit}` : ""} 提交`;
       return `与${what}${how}（${when}）${f.self ? "，请核实整改是否可见" : ""}`;
