@@ -27,6 +27,8 @@ export type NewCase = {
   content: string;
   area: string | null;
   address: string | null;
+  /** 来电人/联系方式 columns: read only through the audited reveal, cleared by retention (R40). */
+  complainant?: string | null;
   types: string[];
   focus: boolean;
   leadUnitId: number | null;
@@ -49,6 +51,7 @@ export function caseRow(r: NewCase, meta: Pick<ImportMeta, "actor" | "at">): Omi
     title: r.title,
     content: r.content,
     address: r.address,
+    complainant: r.complainant ?? null,
     area: r.area,
     pollutionTypes: r.types,
     leadUnitId: r.leadUnitId,

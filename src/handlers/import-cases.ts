@@ -62,6 +62,7 @@ export async function importCases(ctx: HandlerCtx, input: ImportInput): Promise<
     content: r.content,
     area: r.area,
     address: r.address,
+    complainant: r.complainant,
     types: r.types,
     focus: r.focus,
     leadUnitId: r.leadUnitId,

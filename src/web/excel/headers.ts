@@ -1,7 +1,7 @@
 /** The hand-over list's columns (spec §5), matched by header text in any order, tolerant of spacing and notes. */
 import type { Cell } from "./read.js";
 
-export type ColumnKey = "seq" | "externalNo" | "content" | "area" | "types" | "channel" | "focus" | "batch" | "batchMore" | "unit" | "due" | "address" | "coUnits";
+export type ColumnKey = "seq" | "externalNo" | "content" | "area" | "types" | "channel" | "focus" | "batch" | "batchMore" | "unit" | "due" | "address" | "coUnits" | "complainant" | "contact";
 
 const BATCH_NAMES = ["交办日期/批次", "交办日期", "交办批次", "批次", "交办时间"];
 
@@ -20,6 +20,9 @@ export const COLUMNS: Record<ColumnKey, { label: string; names: string[]; requir
   due: { label: "办理时限", names: ["办理时限", "办结时限", "整改时限", "完成时限", "时限要求"] },
   address: { label: "地址", names: ["地址", "问题地址", "详细地址", "点位"] },
   coUnits: { label: "配合单位", names: ["配合单位", "协办单位"] },
+  // The complainant goes to cases.complainant only, never into a title or a message (R40).
+  complainant: { label: "来电人", names: ["来电人", "来信人", "联系人", "举报人", "投诉人", "信访人", "反映人", "来电人姓名", "举报人姓名", "联系人姓名", "投诉人姓名"] },
+  contact: { label: "联系方式", names: ["联系方式", "联系电话", "电话", "手机", "手机号码", "来电号码", "来电人电话", "举报人电话", "联系人电话", "举报人联系方式", "来电人联系方式"] },
 };
 
 const FULL_WIDTH = /[\uFF01-\uFF5E]/g;

@@ -7,6 +7,7 @@ import { POLLUTION_TYPES } from "../../db/schema.js";
 import { addWorkingDays, endOfDate, localDate, resolveDeadline, zonedTimeToUtc, type Calendar } from "../../domain/calendar.js";
 import { matchUnit, type UnitLike } from "../../domain/match-unit.js";
 import { parseDeadline } from "../../bot/parse-deadline.js";
+import { stripPii } from "../../domain/pii.js";
 import { titleOf } from "../../handlers/text.js";
 import { COLUMNS, findHeader, type ColumnKey } from "./headers.js";
 import type { Cell, Sheet } from "./read.js";
@@ -32,6 +33,7 @@ export type ImportRow = {
   title: string;
   area: string | null;
   address: string | null;
+  complainant: string | null; // 来电人 + 联系方式, e.g. "李四 13812345678" (R40)
   types: string[];
   channel: "来电" | "来信" | null;
   focus: boolean;
@@ -80,6 +82,8 @@ function rowSchema(ctx: ImportContext) {
       content: z.string().min(1, "交办问题基本情况不能为空").max(5000, "交办问题基本情况超过 5000 字"),
       area: z.string().max(60, "行政区域超过 60 字"),
       address: z.string().max(200, "地址超过 200 字"),
+      complainant: z.string().max(60, "来电人超过 60 字"),
+      contact: z.string().max(60, "联系方式超过 60 字"),
       types: z.string().transform((s, c) => {
         const r = pollutionTypes(s);
         if (r.unknown.length) c.addIssue({ code: "custom", message: `无法识别的污染类型「${r.unknown.join("、")}」，可选：${POLLUTION_TYPES.join("、")}` });
@@ -110,9 +114,10 @@ function rowSchema(ctx: ImportContext) {
         seq: r.seq,
         externalNo: r.externalNo,
         content: r.content,
-        title: titleOf(r.content),
+        title: titleOf(stripPii(r.content)) || "交办问题", // no names or numbers in a title (R39, R40(a))
         area: r.area || null,
         address: r.address || null,
+        complainant: [r.complainant, r.contact].filter(Boolean).join(" ") || null,
         types: r.types,
         channel: channel ?? null,
         focus: r.focus,
