@@ -5,29 +5,14 @@ import { openNodeDb, migrateNodeDb } from "./db/open-node.js";
 import { seedCalendar } from "./db/calendar-seed.js";
 import { seedDemo } from "./db/seed-demo.js";
 import { backupDatabase } from "./db/backup.js";
-import { GROUP_USAGE, groupVerb } from "./cli-group.js";
-import { ADMIN_USAGE, adminCommand } from "./cli-admin.js";
-import { DATA_USAGE, dataCommand } from "./cli-data.js";
-import { AUDIT_USAGE, auditVerb } from "./cli-audit.js";
-import { SMOKE_USAGE, smokeCommand } from "./cli-smoke.js";
+import { groupVerb } from "./cli-group.js";
+import { adminCommand } from "./cli-admin.js";
+import { dataCommand } from "./cli-data.js";
+import { auditVerb } from "./cli-audit.js";
+import { smokeCommand } from "./cli-smoke.js";
+import { helpText } from "./cli-help.js";
 import { buildNodeDeps, startNode } from "./runtime/node.js";
 import { parseInstant, previewDigest, tick } from "./schedules/operator.js";
-
-const USAGE = `Usage: duban <command>
-  serve                 start the server (what \`npm start\` runs)
-  migrate               apply database migrations
-  seed --demo           add the demo district (idempotent; rows are labelled as demo)
-  backup <file>         write a consistent copy of the database (VACUUM INTO) and verify it
-  tick [--at <instant>] run the schedules due at that instant (default now) and print what was queued;
-                        the running server's relay sends it. Instant: ISO with zone, e.g. 2026-12-02T08:30:00+08:00
-  digest --preview [--group <chatId>] [--at <instant>]
-                        print the daily digest of a group (default: the command group) without sending or recording it
-${GROUP_USAGE.trimEnd()}
-${ADMIN_USAGE.trimEnd()}
-${DATA_USAGE.trimEnd()}
-${AUDIT_USAGE.trimEnd()}
-${SMOKE_USAGE.trimEnd()}
-`;
 
 async function withDb<T>(fn: (o: Awaited<ReturnType<typeof openNodeDb>>) => Promise<T>): Promise<T> {
   const config = parseConfig(process.env);
@@ -133,7 +118,8 @@ export async function main(argv: string[]): Promise<number> {
     case "audit":
       return withDb(({ db }) => auditVerb(db, positionals, Date.now()));
     default:
-      console.log(USAGE);
+      console.log(helpText());
+      if (cmd) console.error(`未知命令 unknown command: ${cmd}`);
       return cmd ? 2 : 0;
   }
 }
