@@ -432,3 +432,54 @@ describe("acknowledged work that never finished (R08: durable intent first)", ()
     expect(await h.deps.recoverInbound!(h.deps, clock())).toBe(0);
   });
 });
+
+describe("outbound allow-list: URLs inside a callback reach only WeCom's hosts and WECOM_API_BASE (issue 16)", () => {
+  // A second loopback server standing for anything on this server's network; it counts every connection.
+  let trap: ServerType;
+  let trapUrl = "";
+  let trapConnections = 0;
+  beforeAll(async () => {
+    trap = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: () => new Response("internal"), port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+    });
+    trap.on("connection", () => trapConnections++);
+    const addr = trap.address();
+    trapUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+  });
+  afterAll(() => new Promise<void>((r) => trap.close(() => r())));
+
+  it("never fetches a media URL on another loopback port; the sender is asked to resend, and the log keeps no secret", async () => {
+    const p = message("hh.officer", "single:hh.officer", { msgtype: "image", image: { url: `${trapUrl}/media/photo.png?sign=media-secret-7` } });
+    expect(await say(p)).toContain("请重新发送");
+    expect(trapConnections).toBe(0);
+    expect(logs.some((l) => l.includes("media URL refused") && l.includes(trapUrl.replace("http://", "")))).toBe(true);
+    expect(logs.some((l) => l.includes("media-secret-7"))).toBe(false);
+  });
+
+  it("never posts to a response_url off WeCom's hosts: the late reply goes to the group's robot instead", async () => {
+    const id = await newCase("荷花池某酒店夜间噪声");
+    expect(await say(text("hh.officer", "g-hh", `签收 #${id}`))).toContain("已签收");
+    // A slow (allowed) photo download outruns the 800 ms answer, so the reply must travel later.
+    const p = message("hh.officer", "g-hh", {
+      msgtype: "mixed",
+      mixed: { msg_item: [{ msgtype: "text", text: { content: `@督办助手 进展 #${id} 已约谈店主` } }, { msgtype: "image", image: { url: `${fakeUrl}/media/photo.png?delay_ms=1500` } }] },
+    });
+    p.response_url = `${trapUrl}/cgi-bin/aibot/response?response_code=stolen-code-9`;
+    const r = await post(p);
+    expect(r.status).toBe(200);
+    expect(r.reply).toEqual({});
+    await until(() => robotTexts(KEYS.hh).some((t) => t.includes(`#${id}`) && t.includes("已约谈店主")) || undefined, "the late reply through the robot");
+    expect(trapConnections).toBe(0);
+    expect(await q1(sql`select count(*) as n from outbox where target like ${`${trapUrl}%`}`)).toEqual({ n: 0 });
+    const digest = createHash("sha256").update(p.response_url).digest("hex");
+    expect(await q1(sql`select count(*) as n from response_url_uses where url_digest = ${digest}`)).toEqual({ n: 0 });
+    expect(logs.some((l) => l.includes("response_url refused"))).toBe(true);
+    expect(logs.some((l) => l.includes("stolen-code-9"))).toBe(false);
+  });
+
+  it("refuses a response_url the outbox already holds when it is not WeCom's, without calling it", async () => {
+    const r = await h.deps.deliver({ id: 9100, channel: "response_url", target: `${trapUrl}/cgi-bin/aibot/response?response_code=x`, payload: { markdown: "迟到", expiresAt: clock() + 3_600_000 } });
+    expect(r).toMatchObject({ ok: false, retryable: false });
+    expect(trapConnections).toBe(0);
+  });
+});

@@ -96,7 +96,7 @@ describe("the WeCom callback inside workerd", () => {
     await pushed(KEYS.command, `#${id}`, "签收");
     const photo = message("hh.officer", "g-hh", {
       msgtype: "mixed",
-      mixed: { msg_item: [{ msgtype: "text", text: { content: `@督办助手 进展 #${id} 整改后 已安装净化器` } }, { msgtype: "image", image: { url: "https://media.fake.test/media/wk-photo.png" } }] },
+      mixed: { msg_item: [{ msgtype: "text", text: { content: `@督办助手 进展 #${id} 整改后 已安装净化器` } }, { msgtype: "image", image: { url: "https://qyapi.fake.test/media/wk-photo.png" } }] },
     });
     expect(await say(photo)).toContain(`#${id}`);
     const att = (await env.DB.prepare("select storage_key as k, phase from attachments where case_id = ?").bind(id).first()) as { k: string; phase: string };
@@ -113,7 +113,7 @@ describe("the WeCom callback inside workerd", () => {
     await say(text("hh.officer", "g-hh", `签收 #${id}`));
     const p = message("hh.officer", "g-hh", {
       msgtype: "mixed",
-      mixed: { msg_item: [{ msgtype: "text", text: { content: `@督办助手 进展 #${id} 已约谈` } }, { msgtype: "image", image: { url: "https://media.fake.test/media/wk-photo.png?delay_ms=1500" } }] },
+      mixed: { msg_item: [{ msgtype: "text", text: { content: `@督办助手 进展 #${id} 已约谈` } }, { msgtype: "image", image: { url: "https://qyapi.fake.test/media/wk-photo.png?delay_ms=1500" } }] },
     });
     const sealed = await seal(p);
     const t0 = Date.now();

@@ -1,10 +1,12 @@
 /**
  * The one WeCom HTTP client: group-robot sends (wecom.md §2, via src/delivery/wecom-robot.ts), the single
  * `response_url` POST of a smart-bot message (§1.A.8) and media downloads (§1.A.4). Every call has a timeout.
- * Robot sends go to the configurable WECOM_API_BASE; response_url and media URLs are absolute and used as given.
+ * Robot sends go to the configurable WECOM_API_BASE; response_url and media URLs come inside callbacks, so every
+ * request goes through the host allow-list (hosts.ts) and is refused before any connection when it fails.
  */
 import type { DeliverResult } from "../../delivery/types.js";
 import { sendToRobot, SEND_TIMEOUT_MS, type RobotMessage } from "../../delivery/wecom-robot.js";
+import { allowedFetch, OutboundRefused } from "./hosts.js";
 
 export const MEDIA_TIMEOUT_MS = 20_000;
 
@@ -53,9 +55,11 @@ async function readCapped(res: Response, maxBytes: number): Promise<{ bytes: Uin
   return { bytes, truncated: total > maxBytes };
 }
 
-export function createWecomClient(opts: { apiBase: string; fetch?: Fetch; timeoutMs?: number; mediaTimeoutMs?: number }): WecomClient {
+/** `wsUrl`: WECOM_WS_URL, whose host is allowed too (a private deployment may serve media from it). */
+export function createWecomClient(opts: { apiBase: string; wsUrl?: string; fetch?: Fetch; timeoutMs?: number; mediaTimeoutMs?: number }): WecomClient {
   // Wrapped so workerd never sees `fetch` called with a foreign `this` ("Illegal invocation").
-  const fetchFn: Fetch = opts.fetch ?? ((input, init) => fetch(input, init));
+  const raw: Fetch = opts.fetch ?? ((input, init) => fetch(input, init));
+  const fetchFn: Fetch = (input, init) => allowedFetch(raw, { apiBase: opts.apiBase, wsUrl: opts.wsUrl }, input, init);
   const timeoutMs = opts.timeoutMs ?? SEND_TIMEOUT_MS;
 
   return {
@@ -71,6 +75,7 @@ export function createWecomClient(opts: { apiBase: string; fetch?: Fetch; timeou
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (e) {
+        if (e instanceof OutboundRefused) return { ok: false, retryable: false, error: `response_url: ${e.message}` };
         return { ok: false, retryable: true, error: `response_url: ${(e as Error)?.name === "TimeoutError" ? `timeout after ${timeoutMs} ms` : String((e as Error)?.message ?? e)}` };
       }
       // The response envelope is assumed to be {errcode, errmsg} like other qyapi calls (§1.A.8, UNCONFIRMED).

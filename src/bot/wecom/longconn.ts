@@ -85,7 +85,7 @@ export function createLongConn(deps: Deps, opts: LongConnOptions = {}): LongConn
     heartbeatInterval: opts.heartbeatMs ?? 30_000,
     logger: sdkLogger(log),
   });
-  const http = createWecomClient({ apiBase: deps.config.wecom.apiBase, fetch: opts.fetch });
+  const http = createWecomClient({ apiBase: deps.config.wecom.apiBase, wsUrl: deps.config.wecom.wsUrl, fetch: opts.fetch });
   let status: LongConnStatus = { state: "idle", since: deps.clock(), reconnects: 0, inFlight: 0 };
   let accepting = false;
   const inFlight = new Set<Promise<void>>();

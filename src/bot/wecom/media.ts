@@ -8,6 +8,7 @@ import { MAX_UPLOAD_BYTES } from "../../domain/file-type.js";
 import type { Logger } from "../../log.js";
 import type { WecomClient } from "./client.js";
 import { decryptMedia } from "./crypto.js";
+import { OutboundRefused } from "./hosts.js";
 import type { MediaRef } from "./payload.js";
 
 /** The ciphertext of a file at the size limit is at most one 32-byte pad block longer. */
@@ -34,6 +35,11 @@ async function fetchOne(client: WecomClient, aesKey: Uint8Array, ref: MediaRef, 
     const bytes = await decryptMedia(aesKey, body.bytes);
     return { bytes, name: body.fileName };
   } catch (e) {
+    if (e instanceof OutboundRefused) {
+      // Nothing was requested: the URL is not WeCom's (a forged or replayed payload), so it is never fetched.
+      log.warn("security: media URL refused: not a WeCom host or WECOM_API_BASE; the sender is asked to send it again", { host, kind: ref.kind });
+      return unreadable();
+    }
     log.warn("WeCom media download or decryption failed; the sender is asked to send it again", { host, kind: ref.kind, error: String((e as Error)?.message ?? e) });
     return unreadable();
   }
