@@ -53,7 +53,7 @@ export type Command =
   | { name: "approve_extension"; ref: CaseRef } // 同意延期
   | { name: "refuse_extension"; ref: CaseRef; reason: string } // 不同意延期
   | { name: "submit_closure"; ref: CaseRef; fields: ClosureFields } // 办结
-  | { name: "approve_closure"; ref: CaseRef } // 通过
+  | { name: "approve_closure"; ref: CaseRef; note?: string } // 通过 [核实说明]: required when photos are flagged (issue 10)
   | { name: "reject_closure"; ref: CaseRef; reason: string } // 驳回
   | { name: "flag"; ref: CaseRef } // 挂牌
   | { name: "unflag"; ref: CaseRef } // 摘牌
@@ -61,6 +61,7 @@ export type Command =
   | { name: "patrol"; ref: CaseRef; result: "ok" | "rebound"; note?: string } // 巡查 正常 / 反弹
   | { name: "cancel"; ref: CaseRef; reason: string } // 撤销
   | { name: "query"; ref: CaseRef } // 查
+  | { name: "remark_photo"; ref: CaseRef; nos: number[]; phase: "before" | "after" } // 照片 #12 第2张 改为整改后
   | { name: "select"; ref: CaseRef } // a bare case number: names the case (answers "which case?")
   | { name: "mine" } // 我的 / 待办
   | { name: "overdue" } // 逾期

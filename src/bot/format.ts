@@ -39,9 +39,12 @@ export function formatCommand(cmd: Command): string {
       if (cmd.complainant) parts.push("来电人", cmd.complainant);
       return parts.join(" ");
     }
+    case "approve_closure":
+      return `${v} ${formatRef(cmd.ref)}${cmd.note ? ` ${cmd.note}` : ""}`;
+    case "remark_photo":
+      return `${v} ${formatRef(cmd.ref)} 第${cmd.nos.join("、")}张 改为${cmd.phase === "after" ? "整改后" : "整改前"}`;
     case "acknowledge":
     case "approve_extension":
-    case "approve_closure":
     case "flag":
     case "unflag":
     case "chase":

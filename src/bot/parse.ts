@@ -126,6 +126,8 @@ function dispatch(name: CommandName, rawRest: string): ParseResult {
   }
   const verb = VERB_OF[name];
   const r = readRef(rest);
+  // "照片……" without a case number is a caption sent with photos, not a re-mark: let the photos through.
+  if (name === "remark_photo" && (!r || "bad" in r)) return fail(name, "UNKNOWN_COMMAND", `更正照片标记需要写明案件号。`);
   if (!r) {
     return rest === ""
       ? fail(name, "MISSING_CASE", `${verb}需要写明案件号。`)
@@ -137,9 +139,12 @@ function dispatch(name: CommandName, rawRest: string): ParseResult {
   const needText = (what: string): ParseError => fail(name, "MISSING_ARGUMENT", `${verb}需要写明${what}。`);
 
   switch (name) {
+    case "approve_closure":
+      return arg ? { name, ref, note: arg } : { name, ref };
+    case "remark_photo":
+      return parseRemarkPhoto(ref, arg);
     case "acknowledge":
     case "approve_extension":
-    case "approve_closure":
     case "flag":
     case "unflag":
     case "chase":
@@ -229,4 +234,20 @@ function distance(a: string, b: string): number {
     prev = cur;
   }
   return prev[y.length];
+}
+
+/** 照片 #12 第2张 改为整改后 / 第2、3张 / 第2-4张 (issue 10 item 5). */
+function parseRemarkPhoto(ref: CaseRef, arg: string): ParseResult {
+  const m = /^第?\s*([\d\s、,，和及-]+?)\s*张?\s*(?:照片)?\s*(?:改为|改成|标为|标记为|设为|是)\s*(整改后|整改前)(?:照片)?$/.exec(arg);
+  if (!m) return fail("remark_photo", "BAD_VALUE", `没有看懂要改哪几张照片：「${clip(arg)}」。`);
+  const nos = new Set<number>();
+  for (const part of m[1].split(/[\s、,，和及]+/).filter(Boolean)) {
+    const r = /^(\d{1,3})(?:-(\d{1,3}))?$/.exec(part);
+    if (!r) return fail("remark_photo", "BAD_VALUE", `照片序号「${clip(part)}」不正确。`);
+    const a = Number(r[1]);
+    const b = r[2] ? Number(r[2]) : a;
+    if (a < 1 || b < a || b - a > 50) return fail("remark_photo", "BAD_VALUE", `照片序号「${clip(part)}」不正确。`);
+    for (let i = a; i <= b; i++) nos.add(i);
+  }
+  return { name: "remark_photo", ref, nos: [...nos].sort((x, y) => x - y), phase: m[2] === "整改后" ? "after" : "before" };
 }

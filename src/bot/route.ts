@@ -16,6 +16,7 @@ import { chaseCase } from "../handlers/chase.js";
 import { patrolCase } from "../handlers/patrol.js";
 import { cancelCase } from "../handlers/cancel-case.js";
 import { queryCase } from "../handlers/query-case.js";
+import { remarkPhoto } from "../handlers/remark-photo.js";
 import { selectCase } from "../handlers/select-case.js";
 import { myCases, overdueCases } from "../handlers/list-cases.js";
 import { showStats } from "../handlers/stats.js";
@@ -43,6 +44,7 @@ export function route(ctx: HandlerCtx, cmd: Command): Promise<Outcome> {
     case "patrol": return patrolCase(ctx, cmd);
     case "cancel": return cancelCase(ctx, cmd);
     case "query": return queryCase(ctx, cmd);
+    case "remark_photo": return remarkPhoto(ctx, cmd);
     case "select": return selectCase(ctx, cmd);
     case "mine": return myCases(ctx);
     case "overdue": return overdueCases(ctx);

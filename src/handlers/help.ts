@@ -19,6 +19,7 @@ export const HELP: Partial<Record<CommandName, Entry>> = {
   chase: { verb: "催办", who: "督办员、领导", what: "立即提醒牵头单位（同一案件有间隔限制）", example: "催办 #12" },
   patrol: { verb: "巡查", who: "督办员、牵头单位", what: "办结后巡查，发现反弹自动重新办理", example: "巡查 #12 正常　/　巡查 #12 反弹 又有油烟" },
   cancel: { verb: "撤销", who: "督办员、领导", what: "撤销误交办的案件（保留记录）", example: "撤销 #12 重复交办" },
+  remark_photo: { verb: "照片", who: "牵头单位、督办员", what: "更正已发照片的标记（第几张按发送顺序，见「查 #12」或案件页）", example: "照片 #12 第2张 改为整改后" },
   query: { verb: "查", who: "所有人（本人范围）", what: "查看案件详情，可用案件号或受理编号", example: "查 #12　/　查 D3SX202505280018" },
   mine: { verb: "我的", who: "所有人", what: "本单位待办（领导：待审核；督办员：被退回、超时未签收）", example: "我的" },
   overdue: { verb: "逾期", who: "所有人（本人范围）", what: "逾期案件清单", example: "逾期" },

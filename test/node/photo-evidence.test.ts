@@ -111,3 +111,27 @@ describe("photo evidence checks through chat", () => {
     expect(await say(deps, "lead", "g-command", `查 #${h}`)).toContain("1 张未能检查");
   });
 });
+
+describe("photos sent the way people send them", () => {
+  it("a photo sent with 整改后 words is an after-photo; after a 办结 it is one too; 照片 #N 第2张 改为整改后 re-marks", async () => {
+    const k = await dispatch("荷花池某河道漂浮物");
+    const [who, chat] = chatOf("荷花池街道");
+    await say(deps, who, chat, `签收 #${k}`);
+    await say(deps, who, chat, `查 #${k}`); // names the case: the next photos bind to it
+    expect(await say(deps, who, chat, "现场照片", { images: [photo(21)] })).toContain("（整改前）");
+    expect(await say(deps, who, chat, "已整改完成", { images: [photo(22)] })).toContain("（整改后）");
+    expect(await say(deps, who, chat, "", { images: [photo(23)] })).toContain(`照片 #${k} 第1张 改为整改后`);
+    const phases = async () => (await t.db.all<{ p: string | null }>(sql`select phase as p from attachments where case_id = ${k} order by id`)).map((r) => r.p);
+    expect(await phases()).toEqual(["before", "after", null]);
+    expect(await say(deps, who, chat, `照片 #${k} 第3张 改为整改后`)).toContain("第3张照片改为整改后");
+    expect(await phases()).toEqual(["before", "after", "after"]);
+    expect(await say(deps, who, chat, `照片 #${k} 第5张 改为整改后`)).toContain("共有 3 张照片，没有第5张");
+    expect(await say(deps, "sm.officer", "g-sm", `照片 #${k} 第1张 改为整改后`)).toMatch(/没有找到案件|没有权限/);
+    const [ev] = await t.db.all<{ text: string }>(sql`select text from case_events where case_id = ${k} and kind = 'evidence' order by id desc limit 1`);
+    expect(ev.text).toBe("第3张照片改为整改后");
+    const [audit] = await t.db.all<{ n: number }>(sql`select count(*) as n from audit_log where action = 'case.evidence.remark' and object = ${`case:${k}`}`);
+    expect(audit.n).toBe(1);
+    await say(deps, who, chat, `办结 #${k}\n${CLOSE}`);
+    expect(await say(deps, who, chat, "", { images: [photo(24)] })).toContain("（整改后）");
+  });
+});
