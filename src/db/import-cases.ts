@@ -3,11 +3,12 @@
  * the rows go into `import_staging` in chunks of STAGE_CHUNK, each chunk its own batch, so a WeCom callback's
  * write waits for one chunk at most, never for the whole file. Then ONE swap batch copies the staged rows into
  * cases, case_events and audit_log with INSERT … SELECT (a constant number of statements and bound parameters
- * whatever the row count), writes the import's audit row and deletes the staging rows. Cases appear only
+ * whatever the row count) and writes the import's audit row; the staging rows are deleted after it in short
+ * batches. Cases appear only
  * through the swap: a failed or abandoned import leaves none. Every statement binds at most 100 parameters
  * (D1's limit); rows refer to their batch and case through sub-selects, never assumed ids.
  */
-import { getTableColumns, lt, sql, eq, type SQL } from "drizzle-orm";
+import { and, getTableColumns, gte, lt, sql, eq, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteInsertValue, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { batches, cases, caseEvents, auditLog, importStaging, writeGuard } from "./schema.js";
 import type { Db } from "./types.js";
@@ -18,6 +19,7 @@ export const MAX_PARAMS = 100;
 export const STAGE_CHUNK = 250;
 /** Staging rows older than this belong to an import that died (crash, closed tab); the next import deletes them. */
 export const STALE_STAGING_MS = 60 * 60 * 1000;
+const CLEANUP_CHUNK = 1000;
 
 export type NewCase = {
   externalNo: string;
@@ -65,6 +67,11 @@ export function caseRow(r: NewCase, meta: Pick<ImportMeta, "actor" | "at">): Omi
     updatedAt: meta.at,
   };
 }
+
+/** The properties caseRow sets: the same for every row, so the swap names them once. */
+const CASE_KEYS = Object.keys(
+  caseRow({ externalNo: "", source: "", batch: { name: "", receivedOn: "" }, title: "", content: "", area: null, address: null, types: [], focus: false, leadUnitId: null, coUnitIds: [], ackBy: null, dueAt: 0, origin: {} }, { actor: "", at: 0 }),
+);
 
 /** The row as stored: column name → the value drizzle would bind (JSON columns as text, booleans as 0/1). */
 function storedColumns(row: Record<string, unknown>): Record<string, unknown> {
@@ -132,12 +139,9 @@ export function swapStatements(db: Db, importId: string, count: number, batchLis
     batchId: sql`(select ${batches.id} from ${batches} where ${batches.name} = s.batch_name)`,
     writeToken: sql`s.write_token`,
   };
-  for (const [key, col] of Object.entries(getTableColumns(cases) as Record<string, SQLiteColumn>)) {
-    if (key in caseExprs || col.primary) continue;
-    // A column caseRow leaves out is absent from the JSON: fall back to its default, not NULL.
-    const fallback = col.default !== undefined && col.default !== null ? sql`${sql.param(col.default, col)}` : sql`null`;
-    caseExprs[key] = sql`case when json_type(${staged}, ${sql.raw(`'$."${col.name}"'`)}) is null then ${fallback} else json_extract(${staged}, ${sql.raw(`'$."${col.name}"'`)}) end`;
-  }
+  // Only the columns caseRow writes are read from the JSON (one json_extract each); the rest take their defaults.
+  const columns = getTableColumns(cases) as Record<string, SQLiteColumn>;
+  for (const key of CASE_KEYS) caseExprs[key] = sql`json_extract(${staged}, ${sql.raw(`'$."${columns[key].name}"'`)})`;
   const joined = sql`from ${importStaging} s join ${cases} c on c.write_token = s.write_token where s.import_id = ${importId} order by s.seq`;
   return [
     ...chunkedInsert(db, batches, [...batchList].map(([name, receivedOn]) => ({ name, source: meta.source, receivedOn })), true),
@@ -164,8 +168,16 @@ export function swapStatements(db: Db, importId: string, count: number, batchLis
       source: "import",
       detail: { file: meta.fileName, sha256: meta.sha256, count, batches: [...batchList.keys()] },
     }),
-    db.delete(importStaging).where(eq(importStaging.importId, importId)),
   ];
+}
+
+/** After the swap: the import's staging rows, deleted in short batches too (a leftover is swept as stale). */
+function cleanupChunks(db: Db, importId: string, count: number): BatchItem[][] {
+  const out: BatchItem[][] = [];
+  for (let i = 0; i < count; i += CLEANUP_CHUNK) {
+    out.push([db.delete(importStaging).where(and(eq(importStaging.importId, importId), gte(importStaging.seq, i), lt(importStaging.seq, i + CLEANUP_CHUNK)))]);
+  }
+  return out;
 }
 
 /** Let other work (a callback's write) take the connection between two chunks. */
@@ -190,5 +202,10 @@ export async function commitImport(db: Db, rows: NewCase[], meta: ImportMeta): P
     await commit(db, [db.delete(importStaging).where(eq(importStaging.importId, importId))]).catch(() => undefined);
     if (e instanceof VersionConflict) throw new Error("import staging incomplete: rows were removed before the swap");
     throw e;
+  }
+  // The cases are in; what is left is housekeeping, which must not turn a done import into an error.
+  for (const chunk of cleanupChunks(db, importId, rows.length)) {
+    await yieldTurn();
+    await commit(db, chunk).catch(() => undefined);
   }
 }
