@@ -18,6 +18,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fmt, machine, writeSection } from "./report.js";
 import { openReply, sealCallback, TEST_AES_KEY, TEST_TOKEN } from "../test/helpers/fake-wecom-api.js";
+import { eq } from "drizzle-orm";
+import { openNodeDb } from "../src/db/open-node.js";
+import { groups, people, units } from "../src/db/schema.js";
 
 const { values } = parseArgs({
   options: { seconds: { type: "string", default: "15" }, connections: { type: "string", default: "8" }, "r01-seconds": { type: "string", default: "60" } },
@@ -127,6 +130,21 @@ async function benchHello(): Promise<Result> {
   }
 }
 
+/** People and groups of the seeded demo district, with unit names, read from the server's database file. */
+async function demoDirectory(file: string) {
+  const { db, close } = await openNodeDb(`file:${file}`);
+  try {
+    const unitName = new Map((await db.select({ id: units.id, name: units.name }).from(units)).map((u) => [u.id, u.name]));
+    const nameOf = (id: number | null) => (id ? (unitName.get(id) ?? null) : null);
+    return {
+      people: (await db.select().from(people).where(eq(people.active, true))).map((p) => ({ userId: p.userId, unit: nameOf(p.unitId), roles: p.roles })),
+      groups: (await db.select().from(groups)).map((g) => ({ chatId: g.chatId, purpose: g.purpose, unit: nameOf(g.unitId) })),
+    };
+  } finally {
+    close();
+  }
+}
+
 async function benchCallback(): Promise<Result & { notes: string[]; r01: Result }> {
   const dir = mkdtempSync(join(tmpdir(), "duban-bench-"));
   // WeCom's API is across the network edge: a loopback stand-in answers robot sends with errcode 0.
@@ -140,16 +158,13 @@ async function benchCallback(): Promise<Result & { notes: string[]; r01: Result 
   const { child, log } = startChild(["bin/duban.js", "serve"], {
     PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "duban.db")}`, FILES_DIR: join(dir, "files"), LOG_LEVEL: "warn",
     WECOM_MODE: "callback", WECOM_TOKEN: TEST_TOKEN, WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WECOM_BOT_ID: "BENCHBOT", WECOM_API_BASE: apiBase,
-    SESSION_SECRET: "b".repeat(40), DEMO_SEED: "true", SIMULATOR: "true", // the demo district, and its directory to find the people
+    SESSION_SECRET: "b".repeat(40), DEMO_SEED: "true", // the demo district; its people are read from the file below
   });
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(`${base}/healthz`, child, log);
     // The demo district seeded on first start: a dispatcher in the command group, officers in their unit groups.
-    const dir0 = (await (await fetch(`${base}/sim/directory`)).json()) as {
-      people: { userId: string; unit: string | null; roles: string[] }[];
-      groups: { chatId: string; purpose: string; unit: string | null }[];
-    };
+    const dir0 = await demoDirectory(join(dir, "duban.db")); // the simulator (and its directory) is local mode only
     const dispatcher = dir0.people.find((p) => p.roles.includes("dispatcher"))!;
     const command = dir0.groups.find((g) => g.purpose === "command")!;
     const unitGroups = dir0.groups.filter((g) => g.purpose === "unit" && g.unit);
