@@ -13,6 +13,7 @@ import { DomainError } from "./handlers/errors.js";
 import { importCases, previewImport, type ImportInput } from "./handlers/import-cases.js";
 import { buildNodeDeps } from "./runtime/node.js";
 import { ledgerXlsx } from "./web/excel/export-rows.js";
+import { roundsOfCases } from "./db/case-detail.js";
 import { readTable, TableReadError } from "./web/excel/read.js";
 import { runUseCase, webCtx } from "./web/run-use-case.js";
 
@@ -59,7 +60,7 @@ async function importVerb(deps: Deps, file: string, source: string, yes: boolean
 async function exportVerb(deps: Deps, file: string): Promise<number> {
   const now = deps.clock();
   const [dir, rows, calendar] = await Promise.all([loadDirectory(deps.db), allCases(deps.db, {}, { all: true }, now), deps.calendar()]);
-  await writeFile(file, await ledgerXlsx(rows, { dir, calendar, now }));
+  await writeFile(file, await ledgerXlsx(rows, { dir, calendar, now, rounds: await roundsOfCases(deps.db, rows.map((r) => r.id)) }));
   console.log(`已导出 ${rows.length} 件到 ${file}`);
   return 0;
 }

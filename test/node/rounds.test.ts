@@ -5,6 +5,7 @@
  */
 import { and, asc, eq } from "drizzle-orm";
 import jpeg from "jpeg-js";
+import readXlsxFile from "read-excel-file/universal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_POLICY } from "../../src/api/policy.js";
 import { createApiToken } from "../../src/db/api-tokens.js";
@@ -32,6 +33,7 @@ const CLOSE_NEW = "核查：属实，复查发现净化器停用\n整改：已�
 
 let w: Awaited<ReturnType<typeof webApp>>;
 let seed = 1;
+let reopened = 0; // closed twice: round 1 before the 反弹, round 2 after
 const idOf = (reply: string) => Number(/#(\d+)/.exec(reply)![1]);
 const row = async (id: number) => (await w.db.select().from(cases).where(eq(cases.id, id)))[0];
 const rounds = (id: number) => w.db.select().from(caseRounds).where(eq(caseRounds.caseId, id)).orderBy(asc(caseRounds.round));
@@ -52,7 +54,7 @@ afterAll(() => w.store.cleanup());
 
 describe("反弹 starts a new round", () => {
   it("refuses a bare 办结 and the old photos, keeps the closed round, and closes only on this round's answers", async () => {
-    const id = await closedCase("金牛大道某烧烤店油烟扰民");
+    const id = (reopened = await closedCase("金牛大道某烧烤店油烟扰民"));
     expect(await say(w.deps, "disp", "g-command", `巡查 #${id} 反弹 又有油烟`)).toContain("第 2 轮");
     const c = await row(id);
     expect(c).toMatchObject({ state: "in_progress", round: 2, roundReason: "rebound", finding: null, rectification: null, accountableParty: null, callbackResult: null });
@@ -80,6 +82,39 @@ describe("反弹 starts a new round", () => {
     expect(r1.items).toMatchObject({ rectification: "已安装油烟净化器并投入使用", callbackResult: "满意" });
     const files = await w.db.select({ round: attachments.round, phase: attachments.phase }).from(attachments).where(eq(attachments.caseId, id)).orderBy(asc(attachments.id));
     expect(files).toEqual([{ round: 1, phase: "after" }, { round: 2, phase: "after" }]);
+  });
+});
+
+describe("every round on the case page, in the dossier and in the export", () => {
+  it("shows each ended round with its own four items and photos, and counts only this round's photos", async () => {
+    const id = reopened;
+    const s = await sessionFor(w.db, "disp", w.clock());
+    const files = await w.db.select().from(attachments).where(eq(attachments.caseId, id)).orderBy(asc(attachments.id));
+    const page = await (await get(w.app, `/dashboard/cases/${id}`, s.cookie)).text();
+    expect(page).toContain("本轮：第 2 轮（反弹重办");
+    const round1 = page.slice(page.indexOf('data-round="1"'), page.indexOf("</li>", page.indexOf('data-round="1"')));
+    expect(round1).toContain("第 1 轮 · 交办 · 荷花池街道");
+    expect(round1).toContain("因反弹重办结束");
+    expect(round1).toContain("限期整改：已安装油烟净化器并投入使用");
+    expect(round1).toContain("约谈店主张某，责令整改");
+    expect(round1).toContain(`data-round-photo="${files[0].id}"`);
+    expect(round1).not.toContain(`data-round-photo="${files[1].id}"`);
+    const checklist = page.slice(page.indexOf('id="checklist"'), page.indexOf("</ol>", page.indexOf('id="checklist"')));
+    expect(checklist).toContain("已恢复净化器运行并加装在线监控");
+    expect(checklist).toContain("1 张"); // this round's after-photo only
+
+    const dossier = await (await get(w.app, `/dashboard/cases/${id}/dossier`, s.cookie)).text();
+    expect(dossier).toContain("二、四不放过（第 2 轮（反弹重办");
+    expect(dossier).toContain('data-round="1"');
+    expect(dossier).toContain("限期整改：已安装油烟净化器并投入使用");
+
+    const res = await get(w.app, "/dashboard/cases/export.xlsx", s.cookie);
+    const [sheet] = await readXlsxFile(await res.arrayBuffer());
+    const head = sheet.data[0] as string[];
+    const line = sheet.data.find((r) => r[head.indexOf("案件号")] === id)!;
+    expect(line[head.indexOf("办理轮次")]).toBe(2);
+    expect(line[head.indexOf("历次办理")]).toBe("第1轮（交办，荷花池街道，2026-12-01至2026-12-01）核查：属实；整改：已安装油烟净化器并投入使用；责任：约谈店主张某，责令整改；约谈；回访：满意；整改后照片 1 张");
+    expect(line[head.indexOf("处理和整改情况")]).toBe("已恢复净化器运行并加装在线监控");
   });
 });
 

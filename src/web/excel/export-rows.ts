@@ -3,15 +3,18 @@
  * `/universal` entry so the same code runs in Node and workerd.
  */
 import writeXlsxFile, { type Cell, type Row } from "write-excel-file/universal";
+import type { RoundSummary } from "../../db/case-detail.js";
 import type { CaseRow, Directory } from "../../db/ledger.js";
 import { localDate, workingDaysBetween, type Calendar } from "../../domain/calendar.js";
 import { STATE_LABEL } from "../../domain/labels.js";
 import { isOverdue } from "../../domain/lifecycle.js";
+import { ROUND_REASON_LABEL } from "../../domain/rounds.js";
 
 /** The disclosure layout first (its exact headers), then ours. */
 export const EXPORT_HEADERS = [
   "序号", "受理编号", "交办问题基本情况", "行政区域", "污染类型", "调查核实情况", "是否属实", "处理和整改情况", "是否办结", "责任人被处理情况",
   "案件号", "来源", "交办批次", "牵头单位", "配合单位", "责任人", "交办日期", "办理时限", "办结日期", "当前状态", "逾期天数（工作日）",
+  "办理轮次", "历次办理",
 ] as const;
 
 /** 是否办结 as the disclosure list words it. */
@@ -34,7 +37,20 @@ export function overdueDays(c: CaseRow, now: number, cal: Calendar): number {
   return 0;
 }
 
-export type ExportContext = { dir: Directory; calendar: Calendar; now: number };
+/** `rounds`: each case's ended handling rounds (case_rounds), for the 历次办理 column; absent means none loaded. */
+export type ExportContext = { dir: Directory; calendar: Calendar; now: number; rounds?: Map<number, RoundSummary[]> };
+
+/** 历次办理: one line per ended round with its unit, dates, four items and after-photo count (spec §2.2). */
+export function roundsText(rounds: RoundSummary[] | undefined, unit: (id: number | null) => string, day: (ms: number) => string): string {
+  return (rounds ?? [])
+    .map((r) => {
+      const it = r.items as Record<string, string | number | null>;
+      const acc = accountabilityText({ accountableParty: it.accountableParty as string | null, accountabilityAction: it.accountabilityAction as string | null, penaltyAmount: it.penaltyAmount as number | null });
+      const items = [`核查：${it.verdict ?? "未填写"}`, `整改：${it.rectification ?? "未填写"}`, `责任：${acc || "未填写"}`, `回访：${it.callbackResult ?? "未填写"}`, `整改后照片 ${r.afterPhotos} 张`];
+      return `第${r.round}轮（${ROUND_REASON_LABEL[r.reason]}，${unit(r.unitId)}，${day(r.startedAt)}至${day(r.endedAt)}）${items.join("；")}`;
+    })
+    .join("\n");
+}
 
 /** One sheet row per case, cells typed (numbers as numbers, text as text). */
 export function ledgerSheet(rows: CaseRow[], x: ExportContext): Row[] {
@@ -67,13 +83,15 @@ export function ledgerSheet(rows: CaseRow[], x: ExportContext): Row[] {
       c.state === "closed" ? day(c.closedAt) : "",
       STATE_LABEL[c.state],
       overdueDays(c, x.now, x.calendar),
+      c.round,
+      roundsText(x.rounds?.get(c.id), unit, day),
     ];
     return cells.map((v) => (typeof v === "number" ? { value: v, type: Number } : { value: v, type: String, wrap: true }));
   });
   return [header, ...body];
 }
 
-const WIDTHS = [6, 20, 50, 10, 10, 40, 8, 40, 10, 30, 8, 10, 22, 14, 18, 10, 12, 12, 12, 10, 10];
+const WIDTHS = [6, 20, 50, 10, 10, 40, 8, 40, 10, 30, 8, 10, 22, 14, 18, 10, 12, 12, 12, 10, 10, 8, 60];
 
 /** The .xlsx bytes of the ledger. */
 export async function ledgerXlsx(rows: CaseRow[], x: ExportContext): Promise<Uint8Array> {

@@ -27,6 +27,8 @@ figcaption{font-size:12px;color:#4e5969}
 .checklist{list-style:none;padding:0;margin:0;display:grid;gap:8px}.checklist li{border:1px solid #e5e6eb;border-radius:6px;padding:8px}
 .checklist li.done strong{color:#00a23a}.checklist li.todo strong{color:#d83931}
 .checklist dl{display:grid;grid-template-columns:auto 1fr;gap:2px 8px;margin:4px 0;font-size:13px}.checklist dt{color:#86909c}.checklist dd{margin:0}
+.rounds{list-style:none;padding:0;margin:0;display:grid;gap:8px}.rounds li{border:1px solid #e5e6eb;border-radius:6px;padding:8px}
+.rounds dl{display:grid;grid-template-columns:auto 1fr;gap:2px 8px;margin:4px 0;font-size:13px}.rounds dt{color:#86909c}.rounds dd{margin:0}
 .actions-list{display:flex;flex-wrap:wrap;gap:8px}.actions-list form{background:#f7f8fa;padding:6px;border-radius:6px}
 ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:4px 0;border-bottom:1px dashed #e5e6eb}
 .history{display:flex;flex-wrap:wrap;gap:10px}.history a.on{font-weight:600;text-decoration:none;color:#1f2329}

@@ -1,7 +1,7 @@
 /** The case page: all fields, the 四不放过 checklist, evidence gallery, timeline and the actions — plus their POSTs. */
 import type { Child } from "hono/jsx";
 import { z } from "zod";
-import { loadCaseDetail } from "../../db/case-detail.js";
+import { currentAfterPhotoCount, loadCaseDetail } from "../../db/case-detail.js";
 import { loadDirectory } from "../../db/ledger.js";
 import { commit, DuplicateKey, insertAudit } from "../../db/write.js";
 import { canView } from "../../domain/permissions.js";
@@ -13,6 +13,7 @@ import { CaseFields } from "./case-fields.js";
 import { Checklist } from "./checklist.js";
 import { issuesText } from "./ledger-filter.js";
 import { CsrfField, notFound, Notice, page, StateTag, userOf, type Ctx } from "./shared.js";
+import { currentRoundLabel, RoundHistory } from "./rounds.js";
 import { Gallery, Timeline } from "./timeline.js";
 import { EVIDENCE_ROLES } from "./policy.js";
 
@@ -45,7 +46,7 @@ async function renderCase(c: Ctx, id: number, extra: Extra = {}) {
   const dir = await loadDirectory(deps.db);
   const now = deps.clock();
   const tz = deps.config.timezone;
-  const after = attachments.filter((a) => a.kind === "image" && a.phase === "after").length;
+  const after = currentAfterPhotoCount(detail); // the gate counts only this round's after-photos (spec §2.2)
   const mayReveal = k.complainant && user.roles.some((r) => (PII_ROLES as readonly string[]).includes(r));
   const mayOriginals = user.via === "session" && user.roles.some((r) => (EVIDENCE_ROLES as readonly string[]).includes(r));
   return page(
@@ -77,12 +78,19 @@ async function renderCase(c: Ctx, id: number, extra: Extra = {}) {
         </section>
         <section class="card">
           <h2>四不放过</h2>
+          {detail.rounds.length ? <p class="small" id="current-round">本轮：{currentRoundLabel(detail, tz)}；前几轮的内容见下方“历次办理”，不计入本轮。</p> : null}
           <Checklist c={k} afterPhotos={after} />
         </section>
       </div>
+      {detail.rounds.length ? (
+        <section class="card">
+          <h2>历次办理</h2>
+          <RoundHistory d={detail} dir={dir} tz={tz} />
+        </section>
+      ) : null}
       <section class="card">
         <h2>照片与附件</h2>
-        <Gallery files={attachments} dir={dir} tz={tz} originals={mayOriginals ? { csrf: user.csrf ?? "" } : undefined} />
+        <Gallery files={attachments} dir={dir} tz={tz} originals={mayOriginals ? { csrf: user.csrf ?? "" } : undefined} rounds={k.round > 1} />
       </section>
       <section class="card">
         <h2>办理过程</h2>

@@ -1,10 +1,12 @@
 /** 一案一档: one case on one printable page — all fields, the 四不放过 checklist, every photo and the full timeline. */
+import { currentAfterPhotoCount } from "../../db/case-detail.js";
 import { loadDirectory } from "../../db/ledger.js";
 import { CaseFields } from "./case-fields.js";
 import { Checklist } from "./checklist.js";
 import { ymdHm } from "./format.js";
 import { caseIdOf, visibleCase } from "./case.js";
 import { notFound, userOf, type Ctx } from "./shared.js";
+import { currentRoundLabel, RoundHistory } from "./rounds.js";
 import { Gallery, Timeline } from "./timeline.js";
 
 export async function dossierPage(c: Ctx) {
@@ -18,7 +20,7 @@ export async function dossierPage(c: Ctx) {
   const dir = await loadDirectory(deps.db);
   const now = deps.clock();
   const tz = deps.config.timezone;
-  const after = attachments.filter((a) => a.kind === "image" && a.phase === "after").length;
+  const after = currentAfterPhotoCount(detail);
   return c.html(
     <html lang="zh-CN">
       <head>
@@ -41,12 +43,18 @@ export async function dossierPage(c: Ctx) {
           <CaseFields c={k} dir={dir} tz={tz} now={now} />
         </section>
         <section>
-          <h2>二、四不放过</h2>
+          <h2>二、四不放过{detail.rounds.length ? `（${currentRoundLabel(detail, tz)}）` : ""}</h2>
           <Checklist c={k} afterPhotos={after} />
+          {detail.rounds.length ? (
+            <>
+              <h3>历次办理</h3>
+              <RoundHistory d={detail} dir={dir} tz={tz} eager />
+            </>
+          ) : null}
         </section>
         <section class="page-break">
           <h2>三、照片与附件</h2>
-          <Gallery files={attachments} dir={dir} tz={tz} eager />
+          <Gallery files={attachments} dir={dir} tz={tz} eager rounds={k.round > 1} />
         </section>
         <section>
           <h2>四、办理过程</h2>

@@ -75,7 +75,8 @@ function OriginalButton(props: { id: number; csrf: string }) {
 }
 
 /** `originals`: the evidence holder's CSRF token — each photo then offers its untouched original (audited, R37). */
-export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: string; eager?: boolean; originals?: { csrf: string } }) {
+/** `rounds`: the case has had more than one handling round, so each photo says which round it belongs to. */
+export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: string; eager?: boolean; originals?: { csrf: string }; rounds?: boolean }) {
   const { dir, tz } = props;
   const images = props.files.filter((f) => f.kind === "image");
   const others = props.files.filter((f) => f.kind !== "image");
@@ -94,6 +95,7 @@ export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: str
                     <img src={`/dashboard/files/${f.id}`} alt={`${label}照片 ${f.id}`} loading={props.eager ? "eager" : "lazy"} />
                   </a>
                   <figcaption>
+                    {props.rounds && f.round ? `第${f.round}轮 · ` : ""}
                     {personName(dir, f.uploaderUserId)} · {ymdHm(f.createdAt, tz)}
                     <br />
                     <span class="muted small">SHA-256 {f.sha256.slice(0, 12)}…</span>
