@@ -9,6 +9,9 @@ import type { HandlerCtx, Outcome } from "./context.js";
 import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
 import { assertGate, startRound } from "./rounds.js";
 import { caseNo, nextStep } from "./text.js";
+import { insertAudit } from "../db/write.js";
+import { DomainError } from "./errors.js";
+import { casePhotoChecks, flagLines } from "./photo-flags.js";
 
 type Cmd = Extract<Command, { name: "approve_closure" | "reject_closure" }>;
 
@@ -21,12 +24,22 @@ export async function decideClosure(ctx: HandlerCtx, cmd: Cmd): Promise<Outcome>
   const contacts = [c.officerUserId ?? "", ...(await unitContacts(ctx, c.leadUnitId))];
   if (approve) {
     await assertGate(ctx, c);
+    // Issue 10: flagged photos are findings for the reviewer; approving over them needs a word on what was checked.
+    const flags = flagLines(await casePhotoChecks(ctx, c), ctx.deps.config.timezone);
+    const note = (cmd as { note?: string }).note?.trim();
+    if (flags.length && !note) {
+      throw new DomainError("GATE_FAILED", `${no} 有 ${flags.length} 张照片核查提示，请核实后写明核实情况再通过：\n${flags.map((l) => `> ${l}`).join("\n")}`, `通过 ${no} 已现场核实`);
+    }
+    const confirm = flags.length && note ? { photoFlags: flags, photoCheckNote: note } : undefined;
     const label = OUTCOME_LABEL[c.outcome ?? "closed"];
     const text = `**${no} ${c.title}** 审核通过，${label}（${ctx.actor.name}）`;
     return {
       caseId: c.id,
       reply: [text, nextStep(`办结后将按期巡查防反弹；发现反弹请发送：巡查 ${no} 反弹 情况`)].join("\n"),
-      writes: changeCase(ctx, c, { set: { state: "closed", closedAt: ctx.now }, event: { kind: "closure_approved", text: label }, action: "case.closure.approve", outbox: pushTo(ctx, group, 1, text, c.id) }),
+      writes: [
+        ...changeCase(ctx, c, { set: { state: "closed", closedAt: ctx.now }, event: { kind: "closure_approved", text: confirm ? `${label}；照片核查已核实：${note}` : label, data: confirm }, action: "case.closure.approve", outbox: pushTo(ctx, group, 1, text, c.id) }),
+        ...(confirm ? [insertAudit(ctx.deps.db, { at: ctx.now, actor: ctx.actor.userId, action: "case.closure.photo_confirm", object: `case:${c.id}`, result: "ok", source: ctx.source, detail: confirm })] : []),
+      ],
     };
   }
   const { items, reason } = namedItems((cmd as { reason: string }).reason);

@@ -58,6 +58,15 @@ describe("photo evidence checks through chat", () => {
     expect(push).toContain(`与 #${caseA} 的整改后照片相同`);
     expect(push).toContain(`通过 #${b} 已现场核实`);
     expect(await say(deps, "lead", "g-command", `查 #${b}`)).toContain(`与 #${caseA} 的整改后照片相同`);
+    // 通过 over a flag needs the leader's word on what was checked, kept in the timeline and the audit log.
+    const refused = await say(deps, "lead", "g-command", `通过 #${b}`);
+    expect(refused).toContain("照片核查提示，请核实后写明核实情况再通过");
+    expect(refused).toContain(`通过 #${b} 已现场核实`);
+    expect(await say(deps, "lead", "g-command", `通过 #${b} 已现场核实，两处整改均已完成`)).toContain("审核通过");
+    const [ev] = await t.db.all<{ text: string }>(sql`select text from case_events where case_id = ${b} and kind = 'closure_approved'`);
+    expect(ev.text).toContain("照片核查已核实：已现场核实，两处整改均已完成");
+    const [au] = await t.db.all<{ d: string }>(sql`select detail as d from audit_log where action = 'case.closure.photo_confirm' and object = ${`case:${b}`}`);
+    expect(JSON.parse(au.d).photoCheckNote).toBe("已现场核实，两处整改均已完成");
   });
 
   it("a re-encoded copy at another size and a slightly cropped one are flagged as near-identical", async () => {
@@ -78,6 +87,7 @@ describe("photo evidence checks through chat", () => {
     expect(reply).not.toContain("照片核查");
     expect(await leaderPush(e)).not.toContain("照片核查");
     expect(await say(deps, "lead", "g-command", `查 #${e}`)).toContain("照片核查：未发现异常（2 张无拍摄时间和地点信息）");
+    expect(await say(deps, "lead", "g-command", `通过 #${e}`)).toContain("审核通过"); // no flag, no confirmation asked
   });
 
   it("a photo taken before dispatch is flagged with the capture date", async () => {

@@ -20,7 +20,7 @@ import { CsrfField } from "./shared.js";
 const reason = (what: string) => z.string({ error: `请填写${what}` }).trim().min(2, `请填写${what}（至少 2 个字）`).max(500, `${what}不能超过 500 字`);
 
 export const actionBody = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("approve_closure") }),
+  z.object({ action: z.literal("approve_closure"), note: z.string().trim().max(500, "核实说明不能超过 500 字").optional() }),
   z.object({ action: z.literal("reject_closure"), reason: reason("驳回原因") }),
   z.object({ action: z.literal("chase") }),
   z.object({ action: z.literal("flag") }),
@@ -49,7 +49,7 @@ export const DONE_TEXT: Record<ActionBody["action"], string> = {
 export function useCaseFor(b: ActionBody, id: number, dir: Directory): (ctx: HandlerCtx) => Promise<Outcome> {
   const ref: CaseRef = { kind: "id", id };
   const unitName = (uid: number) => dir.units.find((u) => u.id === uid)?.name ?? `#${uid}`;
-  const cmd: Command = b.action === "reassign" ? { name: "reassign", ref, unit: unitName(b.unit) } : ({ name: b.action, ref, ...("reason" in b ? { reason: b.reason } : {}) } as Command);
+  const cmd: Command = b.action === "reassign" ? { name: "reassign", ref, unit: unitName(b.unit) } : ({ name: b.action, ref, ...("reason" in b ? { reason: b.reason } : {}), ...("note" in b && b.note ? { note: b.note } : {}) } as Command);
   switch (cmd.name) {
     case "approve_closure":
     case "reject_closure": return (ctx) => decideClosure(ctx, cmd);
@@ -86,7 +86,15 @@ export function CaseActions(props: { c: CaseRow; user: WebUser; dir: Directory }
     </form>
   );
   const forms = [
-    may(user, "approve_closure", c) ? <Simple action="approve_closure" label="通过（销号）" confirm={`确认审核通过 #${c.id}？`} /> : null,
+    may(user, "approve_closure", c) ? (
+      <form method="post" action={url} class="inline" data-confirm={`确认审核通过 #${c.id}？`}>
+        <CsrfField user={user} />
+        <input type="hidden" name="action" value="approve_closure" />
+        {/* Issue 10: required by the use case when a photo is flagged; kept in the timeline and audit. */}
+        <input name="note" maxlength={500} placeholder="核实说明（照片核查有提示时必填）" aria-label="核实说明" />
+        <button type="submit" name="do" value="approve_closure">通过（销号）</button>
+      </form>
+    ) : null,
     may(user, "reject_closure", c) ? <WithReason action="reject_closure" label="驳回" placeholder="驳回原因，如：照片不能反映整改效果" /> : null,
     c.extRequestedDue && may(user, "decide_extension", c) ? <Simple action="approve_extension" label="同意延期" /> : null,
     c.extRequestedDue && may(user, "decide_extension", c) ? <WithReason action="refuse_extension" label="不同意延期" placeholder="不同意的原因" /> : null,
