@@ -190,4 +190,21 @@ describe("group messages (R39)", () => {
     expect(c.content).toContain(MOBILE);
     expect(c.title).toBe("群众王先生反映金牛大道某烧烤店油烟扰民");
   });
+
+  it("through the chat pipeline: generated numbers in a 交办 reach no group reply or push in full (40 runs)", async () => {
+    const digitsOnly = (s: string) => fold(s).replace(/[^\dXx]/g, "");
+    await fc.assert(
+      fc.asyncProperty(filler, number, filler, async (a, n, b) => {
+        const reply = await say(deps, "disp", "g-command", `交办 油烟${a}${n.text}${b} 给 荷花池街道`);
+        const id = Number(/#(\d+)/.exec(reply)?.[1]);
+        expect(id).toBeGreaterThan(0);
+        const pushes = await t.db.all<{ payload: string }>(sql`select payload from outbox where case_id = ${id}`);
+        expect(pushes.length).toBeGreaterThan(0);
+        for (const text of [reply, ...pushes.map((p) => p.payload)]) expect(digitsOnly(text)).not.toContain(n.digits);
+        const [c] = await t.db.all<{ title: string }>(sql`select title from cases where id = ${id}`);
+        expect(digitsOnly(c.title)).toBe("");
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
