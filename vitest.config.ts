@@ -2,6 +2,9 @@ import { defineConfig } from "vitest/config";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { createFakeWecom, TEST_AES_KEY, TEST_TOKEN } from "./test/helpers/fake-wecom-api.js";
 
+// Worker tests that talk through the chat simulator: they run in local mode, as SIMULATOR is refused elsewhere.
+const SIM_TESTS = ["test/worker/scenario.test.ts", "test/worker/photo-evidence.test.ts"];
+
 // The fake WeCom API for workerd: robot webhook, response_url and media, recording calls (runs in Node).
 const fakeWecom = createFakeWecom();
 
@@ -41,7 +44,7 @@ export default defineConfig(async () => {
           },
         },
         // Callback mode (the simulator is refused outside local mode): the WeCom callback, web, cron and D1 tests.
-        workerdProject("workers", ["test/worker/**/*.test.ts"], ["test/worker/scenario.test.ts"], {
+        workerdProject("workers", ["test/worker/**/*.test.ts"], SIM_TESTS, {
           WECOM_MODE: "callback",
           WECOM_TOKEN: TEST_TOKEN,
           WECOM_ENCODING_AES_KEY: TEST_AES_KEY,
@@ -49,7 +52,7 @@ export default defineConfig(async () => {
           SESSION_SECRET: "workerd-test-session-secret-0123456789",
         }),
         // Local mode with the simulator: the lifecycle scenario against D1 and R2.
-        workerdProject("workers-local", ["test/worker/scenario.test.ts"], [], { WECOM_MODE: "off" }),
+        workerdProject("workers-local", SIM_TESTS, [], { WECOM_MODE: "off" }),
       ],
     },
   };
