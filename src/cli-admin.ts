@@ -1,4 +1,8 @@
-/** `duban admin create --user <userid> --name <name> [--unit <unit name>]`: asks for the password twice (or reads DUBAN_ADMIN_PASSWORD). */
+/**
+ * `duban admin create --user <userid> --name <name> [--unit <unit name>]`: asks for the password twice (or reads
+ * DUBAN_ADMIN_PASSWORD). `duban admin role-changes | approve --id <n> | reject --id <n>`: the operator on the host
+ * decides pending grants of sensitive roles — how a single-administrator install gets a second approver (R34).
+ */
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline";
 import { assertResidency, parseConfig } from "./config.js";
@@ -8,10 +12,14 @@ import { nodeHasher } from "./web/auth/password-node.js";
 import { personByUserId } from "./db/login.js";
 import { resetMfa } from "./db/mfa.js";
 import { commit, insertAudit } from "./db/write.js";
+import { CLI_DECIDER, decideRoleChange, listRoleChanges } from "./db/admin/role-changes.js";
+import type { Db } from "./db/types.js";
 
 export const ADMIN_USAGE =
   "  admin create --user <userid> --name <name> [--unit <unit name>]   make the first administrator (password prompted, or DUBAN_ADMIN_PASSWORD)\n" +
-  "  admin reset-mfa --user <userid>   forget a person's authenticator (lost phone); the next sign-in enrols again\n";
+  "  admin reset-mfa --user <userid>   forget a person's authenticator (lost phone); the next sign-in enrols again\n" +
+  "  admin role-changes   list role grants waiting for a second administrator\n" +
+  "  admin approve --id <n> | admin reject --id <n>   decide one as the operator on the host (audited as (cli))\n";
 
 /** Ask for the password twice on one readline interface; typed characters are not echoed on a terminal. */
 async function askPasswordTwice(): Promise<[string, string]> {
@@ -39,8 +47,13 @@ async function askPasswordTwice(): Promise<[string, string]> {
 
 export async function adminCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  const { values } = parseArgs({ args: rest, options: { user: { type: "string" }, name: { type: "string" }, unit: { type: "string" } } });
+  const { values } = parseArgs({ args: rest, options: { user: { type: "string" }, name: { type: "string" }, unit: { type: "string" }, id: { type: "string" } } });
   if (sub === "reset-mfa" && values.user) return resetMfaCommand(values.user);
+  if (sub === "role-changes") return withDb((db) => roleChangesCommand(db, "list", 0, Date.now()));
+  if ((sub === "approve" || sub === "reject") && values.id && /^[1-9]\d{0,9}$/.test(values.id)) {
+    const id = Number(values.id);
+    return withDb((db) => roleChangesCommand(db, sub, id, Date.now()));
+  }
   if (sub !== "create" || !values.user || !values.name) {
     console.error(`Usage:\n${ADMIN_USAGE}`);
     return 2;
@@ -95,4 +108,36 @@ async function resetMfaCommand(userId: string): Promise<number> {
   } finally {
     store.close();
   }
+}
+
+async function withDb(run: (db: Db) => Promise<number>): Promise<number> {
+  const config = parseConfig(process.env);
+  assertResidency(config);
+  const store = await openNodeDb(config.databaseUrl, config.databaseAuthToken);
+  try {
+    await migrateNodeDb(store.db);
+    return await run(store.db);
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * List or decide pending role grants. The host's operator may approve any proposal (access to the host and its
+ * database is already total), which is how an install with one administrator grants a role; each is audited.
+ */
+export async function roleChangesCommand(db: Db, verb: "list" | "approve" | "reject", id: number, now: number): Promise<number> {
+  if (verb === "list") {
+    const rows = await listRoleChanges(db, { pendingOnly: true });
+    if (rows.length === 0) console.log("No role changes are waiting.");
+    for (const r of rows) console.log(`#${r.id}\t${r.userId}\t${r.currentRoles.join("+") || "-"} -> ${r.rolesAfter.join("+")}\tproposed by ${r.proposedBy}`);
+    return 0;
+  }
+  const res = await decideRoleChange(db, id, verb, CLI_DECIDER, now);
+  if (res === "approved" || res === "rejected") {
+    console.log(`Role change #${id} ${res}.`);
+    return 0;
+  }
+  console.error(res === "stale" ? `Role change #${id} is stale: the person's roles changed since it was proposed; nothing applied.` : `No pending role change #${id}.`);
+  return 2;
 }

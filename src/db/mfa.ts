@@ -86,7 +86,7 @@ export async function redeemLinkForChallenge(db: Db, linkHash: string, c: Omit<N
     db
       .update(loginLinks)
       .set({ usedAt: now, sessionId: mark })
-      .where(and(eq(loginLinks.tokenHash, linkHash), isNull(loginLinks.usedAt), gt(loginLinks.expiresAt, now))),
+      .where(and(eq(loginLinks.tokenHash, linkHash), eq(loginLinks.purpose, "login"), isNull(loginLinks.usedAt), gt(loginLinks.expiresAt, now))),
     // mfa_challenges (token_hash, person_id, via, pending_secret, next, attempts, created_at, expires_at, used_at, session_id)
     db.insert(mfaChallenges).select(sql`select ${c.tokenHash}, ${loginLinks.personId}, 'link', ${c.pendingSecret}, ${c.next}, 0, ${now}, ${now + CHALLENGE_TTL_MS}, null, null ${from}`),
     // audit_log (id, at, actor, action, object, result, source, detail)

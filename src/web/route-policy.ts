@@ -30,6 +30,8 @@ export const AUTH_ADMIN_POLICY: Record<string, Access> = {
   "POST /logout": "public", // ends the caller's own session, if any
   "GET /login/link/:token": "public",
   "POST /login/link/:token": "public",
+  "GET /password/set/:token": "public", // the one-time link the bot sent the person (R34)
+  "POST /password/set/:token": "public",
 
   "GET /sim": "simulator",
   "GET /sim/directory": "simulator",
@@ -51,7 +53,9 @@ export const AUTH_ADMIN_POLICY: Record<string, Access> = {
   "POST /admin/people/:id": ADMIN,
   "POST /admin/people/:id/active": ADMIN,
   "POST /admin/people/:id/sessions/end": ADMIN,
-  "POST /admin/people/:id/password": ADMIN,
+  "POST /admin/people/:id/password-link": ADMIN, // the bot sends the person a link; admins never set others' passwords (R34)
+  "POST /admin/people/role-changes/:id/approve": ADMIN, // a different admin than the proposer (R34)
+  "POST /admin/people/role-changes/:id/reject": ADMIN,
   "POST /admin/people/:id/mfa/reset": ADMIN,
   "GET /admin/roster": ADMIN,
   "POST /admin/roster/preview": ADMIN,

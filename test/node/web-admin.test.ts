@@ -109,7 +109,7 @@ describe("admin pages", () => {
     const theirs = await sessionFor(w.db, "new.officer", w.clock());
     expect((await get(w.app, "/dashboard", theirs.cookie)).status).toBe(200);
     expect((await send(`/admin/people/${id}`, { name: "新人", unitId: "2", roles: ["officer", "unit_head"] })).status).toBe(303);
-    expect((await w.db.select().from(people).where(eq(people.id, id)))[0].roles).toEqual(["officer", "unit_head"]);
+    expect((await w.db.select().from(people).where(eq(people.id, id)))[0].roles.sort()).toEqual(["officer", "unit_head"]);
     expect((await send(`/admin/people/${id}/active`, { active: "0" })).status).toBe(303);
     expect((await get(w.app, "/dashboard", theirs.cookie)).status).toBe(401);
     expect(await audits("admin.person.disable")).toHaveLength(1);

@@ -7,6 +7,10 @@ import { addCalendarDays, localDate, zonedTimeToUtc } from "../../domain/calenda
 import { redactSecrets } from "./outbox.js";
 import { verifyAudit } from "../../db/audit-chain.js";
 import type { C } from "./common.js";
+import { listRoleChanges, type RoleChangeRow } from "../../db/admin/role-changes.js";
+import { rolesText } from "./role-changes.js";
+
+const CHANGE_LABEL: Record<RoleChangeRow["status"], string> = { pending: "待审批", approved: "已批准", rejected: "已驳回", withdrawn: "已撤回", stale: "已作废" };
 
 const PAGE = 100;
 const RESULT_LABEL: Record<AuditRow["result"], string> = { ok: "成功", denied: "拒绝", failed: "失败" };
@@ -42,7 +46,7 @@ export function auditRoutes(): Hono<WebEnv> {
     const user = c.get("user");
     const tz = deps.config.timezone;
     const { f, q } = filterOf(c, tz);
-    const rows = await listAudit(deps.db, f, PAGE);
+    const [rows, changes] = await Promise.all([listAudit(deps.db, f, PAGE), listRoleChanges(deps.db, { limit: 20 })]);
     const time = (ms: number) => `${localDate(ms, tz)} ${new Intl.DateTimeFormat("zh-CN", { timeZone: tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(ms)}`;
     // Verification only reads (GET must not write, R33); the scheduler seals new rows every minute.
     const v = c.req.query("verify") === "1" ? await verifyAudit(deps.db) : undefined;
@@ -71,6 +75,35 @@ export function auditRoutes(): Hono<WebEnv> {
         ) : (
           <p class="card warn"><strong>哈希链校验失败：</strong>第 {v.id} 号审计记录 — {v.problem}。请立即报告安全管理员，并用异地保存的导出文件核对。</p>
         )}
+        <h3>角色变更</h3>
+        <p class="muted">
+          授予敏感角色（系统管理员、审计员、调度员、领导）须另一位管理员批准；最近 20 项如下。
+          <a href="/admin/audit?action=admin.role.">查看全部角色变更审计记录</a>
+        </p>
+        <table class="wide">
+          <thead>
+            <tr><th>编号</th><th>人员</th><th>原角色</th><th>变更为</th><th>提出人</th><th>提出时间</th><th>状态</th><th>处理人</th><th>处理时间</th></tr>
+          </thead>
+          <tbody>
+            {changes.map((r) => (
+              <tr>
+                <td>{r.id}</td>
+                <td>{r.name} <span class="mono">{r.userId}</span></td>
+                <td>{rolesText(r.rolesBefore)}</td>
+                <td>{rolesText(r.rolesAfter)}</td>
+                <td>{r.proposedBy}</td>
+                <td style="white-space:nowrap">{time(r.proposedAt)}</td>
+                <td class={r.status === "pending" ? "warn" : ""}>{CHANGE_LABEL[r.status]}</td>
+                <td>{r.decidedBy ?? ""}</td>
+                <td style="white-space:nowrap">{r.decidedAt ? time(r.decidedAt) : ""}</td>
+              </tr>
+            ))}
+            {changes.length === 0 ? (
+              <tr><td colspan={9} class="muted">暂无角色变更。</td></tr>
+            ) : null}
+          </tbody>
+        </table>
+        <h3>审计记录</h3>
         <table class="wide">
           <thead>
             <tr><th>编号</th><th>时间</th><th>操作人</th><th>动作</th><th>对象</th><th>结果</th><th>来源</th><th>详情</th></tr>

@@ -10,14 +10,17 @@ const CHANNEL_LABEL: Record<string, string> = { group: "群消息", user: "单�
 
 /** Errors and targets may carry credentials (webhook key=…, response_url): never shown in full (R38). */
 export function redactSecrets(s: string): string {
-  return s.replace(/([?&]key=)[^&\s"']+/gi, (_, p: string) => `${p}…`).replace(/https?:\/\/[^\s"']*response[^\s"']*/gi, "[response_url]");
+  return s
+    .replace(/([?&]key=)[^&\s"']+/gi, (_, p: string) => `${p}…`)
+    .replace(/https?:\/\/[^\s"']*response[^\s"']*/gi, "[response_url]")
+    .replace(/(\/(?:password\/set|login\/link)\/)[\w-]+/g, "$1…"); // one-time links are the person's alone (R34)
 }
 
 const when = (ms: number | null, tz: string) => (ms ? new Intl.DateTimeFormat("zh-CN", { timeZone: tz, dateStyle: "short", timeStyle: "short" }).format(ms) : "—");
 
 function preview(r: OutboxRow): string {
   const p = r.payload as { markdown?: string; text?: string };
-  const t = (p.markdown ?? p.text ?? "").replace(/\s+/g, " ");
+  const t = redactSecrets((p.markdown ?? p.text ?? "").replace(/\s+/g, " "));
   return t.length > 80 ? `${t.slice(0, 80)}…` : t;
 }
 

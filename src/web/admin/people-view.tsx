@@ -38,7 +38,7 @@ export function PersonForm(props: { a: AdminCtx; action: string; p?: Partial<Per
         </select>
       </label>
       <fieldset style="border:0;padding:0;margin:6px 0">
-        <legend style="color:#4e5969">角色（系统管理员、审计员不能兼任其他角色）</legend>
+        <legend style="color:#4e5969">角色（系统管理员、审计员不能兼任其他角色；授予系统管理员、审计员、调度员、领导须另一位管理员批准）</legend>
         {ROLES.map((r) => (
           <label style="margin-right:12px;white-space:nowrap">
             <input type="checkbox" name="roles" value={r} checked={(p.roles ?? []).includes(r)} /> {ROLE_LABEL[r]}
@@ -97,14 +97,14 @@ export function PersonActions(props: { a: AdminCtx; p: PersonRow }) {
           {p.totpSecret && !self ? <PostButton a={a} action={`/admin/people/${p.id}/mfa/reset`} label="重置动态口令（手机丢失或更换时）" danger /> : null}
         </p>
       ) : null}
-      <form method="post" action={`/admin/people/${p.id}/password`} class="inline">
-        <Csrf a={a} />
-        <label>
-          设置新密码 <input type="password" name="password" autocomplete="new-password" minlength={8} maxlength={128} required />
-        </label>
-        <button type="submit">设置密码</button>
-        <span class="muted">至少 8 个字符；设置后将解除锁定并结束其全部会话。</span>
-      </form>
+      <p>
+        密码：{p.passwordHash ? "已设置" : "未设置"}{" "}
+        {p.active ? <PostButton a={a} action={`/admin/people/${p.id}/password-link`} label="发送设置密码链接" /> : null}
+        <br />
+        <span class="muted">
+          督办助手将在单聊中向该人员发送一次性链接，由本人设置密码（管理员不能代设他人密码）；设置后将解除锁定并结束其全部会话。
+        </span>
+      </p>
     </div>
   );
 }

@@ -4,6 +4,8 @@ import { z } from "zod";
 import type { WebEnv } from "../context.js";
 import { ROLE_LABEL } from "../../domain/labels.js";
 import { allPeople, insertPerson, updatePerson } from "../../db/admin/people.js";
+import { proposeRoleChange } from "../../db/admin/role-changes.js";
+import { splitGrant } from "../../domain/role-grants.js";
 import { listUnits } from "../../db/admin/units.js";
 import { readTable, TableReadError } from "../excel/read.js";
 import { adminCtx, adminPage, Csrf, Errors, Flash, formOf, saveWithAudit, text, type AdminCtx, type C } from "./common.js";
@@ -115,14 +117,23 @@ export function rosterRoutes(): Hono<WebEnv> {
     const { db } = a.deps;
     const creates = rows.filter((x) => x.action === "create");
     const updates = rows.filter((x) => x.action === "update");
-    const fields = (x: RosterRow) => ({ name: x.name, mobile: x.mobile, unitId: x.unitId, roles: x.roles });
+    // Added sensitive roles (调度员, 领导) wait for a second administrator, as on the 人员 page (R34).
+    const held = new Map(people.map((p) => [p.id, p.roles]));
+    const grant = (x: RosterRow) => splitGrant(x.personId ? (held.get(x.personId) ?? []) : [], x.roles);
+    const fields = (x: RosterRow) => ({ name: x.name, mobile: x.mobile, unitId: x.unitId, roles: grant(x).now });
+    const proposed = [...creates, ...updates].filter((x) => grant(x).pending);
+    const by = { userId: a.user.userId, personId: a.user.personId, source: a.source };
     if (creates.length + updates.length === 0) return c.redirect("/admin/roster?ok=imported", 303);
     await saveWithAudit(
       a,
-      [...creates.map((x) => insertPerson(db, { userId: x.userId, ...fields(x) })), ...updates.map((x) => updatePerson(db, x.personId!, fields(x)))],
+      [
+        ...creates.map((x) => insertPerson(db, { userId: x.userId, ...fields(x) })),
+        ...updates.map((x) => updatePerson(db, x.personId!, fields(x))),
+        ...proposed.flatMap((x) => proposeRoleChange(db, x.personId ?? { userId: x.userId }, grant(x).now, grant(x).pending!, by, a.now)),
+      ],
       "admin.roster.import",
       "people",
-      { created: creates.map((x) => x.userId), updated: updates.map((x) => x.userId), unchanged: rows.length - creates.length - updates.length },
+      { created: creates.map((x) => x.userId), updated: updates.map((x) => x.userId), unchanged: rows.length - creates.length - updates.length, pendingRoles: proposed.map((x) => x.userId) },
     );
     return c.redirect("/admin/roster?ok=imported", 303);
   });

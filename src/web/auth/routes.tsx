@@ -1,4 +1,7 @@
-/** GET/POST /login, GET/POST /login/mfa, POST /logout, GET/POST /login/link/:token. A GET here never writes (R33). */
+/**
+ * GET/POST /login, GET/POST /login/mfa, POST /logout, GET/POST /login/link/:token, GET/POST /password/set/:token.
+ * A GET here never writes (R33).
+ */
 import { Hono, type Context } from "hono";
 import type { WebEnv } from "../context.js";
 import { peekLoginLink } from "../../db/login-links.js";
@@ -9,6 +12,7 @@ import { linkLogin, logout, passwordLogin, type LoginResult } from "./login.js";
 import { mfaView, verifyMfa } from "./mfa.js";
 import { MFA_MESSAGES, MfaPage } from "./mfa-views.js";
 import { LinkPage, LOGIN_FAILED, LoginPage } from "./views.js";
+import { passwordLinkRoutes } from "./password-link.js";
 
 /** Only same-site paths: "/x" but never "//host" or "/\host" (open redirect). */
 export function safeNext(next: unknown): string | undefined {
@@ -97,5 +101,6 @@ export function authRoutes(): Hono<WebEnv> {
     return signedIn(c, res);
   });
 
+  r.route("/", passwordLinkRoutes());
   return r;
 }
