@@ -8,6 +8,7 @@ import type { Db } from "../db/types.js";
 import { changesByUnit, overdueCases, rankUnits, statsBySource, statsByBatch, statsByUnit, sumChanges, totals, type Changes, type Figures, type KeyedStats, type OverdueCase, type UnitStats } from "../db/stats.js";
 import type { Calendar } from "../domain/calendar.js";
 import { fmtDate, fmtDateTime } from "../handlers/text.js";
+import { flaggedSubmissions, type FlaggedSubmission } from "./photo-flags.js";
 import { capped } from "./sections.js";
 
 export type DigestData = {
@@ -23,16 +24,19 @@ export type DigestData = {
   since: number;
   changes: Changes[];
   overdue: (OverdueCase & { days: number })[];
+  /** 办结 submissions since `since` whose photos were flagged (issue 10). */
+  flaggedPhotos: FlaggedSubmission[];
 };
 
 export async function loadDigest(db: Db, cal: Calendar, at: number, since: number, workdays: (a: number, b: number) => number): Promise<DigestData> {
-  const [stats, bySource, byBatch, changes, overdue, us] = await Promise.all([
+  const [stats, bySource, byBatch, changes, overdue, us, flaggedPhotos] = await Promise.all([
     statsByUnit(db, at),
     statsBySource(db, at),
     statsByBatch(db, at),
     changesByUnit(db, since, at),
     overdueCases(db, at),
     db.select({ id: units.id, name: units.name }).from(units),
+    flaggedSubmissions(db, since, at),
   ]);
   return {
     at,
@@ -46,6 +50,7 @@ export async function loadDigest(db: Db, cal: Calendar, at: number, since: numbe
     since,
     changes,
     overdue: overdue.map((o) => ({ ...o, days: Math.max(1, workdays(o.dueAt, at)) })),
+    flaggedPhotos,
   };
 }
 
@@ -74,6 +79,11 @@ export function commandDigest(d: DigestData, o: { late?: string; lines: number }
   if (d.overdue.length) {
     out.push(`**逾期清单**（${d.overdue.length} 件）`);
     out.push(...capped(d.overdue, o.lines, (c) => `#${c.id}${c.flagged ? "【挂牌】" : ""} ${c.title} · ${name(d, c.leadUnitId)} · 逾期 ${c.days} 个工作日`, (c) => c.id, 100));
+  }
+  if (d.flaggedPhotos.length) {
+    // Findings for the reviewer, not verdicts: the leader looks at the photos side by side on the case page.
+    out.push(`**照片核查提示**（${d.flaggedPhotos.length} 件办结申请，审核时请核实）`);
+    out.push(...capped(d.flaggedPhotos, o.lines, (f) => `#${f.caseId} ${f.title} · ${name(d, f.leadUnitId)}：${f.flags.join("；")}`, (f) => f.caseId, 100));
   }
   if (d.ranked.length) {
     out.push("**单位排名**（完成率｜按时办结率｜逾期｜反弹）");

@@ -145,3 +145,18 @@ describe("photos sent the way people send them", () => {
     expect(await say(deps, who, chat, "", { images: [photo(24)] })).toContain("（整改后）");
   });
 });
+
+describe("the daily digest", () => {
+  it("lists the day's flagged 办结 submissions for the command group, with their evidence", async () => {
+    const { previewDigest } = await import("../../src/schedules/operator.js");
+    const r = await previewDigest(deps, Date.parse("2026-12-02T00:30:00Z"));
+    if (!("text" in r)) throw new Error(r.error);
+    expect(r.text).toMatch(/\*\*照片核查提示\*\*（[1-9]\d* 件办结申请，审核时请核实）/);
+    expect(r.text).toMatch(new RegExp(`#\\d+ 驷马桥某餐馆油烟 · 驷马桥街道：第1张（整改后）：与 #${caseA} 的整改后照片相同`));
+    expect(r.text).toContain("拍摄时间 11月2日 早于交办时间 12月1日");
+    expect(r.text).not.toContain("荷花池某菜市场污水"); // distinct photos, no flag
+    // The next day's digest starts afresh.
+    const next = await previewDigest(deps, Date.parse("2026-12-03T00:30:00Z"));
+    expect("text" in next && next.text).not.toContain("照片核查提示");
+  });
+});
