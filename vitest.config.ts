@@ -52,7 +52,8 @@ export default defineConfig(async () => {
           SESSION_SECRET: "workerd-test-session-secret-0123456789",
         }),
         // Local mode with the simulator: the lifecycle scenario against D1 and R2.
-        workerdProject("workers-local", SIM_TESTS, [], { WECOM_MODE: "off" }),
+        // (Local mode answers on localhost only; the tests seed their own district, so no demo data.)
+        workerdProject("workers-local", SIM_TESTS, [], { WECOM_MODE: "off", DEMO_SEED: "false" }),
       ],
     },
   };

@@ -9,7 +9,7 @@ const PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9
 const CLOSE_ALL = "核查：属实，经现场核实该店未安装油烟净化设施\n整改：已安装油烟净化器并投入使用\n分类：限期整改\n责任：约谈店主张某，责令整改\n回访：满意";
 
 async function say(userId: string, chatId: string, text: string, images?: string[]): Promise<string> {
-  const res = await SELF.fetch("https://duban.test/sim/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, text, images }) });
+  const res = await SELF.fetch("http://localhost/sim/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, text, images }) });
   expect(res.status).toBe(200);
   return ((await res.json()) as { replies: string[] }).replies.join("\n");
 }
@@ -47,7 +47,7 @@ describe("the lifecycle scenario inside workerd against D1 and R2", () => {
   });
 
   it("rejects a malformed simulator request with a Chinese message, not a 500", async () => {
-    const res = await SELF.fetch("https://duban.test/sim/messages", { method: "POST", body: "{nope" });
+    const res = await SELF.fetch("http://localhost/sim/messages", { method: "POST", body: "{nope" });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toContain("请求格式不正确");
   });
