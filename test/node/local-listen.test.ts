@@ -14,15 +14,15 @@ const dir = mkdtempSync(join(tmpdir(), "duban-listen-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Only what the server needs: no HOST, WECOM_MODE or SIMULATOR leaks in from the shell running the tests. */
-function envFor(name: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+function envFor(name: string, extra: Record<string, string>): Record<string, string | undefined> {
   return { PATH: process.env.PATH, HOME: process.env.HOME, PORT: "0", DATABASE_URL: `file:${join(dir, `${name}.db`)}`, FILES_DIR: join(dir, `${name}-files`), LOG_LEVEL: "error", ...extra };
 }
 
 type Run = { code: number | null; out: string; err: string };
 
 /** Runs `duban serve` until it exits, or until it prints its URL (then `stop` ends it). */
-function serve(env: NodeJS.ProcessEnv): Promise<{ url?: string; stop: () => Promise<Run>; exited?: Run }> {
-  const proc = spawn(process.execPath, [BIN, "serve"], { env, stdio: ["ignore", "pipe", "pipe"] });
+function serve(env: Record<string, string | undefined>): Promise<{ url?: string; stop: () => Promise<Run>; exited?: Run }> {
+  const proc = spawn(process.execPath, [BIN, "serve"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   const exit = new Promise<Run>((r) => proc.once("exit", (code) => r({ code, out, err })));
