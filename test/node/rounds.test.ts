@@ -4,29 +4,16 @@
  * items clears only those; 通过 re-checks the stored round on every surface.
  */
 import { and, asc, eq } from "drizzle-orm";
-import jpeg from "jpeg-js";
 import readXlsxFile from "read-excel-file/universal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_POLICY } from "../../src/api/policy.js";
 import { createApiToken } from "../../src/db/api-tokens.js";
 import { attachments, caseRounds, cases } from "../../src/db/schema.js";
+import { distinctPhoto } from "../helpers/distinct-photo.js";
 import { say } from "../helpers/fixture.js";
 import { get, ORIGIN, post, sessionFor, webApp } from "../helpers/web.js";
 
-/** A distinct small JPEG per seed (coloured blocks), so no two cases share a photo. */
-export function photo(seed: number): Uint8Array {
-  const width = 64, height = 48;
-  const data = new Uint8Array(width * height * 4);
-  let s = seed * 2654435761;
-  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 16) & 255;
-  const blocks = Array.from({ length: 12 }, () => [rnd(), rnd(), rnd()]);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const c = blocks[Math.floor(x / 16) + 4 * Math.floor(y / 16)];
-      data.set([c[0], c[1], c[2], 255], (y * width + x) * 4);
-    }
-  return new Uint8Array(jpeg.encode({ width, height, data: data as unknown as Buffer }, 90).data);
-}
+const photo = distinctPhoto;
 
 const CLOSE_ALL = "核查：属实，经现场核实该店未安装油烟净化设施\n整改：已安装油烟净化器并投入使用\n分类：限期整改\n责任：约谈店主张某，责令整改\n回访：满意";
 const CLOSE_NEW = "核查：属实，复查发现净化器停用\n整改：已恢复净化器运行并加装在线监控\n分类：限期整改\n责任：对店主立案处罚，罚款5000元\n回访：基本满意";
