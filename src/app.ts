@@ -6,6 +6,7 @@ import { LEASE } from "./schedules/lease.js";
 import type { Deps } from "./deps.js";
 import { simRoutes } from "./bot/sim/routes.js";
 import { csrfProtection, securityHeaders } from "./web/security.js";
+import { bodyLimit, bodyTooLarge, tooLarge } from "./web/body-limit.js";
 import { sessionMiddleware } from "./web/auth/session.js";
 import { authRoutes } from "./web/auth/routes.js";
 import { adminRoutes } from "./web/admin/routes.js";
@@ -32,8 +33,10 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     c.header("X-Content-Type-Options", "nosniff");
   });
 
-  // Headers on every response, then who is signed in, then CSRF on every state-changing request (R32, R33).
+  // Headers on every response, then the body cap (R09: unknown path 404 and oversized 413 before a byte is read),
+  // then who is signed in, then CSRF on every state-changing request (R32, R33).
   app.use("*", securityHeaders());
+  app.use("*", bodyLimit(app));
   app.use("*", sessionMiddleware());
   app.use("*", csrfProtection());
 
@@ -66,6 +69,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   // One place maps unexpected errors to a generic answer with a correlation id (R38).
   app.onError((err, c) => {
+    const big = bodyTooLarge(err); // a route read past the body cap (R09): the 413, not a logged 500
+    if (big) return tooLarge(c, big.limit);
     const id = c.get("requestId");
     deps.log.error("unhandled error", { requestId: id, error: String(err?.stack ?? err) });
     return c.json({ error: "INTERNAL", message: "服务器内部错误，请稍后重试", requestId: id }, 500);

@@ -94,8 +94,10 @@ export function csrfProtection(): MiddlewareHandler<WebEnv> {
     const site = c.req.header("sec-fetch-site");
     if (site === "cross-site" || site === "same-site") return forbidden(c);
     const expected = c.get("user")?.csrf ?? preToken(c);
+    // Nothing to compare with (no session, no pre-sign-in cookie): refused before a byte of the body is read (R09).
+    if (!expected) return forbidden(c);
     const got = await presentedToken(c);
-    if (!expected || !got || !safeEqual(expected, got)) return forbidden(c);
+    if (!got || !safeEqual(expected, got)) return forbidden(c);
     await next();
   };
 }

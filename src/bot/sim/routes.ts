@@ -9,11 +9,14 @@ import { handleMessage } from "../pipeline.js";
 import { simPage } from "./page.js";
 
 const MAX_IMAGES = 9;
+const MAX_IMAGE_CHARS = 14_000_000; // a 10 MB photo as base64 (13,981,016 characters) with its data: prefix
+/** The request cap (src/web/body-limit.ts): nine such photos, plus 256 KB for the text (JSON-escaped) and ids. */
+export const MAX_BODY_BYTES = MAX_IMAGES * MAX_IMAGE_CHARS + 256 * 1024;
 const body = z.object({
   chatId: z.string().min(1).max(128),
   userId: z.string().min(1).max(128),
   text: z.string().max(20_000).default(""),
-  images: z.array(z.string().max(14_000_000)).max(MAX_IMAGES).optional(),
+  images: z.array(z.string().max(MAX_IMAGE_CHARS)).max(MAX_IMAGES).optional(),
   msgId: z.string().min(1).max(128).optional(),
 });
 
