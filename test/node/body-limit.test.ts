@@ -23,7 +23,7 @@ let pre: { cookie: string; csrf: string };
 
 function start(): Promise<{ url: string; proc: ChildProcess }> {
   const env = { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "b.db")}`, FILES_DIR: join(dir, "files"), LOG_LEVEL: "error", WECOM_MODE: "off" };
-  const proc = spawn(process.execPath, [BIN, "serve"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [BIN, "serve"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";
     proc.stderr!.on("data", (d) => (out += d));
