@@ -58,6 +58,7 @@ const lan = Object.values(networkInterfaces())
 describe("duban serve in local mode", { timeout: 120_000 }, () => {
   it("refuses HOST=0.0.0.0 with the simulator on: exits non-zero, says what to set, opens nothing", async () => {
     const r = await serve(envFor("open", { HOST: "0.0.0.0", WECOM_MODE: "off" }));
+    if (r.url) await r.stop(); // it must not have started; if it did, do not leave it listening
     expect(r.url).toBeUndefined();
     expect(r.exited!.code).not.toBe(0);
     expect(r.exited!.err).toContain("HOST=0.0.0.0 在本地模式（WECOM_MODE=off）下不允许");
