@@ -3,7 +3,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { createFakeWecom, TEST_AES_KEY, TEST_TOKEN } from "./test/helpers/fake-wecom-api.js";
 
 // Worker tests that talk through the chat simulator: they run in local mode, as SIMULATOR is refused elsewhere.
-const SIM_TESTS = ["test/worker/scenario.test.ts", "test/worker/photo-evidence.test.ts"];
+const SIM_TESTS = ["test/worker/scenario.test.ts", "test/worker/photo-evidence.test.ts", "test/worker/rounds-gate.test.ts"];
 
 // The fake WeCom API for workerd: robot webhook, response_url and media, recording calls (runs in Node).
 const fakeWecom = createFakeWecom();

@@ -3,9 +3,13 @@ import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema.js";
 import type { Db } from "../../src/db/types.js";
+import { distinctPhoto } from "../helpers/distinct-photo.js";
 import { seedFixture } from "../helpers/seed-fixture.js";
 
 const PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+// After-photos that are not the 整改前 photo (a reused photo is flagged and 通过 would ask for a confirmation).
+const AFTER_1 = btoa(String.fromCharCode(...distinctPhoto(11)));
+const AFTER_2 = btoa(String.fromCharCode(...distinctPhoto(12)));
 const CLOSE_ALL = "核查：属实，经现场核实该店未安装油烟净化设施\n整改：已安装油烟净化器并投入使用\n分类：限期整改\n责任：约谈店主张某，责令整改\n回访：满意";
 
 async function say(userId: string, chatId: string, text: string, images?: string[]): Promise<string> {
@@ -32,9 +36,11 @@ describe("the lifecycle scenario inside workerd against D1 and R2", () => {
     expect(await say("hh.head", "g-hh", `延期 #${id} 至 2027-01-10 设备到货需10天`)).toContain("已提交");
     expect(await say("lead", "g-command", `同意延期 #${id}`)).toContain("同意");
     expect(await say("hh.officer", "g-hh", `办结 #${id}\n核查：属实`)).toContain("暂不能申请办结");
-    expect(await say("hh.officer", "g-hh", `办结 #${id}\n${CLOSE_ALL}`, [PNG_B64])).toContain("已提交");
+    expect(await say("hh.officer", "g-hh", `办结 #${id}\n${CLOSE_ALL}`, [AFTER_1])).toContain("已提交");
     expect(await say("lead", "g-command", `驳回 #${id} 照片不清楚`)).toContain("驳回");
-    expect(await say("hh.officer", "g-hh", `办结 #${id}\n${CLOSE_ALL}`)).toContain("已提交");
+    // A 驳回 naming no item starts a round that needs all four again and a new after-photo (spec §2.2).
+    expect(await say("hh.officer", "g-hh", `办结 #${id}\n${CLOSE_ALL}`)).toContain("至少一张整改后照片");
+    expect(await say("hh.officer", "g-hh", `办结 #${id}\n${CLOSE_ALL}`, [AFTER_2])).toContain("已提交");
     expect(await say("lead", "g-command", `通过 #${id}`)).toContain("审核通过");
     expect(await state(id)).toEqual({ state: "closed", rebounds: 0 });
     expect(await say("disp", "g-command", `巡查 #${id} 反弹 又有油烟`)).toContain("反弹");
