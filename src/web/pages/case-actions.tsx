@@ -14,6 +14,7 @@ import { decideClosure } from "../../handlers/decide-closure.js";
 import { decideExtension } from "../../handlers/decide-extension.js";
 import { flagCase } from "../../handlers/flag.js";
 import { reassignCase } from "../../handlers/reassign.js";
+import { remarkPhoto } from "../../handlers/remark-photo.js";
 import type { WebUser } from "../context.js";
 import { CsrfField } from "./shared.js";
 
@@ -29,6 +30,7 @@ export const actionBody = z.discriminatedUnion("action", [
   z.object({ action: z.literal("cancel"), reason: reason("撤销原因") }),
   z.object({ action: z.literal("approve_extension") }),
   z.object({ action: z.literal("refuse_extension"), reason: reason("不同意延期的原因") }),
+  z.object({ action: z.literal("remark_photo"), no: z.coerce.number({ error: "照片序号不正确" }).int().min(1).max(999), phase: z.enum(["before", "after"], { error: "请选择整改前或整改后" }) }),
 ], { error: "未知的操作" });
 export type ActionBody = z.infer<typeof actionBody>;
 
@@ -43,12 +45,14 @@ export const DONE_TEXT: Record<ActionBody["action"], string> = {
   cancel: "已撤销。",
   approve_extension: "已同意延期。",
   refuse_extension: "已不同意延期。",
+  remark_photo: "已更改照片标记。",
 };
 
 /** The use case behind each form, with the same Command the chat parser would produce. */
 export function useCaseFor(b: ActionBody, id: number, dir: Directory): (ctx: HandlerCtx) => Promise<Outcome> {
   const ref: CaseRef = { kind: "id", id };
   const unitName = (uid: number) => dir.units.find((u) => u.id === uid)?.name ?? `#${uid}`;
+  if (b.action === "remark_photo") return (ctx) => remarkPhoto(ctx, { name: "remark_photo", ref, nos: [b.no], phase: b.phase });
   const cmd: Command = b.action === "reassign" ? { name: "reassign", ref, unit: unitName(b.unit) } : ({ name: b.action, ref, ...("reason" in b ? { reason: b.reason } : {}), ...("note" in b && b.note ? { note: b.note } : {}) } as Command);
   switch (cmd.name) {
     case "approve_closure":

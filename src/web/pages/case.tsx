@@ -15,6 +15,8 @@ import { issuesText } from "./ledger-filter.js";
 import { CsrfField, notFound, Notice, page, StateTag, userOf, type Ctx } from "./shared.js";
 import { currentRoundLabel, RoundHistory } from "./rounds.js";
 import { Gallery, Timeline } from "./timeline.js";
+import { photoCheckViews } from "./photo-checks.js";
+import { canDo } from "../../domain/permissions.js";
 import { EVIDENCE_ROLES } from "./policy.js";
 
 const PII_ROLES = ["dispatcher", "leader"] as const;
@@ -49,6 +51,10 @@ async function renderCase(c: Ctx, id: number, extra: Extra = {}) {
   const after = currentAfterPhotoCount(detail); // the gate counts only this round's after-photos (spec §2.2)
   const mayReveal = k.complainant && user.roles.some((r) => (PII_ROLES as readonly string[]).includes(r));
   const mayOriginals = user.via === "session" && user.roles.some((r) => (EVIDENCE_ROLES as readonly string[]).includes(r));
+  // Issue 10: photo checks under each photo; the matched photo side by side only for dispatchers and leaders.
+  const checks = await photoCheckViews(deps, k);
+  const sideBySide = user.roles.some((r) => (EVIDENCE_ROLES as readonly string[]).includes(r));
+  const mayRemark = canDo(user, "patrol", k) && k.state !== "closed" && k.state !== "cancelled";
   return page(
     c,
     `#${k.id} ${k.title}`,
@@ -90,7 +96,7 @@ async function renderCase(c: Ctx, id: number, extra: Extra = {}) {
       ) : null}
       <section class="card">
         <h2>照片与附件</h2>
-        <Gallery files={attachments} dir={dir} tz={tz} originals={mayOriginals ? { csrf: user.csrf ?? "" } : undefined} rounds={k.round > 1} />
+        <Gallery files={attachments} dir={dir} tz={tz} originals={mayOriginals ? { csrf: user.csrf ?? "" } : undefined} rounds={k.round > 1} checks={checks} sideBySide={sideBySide} remark={mayRemark ? { csrf: user.csrf ?? "", caseId: k.id } : undefined} />
       </section>
       <section class="card">
         <h2>办理过程</h2>

@@ -8,6 +8,7 @@ import { caseIdOf, visibleCase } from "./case.js";
 import { notFound, userOf, type Ctx } from "./shared.js";
 import { currentRoundLabel, RoundHistory } from "./rounds.js";
 import { Gallery, Timeline } from "./timeline.js";
+import { photoCheckViews } from "./photo-checks.js";
 
 export async function dossierPage(c: Ctx) {
   const id = caseIdOf(c);
@@ -54,7 +55,7 @@ export async function dossierPage(c: Ctx) {
         </section>
         <section class="page-break">
           <h2>三、照片与附件</h2>
-          <Gallery files={attachments} dir={dir} tz={tz} eager rounds={k.round > 1} />
+          <Gallery files={attachments} dir={dir} tz={tz} eager rounds={k.round > 1} checks={await photoCheckViews(deps, k)} />
         </section>
         <section>
           <h2>四、办理过程</h2>

@@ -1,6 +1,7 @@
 /** GET /dashboard/cases/export.xlsx — the ledger under the current filters, in the public disclosure layout. */
 import { roundsOfCases } from "../../db/case-detail.js";
 import { allCases, loadDirectory } from "../../db/ledger.js";
+import { photoCheckTexts } from "../../db/photo-flag-summary.js";
 import { localDate } from "../../domain/calendar.js";
 import { ledgerXlsx } from "../excel/export-rows.js";
 import { issuesText, ledgerQuery, toFilter } from "./ledger-filter.js";
@@ -20,7 +21,9 @@ export async function exportLedger(c: Ctx) {
   if (!parsed.success) return c.text(`筛选条件有误：${issuesText(parsed.error)}`, 400);
   const now = deps.clock();
   const [dir, rows, calendar] = await Promise.all([loadDirectory(deps.db), allCases(deps.db, toFilter(parsed.data), scopeOf(user), now), deps.calendar()]);
-  const bytes = await ledgerXlsx(rows, { dir, calendar, now, rounds: await roundsOfCases(deps.db, rows.map((r) => r.id)) });
+  const ids = rows.map((r) => r.id);
+  const [rounds, photoChecks] = await Promise.all([roundsOfCases(deps.db, ids), photoCheckTexts(deps.db, ids)]);
+  const bytes = await ledgerXlsx(rows, { dir, calendar, now, rounds, photoChecks });
   const day = localDate(now, deps.config.timezone);
   deps.log.info("ledger exported", { userId: user.userId, rows: rows.length });
   return new Response(bytes as Uint8Array<ArrayBuffer>, {

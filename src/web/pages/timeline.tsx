@@ -3,6 +3,7 @@ import type { AttachmentRow, CaseEventRow } from "../../db/case-detail.js";
 import type { Directory } from "../../db/ledger.js";
 import { reminderJobs, reminderText } from "../../domain/reminders.js";
 import { EVENT_LABEL, personName, unitName, ymd, ymdHm } from "./format.js";
+import { PhotoFlags, RemarkForm, type PhotoCheckView } from "./photo-checks.js";
 
 /** Extra words for an event from its data: the unit it went to, the deadline moved, files attached. */
 function detail(e: CaseEventRow, dir: Directory, tz: string): string {
@@ -76,7 +77,9 @@ function OriginalButton(props: { id: number; csrf: string }) {
 
 /** `originals`: the evidence holder's CSRF token — each photo then offers its untouched original (audited, R37). */
 /** `rounds`: the case has had more than one handling round, so each photo says which round it belongs to. */
-export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: string; eager?: boolean; originals?: { csrf: string }; rounds?: boolean }) {
+/** `checks`: photo numbers and flags (issue 10); `sideBySide` shows matched photos (dispatchers, leaders only);
+ * `remark`: the office may re-mark a photo's phase. */
+export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: string; eager?: boolean; originals?: { csrf: string }; rounds?: boolean; checks?: Map<number, PhotoCheckView>; sideBySide?: boolean; remark?: { csrf: string; caseId: number } }) {
   const { dir, tz } = props;
   const images = props.files.filter((f) => f.kind === "image");
   const others = props.files.filter((f) => f.kind !== "image");
@@ -95,11 +98,14 @@ export function Gallery(props: { files: AttachmentRow[]; dir: Directory; tz: str
                     <img src={`/dashboard/files/${f.id}`} alt={`${label}照片 ${f.id}`} loading={props.eager ? "eager" : "lazy"} />
                   </a>
                   <figcaption>
+                    {props.checks?.get(f.id) ? `第${props.checks.get(f.id)!.no}张 · ` : ""}
                     {props.rounds && f.round ? `第${f.round}轮 · ` : ""}
                     {personName(dir, f.uploaderUserId)} · {ymdHm(f.createdAt, tz)}
                     <br />
                     <span class="muted small">SHA-256 {f.sha256.slice(0, 12)}…</span>
                     {props.originals ? <OriginalButton id={f.id} csrf={props.originals.csrf} /> : null}
+                    {props.checks ? <PhotoFlags v={props.checks.get(f.id)} sideBySide={!!props.sideBySide} /> : null}
+                    {props.remark && props.checks?.get(f.id) ? <RemarkForm caseId={props.remark.caseId} no={props.checks.get(f.id)!.no} phase={f.phase} csrf={props.remark.csrf} /> : null}
                   </figcaption>
                 </figure>
               ))}
