@@ -499,3 +499,13 @@ export const importPreviews = sqliteTable(
   },
   (t) => [index("import_previews_created_idx").on(t.createdAt)],
 );
+
+/**
+ * Sign-in attempts per source address in a fixed window (the per-IP throttle, R31): counted with one upsert before
+ * the password is checked, so concurrent attempts cannot outrun the limit.
+ */
+export const loginSources = sqliteTable("login_sources", {
+  source: text("source").primaryKey(),
+  windowStart: integer("window_start").notNull(),
+  attempts: integer("attempts").notNull(),
+});
