@@ -14,7 +14,7 @@ export const HELP: Partial<Record<CommandName, Entry>> = {
   request_extension: { verb: "延期", who: "牵头单位负责人", what: "申请延长时限（每次一项，由领导审批）", example: "延期 #12 至 12月20日 设备到货需10天" },
   approve_extension: { verb: "同意延期", who: "领导", what: "批准延期申请；不同意请写原因", example: "同意延期 #12　/　不同意延期 #12 请按原时限完成" },
   submit_closure: { verb: "办结", who: "牵头单位负责人、责任人", what: "按“四不放过”申请办结，分行填写，并附整改后照片（不属实的除外）", example: "办结 #12\n核查：属实，经现场核实……\n整改：已安装油烟净化器\n分类：限期整改\n责任：约谈店主，责令整改\n回访：满意" },
-  approve_closure: { verb: "通过", who: "领导", what: "审核通过（销号）；不通过请用“驳回 #12 原因”", example: "通过 #12　/　驳回 #12 照片不能反映整改效果" },
+  approve_closure: { verb: "通过", who: "领导", what: "审核通过（销号）；不通过请用“驳回 #12 原因”", example: "通过 #12　/　驳回 #12 整改 照片不能反映整改效果（写明需重报的项目，不写则四项都重报）" },
   flag: { verb: "挂牌", who: "领导", what: "挂牌督办（每个工作日提醒，优先显示）；摘牌用“摘牌 #12”", example: "挂牌 #12" },
   chase: { verb: "催办", who: "督办员、领导", what: "立即提醒牵头单位（同一案件有间隔限制）", example: "催办 #12" },
   patrol: { verb: "巡查", who: "督办员、牵头单位", what: "办结后巡查，发现反弹自动重新办理", example: "巡查 #12 正常　/　巡查 #12 反弹 又有油烟" },

@@ -99,7 +99,7 @@ export function CaseActions(props: { c: CaseRow; user: WebUser; dir: Directory }
         <button type="submit" name="do" value="approve_closure">通过（销号）</button>
       </form>
     ) : null,
-    may(user, "reject_closure", c) ? <WithReason action="reject_closure" label="驳回" placeholder="驳回原因，如：照片不能反映整改效果" /> : null,
+    may(user, "reject_closure", c) ? <WithReason action="reject_closure" label="驳回" placeholder="需重报的项目和原因，如：整改 照片不能反映整改效果（不写项目则四项都重报）" /> : null,
     c.extRequestedDue && may(user, "decide_extension", c) ? <Simple action="approve_extension" label="同意延期" /> : null,
     c.extRequestedDue && may(user, "decide_extension", c) ? <WithReason action="refuse_extension" label="不同意延期" placeholder="不同意的原因" /> : null,
     may(user, "chase", c) ? <Simple action="chase" label="催办" /> : null,
