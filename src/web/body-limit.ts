@@ -60,7 +60,8 @@ export const bodyTooLarge = (e: unknown): BodyTooLarge | undefined =>
 const size = (n: number) => (n >= MB ? `${Math.floor(n / MB)} MB` : `${Math.floor(n / KB)} KB`);
 
 /** 413 in the shape the caller reads: JSON for the API, the simulator and JSON clients, else a small page. */
-export function tooLarge(c: Context, limit: number): Response {
+export function tooLarge(c: Context<WebEnv>, limit: number): Response {
+  c.get("deps").log.warn("request body over its cap", { method: c.req.method, path: c.req.path, limit, requestId: c.get("requestId") });
   const message = `请求内容过大（上限 ${size(limit)}），未处理。请减小文件或分批提交后重试。`;
   const json = c.req.path.startsWith("/api/") || c.req.path.startsWith("/sim/") || (c.req.header("accept") ?? "").includes("application/json");
   return json

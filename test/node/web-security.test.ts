@@ -87,6 +87,40 @@ describe("CSRF (R33): every registered non-GET route refuses forged requests", (
   });
 });
 
+describe("CSRF never reads a stranger's body (R09, R33)", () => {
+  /** A form body that counts how many bytes anyone pulled from it. */
+  const counted = (fields: Record<string, string>) => {
+    const bytes = new TextEncoder().encode(new URLSearchParams(fields).toString());
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({ pull(ctl) { pulled += bytes.length; ctl.enqueue(bytes); ctl.close(); } }, { highWaterMark: 0 });
+    return { body, pulled: () => pulled };
+  };
+  const send = (path: string, body: ReadableStream<Uint8Array>, cookie?: string) =>
+    w.app.request(`${ORIGIN}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN, ...(cookie ? { cookie } : {}) }, body, duplex: "half" } as RequestInit);
+
+  it("refuses a POST with neither a session nor the pre-sign-in cookie before reading its body", async () => {
+    for (const path of ["/login", "/dashboard/import/preview", "/admin/units", "/logout"]) {
+      const b = counted({ _csrf: "A".repeat(43) });
+      expect((await send(path, b.body)).status, path).toBe(403);
+      expect(b.pulled(), `${path} read the body`).toBe(0);
+    }
+  });
+
+  it("answers a POST to a path with no route 404, unread, even with a session", async () => {
+    const s = await sessionFor(w.db, "disp", w.clock());
+    const b = counted({ _csrf: s.csrf });
+    expect((await send("/no-such-path", b.body, s.cookie)).status).toBe(404);
+    expect(b.pulled()).toBe(0);
+  });
+
+  it("still reads the form when there is a token to compare", async () => {
+    const f = await loginForm(w.app);
+    const b = counted({ _csrf: f.csrf, userid: "nobody", password: "wrong password" });
+    expect((await send("/login", b.body, f.cookie)).status).not.toBe(403);
+    expect(b.pulled()).toBeGreaterThan(0);
+  });
+});
+
 describe("GET routes never write (R33)", () => {
   it("leaves every table, and the connection's change counter, untouched for every GET route and every role", async () => {
     const sessions: (string | undefined)[] = [undefined];
