@@ -24,7 +24,7 @@ const HAN = /^[\u4e00-\u9fff]$/;
 
 export type NameSpan = { start: number; end: number; surnameLen: number };
 
-function surnameAt(s: string, i: number): number {
+export function surnameAt(s: string, i: number): number {
   if (COMPOUND.some((c) => s.startsWith(c, i))) return 2;
   return SURNAMES.has(s.charAt(i)) ? 1 : 0;
 }

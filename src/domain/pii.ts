@@ -14,7 +14,7 @@
  * are a phone label (tel, QQ); case numbers (#81), dates, times, amounts (罚款5000元), house numbers (88号);
  * long numbers right after 编号/单号/案号/文号 — an all-digit 受理编号 stays readable (a mobile never does).
  */
-import { findNames, maskName, nameEndingAt } from "./pii-names.js";
+import { findNames, maskName, nameEndingAt, surnameAt } from "./pii-names.js";
 
 export type PiiKind = "mobile" | "landline" | "id" | "card" | "name";
 export type PiiSpan = { kind: PiiKind; start: number; end: number; masked: string };
@@ -111,7 +111,9 @@ function findNumbers(text: string, folded: string): PiiSpan[] {
     const before = folded.slice(Math.max(0, i - 12), i);
     // Digits glued to letters are part of a code, unless the letters say "phone".
     const code = (isLatin(before.slice(-1)) && !PHONE_LABEL.test(before)) || (isLatin(after) && !x);
-    if (!code) numbersIn(folded, groups, x, out, text);
+    // Digits next to "*" are what is left of a masked number: masking again must change nothing.
+    const masked = /\*[ \t.-]*$/.test(before) || /^[Xx]?[ \t.-]*\*/.test(folded.slice(j, j + 6));
+    if (!code && !masked) numbersIn(folded, groups, x, out, text);
     i = j + (x ? 1 : 0) + 1;
   }
   return out;
@@ -133,7 +135,9 @@ export function findPii(text: string): PiiSpan[] {
     if (n) spans.push({ kind: "name", start: n.start, end: n.end, masked: maskName(text, n) });
   }
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
-  return spans.filter((s, i) => !spans.slice(0, i).some((t) => s.start < t.end && t.start < s.end));
+  const kept: PiiSpan[] = [];
+  for (const s of spans) if (s.start >= (kept.at(-1)?.end ?? 0)) kept.push(s); // sorted: only the last kept can overlap
+  return kept;
 }
 
 function rewrite(text: string, spans: PiiSpan[], piece: (s: PiiSpan) => string): string {
@@ -157,10 +161,13 @@ const LABEL = /(?:联系电话|联系方式|手机号码|手机号|手机|电话
 /**
  * The text without its personal details, for a case title (R40(a): a neutral summary, no identifiers even
  * masked): numbers go with their label (电话…), names keep nothing, emptied brackets and doubled commas go too.
+ * `known`: names from the case record (the complainant field), removed wherever they stand.
  */
-export function stripPii(text: string): string {
+export function stripPii(input: string, known: string[] = []): string {
+  let text = input;
+  for (const name of known) if (Array.from(name).length >= 2) text = text.replaceAll(name, "");
   const spans = findPii(text);
-  if (!spans.length) return text;
+  if (!spans.length && text === input) return text;
   let out = "";
   let at = 0;
   for (const s of spans) {
@@ -179,6 +186,22 @@ export function stripPii(text: string): string {
       .replace(/([,，、；;])[\s,，、；;]+/g, "$1");
   }
   return out.replace(/^[\s,，、；;:：]+|[\s,，、；;:：]+$/g, "");
+}
+
+/** The name in a complainant field ("李四 13812345678", "王女士 028-…"): its words without digits. */
+export const complainantNames = (complainant: string | null | undefined): string[] =>
+  (complainant ?? "").split(/[\s,，;；、]+/).filter((w) => w !== "" && !/\d/.test(w) && w !== "匿名");
+
+/** `text` with each of `names` (known from the case record) masked wherever it stands: 赵小红 → 赵** (R39). */
+export function maskKnownNames(text: string, names: string[]): string {
+  let out = text;
+  for (const name of names) {
+    const n = Array.from(name);
+    if (n.length < 2) continue;
+    const sl = surnameAt(name, 0) || 1;
+    out = out.replaceAll(name, n.slice(0, sl).join("") + "*".repeat(n.length - sl));
+  }
+  return out;
 }
 
 /** Every string inside a JSON-like value masked (R39): the audit log's free text, e.g. a denied command's words. */

@@ -5,7 +5,7 @@ import { cases } from "../db/schema.js";
 import { CASE_ID, insertAudit, insertEvent, insertOutbox, newToken } from "../db/write.js";
 import { loadPolicy } from "../db/policy.js";
 import { canCreate } from "../domain/permissions.js";
-import { stripPii } from "../domain/pii.js";
+import { complainantNames, stripPii } from "../domain/pii.js";
 import type { HandlerCtx, Outcome } from "./context.js";
 import { DomainError } from "./errors.js";
 import { attachUploads } from "./evidence.js";
@@ -39,7 +39,7 @@ export async function createCase(ctx: HandlerCtx, cmd: Extract<Command, { name: 
   const ref = { token };
   const tz = ctx.deps.config.timezone;
   // R39/R40(a): the title goes to every group; it is cut from the complaint without its names and numbers.
-  const title = titleOf(stripPii(cmd.content)) || "交办问题";
+  const title = titleOf(stripPii(cmd.content, complainantNames(cmd.complainant))) || "交办问题";
   const ackText = urgent ? `<font color="warning">${fmtDateTime(ackBy, tz)}（紧急）</font>` : fmtDate(ackBy, tz);
   const coText = co.length ? `，配合：${co.map((u) => u.name).join("、")}` : "";
   const notice = [

@@ -2,6 +2,7 @@
 import { and, count, desc, eq, ne } from "drizzle-orm";
 import type { Command } from "../bot/commands.js";
 import { attachments, caseEvents, people } from "../db/schema.js";
+import { complainantNames, maskKnownNames } from "../domain/pii.js";
 import type { HandlerCtx, Outcome } from "./context.js";
 import { findCase } from "./common.js";
 import { casePhotoChecks, flagLines } from "./photo-flags.js";
@@ -30,10 +31,15 @@ export async function queryCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "
   const bare = checks.filter((p) => p.notes.includes("no_metadata")).length;
   const photoNote = [unchecked ? `${unchecked} 张未能检查` : "", bare ? `${bare} 张无拍摄时间和地点信息` : ""].filter(Boolean).join("，");
   const tick = (ok: unknown) => (ok ? "✔" : "✘");
+  // R39: a group sees the complainant's name masked even where the text names them without a marker; the
+  // pipeline masks the numbers and marked names of every group reply.
+  const known = ctx.chat.type === "group" ? complainantNames(c.complainant) : [];
+  const content = maskKnownNames(c.content, known); // masked before it is cut, so no half name survives
+  const clip40 = (t: string) => (t.length > 40 ? `${t.slice(0, 40)}…` : t);
   const lines = [
     caseCard(c, units, ctx.now, tz),
     c.externalNo ? `受理编号：${c.externalNo}　来源：${c.source}` : `来源：${c.source}`,
-    `问题：${c.content.length > 120 ? `${c.content.slice(0, 120)}…` : c.content}`,
+    `问题：${content.length > 120 ? `${content.slice(0, 120)}…` : content}`,
     c.coUnitIds.length ? `配合：${c.coUnitIds.map((id) => unitName(units, id)).join("、")}` : "",
     `责任人：${who(c.officerUserId)}　包案领导：${who(c.leaderUserId)}`,
     c.extRequestedDue ? `延期申请：待审批（${fmtDateTime(c.extRequestedDue, tz)}）` : "",
@@ -41,7 +47,7 @@ export async function queryCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "
     // Issue 10: each flagged photo with its evidence; a finding for the reviewer, not a verdict.
     flags.length ? ["照片核查（请核实）：", ...flags.map((l) => `> ${l}`)].join("\n") : checks.length ? `照片核查：未发现异常${photoNote ? `（${photoNote}）` : ""}` : "",
     "最近动态：",
-    ...events.map((e) => `> ${fmtDateTime(e.at, tz)} ${who(e.actorUserId)} ${EVENT_LABEL[e.kind] ?? e.kind}${e.text ? `：${e.text.length > 40 ? `${e.text.slice(0, 40)}…` : e.text}` : ""}`),
+    ...events.map((e) => `> ${fmtDateTime(e.at, tz)} ${who(e.actorUserId)} ${EVENT_LABEL[e.kind] ?? e.kind}${e.text ? `：${clip40(maskKnownNames(e.text, known))}` : ""}`),
   ];
   return { caseId: c.id, reply: lines.filter(Boolean).join("\n"), writes: [] };
 }

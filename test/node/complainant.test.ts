@@ -47,12 +47,18 @@ describe("交办 with phone numbers and names in the text (issue 16)", () => {
   });
 
   it("a complainant part goes to cases.complainant, not to content, title or any group — not even masked (R40(a))", async () => {
-    const reply = await say(w.deps, "disp", "g-command", "交办 金牛大道某烧烤店油烟扰民 来电人：赵小红，电话13900001111 给 荷花池街道 限 5个工作日");
+    const reply = await say(w.deps, "disp", "g-command", "交办 赵小红反映金牛大道某烧烤店油烟扰民 来电人：赵小红，电话13900001111 给 荷花池街道 限 5个工作日");
     const id = caseId(reply);
     const c = await row(id);
-    expect(c).toMatchObject({ title: "金牛大道某烧烤店油烟扰民", content: "金牛大道某烧烤店油烟扰民", complainant: "赵小红 13900001111" });
+    // The name is known from the complainant part, so the title drops it even without a marker (R40(a)).
+    expect(c).toMatchObject({ title: "反映金牛大道某烧烤店油烟扰民", content: "赵小红反映金牛大道某烧烤店油烟扰民", complainant: "赵小红 13900001111" });
     const pushes = (await w.db.all<{ payload: string }>(sql`select payload from outbox where case_id = ${id}`)).map((p) => p.payload).join("\n");
     expect(pushes.length).toBeGreaterThan(0);
+    const inGroup = await say(w.deps, "hh.officer", "g-hh", `查 #${id}`);
+    expect(inGroup).toContain("赵**反映金牛大道");
+    expect(await say(w.deps, "disp", "single:disp", `查 #${id}`)).toContain("赵小红反映"); // staff in single chat: in full
+    expect(inGroup).not.toContain("赵小红");
+    expect(inGroup).not.toContain("1111");
     for (const s of [reply, pushes]) {
       expect(s).not.toContain("赵");
       expect(s).not.toContain("1111");
@@ -72,11 +78,13 @@ describe("import reads 来电人 and 联系方式 into cases.complainant", () =>
       return res.text();
     };
     const preview = await send("/dashboard/import/preview", { source: "中央督察", file: new File([new TextEncoder().encode(csv)], "list.csv") });
-    const field = (name: string) => {
-      const m = new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(preview) ?? new RegExp(`<textarea name="${name}"[^>]*>([^<]*)</textarea>`).exec(preview);
-      return m![1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-    };
-    const done = await send("/dashboard/import/commit", { source: field("source"), fileName: field("fileName"), sha256: field("sha256"), table: field("table") });
+    // Post back whatever the confirm form carries (its hidden inputs and the table), as the browser would.
+    const form = /<form[^>]*id="commit-form"[^>]*>([\s\S]*?)<\/form>/.exec(preview)![1];
+    const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const fields: Record<string, string> = {};
+    for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) if (m[1] !== "_csrf") fields[m[1]] = unescape(m[2]);
+    for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) fields[m[1]] = unescape(m[2]);
+    const done = await send("/dashboard/import/commit", fields);
     expect(done).toContain("已导入 1 件");
     const [c] = await w.db.select().from(cases).where(eq(cases.externalNo, "D3SC202612010001"));
     expect(c.complainant).toBe("钱小五 028-8765 4321");

@@ -7,7 +7,7 @@ import { POLLUTION_TYPES } from "../../db/schema.js";
 import { addWorkingDays, endOfDate, localDate, resolveDeadline, zonedTimeToUtc, type Calendar } from "../../domain/calendar.js";
 import { matchUnit, type UnitLike } from "../../domain/match-unit.js";
 import { parseDeadline } from "../../bot/parse-deadline.js";
-import { stripPii } from "../../domain/pii.js";
+import { complainantNames, stripPii } from "../../domain/pii.js";
 import { titleOf } from "../../handlers/text.js";
 import { COLUMNS, findHeader, type ColumnKey } from "./headers.js";
 import type { Cell, Sheet } from "./read.js";
@@ -114,7 +114,7 @@ function rowSchema(ctx: ImportContext) {
         seq: r.seq,
         externalNo: r.externalNo,
         content: r.content,
-        title: titleOf(stripPii(r.content)) || "交办问题", // no names or numbers in a title (R39, R40(a))
+        title: titleOf(stripPii(r.content, complainantNames(r.complainant))) || "交办问题", // no names or numbers in a title (R39, R40(a))
         area: r.area || null,
         address: r.address || null,
         complainant: [r.complainant, r.contact].filter(Boolean).join(" ") || null,
