@@ -384,3 +384,32 @@ export function calendarFromPackage(data: ChineseDaysData): CalendarRow[] {
   add(data.workdays, "workday");
   return [...rows.values()].sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Is the official plan of a year loaded?
+
+/** From this month on, next year's plan is expected (the State Council publishes it in October or November). */
+export const NEXT_YEAR_PLAN_FROM_MONTH = 10;
+const planned = new WeakMap<Calendar, Set<number>>();
+
+/** Years with at least one listed holiday: every year has 元旦, so a year without one has no plan loaded. */
+export function plannedYears(cal: Calendar): ReadonlySet<number> {
+  let years = planned.get(cal);
+  if (!years) {
+    years = new Set([...cal.holidays].map((d) => Number(d.slice(0, 4))));
+    planned.set(cal, years);
+  }
+  return years;
+}
+
+/**
+ * The year whose official holiday plan is missing and matters now: this year, or next year from October on.
+ * Until it is loaded, its holidays count as working days in deadlines and reminders. Memoised per calendar.
+ */
+export function missingPlanYear(cal: Calendar, nowMs: number): number | undefined {
+  const { year, month } = localParts(nowMs, cal.timeZone);
+  const years = plannedYears(cal);
+  if (!years.has(year)) return year;
+  if (month >= NEXT_YEAR_PLAN_FROM_MONTH && !years.has(year + 1)) return year + 1;
+  return undefined;
+}
