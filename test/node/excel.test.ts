@@ -15,6 +15,7 @@ import { parseCsv } from "../../src/web/excel/csv.js";
 import { channelOf, findDate, pollutionTypes, yesNo } from "../../src/web/excel/values.js";
 import { GOOD, handoverXlsx } from "../fixtures/handover.js";
 import { ORIGIN, sessionFor, tableCounts, webApp } from "../helpers/web.js";
+import { sha256Hex } from "../../src/files/types.js";
 
 let w: Awaited<ReturnType<typeof webApp>>;
 beforeAll(async () => {
@@ -23,6 +24,9 @@ beforeAll(async () => {
 });
 afterAll(() => w.store.cleanup());
 
+let confirm: Record<string, string> = {};
+/** A small hand-over list as CSV text: 受理编号, 交办问题基本情况, 责任单位, 办理时限. */
+const csvOf = (...rows: string[][]) => ["受理编号,交办问题基本情况,责任单位,办理时限", ...rows.map((r) => `${r.join(",")},荷花池街道,2026-12-31`)].join("\n");
 const sessions = new Map<string, Awaited<ReturnType<typeof sessionFor>>>();
 async function upload(path: string, fields: Record<string, string | File>, userId = "disp") {
   const s = sessions.get(userId) ?? (await sessionFor(w.db, userId, w.clock()));
@@ -88,17 +92,20 @@ describe("importing through the dashboard", () => {
     expect(text).toContain('data-line="6"');
     expect(text).toContain("无法识别的污染类型「光污染」");
     expect(text).not.toContain('id="commit-form"');
-    // Post the bad table to the commit route anyway: refused as a whole.
-    const forged = await upload("/dashboard/import/commit", { source: "中央督察", fileName: "x.xlsx", sha256: "0".repeat(64), table: await tableJson(true) });
-    expect(forged.res.status).toBe(422);
-    expect(forged.text).toContain("未导入任何数据");
+    expect(text).not.toContain('name="previewId"');
+    // Post the bad table to the commit route anyway: no preview of the server's stands behind it.
+    const forged = await upload("/dashboard/import/commit", { previewId: crypto.randomUUID(), table: await tableJson(true) });
+    expect(forged.res.status).toBe(409);
+    expect(forged.text).toContain("请重新上传文件");
     expect(await tableCounts(w.db)).toEqual(before);
   });
 
   it("imports the fixed list all at once: one batch, cases, created events and audit rows", async () => {
-    const { text } = await upload("/dashboard/import/preview", { source: "中央督察", file: await xlsxFile(false) });
+    const uploaded = await handoverXlsx(false);
+    const { text } = await upload("/dashboard/import/preview", { source: "中央督察", file: new File([uploaded as Uint8Array<ArrayBuffer>], "交办清单.xlsx") });
     expect(text).toContain('<strong id="fresh-count">4</strong>');
-    const done = await upload("/dashboard/import/commit", { source: hidden(text, "source"), fileName: hidden(text, "fileName"), sha256: hidden(text, "sha256"), table: hidden(text, "table") });
+    confirm = { previewId: hidden(text, "previewId"), table: hidden(text, "table") };
+    const done = await upload("/dashboard/import/commit", confirm);
     expect(done.res.status).toBe(200);
     expect(done.text).toContain("已导入 4 件");
     const rows = await w.db.select().from(cases);
@@ -112,7 +119,9 @@ describe("importing through the dashboard", () => {
     expect(created[0].data).toMatchObject({ import: { line: 3, seq: "1", channel: "来电" } });
     const audit = await w.db.select().from(auditLog);
     expect(audit.filter((a) => a.action === "case.create")).toHaveLength(4);
-    expect(audit.filter((a) => a.action === "case.import")).toMatchObject([{ actor: "disp", detail: { count: 4 } }]);
+    // The recorded hash is the server's, of the bytes uploaded (issue 16 item 8).
+    const fileHash = await sha256Hex(uploaded);
+    expect(audit.filter((a) => a.action === "case.import")).toMatchObject([{ actor: "disp", detail: { count: 4, sha256: fileHash, file: "交办清单.xlsx" } }]);
   });
 
   it("re-importing the same list says every 受理编号 is already there and changes nothing", async () => {
@@ -120,9 +129,32 @@ describe("importing through the dashboard", () => {
     const { text } = await upload("/dashboard/import/preview", { source: "中央督察", file: await xlsxFile(false) });
     expect(text).toContain('<strong id="existing-count">4</strong>');
     expect(text).toContain("均已存在");
-    const again = await upload("/dashboard/import/commit", { source: "中央督察", fileName: "x.xlsx", sha256: "0".repeat(64), table: await tableJson(false) });
+    const again = await upload("/dashboard/import/commit", confirm);
     expect(again.text).toContain("全部 4 条受理编号均已存在，未作任何改动");
     expect(await tableCounts(w.db)).toEqual(before);
+  });
+
+  it("imports only the table the server parsed from the upload, for the person who uploaded it", async () => {
+    const { text } = await upload("/dashboard/import/preview", { source: "省督察", file: new File([csvOf(["D3SC202611209001", "某处噪声一"], ["D3SC202611209002", "某处噪声二"])], "b.csv") });
+    const previewId = hidden(text, "previewId");
+    const table = JSON.parse(hidden(text, "table")) as string[][];
+    expect(text).toContain(`<code id="file-sha256">${await sha256Hex(new TextEncoder().encode(csvOf(["D3SC202611209001", "某处噪声一"], ["D3SC202611209002", "某处噪声二"])))}</code>`);
+    const before = await tableCounts(w.db);
+    // A row added to the posted table: refused, nothing written.
+    const added = await upload("/dashboard/import/commit", { previewId, table: JSON.stringify([...table, ["D3SC202611209003", "某处噪声三", "荷花池街道", "2026-12-31"]]) });
+    expect(added.res.status).toBe(409);
+    expect(added.text).toContain("提交的表格与上传的文件不一致，未导入任何数据");
+    // Another person's confirm with this preview id: as if it did not exist.
+    const other = await upload("/dashboard/import/commit", { previewId, table: JSON.stringify(table) }, "lead");
+    expect(other.res.status).toBe(409);
+    expect(other.text).toContain("预览已过期或不存在");
+    expect(await tableCounts(w.db)).toEqual(before);
+    // Hidden fields of the old form are ignored: the source and hash come from the server's record.
+    const ok = await upload("/dashboard/import/commit", { previewId, table: JSON.stringify(table), source: "12345", sha256: "0".repeat(64) });
+    expect(ok.text).toContain("已导入 2 件");
+    const [imp] = (await w.db.select().from(auditLog).where(eq(auditLog.action, "case.import"))).slice(-1);
+    expect(imp.detail).toMatchObject({ file: "b.csv", sha256: await sha256Hex(new TextEncoder().encode(csvOf(["D3SC202611209001", "某处噪声一"], ["D3SC202611209002", "某处噪声二"]))) });
+    expect((await w.db.select().from(cases).where(eq(cases.externalNo, "D3SC202611209001")))[0].source).toBe("省督察");
   });
 
   it("lets only the office import", async () => {
@@ -145,8 +177,7 @@ describe("importing through the dashboard", () => {
 
 describe("exporting the ledger", () => {
   it("writes the disclosure layout plus our columns, and reads back equal", async () => {
-    const s = sessions.get("lead")!;
-    const res = await w.app.request(`${ORIGIN}/dashboard/cases/export.xlsx?source=${encodeURIComponent("中央督察")}`, { headers: { cookie: s.cookie } });
+    const res = await exportAs("lead", `?source=${encodeURIComponent("中央督察")}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     expect(res.headers.get("content-disposition")).toContain("filename*=UTF-8''");
@@ -167,11 +198,42 @@ describe("exporting the ledger", () => {
     expect(first[col("逾期天数（工作日）")]).toBe(0);
     expect(body.map((r) => r[col("序号")])).toEqual([1, 2, 3, 4]);
     // A unit's export holds only its own cases.
-    const unit = sessions.get("sm.head")!;
-    const [own] = await readXlsxFile(await (await w.app.request(`${ORIGIN}/dashboard/cases/export.xlsx`, { headers: { cookie: unit.cookie } })).arrayBuffer());
+    const [own] = await readXlsxFile(await (await exportAs("sm.head")).arrayBuffer());
     expect(own.data.slice(1).map((r) => r[col("受理编号")])).toEqual(["X3SC202611200002"]);
   });
+
+  it("audits every export: who, which filter (search text masked), how many rows, which format", async () => {
+    const exports = async () => (await w.db.select().from(auditLog).where(eq(auditLog.action, "ledger.export"))).length;
+    const before = await exports();
+    const res = await exportAs("disp", `?source=${encodeURIComponent("中央督察")}&q=${encodeURIComponent("13812345678")}`);
+    expect(res.status).toBe(200);
+    const [row] = (await w.db.select().from(auditLog).where(eq(auditLog.action, "ledger.export"))).slice(-1);
+    expect(row).toMatchObject({ actor: "disp", result: "ok", source: "web", detail: { format: "xlsx", rows: 0, filter: { source: "中央督察" } } });
+    expect(JSON.stringify(row.detail)).not.toContain("13812345678");
+    expect((row.detail as { filter: { q?: string } }).filter.q).toBeTruthy();
+    const all = await exportAs("disp");
+    const [sheet] = await readXlsxFile(await all.arrayBuffer());
+    const [last] = (await w.db.select().from(auditLog).where(eq(auditLog.action, "ledger.export"))).slice(-1);
+    expect(last.detail).toEqual({ format: "xlsx", rows: sheet.data.length - 1, filter: {} });
+    expect(await exports()).toBe(before + 2);
+    // Without the session's CSRF token nothing is exported and nothing written; the old GET link only redirects.
+    const s = sessions.get("disp")!;
+    const forged = await w.app.request(`${ORIGIN}/dashboard/cases/export.xlsx`, { method: "POST", headers: { cookie: s.cookie, origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" }, body: "_csrf=wrong" });
+    expect(forged.status).toBe(403);
+    const old = await w.app.request(`${ORIGIN}/dashboard/cases/export.xlsx?source=${encodeURIComponent("中央督察")}`, { headers: { cookie: s.cookie } });
+    expect(old.status).toBe(303);
+    expect(old.headers.get("location")).toBe(`/dashboard/cases?source=${encodeURIComponent("中央督察")}`);
+    expect(await exports()).toBe(before + 2);
+  });
 });
+
+/** 导出 Excel as the ledger's form sends it: a POST with the session's CSRF token, the filters in the query. */
+async function exportAs(userId: string, query = "") {
+  const s = sessions.get(userId) ?? (await sessionFor(w.db, userId, w.clock()));
+  sessions.set(userId, s);
+  const body = new URLSearchParams({ _csrf: s.csrf });
+  return w.app.request(`${ORIGIN}/dashboard/cases/export.xlsx${query}`, { method: "POST", headers: { cookie: s.cookie, origin: ORIGIN, "content-type": "application/x-www-form-urlencoded" }, body });
+}
 
 describe("cell values as inspection teams write them", () => {
   it("reads dates, types, channels and deadline words leniently, and still refuses nonsense", async () => {

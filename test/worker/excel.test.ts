@@ -61,7 +61,7 @@ describe("Excel inside workerd", () => {
     expect(await count("cases")).toBe(before);
 
     const good = await upload("/dashboard/import/preview", { source: "中央督察", file: new File([(await handoverXlsx(false)) as Uint8Array<ArrayBuffer>], "list.xlsx") });
-    const confirm = { source: field(good.text, "source"), fileName: field(good.text, "fileName"), sha256: field(good.text, "sha256"), table: field(good.text, "table") };
+    const confirm = { previewId: field(good.text, "previewId"), table: field(good.text, "table") };
     const done = await upload("/dashboard/import/commit", confirm);
     expect(done.text).toContain("已导入 4 件");
     expect(await count("cases")).toBe(before + 4);
@@ -73,7 +73,10 @@ describe("Excel inside workerd", () => {
   });
 
   it("exports the ledger as .xlsx that read-excel-file reads back", async () => {
-    const res = await SELF.fetch(`${BASE}/dashboard/cases/export.xlsx?source=${encodeURIComponent("中央督察")}`, { headers: { cookie: session.cookie } });
+    // A POST with the CSRF token: every export writes an audit row, and no GET may write (R33).
+    const res = await SELF.fetch(`${BASE}/dashboard/cases/export.xlsx?source=${encodeURIComponent("中央督察")}`, {
+      method: "POST", headers: { cookie: session.cookie, origin: BASE, "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: session.csrf }),
+    });
     expect(res.status).toBe(200);
     const [sheet] = await readXlsxFile(await res.arrayBuffer());
     expect(sheet.data[0]).toEqual([...EXPORT_HEADERS]);
@@ -97,7 +100,7 @@ describe("Excel inside workerd", () => {
     expect((await SELF.fetch(`${BASE}/dashboard/cases/${id}/dossier`, { headers: { cookie: session.cookie } })).status).toBe(200);
   });
 
-  it("imports a 600-row list in one D1 batch (every statement within 100 bound parameters)", async () => {
+  it("imports a 600-row list into D1 in staged chunks and one swap (every statement within 100 bound parameters)", async () => {
     const { default: writeXlsxFile } = await import("write-excel-file/universal");
     const rows = [["受理编号", "交办问题基本情况", "污染类型", "责任单位", "交办日期/批次"]].concat(
       Array.from({ length: 600 }, (_, i) => [`X3SC2026113${String(i).padStart(5, "0")}`, `第${i + 1}号点位夜间施工噪声扰民`, "噪声", i % 2 ? "荷花池街道" : "区城管局", "第二批"]),
@@ -106,8 +109,9 @@ describe("Excel inside workerd", () => {
     const before = await count("cases");
     const preview = await upload("/dashboard/import/preview", { source: "省督察", file: new File([bytes], "big.xlsx") });
     expect(preview.text).toContain('<strong id="fresh-count">600</strong>');
-    const done = await upload("/dashboard/import/commit", { source: "省督察", fileName: "big.xlsx", sha256: field(preview.text, "sha256"), table: field(preview.text, "table") });
+    const done = await upload("/dashboard/import/commit", { previewId: field(preview.text, "previewId"), table: field(preview.text, "table") });
     expect(done.text).toContain("已导入 600 件");
     expect(await count("cases")).toBe(before + 600);
+    expect(await count("import_staging")).toBe(0);
   });
 });

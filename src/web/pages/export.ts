@@ -1,10 +1,17 @@
-/** GET /dashboard/cases/export.xlsx — the ledger under the current filters, in the public disclosure layout. */
+/**
+ * POST /dashboard/cases/export.xlsx — the ledger under the current filters (query string), in the public disclosure
+ * layout. Every export is audited — who, which filter, how many rows, which format (issue 16 item 8) — so it is a
+ * POST: no GET may write (R33). The audit row is committed before a byte of the file leaves.
+ */
 import { roundsOfCases } from "../../db/case-detail.js";
 import { allCases, loadDirectory } from "../../db/ledger.js";
 import { photoCheckTexts } from "../../db/photo-flag-summary.js";
+import { commit, insertAudit } from "../../db/write.js";
 import { localDate } from "../../domain/calendar.js";
+import { maskPii } from "../../domain/pii.js";
 import { ledgerXlsx } from "../excel/export-rows.js";
-import { issuesText, ledgerQuery, toFilter } from "./ledger-filter.js";
+import { qs } from "./format.js";
+import { issuesText, ledgerQuery, toFilter, toParams } from "./ledger-filter.js";
 import { scopeOf, userOf, type Ctx } from "./shared.js";
 
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -25,6 +32,9 @@ export async function exportLedger(c: Ctx) {
   const [rounds, photoChecks] = await Promise.all([roundsOfCases(deps.db, ids), photoCheckTexts(deps.db, ids)]);
   const bytes = await ledgerXlsx(rows, { dir, calendar, now, rounds, photoChecks });
   const day = localDate(now, deps.config.timezone);
+  // Only the filters that were set; a search term may hold a phone number, so it is masked like any free text (R39).
+  const filter = Object.fromEntries(Object.entries(toParams(parsed.data)).filter(([, v]) => v !== undefined).map(([k, v]) => [k, k === "q" ? maskPii(String(v)) : v]));
+  await commit(deps.db, [insertAudit(deps.db, { at: now, actor: user.userId, action: "ledger.export", result: "ok", source: "web", detail: { format: "xlsx", rows: rows.length, filter } })]);
   deps.log.info("ledger exported", { userId: user.userId, rows: rows.length });
   return new Response(bytes as Uint8Array<ArrayBuffer>, {
     headers: {
@@ -34,4 +44,10 @@ export async function exportLedger(c: Ctx) {
       "X-Content-Type-Options": "nosniff",
     },
   });
+}
+
+/** GET of the old export link (bookmarks): back to the ledger with the same filters, where 导出 Excel posts. */
+export function exportLedgerGet(c: Ctx) {
+  const parsed = ledgerQuery.safeParse(c.req.query());
+  return c.redirect(`/dashboard/cases${parsed.success ? qs(toParams(parsed.data)) : ""}`, 303);
 }

@@ -35,7 +35,8 @@ export function ImportForm(props: { user: WebUser; source?: string }) {
   );
 }
 
-export function PreviewView(props: { user: WebUser; input: ImportInput; preview: ImportPreview; table: string[][]; tz: string; units: Map<number, string>; error?: string }) {
+/** `previewId`: the server's record of this upload (file hash, table digest); the confirm form carries only it and the table. */
+export function PreviewView(props: { user: WebUser; input: ImportInput; preview: ImportPreview; table: string[][]; previewId?: string; tz: string; units: Map<number, string>; error?: string }) {
   const { plan, fresh, existing } = props.preview;
   const known = new Set(existing.map((r) => r.externalNo));
   const batches = [...new Set(fresh.map((r) => r.batch.name))];
@@ -53,6 +54,7 @@ export function PreviewView(props: { user: WebUser; input: ImportInput; preview:
         <p class="muted small">识别的列：{plan.columns.map((c) => (c.header === c.label ? c.label : `${c.header}→${c.label}`)).join("、")}</p>
         {plan.missing.length ? <p class="warn small">未找到列：{plan.missing.join("、")}（该项留空）。</p> : null}
         {batches.length ? <p class="small">交办批次：{batches.join("、")}</p> : null}
+        <p class="muted small">文件校验值（SHA-256，服务器计算）：<code id="file-sha256">{props.input.sha256}</code></p>
       </section>
       {ok ? null : (
         <section class="card">
@@ -66,12 +68,10 @@ export function PreviewView(props: { user: WebUser; input: ImportInput; preview:
           <p>请修改表格后重新上传。</p>
         </section>
       )}
-      {ok && fresh.length > 0 ? (
+      {ok && fresh.length > 0 && props.previewId ? (
         <form method="post" action="/dashboard/import/commit" enctype="multipart/form-data" class="card inline" id="commit-form" data-progress data-busy={`正在导入 ${fresh.length} 件，请勿关闭页面…`}>
           <CsrfField user={props.user} />
-          <input type="hidden" name="source" value={props.input.source} />
-          <input type="hidden" name="fileName" value={props.input.fileName} />
-          <input type="hidden" name="sha256" value={props.input.sha256} />
+          <input type="hidden" name="previewId" value={props.previewId} />
           <textarea name="table" hidden>{JSON.stringify(props.table)}</textarea>
           <button type="submit">确认导入 {fresh.length} 件</button>
           <span class="progress" hidden data-progress-box>

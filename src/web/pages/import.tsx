@@ -1,9 +1,11 @@
 /**
  * 导入: upload a hand-over list (.xlsx/.csv) → preview with per-row errors (nothing written) → confirm →
- * all-or-nothing import, idempotent on 受理编号. The confirm form posts the previewed table back, so the
- * import validates exactly what was previewed, with no server-side state.
+ * all-or-nothing import, idempotent on 受理编号. The preview keeps the uploaded file's SHA-256 and the parsed
+ * table's digest on the server (import_previews); the confirm form posts back the preview id and the table, which
+ * must match that digest, and the import records the server's file hash — never one the browser sent (issue 16).
  */
 import { z } from "zod";
+import { checkPreview, savePreview } from "../../db/import-previews.js";
 import { loadDirectory } from "../../db/ledger.js";
 import { SOURCES } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
@@ -43,7 +45,10 @@ export async function importPreview(c: Ctx) {
     const sheets = await readTable(bytes);
     const input: ImportInput = { sheets, source, fileName: file.name.slice(0, 200), sha256: await sha256Hex(bytes) };
     const preview = await previewImport(webCtx(deps, actorOf(user), "web"), input);
-    return page(c, "导入预览", "import", <PreviewView user={user} input={input} preview={preview} table={sheetAsText(sheets)} tz={deps.config.timezone} units={await unitNames(deps)} />);
+    const table = sheetAsText(sheets);
+    const canImport = preview.plan.errors.length === 0 && preview.fresh.length > 0;
+    const previewId = canImport ? await savePreview(deps.db, { actor: user.userId, source, fileName: input.fileName, fileSha256: input.sha256, table, at: deps.clock() }) : undefined;
+    return page(c, "导入预览", "import", <PreviewView user={user} input={input} preview={preview} table={table} previewId={previewId} tz={deps.config.timezone} units={await unitNames(deps)} />);
   } catch (e) {
     if (e instanceof TableReadError || (e instanceof DomainError && e.code === "BAD_INPUT")) return fail(c, e.message);
     if (e instanceof DomainError && e.code === "FORBIDDEN") return fail(c, e.message, 403);
@@ -52,9 +57,7 @@ export async function importPreview(c: Ctx) {
 }
 
 const commitBody = z.object({
-  source: z.enum(SOURCES, { error: "来源无效" }),
-  fileName: z.string().max(200).default("upload"),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, "文件校验值无效"),
+  previewId: z.string({ error: "缺少预览编号，请重新上传文件。" }).uuid("预览编号无效，请重新上传文件。"),
   table: z.string().max(40_000_000, "表格过大").transform((s, ctx) => {
     const rows = z.array(z.array(z.string().max(20_000)).max(200)).max(6000).safeParse(safeJson(s));
     if (!rows.success) ctx.addIssue({ code: "custom", message: "预览数据已损坏，请重新上传文件。" });
@@ -75,7 +78,11 @@ export async function importCommit(c: Ctx) {
   const user = userOf(c);
   const parsed = commitBody.safeParse(await c.req.parseBody());
   if (!parsed.success) return fail(c, parsed.error.issues.map((i) => i.message).join("；"), 400);
-  const { source, fileName, sha256, table } = parsed.data;
+  const { previewId, table } = parsed.data;
+  const seen = await checkPreview(deps.db, previewId, user.userId, table, deps.clock());
+  if (seen === "missing") return fail(c, "预览已过期或不存在，请重新上传文件。", 409);
+  if (seen === "changed") return fail(c, "提交的表格与上传的文件不一致，未导入任何数据。请重新上传文件。", 409);
+  const { source, fileName, fileSha256: sha256 } = seen;
   const input: ImportInput = { sheets: [{ name: fileName, rows: table }], source, fileName, sha256 };
   try {
     const done = await runUseCase(deps, actorOf(user), "web", "web.import", (ctx) => importCases(ctx, input));
@@ -92,7 +99,7 @@ export async function importCommit(c: Ctx) {
     if (e instanceof DomainError && e.code === "BAD_INPUT") {
       const preview = await previewImport(webCtx(deps, actorOf(user), "web"), input).catch(() => undefined);
       if (!preview) return fail(c, e.message);
-      return page(c, "导入预览", "import", <PreviewView user={user} input={input} preview={preview} table={table} tz={deps.config.timezone} units={await unitNames(deps)} error={e.message} />, 422);
+      return page(c, "导入预览", "import", <PreviewView user={user} input={input} preview={preview} table={table} previewId={previewId} tz={deps.config.timezone} units={await unitNames(deps)} error={e.message} />, 422);
     }
     if (e instanceof DomainError && e.code === "FORBIDDEN") return fail(c, e.message, 403);
     if (e instanceof DuplicateKey) return fail(c, "导入期间有受理编号被其他人录入，本次未导入任何数据。请重新上传预览。", 409);

@@ -8,7 +8,7 @@ import { requireRole, type WebEnv } from "../context.js";
 import { serveAsset } from "./assets.js";
 import { caseAction, casePage, revealComplainant } from "./case.js";
 import { dossierPage } from "./dossier.js";
-import { exportLedger } from "./export.js";
+import { exportLedger, exportLedgerGet } from "./export.js";
 import { serveFile, serveOriginal } from "./files.js";
 import { importCommit, importPage, importPreview } from "./import.js";
 import { ledgerPage } from "./ledger.js";
@@ -38,7 +38,8 @@ type Handler = (c: Parameters<typeof overviewPage>[0]) => Promise<Response> | Re
 const HANDLERS: Record<keyof typeof DATA_PAGES_POLICY, Handler> = {
   "GET /dashboard": overviewPage,
   "GET /dashboard/cases": ledgerPage,
-  "GET /dashboard/cases/export.xlsx": exportLedger, // before /cases/:id, which would also match
+  "GET /dashboard/cases/export.xlsx": exportLedgerGet, // before /cases/:id, which would also match
+  "POST /dashboard/cases/export.xlsx": exportLedger, // a POST: every export is audited (R33: no GET writes)
   "GET /dashboard/cases/:id": casePage,
   "GET /dashboard/cases/:id/dossier": dossierPage,
   "POST /dashboard/cases/:id/act": caseAction,

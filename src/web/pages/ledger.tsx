@@ -5,7 +5,7 @@ import { PRIORITY_LABEL, STATE_LABEL } from "../../domain/labels.js";
 import { isOverdue } from "../../domain/lifecycle.js";
 import { qs, unitName, ymd } from "./format.js";
 import { issuesText, ledgerQuery, toFilter, toParams, type LedgerQuery } from "./ledger-filter.js";
-import { Notice, page, scopeOf, StateTag, userOf, type Ctx } from "./shared.js";
+import { CsrfField, Notice, page, scopeOf, StateTag, userOf, type Ctx } from "./shared.js";
 
 const PAGE_SIZE = 20;
 
@@ -57,8 +57,12 @@ export async function ledgerPage(c: Ctx) {
         <span class="actions">
           <button type="submit">筛选</button>
           <a class="btn light" href="/dashboard/cases">清除</a>
-          <a class="btn light" id="export-link" href={`/dashboard/cases/export.xlsx${qs(params)}`}>导出 Excel</a>
+          <button type="submit" class="light" id="export-link" form="export-form">导出 Excel</button>
         </span>
+      </form>
+      {/* A POST: every export is audited (issue 16), and no GET may write (R33). */}
+      <form method="post" id="export-form" action={`/dashboard/cases/export.xlsx${qs(params)}`} hidden>
+        <CsrfField user={user} />
       </form>
       <p class="muted" id="ledger-count">
         共 <strong>{result.total}</strong> 件，第 {result.page}/{result.pages} 页

@@ -15,7 +15,8 @@ export const EVIDENCE_ROLES = ["dispatcher", "leader"] as const satisfies readon
 export const DATA_PAGES_POLICY: Record<string, readonly Role[]> = {
   "GET /dashboard": READ_ROLES,
   "GET /dashboard/cases": READ_ROLES,
-  "GET /dashboard/cases/export.xlsx": READ_ROLES,
+  "GET /dashboard/cases/export.xlsx": READ_ROLES, // redirects to the ledger, whose 导出 Excel posts
+  "POST /dashboard/cases/export.xlsx": READ_ROLES, // audited: who, which filter, how many rows
   "GET /dashboard/cases/:id": READ_ROLES,
   "GET /dashboard/cases/:id/dossier": READ_ROLES,
   "POST /dashboard/cases/:id/act": ACT_ROLES,
