@@ -1,6 +1,6 @@
-/** What sign-in reads and writes: the person by userid, failure counting and lockout (R31), the per-IP throttle. */
-import { and, count, eq, gt, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import { auditLog, people } from "./schema.js";
+/** What sign-in reads and writes: the person by userid, attempt counting and lockout (R31), the per-IP throttle. */
+import { and, eq, gte, isNull, lte, or, sql } from "drizzle-orm";
+import { auditLog, loginSources, people } from "./schema.js";
 import type { Db } from "./types.js";
 import type { BatchItem } from "./write.js";
 
@@ -79,11 +79,30 @@ export function releaseAttempts(db: Db, personId: number, n: number, newHash?: s
     .where(eq(people.id, personId));
 }
 
-/** Failed or refused sign-ins from one source since `since`, read from the audit log (per-IP throttle, R31). */
-export async function recentFailuresFrom(db: Db, source: string, since: number): Promise<number> {
+/**
+ * Count one attempt from `source` before it is checked (per-IP throttle, R31): one upsert … RETURNING in a fixed
+ * window, so concurrent attempts get distinct numbers. Returns the attempt's number in the window.
+ */
+export async function claimSourceAttempt(db: Db, source: string, now: number, windowMs: number): Promise<number> {
+  const expired = sql`${loginSources.windowStart} <= ${now - windowMs}`;
   const [r] = await db
-    .select({ n: count() })
-    .from(auditLog)
-    .where(and(eq(auditLog.action, "auth.login"), eq(auditLog.source, source), gt(auditLog.at, since), inArray(auditLog.result, ["failed", "denied"])));
-  return r?.n ?? 0;
+    .insert(loginSources)
+    .values({ source, windowStart: now, attempts: 1 })
+    .onConflictDoUpdate({
+      target: loginSources.source,
+      set: {
+        attempts: sql`case when ${expired} then 1 else ${loginSources.attempts} + 1 end`,
+        windowStart: sql`case when ${expired} then ${now} else ${loginSources.windowStart} end`,
+      },
+    })
+    .returning({ attempts: loginSources.attempts });
+  return r.attempts;
+}
+
+/** A successful sign-in gives its own count back: only failures and refusals use up a source's window. */
+export function releaseSourceAttempt(db: Db, source: string): BatchItem {
+  return db
+    .update(loginSources)
+    .set({ attempts: sql`max(${loginSources.attempts} - 1, 0)` })
+    .where(eq(loginSources.source, source));
 }

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { auditLog, people, sessions } from "../../src/db/schema.js";
 import { webHasher } from "../../src/web/auth/password.js";
-import { MAX_FAILURES } from "../../src/web/auth/lockout.js";
+import { MAX_FAILURES, SOURCE_MAX_FAILURES } from "../../src/web/auth/lockout.js";
 import { CHALLENGE_MAX_ATTEMPTS } from "../../src/db/mfa.js";
 import { cookieValue, get, loginForm, personId, post, setCookies, setPassword, webApp } from "../helpers/web.js";
 
@@ -80,6 +80,19 @@ describe("password lockout under a burst of concurrent attempts (R31)", () => {
     expect(await rowsFor(db, "auth.lockout", object)).toHaveLength(1);
     const [p] = await db.select().from(people).where(eq(people.id, id));
     expect(p.lockedUntil).toBeGreaterThan(w.clock());
+  });
+});
+
+describe("per-source throttle under a burst (R31)", () => {
+  it("evaluates at most 30 of 40 concurrent attempts from one address on 40 different accounts", async () => {
+    w = await webApp();
+    const { app, db } = w;
+    const fs = await forms(app, 40);
+    const res = await Promise.all(fs.map((f, i) => post(app, "/login", { _csrf: f.csrf, userid: `spray${i}`, password: "guess" }, { cookie: f.cookie })));
+    expect(res.every((r) => r.status === 401)).toBe(true);
+    const rows = await db.select().from(auditLog).where(eq(auditLog.action, "auth.login"));
+    expect(rows.filter((r) => reason(r) === "unknown_user")).toHaveLength(SOURCE_MAX_FAILURES);
+    expect(rows.filter((r) => reason(r) === "source_throttled")).toHaveLength(40 - SOURCE_MAX_FAILURES);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { Deps } from "../../deps.js";
 import { commit, insertAudit, type AuditInput, type BatchItem } from "../../db/write.js";
-import { claimAttempt, lockIfReached, personByUserId, recentFailuresFrom, releaseAttempts } from "../../db/login.js";
+import { claimAttempt, claimSourceAttempt, lockIfReached, personByUserId, releaseAttempts, releaseSourceAttempt } from "../../db/login.js";
 import { endSession, insertSession, newSessionToken, type NewSession } from "../../db/sessions.js";
 import { peekLoginLink, redeemLoginLink } from "../../db/login-links.js";
 import { insertChallenge, redeemLinkForChallenge } from "../../db/mfa.js";
@@ -31,7 +31,8 @@ export async function passwordLogin(ctx: Ctx, input: { userId: string; password:
   const audit = (a: Partial<AuditInput> & Pick<AuditInput, "result">): BatchItem =>
     insertAudit(db, { at: now, actor: userId || "(空)", action: "auth.login", source, ...a });
 
-  if ((await recentFailuresFrom(db, source, now - SOURCE_WINDOW_MS)) >= SOURCE_MAX_FAILURES) {
+  // Counted before anything is checked, like the account's attempts, so a burst cannot outrun it (R31).
+  if ((await claimSourceAttempt(db, source, now, SOURCE_WINDOW_MS)) > SOURCE_MAX_FAILURES) {
     await dummyVerify(h, password);
     await commit(db, [audit({ result: "denied", detail: { reason: "source_throttled" } })]);
     return { ok: false };
@@ -68,6 +69,7 @@ export async function passwordLogin(ctx: Ctx, input: { userId: string; password:
     const ch = await newChallenge(deps, person.id, person.totpSecret !== null, "password", input.next);
     await commit(db, [
       releaseAttempts(db, person.id, 1, upgraded),
+      releaseSourceAttempt(db, source),
       insertChallenge(db, ch.row, now),
       audit({ object, result: "ok", detail: { mfa: ch.row.pendingSecret ? "enrol" : "required", ...(upgraded ? { hashUpgraded: upgraded.split("$")[0] } : {}) } }),
     ]);
@@ -76,6 +78,7 @@ export async function passwordLogin(ctx: Ctx, input: { userId: string; password:
   const session = await newSessionToken();
   await commit(db, [
     releaseAttempts(db, person.id, claim.n, upgraded),
+    releaseSourceAttempt(db, source),
     ...(ctx.previousSessionId ? [endSession(db, ctx.previousSessionId, now)] : []),
     insertSession(db, session, person.id, now),
     audit({ object, result: "ok", detail: upgraded ? { hashUpgraded: upgraded.split("$")[0] } : undefined }),
