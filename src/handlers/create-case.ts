@@ -32,6 +32,8 @@ export async function createCase(ctx: HandlerCtx, cmd: Extract<Command, { name: 
   const policy = await loadPolicy(db);
   const defaults = await defaultDeadlines(ctx, policy, cmd.priority === "urgent");
   const dueAt = cmd.deadline ? await resolveDue(ctx, cmd.deadline, USAGE) : defaults.dueAt;
+  // Kept on the created event so a deadline in working days can be recomputed when a year's holiday plan is loaded (issue 14).
+  const dueSpec = cmd.deadline ?? { kind: "days" as const, n: policy.defaultDueWorkingDays, working: true };
   const ackBy = Math.min(defaults.ackBy, dueAt);
   const urgent = cmd.priority === "urgent";
 
@@ -75,7 +77,7 @@ export async function createCase(ctx: HandlerCtx, cmd: Extract<Command, { name: 
         updatedAt: ctx.now,
         writeToken: token,
       }),
-      insertEvent(db, { caseId: ref, at: ctx.now, actor: ctx.actor.userId, kind: "created", text: cmd.content, data: { leadUnitId: lead.id, coUnitIds: co.map((u) => u.id), dueAt, ackBy } }),
+      insertEvent(db, { caseId: ref, at: ctx.now, actor: ctx.actor.userId, kind: "created", text: cmd.content, data: { leadUnitId: lead.id, coUnitIds: co.map((u) => u.id), dueAt, ackBy, dueSpec } }),
       insertAudit(db, { at: ctx.now, actor: ctx.actor.userId, action: "case.create", object: { caseToken: token }, result: "ok", source: ctx.source }),
       ...attachUploads(ctx, ref),
       ...pushes.map((p) => insertOutbox(db, { ...p, caseId: ref })),
