@@ -4,6 +4,7 @@ import { assertResidency, parseConfig } from "./config.js";
 import { openNodeDb, migrateNodeDb } from "./db/open-node.js";
 import { seedCalendar } from "./db/calendar-seed.js";
 import { seedDemo } from "./db/seed-demo.js";
+import { diskFiles } from "./files/disk.js";
 import { backupDatabase } from "./db/backup.js";
 import { groupVerb } from "./cli-group.js";
 import { adminCommand } from "./cli-admin.js";
@@ -70,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       const r = await withDb(async ({ db }) => {
         await migrateNodeDb(db);
-        return seedDemo(db, { now: Date.now() });
+        return seedDemo(db, { now: Date.now(), files: diskFiles(parseConfig(process.env).filesDir) });
       });
       console.log(r.created ? `Demo data added: ${r.units} units, ${r.people} people, ${r.groups} groups, ${r.cases} cases.` : "Demo data is already present; nothing changed.");
       return 0;

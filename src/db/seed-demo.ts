@@ -12,7 +12,9 @@
  */
 import { count, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { SQLiteInsertValue, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { auditLog, batches, caseEvents, cases, groups, people, units, type CaseState, type EventKind, type Priority, type Role } from "./schema.js";
+import type { Files } from "../files/types.js";
+import { demoPhoto } from "./demo-photo.js";
+import { attachments, auditLog, batches, caseEvents, caseRounds, cases, groups, people, units, type CaseState, type EventKind, type Priority, type Role, type RoundReason } from "./schema.js";
 import type { Db } from "./types.js";
 import { caseIdSql, newToken, type BatchItem } from "./write.js";
 import * as D from "./seed-demo-data.js";
@@ -122,7 +124,12 @@ type UnitInfo = { name: string; kind: "street" | "department" | "office"; aliase
 
 type Ev = { kind: EventKind; at: number; actor: string; text?: string; data?: Record<string, unknown> | SQL };
 
-type CaseDraft = { token: string; row: SQLiteInsertValue<typeof cases>; events: Ev[] };
+/** An after-photo the case's timeline implies (one per 办结 submission), and an ended handling round. */
+type PhotoDraft = { at: number; by: string; round: number };
+type RoundDraft = { round: number; reason: RoundReason; startedAt: number; endedAt: number; unitId: SQL; items: Record<string, unknown> };
+type CaseDraft = { token: string; row: SQLiteInsertValue<typeof cases>; events: Ev[]; photos: PhotoDraft[]; rounds: RoundDraft[] };
+type StoredPhoto = PhotoDraft & { key: string; size: number; sha256: string };
+const GATE_COLUMNS = ["finding", "verdict", "rectification", "handlingClass", "accountableParty", "accountabilityAction", "penaltyAmount", "callbackResult", "callbackNote"] as const;
 
 const unitIdSql = (name: string): SQL => sql`(select ${units.id} from ${units} where ${units.name} = ${name})`;
 const batchIdSql = (name: string): SQL => sql`(select ${batches.id} from ${batches} where ${batches.name} = ${name})`;
@@ -131,12 +138,27 @@ const fill = (s: string, v: Record<string, string>) => s.replace(/\{(\w+)\}/g, (
 
 // ---------------------------------------------------------------- the seed
 
-export async function seedDemo(db: Db, opts: { now: number }): Promise<SeedDemoResult> {
+/**
+ * `files`: where the demo after-photos go. Without it the closed and pending-review demo cases would have no
+ * after-photo and fail the closure gate (issue 10), so every runtime passes its store.
+ */
+export async function seedDemo(db: Db, opts: { now: number; files?: Files }): Promise<SeedDemoResult> {
   if (await demoPresent(db)) return { created: false, ...(await demoCounts(db)) };
   const data = buildDemo(opts.now);
   try {
     await refuseClashes(db, data);
-    const [first, ...rest] = data.statements(db);
+    // Files first: a batch that then fails leaves unreferenced demo files behind, never rows without a file.
+    const photos = new Map<string, StoredPhoto[]>();
+    if (opts.files) {
+      for (const [i, d] of data.cases.entries()) {
+        for (const [n, p] of d.photos.entries()) {
+          const key = `evidence/demo/${d.token}-${n + 1}.png`;
+          const stored = await opts.files.put(key, await demoPhoto(i * 7 + n + 1), "image/png");
+          photos.set(d.token, [...(photos.get(d.token) ?? []), { ...p, key, size: stored.size, sha256: stored.sha256 }]);
+        }
+      }
+    }
+    const [first, ...rest] = data.statements(db, photos);
     await db.batch([first, ...rest]);
   } catch (e) {
     // A concurrent seeder may have won the race; its data is as good as ours.
@@ -361,7 +383,7 @@ export function buildDemo(now: number) {
     batches: batchRows,
     cases: drafts,
     /** The statements of the one batch, in dependency order. */
-    statements(db: Db): BatchItem[] {
+    statements(db: Db, photos: Map<string, StoredPhoto[]> = new Map()): BatchItem[] {
       const at = now;
       return [
         ...chunkedInsert(db, units, unitRows),
@@ -374,6 +396,29 @@ export function buildDemo(now: number) {
           caseEvents,
           drafts.flatMap((d) =>
             d.events.map((e) => ({ caseId: caseIdSql({ token: d.token }) as SQL, at: e.at, actorUserId: e.actor, kind: e.kind, text: e.text, data: e.data })),
+          ),
+        ),
+        ...chunkedInsert(
+          db,
+          caseRounds,
+          drafts.flatMap((d) => d.rounds.map((r) => ({ ...r, caseId: caseIdSql({ token: d.token }) as SQL, cleared: ["核查", "整改", "责任", "回访"] }))),
+        ),
+        ...chunkedInsert(
+          db,
+          attachments,
+          drafts.flatMap((d) =>
+            (photos.get(d.token) ?? []).map((p) => ({
+              caseId: caseIdSql({ token: d.token }) as SQL,
+              kind: "image" as const,
+              mime: "image/png",
+              size: p.size,
+              sha256: p.sha256,
+              storageKey: p.key,
+              phase: "after" as const,
+              round: p.round,
+              uploaderUserId: p.by,
+              createdAt: p.at,
+            })),
           ),
         ),
         ...chunkedInsert(db, auditLog, [
@@ -654,6 +699,25 @@ function buildCase(rng: Rng, now: number, s: CaseSpec): CaseDraft {
   const acked = state !== "pending_ack" && state !== "returned" && state !== "cancelled";
   const token = newToken();
 
+  // Handling rounds from the timeline (spec §2.2): a 驳回 or a 反弹 ends a round, keeping its four items; each 办结
+  // submission brought an after-photo in its round (none needed for 不属实).
+  const items = Object.fromEntries(GATE_COLUMNS.map((k) => [k, f[k] ?? null]));
+  const rounds: RoundDraft[] = [];
+  const photos: PhotoDraft[] = [];
+  let round = 1;
+  let roundReason: RoundReason = "dispatch";
+  let roundStartedAt = evs[0].at;
+  for (const e of evs) {
+    if (e.kind === "closure_submitted" && f.verdict !== "不属实") photos.push({ at: e.at, by: e.actor, round });
+    if (e.kind === "closure_rejected" || e.kind === "rebound") {
+      rounds.push({ round, reason: roundReason, startedAt: roundStartedAt, endedAt: e.at, unitId: unitIdSql(s.leadName), items });
+      round++;
+      roundReason = e.kind === "rebound" ? "rebound" : "rejected";
+      roundStartedAt = e.at;
+    }
+  }
+  if (roundReason === "rebound") for (const k of GATE_COLUMNS) f[k] = null; // the reopened round starts empty
+
   const row: SQLiteInsertValue<typeof cases> = {
     externalNo,
     source: s.source === "central" ? "中央督察" : s.source === "provincial" ? "省督察" : "12345",
@@ -703,8 +767,11 @@ function buildCase(rng: Rng, now: number, s: CaseSpec): CaseDraft {
     version: evs.length, // every recorded change bumped the version once
     writeToken: token,
     demo: true,
+    round,
+    roundReason,
+    roundStartedAt: round > 1 ? roundStartedAt : undefined,
   };
-  return { token, row, events: evs };
+  return { token, row, events: evs, photos, rounds };
 }
 
 function coJson(names: string[]): SQL {

@@ -30,7 +30,7 @@ export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?:
   await migrateNodeDb(store.db);
   await seedCalendar(store.db);
   if (config.demoSeed) {
-    const r = await seedDemo(store.db, { now: clock() });
+    const r = await seedDemo(store.db, { now: clock(), files: diskFiles(config.filesDir) });
     if (r.created) log.info("demo data seeded", { units: r.units, people: r.people, cases: r.cases });
   }
   const pending = new Set<Promise<unknown>>();

@@ -102,7 +102,7 @@ export default {
       // The demo district on first use, as `npm start` does; insert-or-ignore, so a race between isolates is harmless.
       if (deps.config.demoSeed) {
         const c = cached!;
-        c.demo ??= seedDemo(deps.db, { now: deps.clock() }).catch((e) => {
+        c.demo ??= seedDemo(deps.db, { now: deps.clock(), files: deps.files }).catch((e) => {
           c.demo = undefined;
           throw e;
         });

@@ -8,7 +8,9 @@ import { auditLog, batches, caseEvents, cases, CASE_STATES, EVENT_KINDS, groups,
 import type { Db } from "../../src/db/types.js";
 import { seedDemo } from "../../src/db/seed-demo.js";
 import { isOverdue } from "../../src/domain/lifecycle.js";
-import { missingForClosure } from "../../src/domain/closure-gate.js";
+import { missingForClosure, missingForStored } from "../../src/domain/closure-gate.js";
+import { diskFiles } from "../../src/files/disk.js";
+import { attachments, caseRounds } from "../../src/db/schema.js";
 
 // Thursday 2025-11-20 10:30 in Asia/Shanghai.
 const NOW = Date.parse("2025-11-20T02:30:00Z");
@@ -59,7 +61,7 @@ describe("seedDemo", () => {
   let first: Awaited<ReturnType<typeof seedDemo>>;
   beforeAll(async () => {
     s = await openStore();
-    first = await seedDemo(s.db, { now: NOW });
+    first = await seedDemo(s.db, { now: NOW, files: diskFiles(join(s.dir, "files")) });
   });
   afterAll(() => s.cleanup());
 
@@ -222,6 +224,27 @@ describe("seedDemo", () => {
     }
     expect(all.some((c) => c.verdict === "不属实" && c.state === "closed")).toBe(true);
     expect(all.some((c) => c.callbackResult === "无法联系" && c.callbackNote)).toBe(true);
+  });
+
+  it("passes the closure gate on every closed and pending-review case with stored after-photos of its round (issue 10)", async () => {
+    const files = diskFiles(join(s.dir, "files"));
+    const all = await s.db.select().from(cases);
+    for (const c of all.filter((x) => x.state === "closed" || x.state === "pending_review")) {
+      const photos = await s.db.select().from(attachments).where(eq(attachments.caseId, c.id));
+      const current = photos.filter((p) => p.round === c.round && p.phase === "after" && p.kind === "image");
+      expect(missingForStored(c, current.length), `#${c.id}`).toEqual([]);
+      for (const p of photos) expect((await files.head(p.storageKey))?.mime, `#${c.id} ${p.storageKey}`).toBe("image/png");
+    }
+    // A reopened case starts its second round empty; its first round is kept with its after-photo.
+    const reopened = all.filter((c) => c.reboundCount > 0);
+    expect(reopened.length).toBeGreaterThan(0);
+    for (const c of reopened) {
+      expect(c, `#${c.id}`).toMatchObject({ round: 2, roundReason: "rebound", finding: null, rectification: null, callbackResult: null });
+      const [r1] = await s.db.select().from(caseRounds).where(eq(caseRounds.caseId, c.id));
+      expect(r1, `#${c.id}`).toMatchObject({ round: 1, reason: "dispatch" });
+      expect((r1.items as { rectification: string }).rectification).toBeTruthy();
+      expect(await s.db.select().from(attachments).where(eq(attachments.caseId, c.id))).toMatchObject([{ round: 1, phase: "after" }]);
+    }
   });
 
   it("gives every case an ordered timeline that matches its state, and one audit row", async () => {
