@@ -5,18 +5,19 @@
  *
  * Near-duplicates: the 64-bit pHash is stored as four 16-bit bands, each indexed. Two hashes ≤7 bits apart have
  * at least one band ≤1 bit apart (pigeonhole), so the query probes each band with its value and its 16 one-bit
- * neighbours (68 index keys) and the exact distance is checked here on the few candidates — an index lookup, not a
- * scan (evidence.md §3: ~7.5 ms at 1 M photos; bench/evidence.ts).
+ * neighbours (68 index keys) and the exact distance is checked here on the candidates — an index lookup, not a
+ * scan (evidence.md §3: ~7.5 ms at 1 M photos; our figures in docs/performance.md from bench/evidence.ts).
  */
 import { and, asc, eq, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
-import { checkPhoto, type CaseFacts, type Finding, type Match, type Note, type Phase, type Photo } from "../domain/evidence-flags.js";
-import { bandProbe, bands } from "../domain/phash.js";
+import { checkPhoto, SIMILAR_BITS, type CaseFacts, type Finding, type Match, type Note, type Phase, type Photo } from "../domain/evidence-flags.js";
+import { bandProbe, bands, hamming } from "../domain/phash.js";
 import type { Policy } from "../domain/policy.js";
 import { attachments, people, units } from "./schema.js";
 import type { Db } from "./types.js";
 
-/** Candidates per query at most: real photos of one place share bands more than random hashes do. */
-const CANDIDATE_LIMIT = 500;
+/** Band hits read per lookup at most (narrow rows: id and hash). Uniform hashes give ~1,040 at 1 M photos; real
+ * photos of one place share bands more, so the bound is generous — past it, the newest hits are dropped. */
+const CANDIDATE_LIMIT = 20_000;
 
 const matchCols = {
   attachmentId: attachments.id,
@@ -42,17 +43,29 @@ async function matches(db: Db, where: SQL, beforeId: number | null): Promise<Mat
     .leftJoin(units, eq(units.id, people.unitId))
     .where(and(where, isNotNull(attachments.caseId), beforeId === null ? undefined : lt(attachments.id, beforeId)))
     .orderBy(asc(attachments.id))
-    .limit(CANDIDATE_LIMIT);
+    .limit(100);
   return rows as Match[];
 }
 
 export const sameFile = (db: Db, sha256: string, beforeId: number | null) => matches(db, eq(attachments.sha256, sha256), beforeId);
 
-/** Photos whose pHash may be within 7 bits: one band within 1 bit. The caller checks the exact distance. */
-export function similarCandidates(db: Db, phash: string, beforeId: number | null): Promise<Match[]> {
+/**
+ * Stored photos within `maxBits` (≤ 7) of a pHash: the band index gives the candidates (one band within 1 bit),
+ * read as narrow rows; the exact distance is checked here and only the matches are read in full.
+ */
+export async function similarPhotos(db: Db, phash: string, beforeId: number | null, maxBits = SIMILAR_BITS): Promise<Match[]> {
   const [b0, b1, b2, b3] = bands(phash);
-  const where = or(inArray(attachments.ph0, bandProbe(b0)), inArray(attachments.ph1, bandProbe(b1)), inArray(attachments.ph2, bandProbe(b2)), inArray(attachments.ph3, bandProbe(b3)))!;
-  return matches(db, where, beforeId);
+  const probe = or(inArray(attachments.ph0, bandProbe(b0)), inArray(attachments.ph1, bandProbe(b1)), inArray(attachments.ph2, bandProbe(b2)), inArray(attachments.ph3, bandProbe(b3)))!;
+  const cands = await db
+    .select({ id: attachments.id, phash: attachments.phash })
+    .from(attachments)
+    .where(and(probe, isNotNull(attachments.caseId), beforeId === null ? undefined : lt(attachments.id, beforeId)))
+    .limit(CANDIDATE_LIMIT);
+  const ids = cands.filter((c) => c.phash && hamming(phash, c.phash) <= maxBits).map((c) => c.id);
+  // D1 allows 100 bound parameters per statement: the matches are few, read them in slices.
+  const out: Match[] = [];
+  for (let i = 0; i < ids.length && out.length < 100; i += 90) out.push(...(await matches(db, inArray(attachments.id, ids.slice(i, i + 90)), null)));
+  return out;
 }
 
 export type PhotoCheck = { attachmentId: number | null; no: number; phase: Phase; createdAt: number; findings: Finding[]; notes: Note[] };
@@ -72,7 +85,7 @@ export async function checkCasePhotos(db: Db, c: CaseForChecks, policy: Pick<Pol
   const all: Photo[] = [...stored, ...incoming.map((p) => ({ ...p, id: null, caseId: c.id }))];
   const out: PhotoCheck[] = [];
   for (const [i, p] of all.entries()) {
-    const [same, similar] = await Promise.all([sameFile(db, p.sha256, p.id), p.phash ? similarCandidates(db, p.phash, p.id) : Promise.resolve([])]);
+    const [same, similar] = await Promise.all([sameFile(db, p.sha256, p.id), p.phash ? similarPhotos(db, p.phash, p.id) : Promise.resolve([])]);
     const { findings, notes } = checkPhoto(p, c, same, similar.filter((m) => m.phash), all.slice(0, i), policy);
     out.push({ attachmentId: p.id, no: i + 1, phase: p.phase, createdAt: p.createdAt, findings, notes });
   }
