@@ -10,6 +10,8 @@ import { webHasher } from "../../src/web/auth/password.js";
 import { createAdmin } from "../../src/web/auth/create-admin.js";
 import { roleChangesCommand } from "../../src/cli-admin.js";
 import { get, login, loginForm, personId, post, sessionFor, totalChanges, webApp } from "../helpers/web.js";
+import { SimHub, type SimEvent } from "../../src/bot/sim/hub.js";
+import { simDeliver } from "../../src/bot/sim/deliver.js";
 
 type W = Awaited<ReturnType<typeof webApp>>;
 let w: W;
@@ -78,6 +80,12 @@ describe("one administrator alone cannot make an auditor or a dispatcher and bec
       expect(page).not.toContain(token);
     }
     expect(await (await get(w.app, `/admin/people/${id}`, admin.cookie)).text()).not.toContain(token);
+    // In local mode the simulator shows it in the person's single chat.
+    const hub = new SimHub();
+    const seen: SimEvent[] = [];
+    hub.subscribe((e) => seen.push(e));
+    expect(await simDeliver(hub, w.clock)(row)).toEqual({ ok: true });
+    expect(seen.map((e) => [e.chatId, e.markdown.includes(token)])).toEqual([["single:evil.disp", true]]);
   });
 
   it("applies a grant only when a different administrator approves; rejections and stale proposals apply nothing", async () => {
