@@ -27,7 +27,7 @@ function fold(s: string): string {
 const isDigit = (c: string) => c >= "0" && c <= "9";
 const isLatin = (c: string) => /[A-Za-z]/.test(c);
 /** A separator between two digit groups of one number. */
-const SEP = /^(?:[ \t]*[-.][ \t]*|[ \t]{1,2}|\)[ \t]*-?[ \t]*)(?=\d)/;
+const SEP = /(?:[ \t]*[-.][ \t]*|[ \t]{1,2}|\)[ \t]*-?[ \t]*)(?=\d)/y; // sticky: tried right after a group
 const PHONE_LABEL = /(?:tel|phone|mobile|mob|qq|wx|vx)[:.]?\s?$/i;
 const LOCAL_LABEL = /(?:电话|座机|联系方式|号码|tel)[:：\s]{0,2}$/i;
 const CODE_LABEL = /(?:编号|单号|案号|文号|批次)[:：\s]{0,2}$/;
@@ -35,41 +35,45 @@ const ID18 = /^[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01
 const ID15 = /^[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}$/;
 
 type Group = { start: number; end: number }; // digits only, [start, end)
-/** A number's kind, rank (ID > phone > card-like run > bare local number) and which digits are hidden. */
-type Num = { kind: Exclude<PiiKind, "name">; rank: number; hide: (i: number, n: number) => boolean };
+const groupLen = (g: Group) => g.end - g.start;
+/** A number's kind, rank (ID > phone > card-like run > bare local number) and the digits shown: head and last 4. */
+type Num = { kind: Exclude<PiiKind, "name">; rank: number; head: number };
+// Shared results, no closures per call: the logger runs every line through here.
+const ID: Num = { kind: "id", rank: 3, head: 0 };
+const CARD: Num = { kind: "card", rank: 1, head: 0 };
+const LOCAL: Num = { kind: "landline", rank: 0, head: 0 };
+const MOBILE = [0, 2, 4].map((p): Num => ({ kind: "mobile", rank: 2, head: p + 3 })); // by prefix: none, 86, 0086
+const LANDLINE = [3, 4].map((area): Num => ({ kind: "landline", rank: 2, head: area }));
 
 /** What a digit string is; `cardLike`: its groups could be one long number (all but the last 4+ digits). */
 function classify(d: string, before: string, cardLike: boolean): Num | undefined {
-  const all = (i: number, n: number) => i < n - 4;
-  if (ID18.test(d) || ID15.test(d)) return { kind: "id", rank: 3, hide: all };
+  if (d.length < 7) return undefined;
+  if (ID18.test(d) || ID15.test(d)) return ID;
   const mob = /^(0086|86)?1[3-9]\d{9}$/.exec(d);
-  if (mob) {
-    const p = mob[1]?.length ?? 0;
-    return { kind: "mobile", rank: 2, hide: (i) => i >= p + 3 && i < p + 7 };
-  }
+  if (mob) return MOBILE[(mob[1]?.length ?? 0) / 2];
   if (/^0\d{9,11}$/.test(d)) {
     const area = /^0[12]/.test(d) ? 3 : 4;
     const local = d.length - area;
-    if (local >= 7 && local <= 8) return { kind: "landline", rank: 2, hide: (i, n) => i >= area && i < n - 4 };
+    if (local >= 7 && local <= 8) return LANDLINE[area - 3];
   }
   // Bank cards (16–19 digits) and IDs that fail the date check; all-digit codes after 编号 stay readable.
-  if (/^[1-9]\d{14,18}$/.test(d) && cardLike && !CODE_LABEL.test(before)) return { kind: "card", rank: 1, hide: all };
-  if ((d.length === 7 || d.length === 8) && LOCAL_LABEL.test(before)) return { kind: "landline", rank: 0, hide: all };
+  if (/^[1-9]\d{14,18}$/.test(d) && cardLike && !CODE_LABEL.test(before)) return CARD;
+  if ((d.length === 7 || d.length === 8) && LOCAL_LABEL.test(before)) return LOCAL;
   return undefined;
 }
 
 /** The numbers in one run of digit groups: from each group, the best stretch of whole groups that is one. */
 function numbersIn(folded: string, groups: Group[], x: boolean, out: PiiSpan[], text: string): void {
-  const len = (g: Group) => g.end - g.start;
   for (let a = 0; a < groups.length; a++) {
     let best: { b: number; num: Num; d: string } | undefined;
     let d = "";
+    let cardLike = true; // every group before b has 4+ digits
     const before = folded.slice(Math.max(0, groups[a].start - 8), groups[a].start);
     for (let b = a; b < groups.length; b++) {
-      if (b > a + 1 && len(groups[b - 1]) < 3) break; // a short inner group: a date, not a number
+      if (b > a + 1 && groupLen(groups[b - 1]) < 3) break; // a short inner group: a date, not a number
+      if (b > a) cardLike &&= groupLen(groups[b - 1]) >= 4;
       d += folded.slice(groups[b].start, groups[b].end);
       if (d.length > 19) break;
-      const cardLike = groups.slice(a, b).every((g) => len(g) >= 4);
       const last = x && b === groups.length - 1 && d.length === 17;
       const num = classify(last ? d + "X" : d, before, cardLike);
       if (num && (!best || num.rank >= best.num.rank)) best = { b, num, d: last ? d + "X" : d };
@@ -82,7 +86,9 @@ function numbersIn(folded: string, groups: Group[], x: boolean, out: PiiSpan[], 
     let masked = "";
     for (let i = start; i < end; i++) {
       const isNum = isDigit(folded[i]) || i === groups[best.b].end; // the digits, and a check letter X
-      masked += isNum && best.num.hide(k++, best.d.length) ? "*" : text[i];
+      const hidden = isNum && k >= best.num.head && k < best.d.length - 4;
+      if (isNum) k++;
+      masked += hidden ? "*" : text[i];
     }
     out.push({ kind: best.num.kind, start, end, masked });
     a = best.b;
@@ -91,22 +97,24 @@ function numbersIn(folded: string, groups: Group[], x: boolean, out: PiiSpan[], 
 
 function findNumbers(text: string, folded: string): PiiSpan[] {
   const out: PiiSpan[] = [];
-  for (let i = 0; i < folded.length; ) {
-    if (!isDigit(folded[i])) {
-      i++;
-      continue;
-    }
+  const next = /\d/g;
+  for (let m = next.exec(folded); m; m = next.exec(folded)) {
+    const i = m.index;
     const groups: Group[] = [];
+    let digits = 0;
     let j = i;
     for (;;) {
       const g = j;
       while (j < folded.length && isDigit(folded[j])) j++;
       groups.push({ start: g, end: j });
-      const sep = SEP.exec(folded.slice(j, j + 8));
-      if (!sep) break;
-      j += sep[0].length;
+      digits += j - g;
+      SEP.lastIndex = j;
+      if (!SEP.test(folded)) break;
+      j = SEP.lastIndex;
     }
     const x = /[Xx]/.test(folded.charAt(j)) && !/[A-Za-z0-9]/.test(folded.charAt(j + 1));
+    next.lastIndex = j + (x ? 1 : 0);
+    if (digits < 7) continue; // the shortest number here is a 7-digit local one
     const after = x ? folded.charAt(j + 1) : folded.charAt(j);
     const before = folded.slice(Math.max(0, i - 12), i);
     // Digits glued to letters are part of a code, unless the letters say "phone".
@@ -114,7 +122,6 @@ function findNumbers(text: string, folded: string): PiiSpan[] {
     // Digits next to "*" are what is left of a masked number: masking again must change nothing.
     const masked = /\*[ \t.-]*$/.test(before) || /^[Xx]?[ \t.-]*\*/.test(folded.slice(j, j + 6));
     if (!code && !masked) numbersIn(folded, groups, x, out, text);
-    i = j + (x ? 1 : 0) + 1;
   }
   return out;
 }
