@@ -18,8 +18,8 @@ const VERBS: Verb[] = [
   { name: "group", usage: "group list | group set-robot <chatId> <key>", zh: "查看各群及其群机器人（密钥打码）；保存群机器人 webhook 密钥", en: "list groups with their (masked) robot keys; store a group robot's webhook key" },
   {
     name: "admin",
-    usage: "admin create --user <userid> --name <name> [--unit <unit name>] | admin reset-mfa --user <userid>",
-    zh: "创建第一个管理员（提示输入密码，或用 DUBAN_ADMIN_PASSWORD）；重置某人的动态口令（手机丢失时）", en: "make the first administrator (password prompted, or DUBAN_ADMIN_PASSWORD); forget a lost authenticator",
+    usage: "admin create --user <userid> --name <name> [--unit <unit name>] | admin reset-mfa --user <userid> | admin role-changes | admin approve --id <n> | admin reject --id <n>",
+    zh: "创建第一个管理员（提示输入密码，或用 DUBAN_ADMIN_PASSWORD）；重置某人的动态口令（手机丢失时）；查看、批准或驳回待批准的角色授予", en: "make the first administrator (password prompted, or DUBAN_ADMIN_PASSWORD); forget a lost authenticator; list, approve or reject pending role grants",
   },
   { name: "import", usage: "import <file.xlsx|file.csv> [--source 中央督察] [--yes]", zh: "检查交办清单并逐行报错；加 --yes 导入（全部成功或全部不导入）", en: "check a hand-over list and print per-row errors; with --yes import it (all or nothing)" },
   { name: "export", usage: "export <file.xlsx>", zh: "按公开格式导出全部台账", en: "write the whole ledger in the public disclosure layout" },
