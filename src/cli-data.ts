@@ -14,6 +14,7 @@ import { importCases, previewImport, type ImportInput } from "./handlers/import-
 import { buildNodeDeps } from "./runtime/node.js";
 import { ledgerXlsx } from "./web/excel/export-rows.js";
 import { roundsOfCases } from "./db/case-detail.js";
+import { commit, insertAudit } from "./db/write.js";
 import { readTable, TableReadError } from "./web/excel/read.js";
 import { runUseCase, webCtx } from "./web/run-use-case.js";
 
@@ -60,7 +61,10 @@ async function importVerb(deps: Deps, file: string, source: string, yes: boolean
 async function exportVerb(deps: Deps, file: string): Promise<number> {
   const now = deps.clock();
   const [dir, rows, calendar] = await Promise.all([loadDirectory(deps.db), allCases(deps.db, {}, { all: true }, now), deps.calendar()]);
-  await writeFile(file, await ledgerXlsx(rows, { dir, calendar, now, rounds: await roundsOfCases(deps.db, rows.map((r) => r.id)) }));
+  const bytes = await ledgerXlsx(rows, { dir, calendar, now, rounds: await roundsOfCases(deps.db, rows.map((r) => r.id)) });
+  // Audited like the dashboard's export (issue 16 item 8), before the file is written.
+  await commit(deps.db, [insertAudit(deps.db, { at: now, actor: "cli", action: "ledger.export", result: "ok", source: "cli", detail: { format: "xlsx", rows: rows.length, filter: {} } })]);
+  await writeFile(file, bytes);
   console.log(`已导出 ${rows.length} 件到 ${file}`);
   return 0;
 }

@@ -5,7 +5,9 @@
 import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import readXlsxFile from "read-excel-file/universal";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli.js";
 import { MAX_PARAMS, STAGE_CHUNK, stageChunks, swapStatements } from "../../src/db/import-cases.js";
 import { auditLog, batches, caseEvents, cases, units } from "../../src/db/schema.js";
 import { EXPORT_HEADERS } from "../../src/web/excel/export-rows.js";
@@ -224,6 +226,24 @@ describe("exporting the ledger", () => {
     expect(old.status).toBe(303);
     expect(old.headers.get("location")).toBe(`/dashboard/cases?source=${encodeURIComponent("中央督察")}`);
     expect(await exports()).toBe(before + 2);
+  });
+});
+
+describe("duban export", () => {
+  it("writes the whole ledger to a file and an audit row with actor cli", async () => {
+    const env = { ...process.env };
+    Object.assign(process.env, { DATABASE_URL: `file:${join(w.store.dir, "test.db")}`, FILES_DIR: join(w.store.dir, "files"), LOG_LEVEL: "error", WECOM_MODE: "off", DEMO_SEED: "false" });
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    try {
+      const file = join(w.store.dir, "cli-export.xlsx");
+      expect(await main(["export", file])).toBe(0);
+      const [sheet] = await readXlsxFile(readFileSync(file).buffer as ArrayBuffer);
+      const [row] = (await w.db.select().from(auditLog).where(eq(auditLog.actor, "cli"))).filter((a) => a.action === "ledger.export");
+      expect(row).toMatchObject({ source: "cli", result: "ok", detail: { format: "xlsx", rows: sheet.data.length - 1, filter: {} } });
+    } finally {
+      log.mockRestore();
+      process.env = env;
+    }
   });
 });
 
