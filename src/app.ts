@@ -13,6 +13,8 @@ import { adminRoutes } from "./web/admin/routes.js";
 import { wecomCallback } from "./bot/wecom/callback.js";
 import { dashboardRoutes } from "./web/pages/index.js";
 import { apiRoutes } from "./api/index.js";
+import { calendarBanner } from "./web/calendar-banner.js";
+import { missingPlanYear } from "./domain/calendar.js";
 
 export type AppEnv = { Variables: { deps: Deps; requestId: string } };
 
@@ -39,6 +41,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use("*", bodyLimit(app));
   app.use("*", sessionMiddleware());
   app.use("*", csrfProtection());
+  app.use("*", calendarBanner()); // admins and dispatchers: a year's holiday plan is missing (issue 14)
 
   // One primary-key read that also proves the database answers. `lastTickAt`: the last instant the scheduler
   // (croner on Node, Cron Triggers on Workers) finished a run — the schedules lease's watermark; absent until the
@@ -51,7 +54,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       const tick = lease?.watermark;
       const last = tick ? { lastTickAt: new Date(tick).toISOString() } : {};
       if (write !== "ok") return c.json({ ok: false, db: write, ...last }, 503);
-      return c.json({ ok: true, db: "ok", ...last });
+      // A missing official holiday plan (issue 14): from the cached calendar, so the probe stays one query.
+      const missingYear = missingPlanYear(await deps.calendar(), deps.clock());
+      return c.json({ ok: true, db: "ok", ...last, ...(missingYear ? { calendar: { missingYear } } : {}) });
     } catch (e) {
       deps.log.error("healthz: database check failed", { error: String(e) });
       return c.json({ ok: false, db: "error" }, 503);

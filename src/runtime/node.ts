@@ -5,7 +5,9 @@ import { createApp } from "../app.js";
 import { openNodeDb, migrateNodeDb, type OpenDb } from "../db/open-node.js";
 import { diskFiles } from "../files/disk.js";
 import { createLogger, type Logger } from "../log.js";
-import { loadCalendar, seedCalendar } from "../db/calendar-seed.js";
+import { loadCalendar } from "../db/calendar-seed.js";
+import { seedInstalledCalendar } from "../db/calendar-package-node.js";
+import { calendarAtStart } from "../schedules/calendar-plan.js";
 import { seedDemo } from "../db/seed-demo.js";
 import { SimHub } from "../bot/sim/hub.js";
 import { simDeliver } from "../bot/sim/deliver.js";
@@ -28,7 +30,8 @@ export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?:
   assertResidency(config); // R40(b): before anything connects to a database outside the approved places
   const store = await openNodeDb(config.databaseUrl, config.databaseAuthToken);
   await migrateNodeDb(store.db);
-  await seedCalendar(store.db);
+  // Read from node_modules, so a newer chinese-days brings its years in at start (issue 14).
+  const newPlanFrom = await seedInstalledCalendar(store.db, config.timezone);
   if (config.demoSeed) {
     const r = await seedDemo(store.db, { now: clock(), files: diskFiles(config.filesDir) });
     if (r.created) log.info("demo data seeded", { units: r.units, people: r.people, cases: r.cases });
@@ -57,6 +60,7 @@ export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?:
     dbHealth: store.probe,
     sim,
   };
+  await calendarAtStart(deps, newPlanFrom); // a missing holiday plan is said in the log (issue 14)
   return { deps, store, idle: async () => void (await Promise.all([...pending])) };
 }
 

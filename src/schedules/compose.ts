@@ -15,6 +15,7 @@ import { commandDigest, loadDigest, unitDigest, type DigestData } from "./digest
 import { loadRouting, memoWorkdays, type Item, type JobCtx } from "./items.js";
 import { lineTarget, mentionCounts, slotKey, takenSlots, type SlotRow } from "./ledger.js";
 import type { Plan } from "./plan.js";
+import { calendarPlanBlock } from "./calendar-plan.js";
 import { commandReport, loadPeriodChanges, periodsOf, unitReport } from "./reports.js";
 import { renderSections, type Line } from "./sections.js";
 
@@ -72,6 +73,9 @@ export async function composeRun(db: Db, cal: Calendar, policy: Policy, plan: Pl
   const ctx: JobCtx = { db, at, tz, today, cal, policy, route, urgentOnly: plan.urgentOnly, crossedAfter: plan.crossedAfter, since: plan.since, workdays };
   const { selected, pending } = await collectItems(ctx, taken, policy.runBudgetItems);
   const blocks = plan.morning ? await morningBlocks(db, cal, policy, plan, route.chats, taken, workdays) : new Map<string, Block[]>();
+  // December, while next year's holiday plan is missing: one line to the command group, once (issue 14, R21).
+  const planBlock = plan.morning ? await calendarPlanBlock(db, cal, at, route.commandChat) : undefined;
+  if (planBlock) blocks.set(route.commandChat!, [...(blocks.get(route.commandChat!) ?? []), planBlock]);
   const counts = await mentionCounts(db, today);
   const out: Composed = { outbox: [], slots: [], selected, pending, queued: [] };
   for (const chat of route.chats) {

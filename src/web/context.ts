@@ -3,7 +3,11 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app.js";
 import type { Role } from "../db/schema.js";
 
-export type WebUser = { personId: number; userId: string; name: string; unitId: number | null; roles: Role[]; sessionId?: string; csrf?: string; via: "session" | "token" };
+export type WebUser = {
+  personId: number; userId: string; name: string; unitId: number | null; roles: Role[]; sessionId?: string; csrf?: string; via: "session" | "token";
+  /** Set per page for admins and dispatchers while a year's holiday plan is missing (web/calendar-banner.ts). */
+  calendarMissingYear?: number;
+};
 
 export type WebEnv = {
   Variables: AppEnv["Variables"] & {

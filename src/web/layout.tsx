@@ -57,7 +57,15 @@ export function Layout(props: { title: string; user?: WebUser; nav?: NavKey; csr
             </>
           ) : null}
         </header>
-        <main>{props.children}</main>
+        <main>
+          {u?.calendarMissingYear ? (
+            <p class="card warn" role="alert" data-calendar-banner>
+              {u.calendarMissingYear} 年的法定节假日安排尚未收录，期间的节假日会被当作工作日计算时限和提醒。
+              {u.roles.includes("admin") ? <a href={`/admin/calendar?year=${u.calendarMissingYear}`}>去日历页粘贴国务院通知</a> : "请联系管理员在日历页录入。"}
+            </p>
+          ) : null}
+          {props.children}
+        </main>
       </body>
     </html>
   );

@@ -68,6 +68,8 @@ export const AUTH_ADMIN_POLICY: Record<string, Access> = {
   "GET /admin/calendar": ADMIN,
   "POST /admin/calendar": ADMIN,
   "POST /admin/calendar/:date/delete": ADMIN,
+  "POST /admin/calendar/notice/preview": ADMIN, // the State Council's notice, parsed and shown before saving
+  "POST /admin/calendar/notice": ADMIN, // saved with its audit row; deadlines recomputed (issue 14)
   "GET /admin/policy": ADMIN,
   "POST /admin/policy": ADMIN,
   "GET /admin/outbox": ADMIN,

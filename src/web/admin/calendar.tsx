@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { WebEnv } from "../context.js";
 import { deleteAdminDay, getCalendarDay, listCalendarYear, upsertAdminDay } from "../../db/admin/calendar.js";
 import { adminCtx, adminPage, Csrf, Errors, Flash, formOf, PostButton, saveWithAudit, text, type C } from "./common.js";
+import { NoticeForm, noticeRoutes } from "./calendar-notice.js";
 
 const KIND_LABEL = { holiday: "休息日（节假日）", workday: "工作日（调休上班）" } as const;
 const SOURCE_LABEL = { package: "官方日历", admin: "管理员" } as const;
@@ -37,7 +38,7 @@ async function yearPage(c: C, year: number, errors?: string[]) {
       </p>
       {rows.some((d) => d.source === "package") ? null : (
         <p class="card warn" role="alert">
-          {year} 年的官方节假日安排尚未收录。国务院办公厅发布通知后，请在下方逐日添加节假日休息日和调休上班日；在此之前，该年的节假日会被当作普通工作日计算时限和提醒。
+          {year} 年的官方节假日安排尚未收录。国务院办公厅发布通知后，请在下方粘贴通知正文（或逐日添加节假日休息日和调休上班日）；在此之前，该年的节假日会被当作普通工作日计算时限和提醒。
         </p>
       )}
       <table class="wide">
@@ -60,6 +61,7 @@ async function yearPage(c: C, year: number, errors?: string[]) {
           ) : null}
         </tbody>
       </table>
+      <NoticeForm csrf={a.csrf} year={year} />
       <h3>添加或调整日期</h3>
       <form method="post" action="/admin/calendar" class="card inline">
         <Csrf a={a} />
@@ -79,6 +81,7 @@ async function yearPage(c: C, year: number, errors?: string[]) {
 
 export function calendarRoutes(): Hono<WebEnv> {
   const r = new Hono<WebEnv>();
+  r.route("/notice", noticeRoutes());
   r.get("/", (c) => {
     const { clock, config } = c.get("deps");
     const thisYear = Number(new Intl.DateTimeFormat("en", { timeZone: config.timezone, year: "numeric" }).format(clock()));
