@@ -57,13 +57,14 @@ function post(path: string, total: number, headers: Record<string, string>, chun
     let sent = 0;
     let answered = false;
     const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: "POST", headers: { ...headers, ...(chunked ? {} : { "content-length": String(total) }) } });
+    // One chunk per turn of the event loop, so an early answer is seen as soon as it arrives (as a browser would).
     const pump = () => {
-      while (!answered && sent < total) {
-        const n = Math.min(chunk.length, total - sent);
-        sent += n;
-        if (!req.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void req.once("drain", pump);
-      }
-      if (!answered) req.end();
+      if (answered) return;
+      if (sent >= total) return void req.end();
+      const n = Math.min(chunk.length, total - sent);
+      sent += n;
+      if (req.write(n === chunk.length ? chunk : chunk.subarray(0, n))) setImmediate(pump);
+      else req.once("drain", pump);
     };
     req.on("response", (res) => {
       answered = true;
@@ -76,7 +77,8 @@ function post(path: string, total: number, headers: Record<string, string>, chun
         resolve({ status: res.statusCode!, body, sentBeforeAnswer: at });
       });
     });
-    req.on("error", (e) => !answered && reject(e)); // after the answer the server may close a socket still being written
+    // After the answer the server may close a socket still being written; before it, that is a failure.
+    req.on("error", (e) => !answered && reject(new Error(`POST ${path}: ${e.message} after ${sent} bytes, before any answer`)));
     pump();
   });
 }
