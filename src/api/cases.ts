@@ -60,6 +60,7 @@ function assignCommand(b: CreateCaseBody): Extract<Command, { name: "assign" }> 
     leader: b.leader,
     priority: b.priority,
     externalNo: b.externalNo,
+    complainant: b.complainant,
   };
 }
 

@@ -89,6 +89,7 @@ export function openApiDocument() {
             coUnits: { type: "array", items: { type: "string" }, maxItems: 10 }, externalNo: { type: "string" }, source: { type: "string", enum: SOURCES, default: "12345" },
             dueDate: { type: "string", format: "date", description: "办理时限（与 workingDays 二选一；默认按策略）" }, workingDays: { type: "integer", minimum: 1, maximum: 365 },
             priority: { type: "string", enum: PRIORITIES, default: "normal" }, leader: { type: "string", description: "包案领导" }, area: { type: "string" }, address: { type: "string" },
+            complainant: { type: "string", maxLength: 100, description: "来电人姓名和联系方式：单独保存，不进标题和群消息，凭理由查看（R40）" },
             pollutionTypes: { type: "array", items: { type: "string", enum: POLLUTION_TYPES } },
           },
         },

@@ -22,6 +22,7 @@ export const createCaseBody = z
     leader: z.string().trim().min(1).max(50).optional(),
     area: z.string().trim().max(60, "行政区域不能超过 60 字").optional(),
     address: z.string().trim().max(200, "地址不能超过 200 字").optional(),
+    complainant: z.string().trim().min(1, "来电人信息不能为空").max(100, "来电人信息不能超过 100 字").optional(), // R40: stored apart, never in a message
     pollutionTypes: z.array(z.enum(POLLUTION_TYPES, { error: `污染类型无效，可选：${POLLUTION_TYPES.join("、")}` })).max(8).default([]),
   })
   .strict()

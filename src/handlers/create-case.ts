@@ -56,7 +56,8 @@ export async function createCase(ctx: HandlerCtx, cmd: Extract<Command, { name: 
   ];
   return {
     caseToken: token,
-    reply: [`已交办 **#${CASE_ID} ${title}**`, `牵头：${lead.name}${coText}`, `签收时限：${ackText}　办结时限：${fmtDate(dueAt, tz)}`, leader ? `包案领导：${leader.name}` : "", `> 下一步：等待${lead.name}签收（签收 #${CASE_ID}）`].filter(Boolean).join("\n"),
+    reply: [`已交办 **#${CASE_ID} ${title}**`, `牵头：${lead.name}${coText}`, `签收时限：${ackText}　办结时限：${fmtDate(dueAt, tz)}`, leader ? `包案领导：${leader.name}` : "",
+      cmd.complainant ? "来电人信息已单独保存，不在群消息中显示" : "", `> 下一步：等待${lead.name}签收（签收 #${CASE_ID}）`].filter(Boolean).join("\n"),
     writes: [
       db.insert(cases).values({
         externalNo: cmd.externalNo?.toUpperCase() ?? null,

@@ -5,6 +5,7 @@
  */
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiToken } from "../../src/db/api-tokens.js";
 import { auditLog, cases } from "../../src/db/schema.js";
 import { deidentifyExpiredComplainants } from "../../src/schedules/retention.js";
 import { say } from "../helpers/fixture.js";
@@ -62,6 +63,28 @@ describe("交办 with phone numbers and names in the text (issue 16)", () => {
     for (const s of [reply, pushes]) {
       expect(s).not.toContain("赵");
       expect(s).not.toContain("1111");
+    }
+  });
+});
+
+describe("the API's complainant field (R40)", () => {
+  it("stores it apart: not in the title, the response or any push; a 12345 platform's inline number is masked", async () => {
+    const { token } = await createApiToken(w.db, { name: "12345平台", roles: ["dispatcher"], unitId: null, createdBy: "cli", now: w.clock() });
+    const res = await w.app.request(`${ORIGIN}/api/v1/cases`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ content: "孙大伟反映幸福路工地夜间施工噪声，电话13700002222", leadUnit: "荷花池街道", complainant: "孙大伟 13700002222" }),
+    });
+    expect(res.status).toBe(201);
+    const body = await res.text();
+    const id = Number(/"id":(\d+)/.exec(body)![1]);
+    const c = await row(id);
+    expect(c).toMatchObject({ complainant: "孙大伟 13700002222", title: "反映幸福路工地夜间施工噪声" });
+    const pushes = (await w.db.all<{ payload: string }>(sql`select payload from outbox where case_id = ${id}`)).map((p) => p.payload).join("\n");
+    expect(pushes.length).toBeGreaterThan(0);
+    for (const s of [pushes, JSON.stringify(JSON.parse(body).title ?? "")]) {
+      expect(s).not.toContain("孙大伟");
+      expect(s).not.toContain("2222");
     }
   });
 });
