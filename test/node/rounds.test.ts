@@ -72,6 +72,24 @@ describe("反弹 starts a new round", () => {
   });
 });
 
+describe("photos of a new round", () => {
+  it("a pending photo bound later takes the current round, and re-marking it as 整改后 satisfies the gate", async () => {
+    const id = await closedCase("荷花池某烧烤摊油烟");
+    await say(w.deps, "disp", "g-command", `巡查 #${id} 反弹 又有油烟`);
+    // The unit head has not named the case in this chat: the photo waits for "which case?" and is bound later.
+    expect(await say(w.deps, "hh.head", "g-hh", "", { images: [photo(seed++)] })).toContain("属于哪个案件");
+    expect(await say(w.deps, "hh.head", "g-hh", `#${id}`)).toContain("1 个附件");
+    const files = await w.db.select({ round: attachments.round, phase: attachments.phase }).from(attachments).where(eq(attachments.caseId, id)).orderBy(asc(attachments.id));
+    expect(files).toEqual([{ round: 1, phase: "after" }, { round: 2, phase: null }]);
+    const refused = await say(w.deps, "hh.officer", "g-hh", `办结 #${id}\n${CLOSE_NEW}`);
+    expect(refused).toContain(`照片 #${id} 第2张 改为整改后`);
+    expect(await say(w.deps, "hh.officer", "g-hh", `照片 #${id} 第2张 改为整改后`)).toContain("改为整改后");
+    expect(await say(w.deps, "hh.officer", "g-hh", `办结 #${id}\n${CLOSE_NEW}`)).toContain("已提交");
+    // Re-marking the first round's photo instead would not have counted: it belongs to round 1.
+    expect(await say(w.deps, "lead", "g-command", `通过 #${id}`)).toContain("审核通过");
+  });
+});
+
 describe("every round on the case page, in the dossier and in the export", () => {
   it("shows each ended round with its own four items and photos, and counts only this round's photos", async () => {
     const id = reopened;
