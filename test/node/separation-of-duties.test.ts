@@ -63,6 +63,13 @@ describe("one administrator alone cannot make an auditor or a dispatcher and bec
     expect((await person("hh.officer")).roles).toEqual(officer.roles);
     expect((await pendingOf("hh.officer")).rolesAfter).toEqual(["dispatcher", "officer"]);
 
+    // The list shows what waits; the proposer gets no 批准 button, another administrator does.
+    const mine = await (await get(w.app, "/admin/people", admin.cookie)).text();
+    expect(mine).toContain("待审批的角色变更");
+    expect(mine).toContain("角色变更待审批");
+    expect(mine).not.toContain("/approve");
+    expect(await (await get(w.app, "/admin/people", admin2.cookie)).text()).toContain(`/admin/people/role-changes/${(await pendingOf("evil.audit")).id}/approve`);
+
     // Nothing to sign in with: no password, and a session (were one obtained) still reads no audit log.
     expect((await login(w.app, "evil.audit", "我自己定的密码123")).res.status).toBe(401);
     const s = await sessionFor(w.db, "evil.audit", w.clock());

@@ -50,7 +50,7 @@ export function PersonForm(props: { a: AdminCtx; action: string; p?: Partial<Per
   );
 }
 
-export function PeopleTable(props: { a: AdminCtx; rows: PersonRow[]; unitName: Map<number, string> }) {
+export function PeopleTable(props: { a: AdminCtx; rows: PersonRow[]; unitName: Map<number, string>; pending?: Set<number> }) {
   const now = props.a.now;
   return (
     <table class="wide">
@@ -63,7 +63,10 @@ export function PeopleTable(props: { a: AdminCtx; rows: PersonRow[]; unitName: M
             <td class="mono">{p.userId}</td>
             <td>{p.name}</td>
             <td>{p.unitId ? (props.unitName.get(p.unitId) ?? "?") : "—"}</td>
-            <td>{p.roles.map((r: Role) => ROLE_LABEL[r]).join("、")}</td>
+            <td>
+              {p.roles.map((r: Role) => ROLE_LABEL[r]).join("、") || "（无）"}
+              {props.pending?.has(p.id) ? <span class="warn">（角色变更待审批）</span> : null}
+            </td>
             <td>{maskMobile(p.mobile)}</td>
             <td>{p.passwordHash ? "已设置" : "未设置"}</td>
             <td>{!p.active ? "已停用" : p.lockedUntil && p.lockedUntil > now ? "已锁定" : "启用"}</td>

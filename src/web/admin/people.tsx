@@ -60,7 +60,7 @@ async function listPage(c: C, errors?: string[], draft?: Partial<PersonRow>) {
         <button type="submit">筛选</button>
         <a href="/admin/roster">从名册导入…</a>
       </form>
-      <PeopleTable a={a} rows={rows} unitName={unitName} />
+      <PeopleTable a={a} rows={rows} unitName={unitName} pending={new Set(pending.map((x) => x.personId))} />
       <h3>添加人员</h3>
       <PersonForm a={a} action="/admin/people" p={draft} units={units} submit="添加" isNew />
     </>,
