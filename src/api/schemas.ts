@@ -1,5 +1,5 @@
 /** zod schemas of the API's inputs, with Chinese messages where zod's own (zh-CN) would be vague. */
-import { z } from "zod";
+import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import { POLLUTION_TYPES, PRIORITIES, SOURCES } from "../db/schema.js";
 import { ledgerQuery } from "../web/pages/ledger-filter.js";
 

@@ -2,7 +2,7 @@
  * The decrypted smart-bot callback JSON (wecom.md §1.A.3, §1.A.5, §1.A.7, §4.3), validated once with zod, and its
  * mapping to the channel-agnostic IncomingMessage. Media URLs are returned separately: the adapter downloads them.
  */
-import { z } from "zod";
+import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import type { IncomingMessage } from "../message.js";
 
 const id = z.string().min(1).max(256);

@@ -1,6 +1,6 @@
 /** 日历: holidays and make-up workdays (调休) of a year; admins add or override days and remove their own rows. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import type { WebEnv } from "../context.js";
 import { deleteAdminDay, getCalendarDay, listCalendarYear, upsertAdminDay } from "../../db/admin/calendar.js";
 import { adminCtx, adminPage, Csrf, Errors, Flash, formOf, PostButton, saveWithAudit, text, type C } from "./common.js";

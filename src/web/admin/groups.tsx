@@ -1,6 +1,6 @@
 /** 群聊: list, add, set purpose and unit; the robot key is entered once and only ever shown masked (R38). */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import type { WebEnv } from "../context.js";
 import { DuplicateKey } from "../../db/write.js";
 import { getGroup, insertGroup, listGroups, updateGroup, writeRobotKey, type GroupFields, type GroupView } from "../../db/admin/groups.js";

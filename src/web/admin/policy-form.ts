@@ -2,7 +2,7 @@
  * The policy form: its fields and zod schema are derived from DEFAULT_POLICY's shape, so a policy number added
  * to src/domain/policy.ts appears here without code; known keys get Chinese labels and tighter rules.
  */
-import { z } from "zod";
+import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import { DEFAULT_POLICY, type Policy } from "../../domain/policy.js";
 
 export const POLICY_LABEL: Record<string, string> = {

@@ -1,6 +1,6 @@
 /** 名册导入: upload .xlsx or .csv → preview with per-row errors → all-or-nothing apply, idempotent on 账号. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import type { WebEnv } from "../context.js";
 import { ROLE_LABEL } from "../../domain/labels.js";
 import { allPeople, insertPerson, updatePerson } from "../../db/admin/people.js";

@@ -1,6 +1,6 @@
 /** 单位: list, add, edit (aliases, head, liaisons, deputy), disable/enable. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import type { WebEnv } from "../context.js";
 import { DuplicateKey } from "../../db/write.js";
 import { getUnit, insertUnit, listUnits, peopleDirectory, setUnitActive, unknownUserIds, updateUnit, type UnitFields, type UnitRow } from "../../db/admin/units.js";

@@ -2,7 +2,7 @@
  * Hand-over list → validated case rows, with per-row errors in Chinese. Pure (no I/O): the dashboard, the
  * CLI and the tests call it with the units, the calendar and the clock. Nothing here writes.
  */
-import { z } from "zod";
+import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import { POLLUTION_TYPES } from "../../db/schema.js";
 import { addWorkingDays, endOfDate, localDate, resolveDeadline, zonedTimeToUtc, type Calendar } from "../../domain/calendar.js";
 import { matchUnit, type UnitLike } from "../../domain/match-unit.js";

@@ -1,6 +1,6 @@
 /** The case page: all fields, the 四不放过 checklist, evidence gallery, timeline and the actions — plus their POSTs. */
 import type { Child } from "hono/jsx";
-import { z } from "zod";
+import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import { currentAfterPhotoCount, loadCaseDetail } from "../../db/case-detail.js";
 import { loadDirectory } from "../../db/ledger.js";
 import { commit, DuplicateKey, insertAudit } from "../../db/write.js";

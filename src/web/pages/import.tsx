@@ -4,7 +4,7 @@
  * table's digest on the server (import_previews); the confirm form posts back the preview id and the table, which
  * must match that digest, and the import records the server's file hash — never one the browser sent (issue 16).
  */
-import { z } from "zod";
+import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import { checkPreview, savePreview } from "../../db/import-previews.js";
 import { loadDirectory } from "../../db/ledger.js";
 import { SOURCES } from "../../db/schema.js";

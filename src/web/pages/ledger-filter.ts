@@ -1,5 +1,5 @@
 /** The ledger's query string ↔ LedgerFilter, validated once (zod) and shared by the page, the export and the API. */
-import { z } from "zod";
+import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import type { LedgerFilter } from "../../db/ledger.js";
 import { CASE_STATES, POLLUTION_TYPES, SOURCES } from "../../db/schema.js";
 

@@ -1,5 +1,5 @@
 /** 单位排名: the digest's fair ranking table, now or as it stood at the end of a past week (rebuilt from the timeline). */
-import { z } from "zod";
+import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import { loadDirectory } from "../../db/ledger.js";
 import { rankUnits, statsByUnit, statsByUnitAsOf, type UnitStats } from "../../db/stats.js";
 import { endOfDate, localDate } from "../../domain/calendar.js";
