@@ -117,8 +117,9 @@ export function bodyLimit(app: Hono<any>): MiddlewareHandler<WebEnv> {
     const init = { method, headers: raw.headers, body: countedBody(body, limit, (n) => (over = n)), signal: raw.signal, duplex: "half" };
     c.req.raw = new Request(raw.url, init as RequestInit);
     await next();
-    // Whatever the route made of the failed read (a 400, a 403, an error), the answer is the 413.
-    if (over !== undefined) {
+    // Whatever the route made of the failed read (a 400, a 403), the answer is the 413; app.onError gave it already
+    // when the failed read was thrown.
+    if (over !== undefined && c.res.status !== 413) {
       c.res = undefined;
       c.res = tooLarge(c, over);
     }
