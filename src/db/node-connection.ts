@@ -29,7 +29,7 @@ export function leavesConnectionDirty(e: unknown): boolean {
 function worthRetry(e: unknown): boolean {
   const code = String((e as { code?: unknown })?.code ?? "");
   const msg = String((e as { message?: unknown })?.message ?? "");
-  return /statements in progress/i.test(msg) || code === "SQLITE_INTERRUPT" || code === "CLIENT_CLOSED" || code === "TRANSACTION_CLOSED";
+  return /statements in progress/i.test(msg) || code === "SQLITE_INTERRUPT" || code === "CLIENT_CLOSED";
 }
 
 export type Resilient = {
@@ -48,13 +48,17 @@ export type Resilient = {
 export function makeResilient(client: Client, preparePragmas: (c: Pick<Client, "execute">) => Promise<void>): Resilient {
   let gate: Promise<void> | undefined;
   let count = 0;
+  // A reset that failed (pragmas not applied) is tried again before anything else runs: never work without them.
+  let broken = false;
   const originals = {} as Methods;
   const reset = () =>
     (gate ??= (async () => {
       count++;
+      broken = true;
       await client.reconnect();
       // Through the unwrapped execute: a failure here must not start another reset.
       await preparePragmas(originals);
+      broken = false;
     })().finally(() => (gate = undefined)));
 
   for (const name of ["execute", "batch", "executeMultiple", "migrate"] as const) {
@@ -62,14 +66,15 @@ export function makeResilient(client: Client, preparePragmas: (c: Pick<Client, "
     (originals as unknown as Record<string, unknown>)[name] = original;
     (client as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
       for (let attempt = 0; ; attempt++) {
-        while (gate) await gate;
+        while (gate) await gate.catch(() => undefined);
+        if (broken && !client.closed) await reset();
         const resetsBefore = count;
         try {
           return await original(...args);
         } catch (e) {
           if (client.closed) throw e; // closed by its owner: nothing to recover
           const closedUnderUs = count !== resetsBefore; // another caller's reset closed the connection mid-call
-          if (!closedUnderUs && leavesConnectionDirty(e)) await reset();
+          if (!closedUnderUs && leavesConnectionDirty(e)) await reset().catch(() => undefined); // the next call retries it
           const locked = /database is locked/i.test(String((e as Error)?.message));
           if (attempt === 0 && !locked && name !== "executeMultiple" && (closedUnderUs || worthRetry(e))) continue;
           throw e;
