@@ -43,7 +43,7 @@ export async function queryCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "
     c.coUnitIds.length ? `配合：${c.coUnitIds.map((id) => unitName(units, id)).join("、")}` : "",
     `责任人：${who(c.officerUserId)}　包案领导：${who(c.leaderUserId)}`,
     c.extRequestedDue ? `延期申请：待审批（${fmtDateTime(c.extRequestedDue, tz)}）` : "",
-    `四不放过：查清${tick(c.verdict)} 整改${tick(c.rectification)} 责任${tick(c.accountabilityAction)} 满意${tick(c.callbackResult)}　附件 ${files} 个　反弹 ${c.reboundCount} 次`,
+    `四不放过${c.round > 1 ? `（第${c.round}轮，只计本轮）` : ""}：查清${tick(c.verdict)} 整改${tick(c.rectification)} 责任${tick(c.accountabilityAction)} 满意${tick(c.callbackResult)}　附件 ${files} 个　反弹 ${c.reboundCount} 次`,
     // Issue 10: each flagged photo with its evidence; a finding for the reviewer, not a verdict.
     flags.length ? ["照片核查（请核实）：", ...flags.map((l) => `> ${l}`)].join("\n") : checks.length ? `照片核查：未发现异常${photoNote ? `（${photoNote}）` : ""}` : "",
     "最近动态：",

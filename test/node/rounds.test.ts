@@ -45,6 +45,7 @@ describe("反弹 starts a new round", () => {
     expect(await say(w.deps, "disp", "g-command", `巡查 #${id} 反弹 又有油烟`)).toContain("第 2 轮");
     const c = await row(id);
     expect(c).toMatchObject({ state: "in_progress", round: 2, roundReason: "rebound", finding: null, rectification: null, accountableParty: null, callbackResult: null });
+    expect(await say(w.deps, "disp", "g-command", `查 #${id}`)).toContain("四不放过（第2轮，只计本轮）：查清✘ 整改✘ 责任✘ 满意✘");
 
     const bare = await say(w.deps, "hh.officer", "g-hh", `办结 #${id}`);
     expect(bare).toContain("暂不能申请办结");
