@@ -5,6 +5,7 @@ import { Layout } from "../layout.js";
 import { listAudit, type AuditFilter, type AuditRow } from "../../db/admin/audit.js";
 import { addCalendarDays, localDate, zonedTimeToUtc } from "../../domain/calendar.js";
 import { redactSecrets } from "./outbox.js";
+import { maskPii } from "../../domain/pii.js";
 import { verifyAudit } from "../../db/audit-chain.js";
 import type { C } from "./common.js";
 import { listRoleChanges, type RoleChangeRow } from "../../db/admin/role-changes.js";
@@ -118,7 +119,7 @@ export function auditRoutes(): Hono<WebEnv> {
                 <td>{a.object ?? ""}</td>
                 <td class={a.result === "ok" ? "" : "warn"}>{RESULT_LABEL[a.result]}</td>
                 <td>{a.source ?? ""}</td>
-                <td style="font-size:12px;word-break:break-all">{a.detail ? redactSecrets(JSON.stringify(a.detail)).slice(0, 400) : ""}</td>
+                <td style="font-size:12px;word-break:break-all">{a.detail ? maskPii(redactSecrets(JSON.stringify(a.detail))).slice(0, 400) /* rows from before R39 masking too */ : ""}</td>
               </tr>
             ))}
             {rows.length === 0 ? (
