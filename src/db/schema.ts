@@ -202,10 +202,11 @@ export const attachments = sqliteTable(
     index("attachments_case_idx").on(t.caseId),
     index("attachments_pending_idx").on(t.chatId, t.uploaderUserId, t.caseId),
     index("attachments_sha_idx").on(t.sha256),
-    index("attachments_ph0_idx").on(t.ph0),
-    index("attachments_ph1_idx").on(t.ph1),
-    index("attachments_ph2_idx").on(t.ph2),
-    index("attachments_ph3_idx").on(t.ph3),
+    // Each band index carries the other three bands, so the candidate read is index-only (no row fetch per hit).
+    index("attachments_ph0_cover_idx").on(t.ph0, t.ph1, t.ph2, t.ph3),
+    index("attachments_ph1_cover_idx").on(t.ph1, t.ph0, t.ph2, t.ph3),
+    index("attachments_ph2_cover_idx").on(t.ph2, t.ph0, t.ph1, t.ph3),
+    index("attachments_ph3_cover_idx").on(t.ph3, t.ph0, t.ph1, t.ph2),
   ],
 );
 
