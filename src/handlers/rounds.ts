@@ -59,7 +59,9 @@ export function missingLines(missing: GateItem[], no: string): string[] {
 /** A word on a later round: the earlier round's answers are not carried over, and where to read them. */
 export function roundNote(c: Pick<CaseRow, "round" | "roundReason">): string {
   if (c.round <= 1) return "";
-  return `本案已进入第 ${c.round} 轮办理（${ROUND_REASON_LABEL[c.roundReason]}），需提交本轮的核查、整改、责任、回访和整改后照片；上一轮的内容不再沿用，可在督办台案件页查看。`;
+  const head = `本案已进入第 ${c.round} 轮办理（${ROUND_REASON_LABEL[c.roundReason]}）`;
+  if (c.roundReason === "rejected") return `${head}，需重新提交被驳回的项目，未驳回的项目沿用；上一轮的内容可在督办台案件页查看。`;
+  return `${head}，需提交本轮的核查、整改、责任、回访和整改后照片；上一轮的内容不再沿用，可在督办台案件页查看。`;
 }
 
 /** 通过 re-runs the gate on the stored current round; a failing gate is refused on every surface (spec §2.2). */

@@ -161,6 +161,7 @@ describe("驳回 with named items", () => {
     const bare = await say(w.deps, "hh.officer", "g-hh", `办结 #${id}`);
     expect(bare).toContain("整改到位：缺处理和整改情况、处置分类（保留经营/限期整改/关停取缔/无需整改）、至少一张整改后照片");
     for (const item of ["查清：", "责任落实：", "群众满意："]) expect(bare).not.toContain(item);
+    expect(bare).toContain("第 2 轮办理（驳回重报），需重新提交被驳回的项目，未驳回的项目沿用");
     expect(await say(w.deps, "hh.officer", "g-hh", `办结 #${id}\n整改：已更换净化设备\n分类：限期整改`, { images: [photo(seed++)] })).toContain("已提交");
   });
 
