@@ -59,6 +59,19 @@ export const bodyTooLarge = (e: unknown): BodyTooLarge | undefined =>
 
 const size = (n: number) => (n >= MB ? `${Math.floor(n / MB)} MB` : `${Math.floor(n / KB)} KB`);
 
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+/** The page the form was on, when it is one of ours: the 413 page links back to it, so nothing typed there is lost. */
+function backLink(c: Context): string {
+  const referer = c.req.header("referer");
+  try {
+    const to = referer ? new URL(referer) : undefined;
+    return to && to.origin === new URL(c.req.url).origin ? `<p><a href="${escapeHtml(to.pathname + to.search)}">返回上一页</a></p>` : "";
+  } catch {
+    return "";
+  }
+}
+
 /** 413 in the shape the caller reads: JSON for the API, the simulator and JSON clients, else a small page. */
 export function tooLarge(c: Context<WebEnv>, limit: number): Response {
   c.get("deps").log.warn("request body over its cap", { method: c.req.method, path: c.req.path, limit, requestId: c.get("requestId") });
@@ -66,7 +79,7 @@ export function tooLarge(c: Context<WebEnv>, limit: number): Response {
   const json = c.req.path.startsWith("/api/") || c.req.path.startsWith("/sim/") || (c.req.header("accept") ?? "").includes("application/json");
   return json
     ? c.json({ error: "PAYLOAD_TOO_LARGE", message }, 413)
-    : c.html(`<!doctype html><meta charset=utf-8><title>请求内容过大</title><p>${message}</p>`, 413);
+    : c.html(`<!doctype html><meta charset=utf-8><title>请求内容过大</title><p>${message}</p>${backLink(c)}`, 413);
 }
 
 /** The body, counted as the consumer pulls it; past `limit()` bytes it fails and stops reading. */

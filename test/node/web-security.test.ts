@@ -113,6 +113,18 @@ describe("CSRF never reads a stranger's body (R09, R33)", () => {
     expect(b.pulled()).toBe(0);
   });
 
+  it("answers an oversize form with a 413 page that links back to our own page only", async () => {
+    const big = (referer: string) =>
+      w.app.request(`${ORIGIN}/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(300 * 1024), referer }, body: "a".repeat(300 * 1024) });
+    const ours = await big(`${ORIGIN}/dashboard/import?x=<b>`);
+    expect(ours.status).toBe(413);
+    const page = await ours.text();
+    expect(page).toContain("请求内容过大（上限 256 KB）");
+    expect(page).toContain('<a href="/dashboard/import?x=%3Cb%3E">返回上一页</a>');
+    expect(ours.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(await (await big("https://evil.example/x")).text()).not.toContain("返回上一页");
+  });
+
   it("still reads the form when there is a token to compare", async () => {
     const f = await loginForm(w.app);
     const b = counted({ _csrf: f.csrf, userid: "nobody", password: "wrong password" });
