@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { tempDb } from "../helpers/db.js";
+import { distinctPhoto } from "../helpers/distinct-photo.js";
 import { PNG, say, seedFixture, testClock, testDeps, U } from "../helpers/fixture.js";
 import { attachments, auditLog, caseEvents, cases, outbox } from "../../src/db/schema.js";
 import type { Deps } from "../../src/deps.js";
@@ -48,11 +49,12 @@ describe("a case from 交办 to 已办结 and back through a rebound", () => {
     expect((await caseRow(id)).state).toBe("in_progress");
     expect((await caseRow(id)).finding).toBeNull(); // nothing half-saved
 
-    expect(await say(deps, "hh.officer", "g-hh", `办结 #${id}\n${CLOSE_ALL}`, { images: [PNG] })).toContain("已提交");
+    // After-photos other than the 整改前 one: a reused photo is flagged and 通过 would ask for a confirmation.
+    expect(await say(deps, "hh.officer", "g-hh", `办结 #${id}\n${CLOSE_ALL}`, { images: [distinctPhoto(1)] })).toContain("已提交");
     expect((await caseRow(id)).state).toBe("pending_review");
     expect(await say(deps, "lead", "g-command", `驳回 #${id} 照片不能反映整改效果`)).toContain("驳回");
     expect((await caseRow(id)).state).toBe("in_progress");
-    expect(await say(deps, "hh.officer", "g-hh", `办结 #${id}\n${CLOSE_ALL}`, { images: [PNG] })).toContain("已提交");
+    expect(await say(deps, "hh.officer", "g-hh", `办结 #${id}\n${CLOSE_ALL}`, { images: [distinctPhoto(2)] })).toContain("已提交");
     expect(await say(deps, "lead", "g-command", `通过 #${id}`)).toContain("审核通过");
     c = await caseRow(id);
     expect(c).toMatchObject({ state: "closed", verdict: "属实", handlingClass: "限期整改", callbackResult: "满意", outcome: "closed" });
