@@ -10,7 +10,7 @@
  */
 import { and, asc, eq, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { checkPhoto, SIMILAR_BITS, type CaseFacts, type Finding, type Match, type Note, type Phase, type Photo } from "../domain/evidence-flags.js";
-import { bandProbe, bands, hamming } from "../domain/phash.js";
+import { bandProbe, bands } from "../domain/phash.js";
 import type { Policy } from "../domain/policy.js";
 import { attachments, people, units } from "./schema.js";
 import type { Db } from "./types.js";
@@ -56,12 +56,19 @@ export const sameFile = (db: Db, sha256: string, beforeId: number | null) => mat
 export async function similarPhotos(db: Db, phash: string, beforeId: number | null, maxBits = SIMILAR_BITS): Promise<Match[]> {
   const [b0, b1, b2, b3] = bands(phash);
   const probe = or(inArray(attachments.ph0, bandProbe(b0)), inArray(attachments.ph1, bandProbe(b1)), inArray(attachments.ph2, bandProbe(b2)), inArray(attachments.ph3, bandProbe(b3)))!;
+  // Index-only: the covering band indexes hold all four bands and the row id (pending photos drop out below).
   const cands = await db
-    .select({ id: attachments.id, phash: attachments.phash })
+    .select({ id: attachments.id, ph0: attachments.ph0, ph1: attachments.ph1, ph2: attachments.ph2, ph3: attachments.ph3 })
     .from(attachments)
-    .where(and(probe, isNotNull(attachments.caseId), beforeId === null ? undefined : lt(attachments.id, beforeId)))
+    .where(and(probe, beforeId === null ? undefined : lt(attachments.id, beforeId)))
     .limit(CANDIDATE_LIMIT);
-  const ids = cands.filter((c) => c.phash && hamming(phash, c.phash) <= maxBits).map((c) => c.id);
+  const want = [b0, b1, b2, b3];
+  const bits = (x: number) => {
+    let n = 0;
+    for (; x; n++) x &= x - 1;
+    return n;
+  };
+  const ids = cands.filter((c) => bits(c.ph0! ^ want[0]) + bits(c.ph1! ^ want[1]) + bits(c.ph2! ^ want[2]) + bits(c.ph3! ^ want[3]) <= maxBits).map((c) => c.id);
   // D1 allows 100 bound parameters per statement: the matches are few, read them in slices.
   const out: Match[] = [];
   for (let i = 0; i < ids.length && out.length < 100; i += 90) out.push(...(await matches(db, inArray(attachments.id, ids.slice(i, i + 90)), null)));

@@ -8,73 +8,77 @@
  * them, progressive AC scans skipped to the next marker, and the grid built from component 0.
  */
 
-type Tree = (number | Tree)[];
-type Component = { h: number; v: number; q: number; bpl: number; bpc: number; bplMcu: number; dc: Int32Array; pred: number; dcTable?: Tree; acTable?: Tree };
+/** A Huffman table: codes ≤ 9 bits by direct lookup ((length << 8) | value), longer ones by canonical ranges. */
+type Huff = { fast: Int32Array; maxcode: Int32Array; mincode: Int32Array; valptr: Int32Array; values: Uint8Array };
+const FAST = 9;
+type Component = { h: number; v: number; q: number; bpl: number; bpc: number; bplMcu: number; dc: Int32Array; pred: number; dcTable?: Huff; acTable?: Huff };
 type Frame = { progressive: boolean; width: number; height: number; comps: Map<number, Component>; order: number[]; mcusPerLine: number; mcusPerColumn: number };
 export type LumaGrid = { w: number; h: number; data: Uint8Array; width: number; height: number };
 
 const MAX_PIXELS = 100e6; // refuse absurd frame sizes before allocating anything
 
-function buildTree(lengths: Uint8Array, values: Uint8Array): Tree {
-  const code: { children: Tree; index: number }[] = [{ children: [], index: 0 }];
+/** JPEG Annex C canonical codes from the 16 code-length counts. */
+function buildHuff(lengths: Uint8Array, values: Uint8Array): Huff {
+  const h: Huff = { fast: new Int32Array(1 << FAST), maxcode: new Int32Array(18).fill(-1), mincode: new Int32Array(17), valptr: new Int32Array(17), values };
+  let code = 0;
   let k = 0;
-  let len = 16;
-  while (len > 0 && !lengths[len - 1]) len--;
-  let p = code[0];
-  for (let i = 0; i < len; i++) {
-    for (let j = 0; j < lengths[i]; j++) {
-      p = code.pop()!;
-      p.children[p.index] = values[k];
-      while (p.index > 0) {
-        if (code.length === 0) throw new Error("bad Huffman table");
-        p = code.pop()!;
-      }
-      p.index++;
-      code.push(p);
-      while (code.length <= i) {
-        const q = { children: [] as Tree, index: 0 };
-        code.push(q);
-        p.children[p.index] = q.children;
-        p = q;
-      }
-      k++;
+  for (let l = 1; l <= 16; l++) {
+    h.valptr[l] = k;
+    h.mincode[l] = code;
+    for (let j = 0; j < lengths[l - 1]; j++, code++, k++) {
+      if (k >= values.length) throw new Error("bad Huffman table");
+      if (l <= FAST) h.fast.fill((l << 8) | values[k], code << (FAST - l), (code + 1) << (FAST - l));
     }
-    if (i + 1 < len) {
-      const q = { children: [] as Tree, index: 0 };
-      code.push(q);
-      p.children[p.index] = q.children;
-      p = q;
-    }
+    if (lengths[l - 1]) h.maxcode[l] = code - 1;
+    if (code > 1 << l) throw new Error("bad Huffman table");
+    code <<= 1;
   }
-  return code[0].children;
+  h.maxcode[17] = 0x7fffffff;
+  return h;
 }
 
 /** Decode one scan's entropy-coded data, keeping DC values only; returns the bytes consumed. */
 function decodeScan(data: Uint8Array, start: number, frame: Frame, comps: Component[], restart: number, ss: number, ah: number, al: number): number {
   let offset = start;
-  let bits = 0;
-  let count = 0;
-  const bit = (): number => {
-    if (count > 0) return (bits >> --count) & 1;
-    if (offset >= data.length) throw new Error("truncated scan");
-    bits = data[offset++];
-    if (bits === 0xff && data[offset++]) throw new Error("unexpected marker in scan");
-    count = 7;
-    return bits >>> 7;
-  };
-  const huff = (tree: Tree | undefined): number => {
-    let node: number | Tree | undefined = tree;
-    if (!node) throw new Error("missing Huffman table");
-    for (;;) {
-      node = (node as Tree)[bit()];
-      if (typeof node === "number") return node;
-      if (typeof node !== "object") throw new Error("invalid Huffman sequence");
+  // Bit buffer: up to 32 bits ahead; at a marker it feeds zeros without moving past it (the scan's end).
+  let acc = 0;
+  let nbits = 0;
+  const fill = () => {
+    while (nbits <= 24) {
+      let byte = 0;
+      if (offset >= data.length) throw new Error("truncated scan");
+      if (data[offset] !== 0xff) byte = data[offset++];
+      else if (data[offset + 1] === 0) {
+        byte = 0xff;
+        offset += 2;
+      }
+      acc = ((acc << 8) | byte) >>> 0;
+      nbits += 8;
     }
   };
-  const receive = (n: number) => {
-    let v = 0;
-    for (; n > 0; n--) v = (v << 1) | bit();
-    return v;
+  const receive = (n: number): number => {
+    if (n === 0) return 0;
+    if (nbits < n) fill();
+    nbits -= n;
+    return (acc >>> nbits) & ((1 << n) - 1);
+  };
+  const bit = () => receive(1);
+  const huff = (h: Huff | undefined): number => {
+    if (!h) throw new Error("missing Huffman table");
+    if (nbits < 16) fill();
+    const e = h.fast[(acc >>> (nbits - FAST)) & ((1 << FAST) - 1)];
+    if (e) {
+      nbits -= e >> 8;
+      return e & 255;
+    }
+    for (let l = FAST + 1; l <= 16; l++) {
+      const code = (acc >>> (nbits - l)) & ((1 << l) - 1);
+      if (code <= h.maxcode[l]) {
+        nbits -= l;
+        return h.values[h.valptr[l] + code - h.mincode[l]];
+      }
+    }
+    throw new Error("invalid Huffman sequence");
   };
   const extend = (n: number) => {
     const v = receive(n);
@@ -130,7 +134,8 @@ function decodeScan(data: Uint8Array, start: number, frame: Frame, comps: Compon
         for (const c of comps) for (let j = 0; j < c.v; j++) for (let k = 0; k < c.h; k++) fn(c, (mr * c.v + j) * c.bplMcu + mc * c.h + k);
       }
     }
-    count = 0; // the rest of the byte is padding
+    acc = 0; // the rest of the byte is padding; nothing was read past the marker
+    nbits = 0;
     toMarker();
     if (mcu < expected && data[offset] === 0xff && isRst(data[offset + 1])) offset += 2;
     else break;
@@ -149,8 +154,8 @@ export function decodeLumaDC(data: Uint8Array): LumaGrid {
   };
   if (u16() !== 0xffd8) throw new Error("not a JPEG");
   const qt: Int32Array[] = [];
-  const dcTables: Tree[] = [];
-  const acTables: Tree[] = [];
+  const dcTables: Huff[] = [];
+  const acTables: Huff[] = [];
   let frame: Frame | undefined;
   let restart = 0;
   let dcSeen = false;
@@ -209,7 +214,7 @@ export function decodeLumaDC(data: Uint8Array): LumaGrid {
         const total = lengths.reduce((a, b) => a + b, 0);
         const values = data.slice(offset, offset + total);
         offset += total;
-        (spec >> 4 ? acTables : dcTables)[spec & 15] = buildTree(lengths, values);
+        (spec >> 4 ? acTables : dcTables)[spec & 15] = buildHuff(lengths, values);
       }
     } else if (marker === 0xffdd) {
       restart = u16();
