@@ -3,9 +3,10 @@
  *
  * Numbers are found the way people type them: digits in groups joined by spaces, dashes or dots, full-width
  * digits and separators (folded before matching, so positions stay the same), `+86`/`0086`/`86` before a
- * mobile, `(028)` before a landline, a trailing x/X on an ID number. A digit run is split into its groups and
- * the longest stretch of whole groups that forms a number is taken; groups inside a stretch are 3+ digits, so
- * dates (2026-12-20, 12.20) and times never join a number.
+ * mobile or a landline, `(028)` before a landline, a trailing x/X on an ID number. A digit run is split into its
+ * groups and, from each group, the best stretch of whole groups that forms a number is taken (an ID before a
+ * phone before a card-like run; the longer at equal rank); groups inside a stretch are 3+ digits, so dates
+ * (2026-12-20, 12.20) and times never join a number. Digits next to a "*" are left alone: masking is idempotent.
  * - mobile: 3 + 4 digits kept (138****5678, 138-****-5678; separators stay as written);
  * - landline: area code and last 4 kept (028-****4321); a bare 7–8 digit number only after 电话/座机/联系方式;
  * - ID numbers (15/18) and bank cards (16–19 digits), and any other 15–19 digit number: last 4 kept;
@@ -43,7 +44,8 @@ const ID: Num = { kind: "id", rank: 3, head: 0 };
 const CARD: Num = { kind: "card", rank: 1, head: 0 };
 const LOCAL: Num = { kind: "landline", rank: 0, head: 0 };
 const MOBILE = [0, 2, 4].map((p): Num => ({ kind: "mobile", rank: 2, head: p + 3 })); // by prefix: none, 86, 0086
-const LANDLINE = [3, 4].map((area): Num => ({ kind: "landline", rank: 2, head: area }));
+const LANDLINES = new Map<number, Num>();
+const landline = (head: number) => LANDLINES.get(head) ?? LANDLINES.set(head, { kind: "landline", rank: 2, head }).get(head)!;
 
 /** What a digit string is; `cardLike`: its groups could be one long number (all but the last 4+ digits). */
 function classify(d: string, before: string, cardLike: boolean): Num | undefined {
@@ -51,11 +53,9 @@ function classify(d: string, before: string, cardLike: boolean): Num | undefined
   if (ID18.test(d) || ID15.test(d)) return ID;
   const mob = /^(0086|86)?1[3-9]\d{9}$/.exec(d);
   if (mob) return MOBILE[(mob[1]?.length ?? 0) / 2];
-  if (/^0\d{9,11}$/.test(d)) {
-    const area = /^0[12]/.test(d) ? 3 : 4;
-    const local = d.length - area;
-    if (local >= 7 && local <= 8) return LANDLINE[area - 3];
-  }
+  // 028-8765 4321, or from abroad +86 28 8765 4321 (area code without its 0).
+  const land = /^(?:0|0086|86)([12]\d|[3-9]\d\d)(\d{7,8})$/.exec(d);
+  if (land) return landline(d.length - land[2].length);
   // Bank cards (16–19 digits) and IDs that fail the date check; all-digit codes after 编号 stay readable.
   if (/^[1-9]\d{14,18}$/.test(d) && cardLike && !CODE_LABEL.test(before)) return CARD;
   if ((d.length === 7 || d.length === 8) && LOCAL_LABEL.test(before)) return LOCAL;
@@ -69,8 +69,9 @@ function numbersIn(folded: string, groups: Group[], x: boolean, out: PiiSpan[], 
     let d = "";
     let cardLike = true; // every group before b has 4+ digits
     const before = folded.slice(Math.max(0, groups[a].start - 8), groups[a].start);
+    const country = /^(?:0086|86)$/.test(folded.slice(groups[a].start, groups[a].end)); // "+86 28 …": a 2-digit area code
     for (let b = a; b < groups.length; b++) {
-      if (b > a + 1 && groupLen(groups[b - 1]) < 3) break; // a short inner group: a date, not a number
+      if (b > a + 1 && groupLen(groups[b - 1]) < 3 && !(country && b === a + 2)) break; // a short inner group: a date, not a number
       if (b > a) cardLike &&= groupLen(groups[b - 1]) >= 4;
       d += folded.slice(groups[b].start, groups[b].end);
       if (d.length > 19) break;

@@ -23,6 +23,8 @@ const TABLE: [string, string][] = [
   ["tel13812345678", "tel138****5678"],
   ["电话028-8765 4321", "电话028-**** 4321"],
   ["(028)87654321", "(028)****4321"],
+  ["+86 28 8765 4321", "+86 28 **** 4321"],
+  ["电话010-12345678", "电话010-****5678"],
   ["（０２８）８７６５４３２１", "（０２８）****４３２１"],
   ["座机0831-1234567转8", "座机0831-***4567转8"],
   ["电话87654321", "电话****4321"],
@@ -120,11 +122,12 @@ const card = fc
     return { text: layout(d, sizes, s, w), digits: d, visible: 4 };
   });
 const landline = fc
-  .tuple(fc.constantFrom("010", "020", "021", "028", "0831", "0816", "0755"), fc.integer({ min: 2, max: 8 }), fc.integer({ min: 6, max: 7 }).chain((n) => digits(n)), fc.integer({ min: 0, max: 5 }), wide)
+  .tuple(fc.constantFrom("010", "020", "021", "028", "0831", "0816", "0755"), fc.integer({ min: 2, max: 8 }), fc.integer({ min: 6, max: 7 }).chain((n) => digits(n)), fc.integer({ min: 0, max: 6 }), wide)
   .map(([area, first, rest, style, w]): Item => {
     const local = `${first}${rest}`;
     const l = layout(local, [local.length - 4, 4], " ", w);
     const a = layout(area, [9], "", w);
+    if (style === 6) return { text: `+86 ${a.slice(1)} ${l}`, digits: area.slice(1) + local, visible: 2 + area.length - 1 + 4 }; // from abroad
     const text = [`${a}-${l.replace(" ", "")}`, `(${a})${l.replace(" ", "")}`, `（${a}）${l}`, `${a} ${l}`, `${a}${l.replace(" ", "")}`, `${a}－${l}`][style];
     return { text, digits: area + local, visible: area.length + 4 };
   });
