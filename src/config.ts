@@ -68,6 +68,8 @@ const schema = z
     SIMULATOR: bool.optional(),
     DEMO_SEED: bool.optional(),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    // Chromium for the PDF dossier (issue 14); unset: /usr/bin/chromium and the usual places are tried.
+    CHROMIUM_PATH: z.string().min(1).refine((p) => p.startsWith("/"), "must be an absolute path").optional(),
     // R40(b): "cn" keeps the database on this host (file:) or on an approved mainland host; default "cn" outside local
     // mode. Checked when a runtime starts (assertResidency), not here, so parsing stays about the values themselves.
     DATA_RESIDENCY: z.enum(["cn", "off"]).optional(),
@@ -159,6 +161,8 @@ export type Config = {
   /** Administrators must add a TOTP code to their password or login link (R30). */
   adminMfa: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Chromium for PDF dossiers on Node; absent: auto-detect (src/web/pdf/chromium.ts). */
+  chromiumPath?: string;
   /**
    * Where the data may live (R40(b), PIPL Art. 36). "cn": DATABASE_URL must be a file: path or a host matching
    * `approvedDbHosts`, else the start fails (assertResidency). "off": no check (local mode, or the client's sign-off).
@@ -222,6 +226,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sessionSecret: c.SESSION_SECRET ?? LOCAL_SESSION_SECRET,
     adminMfa: c.ADMIN_MFA ?? !local,
     logLevel: c.LOG_LEVEL,
+    chromiumPath: c.CHROMIUM_PATH,
     dataResidency: c.DATA_RESIDENCY ?? (local ? "off" : "cn"),
     approvedDbHosts: c.APPROVED_DB_HOSTS,
     complainantRetentionDays: c.COMPLAINANT_RETENTION_DAYS,

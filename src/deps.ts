@@ -31,4 +31,10 @@ export type Deps = {
   dbHealth?: () => Promise<import("./db/node-connection.js").DbHealth>;
   /** Drop the cached calendar after an admin edits it (this process/isolate; others reload on restart). */
   invalidateCalendar?: () => void;
+  /** Prints HTML to PDF (Node with Chromium); absent on Workers, where the dossier's browser print view stays. */
+  pdf?: PdfMaker;
 };
+
+/** One export's browser: `render` one page after another, then `close` (src/web/pdf/chromium.ts). */
+export type PdfSession = { render: (html: string, o: { header: string }) => Promise<Uint8Array>; close: () => Promise<void> };
+export type PdfMaker = { open: () => Promise<PdfSession> };

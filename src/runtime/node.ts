@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "../log.js";
 import { loadCalendar } from "../db/calendar-seed.js";
 import { seedInstalledCalendar } from "../db/calendar-package-node.js";
 import { calendarAtStart } from "../schedules/calendar-plan.js";
+import { chromiumPdf } from "../web/pdf/chromium.js";
 import { seedDemo } from "../db/seed-demo.js";
 import { SimHub } from "../bot/sim/hub.js";
 import { simDeliver } from "../bot/sim/deliver.js";
@@ -58,6 +59,7 @@ export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?:
         : simDeliver(sim, clock),
     recoverInbound: config.wecom.mode === "callback" ? callbackRecovery(config) : undefined,
     dbHealth: store.probe,
+    pdf: chromiumPdf(config.chromiumPath), // the PDF dossier, when Chromium is installed (issue 14)
     sim,
   };
   await calendarAtStart(deps, newPlanFrom); // a missing holiday plan is said in the log (issue 14)

@@ -104,6 +104,9 @@ const FILES: Record<string, { body: string; type: string }> = {
   "dashboard.js": { body: JS, type: "text/javascript; charset=utf-8" },
 };
 
+/** An asset's text, for documents that must carry their styles inline (the PDF dossier). */
+export const assetText = (name: string): string | undefined => FILES[name]?.body;
+
 export function serveAsset(c: Ctx) {
   const f = FILES[c.req.param("name") ?? ""];
   if (!f) return c.text("Not found", 404);

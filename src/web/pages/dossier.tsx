@@ -12,17 +12,22 @@ import { photoCheckViews } from "./photo-checks.js";
 
 export async function dossierPage(c: Ctx) {
   const id = caseIdOf(c);
-  if (!id) return notFound(c);
+  const doc = id ? await dossierDocument(c, id) : undefined;
+  return doc ? c.html(doc.html) : notFound(c);
+}
+
+/** The dossier of a case this user may see (undefined otherwise), with its attachments: the page and the PDF (dossier-pdf.ts). */
+export async function dossierDocument(c: Ctx, id: number) {
   const deps = c.get("deps");
   const user = userOf(c);
   const detail = await visibleCase(c, id);
-  if (!detail) return notFound(c);
+  if (!detail) return undefined;
   const { case: k, events, attachments } = detail;
   const dir = await loadDirectory(deps.db);
   const now = deps.clock();
   const tz = deps.config.timezone;
   const after = currentAfterPhotoCount(detail);
-  return c.html(
+  const html = (
     <html lang="zh-CN">
       <head>
         <meta charset="utf-8" />
@@ -37,6 +42,10 @@ export async function dossierPage(c: Ctx) {
           <p class="muted">
             {k.externalNo ? `受理编号 ${k.externalNo} · ` : ""}生成时间 {ymdHm(now, tz)} · 生成人 {user.name}
             <button type="button" class="no-print" data-print>打印 / 另存为 PDF</button>
+            <form method="post" action={`/dashboard/cases/${k.id}/dossier.pdf`} class="no-print" style="display:inline;margin-left:8px">
+              <input type="hidden" name="_csrf" value={user.csrf ?? ""} />
+              <button type="submit">下载 PDF</button>
+            </form>
           </p>
         </header>
         <section>
@@ -64,6 +73,7 @@ export async function dossierPage(c: Ctx) {
         <footer class="muted small">督办台 · 本档案由系统根据案件记录自动生成，附件以 SHA-256 校验值标识。</footer>
         <script src="/dashboard/assets/dashboard.js" defer></script>
       </body>
-    </html>,
+    </html>
   );
+  return { html, case: k, attachments };
 }

@@ -8,6 +8,7 @@ import { requireRole, type WebEnv } from "../context.js";
 import { serveAsset } from "./assets.js";
 import { caseAction, casePage, revealComplainant } from "./case.js";
 import { dossierPage } from "./dossier.js";
+import { batchDossiersZip, dossierPdf } from "./dossier-pdf.js";
 import { exportLedger, exportLedgerGet } from "./export.js";
 import { serveFile, serveOriginal } from "./files.js";
 import { importCommit, importPage, importPreview } from "./import.js";
@@ -42,6 +43,8 @@ const HANDLERS: Record<keyof typeof DATA_PAGES_POLICY, Handler> = {
   "POST /dashboard/cases/export.xlsx": exportLedger, // a POST: every export is audited (R33: no GET writes)
   "GET /dashboard/cases/:id": casePage,
   "GET /dashboard/cases/:id/dossier": dossierPage,
+  "POST /dashboard/cases/:id/dossier.pdf": dossierPdf,
+  "POST /dashboard/batches/:id/dossiers.zip": batchDossiersZip,
   "POST /dashboard/cases/:id/act": caseAction,
   "POST /dashboard/cases/:id/pii": revealComplainant,
   "GET /dashboard/files/:id": serveFile,

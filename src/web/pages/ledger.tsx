@@ -64,6 +64,14 @@ export async function ledgerPage(c: Ctx) {
       <form method="post" id="export-form" action={`/dashboard/cases/export.xlsx${qs(params)}`} hidden>
         <CsrfField user={user} />
       </form>
+      {q.batch ? (
+        // 一案一档 of every closed case of the batch as a ZIP of PDFs (issue 14); a POST: every download is audited.
+        <form method="post" action={`/dashboard/batches/${q.batch}/dossiers.zip`} class="inline">
+          <CsrfField user={user} />
+          <button type="submit" class="light">批次归档（PDF 压缩包）</button>
+          <span class="muted small">本批次全部已办结案件的一案一档，每案一个 PDF。</span>
+        </form>
+      ) : null}
       <p class="muted" id="ledger-count">
         共 <strong>{result.total}</strong> 件，第 {result.page}/{result.pages} 页
       </p>

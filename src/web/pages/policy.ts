@@ -19,6 +19,8 @@ export const DATA_PAGES_POLICY: Record<string, readonly Role[]> = {
   "POST /dashboard/cases/export.xlsx": READ_ROLES, // audited: who, which filter, how many rows
   "GET /dashboard/cases/:id": READ_ROLES,
   "GET /dashboard/cases/:id/dossier": READ_ROLES,
+  "POST /dashboard/cases/:id/dossier.pdf": READ_ROLES, // a POST: every PDF download is audited (issue 14)
+  "POST /dashboard/batches/:id/dossiers.zip": READ_ROLES, // closed cases of a batch the user may see, one PDF each
   "POST /dashboard/cases/:id/act": ACT_ROLES,
   "POST /dashboard/cases/:id/pii": READ_ROLES, // the office only in effect: others get 403 and a denied audit row
   "GET /dashboard/files/:id": READ_ROLES, // photos without metadata (R37)

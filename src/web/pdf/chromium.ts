@@ -1,0 +1,54 @@
+/**
+ * Node only: PDFs printed by a local Chromium through playwright-core (issue 14 item 7). The browser starts per
+ * export and closes after it; pages are rendered one after another, so memory holds one page at a time. The page
+ * gets its HTML with styles and photos inlined and every network request refused: nothing leaves the machine.
+ */
+import { existsSync } from "node:fs";
+import type { PdfMaker, PdfSession } from "../../deps.js";
+
+/** Where Debian, Ubuntu and Chrome put the browser; CHROMIUM_PATH (config) comes first. */
+const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
+
+export function findChromium(configured?: string): string | undefined {
+  if (configured) return existsSync(configured) ? configured : undefined;
+  return CANDIDATES.find((p) => existsSync(p));
+}
+
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
+/** A PdfMaker when Chromium and playwright-core are both here; undefined (PDF routes explain) otherwise. */
+export function chromiumPdf(configured?: string): PdfMaker | undefined {
+  const executablePath = findChromium(configured);
+  if (!executablePath) return undefined;
+  return {
+    async open(): Promise<PdfSession> {
+      const { chromium } = await import("playwright-core");
+      const browser = await chromium.launch({ executablePath, args: ARGS });
+      const context = await browser.newContext({ locale: "zh-CN", offline: true, javaScriptEnabled: false });
+      await context.route("**/*", (route) => (route.request().url().startsWith("data:") ? route.continue() : route.abort()));
+      return {
+        async render(html, o) {
+          const page = await context.newPage();
+          try {
+            await page.setContent(html, { waitUntil: "load" });
+            const small = 'style="font-size:8px;width:100%;text-align:center;color:#666;font-family:\'WenQuanYi Micro Hei\',sans-serif"';
+            const pdf = await page.pdf({
+              format: "A4",
+              printBackground: true,
+              displayHeaderFooter: true,
+              headerTemplate: `<div ${small}>${escapeHtml(o.header)}</div>`,
+              footerTemplate: `<div ${small}>第 <span class="pageNumber"></span> 页 / 共 <span class="totalPages"></span> 页</div>`,
+              margin: { top: "16mm", bottom: "16mm", left: "12mm", right: "12mm" },
+            });
+            return new Uint8Array(pdf);
+          } finally {
+            await page.close();
+          }
+        },
+        close: () => browser.close(),
+      };
+    },
+  };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
