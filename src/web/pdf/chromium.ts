@@ -4,6 +4,7 @@
  * gets its HTML with styles and photos inlined and every network request refused: nothing leaves the machine.
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { PdfMaker, PdfSession } from "../../deps.js";
 
 /** Where Debian, Ubuntu and Chrome put the browser; CHROMIUM_PATH (config) comes first. */
@@ -19,7 +20,7 @@ const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "
 /** A PdfMaker when Chromium and playwright-core are both here; undefined (PDF routes explain) otherwise. */
 export function chromiumPdf(configured?: string): PdfMaker | undefined {
   const executablePath = findChromium(configured);
-  if (!executablePath) return undefined;
+  if (!executablePath || !hasPlaywright()) return undefined;
   return {
     async open(): Promise<PdfSession> {
       const { chromium } = await import("playwright-core");
@@ -49,6 +50,16 @@ export function chromiumPdf(configured?: string): PdfMaker | undefined {
       };
     },
   };
+}
+
+/** playwright-core is a devDependency: an install without dev packages has no PDF (the routes say so) rather than a 500. */
+function hasPlaywright(): boolean {
+  try {
+    createRequire(import.meta.url).resolve("playwright-core");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
