@@ -165,6 +165,17 @@ describe("驳回 with named items", () => {
     expect(await say(w.deps, "hh.officer", "g-hh", `办结 #${id}\n整改：已更换净化设备\n分类：限期整改`, { images: [photo(seed++)] })).toContain("已提交");
   });
 
+  it("names items the same way in the dashboard's 驳回 form", async () => {
+    const id = idOf(await say(w.deps, "disp", "g-command", "交办 荷花池某菜市场噪声 给 荷花池街道 限 12月25日"));
+    await say(w.deps, "hh.officer", "g-hh", `签收 #${id}`);
+    await say(w.deps, "hh.officer", "g-hh", `办结 #${id}\n${CLOSE_ALL}`, { images: [photo(seed++)] });
+    const s = await sessionFor(w.db, "lead", w.clock());
+    const res = await post(w.app, `/dashboard/cases/${id}/act`, { _csrf: s.csrf, action: "reject_closure", reason: "回访 未见回访记录" }, { cookie: s.cookie });
+    expect(res.status).toBe(303);
+    expect(await row(id)).toMatchObject({ state: "in_progress", round: 2, callbackResult: null, rectification: "已安装油烟净化器并投入使用", finding: "属实，经现场核实该店未安装油烟净化设施" });
+    expect((await rounds(id)).map((r) => r.cleared)).toEqual([["回访"]]);
+  });
+
   it("keeps the round's after-photos when 整改 is not named, and clears all four when nothing is named", async () => {
     const id = idOf(await say(w.deps, "disp", "g-command", "交办 荷花池西街某洗车场污水外排 给 荷花池街道 限 12月25日"));
     await say(w.deps, "hh.officer", "g-hh", `签收 #${id}`);
