@@ -40,16 +40,14 @@ describe("the offline package", () => {
 
     const port = await freePort();
     const offline = { npm_config_registry: "http://127.0.0.1:9/", npm_config_offline: "true", npm_config_update_notifier: "false" };
-    server = spawn("npm", ["start"], {
-      cwd: app, detached: true, stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: process.env.PATH, HOME: tmp, ...offline, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: `file:${join(tmp, "duban.db")}`, FILES_DIR: join(tmp, "files"), LOG_LEVEL: "warn" },
-    });
+    const env: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: tmp, ...offline, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: `file:${join(tmp, "duban.db")}`, FILES_DIR: join(tmp, "files"), LOG_LEVEL: "warn" };
+    const child = (server = spawn("npm", ["start"], { cwd: app, detached: true, stdio: ["ignore", "pipe", "pipe"], env: env as NodeJS.ProcessEnv }));
     let log = "";
-    server.stdout!.on("data", (d) => (log += d));
-    server.stderr!.on("data", (d) => (log += d));
+    child.stdout!.on("data", (d) => (log += d));
+    child.stderr!.on("data", (d) => (log += d));
     let health: unknown;
     for (let i = 0; i < 240 && health === undefined; i++) {
-      if (server.exitCode !== null) throw new Error(`npm start exited ${server.exitCode}:\n${log}`);
+      if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${log}`);
       health = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => (r.ok ? r.json() : undefined), () => undefined);
       if (health === undefined) await new Promise((r) => setTimeout(r, 500));
     }
