@@ -239,6 +239,8 @@ function distance(a: string, b: string): number {
 /** 照片 #12 第2张 改为整改后 / 第2、3张 / 第2-4张 (issue 10 item 5). */
 function parseRemarkPhoto(ref: CaseRef, arg: string): ParseResult {
   const m = /^第?\s*([\d\s、,，和及-]+?)\s*张?\s*(?:照片)?\s*(?:改为|改成|标为|标记为|设为|是)\s*(整改后|整改前)(?:照片)?$/.exec(arg);
+  // "照片 #12 整改后" sent with photos is a caption naming the case, not a re-mark: let the photos through.
+  if (!m && !/改为|改成|标为|标记为|设为/.test(arg)) return fail("remark_photo", "UNKNOWN_COMMAND", `没有看懂要改哪几张照片：「${clip(arg)}」。`);
   if (!m) return fail("remark_photo", "BAD_VALUE", `没有看懂要改哪几张照片：「${clip(arg)}」。`);
   const nos = new Set<number>();
   for (const part of m[1].split(/[\s、,，和及]+/).filter(Boolean)) {

@@ -103,8 +103,11 @@ export async function receiveEvidence(ctx: HandlerCtx, caption?: string): Promis
     .from(chatContext)
     .where(and(eq(chatContext.chatId, ctx.chat.chatId), eq(chatContext.userId, ctx.actor.userId), gte(chatContext.at, ctx.now - BIND_WINDOW_MS)));
   const n = ctx.uploads.length;
-  if (recent) {
-    const [c] = await db.select().from(cases).where(eq(cases.id, recent.caseId));
+  // A case number in the words sent with the photos ("照片 #12 整改后") names the case outright.
+  const named = /[#＃](\d{1,9})/.exec(caption ?? "");
+  const caseId = named ? Number(named[1]) : recent?.caseId;
+  if (caseId !== undefined) {
+    const [c] = await db.select().from(cases).where(eq(cases.id, caseId));
     if (c && canDo(ctx.actor, "progress", c) && c.state !== "cancelled") {
       const phase = phaseFromText(caption) ?? (c.state === "pending_review" ? "after" : undefined);
       const label = phase ? `（${phase === "after" ? "整改后" : "整改前"}）` : "";

@@ -130,3 +130,23 @@ describe("findings", () => {
     expect(phaseFromText("收到")).toBeUndefined();
   });
 });
+
+describe("照片 #N 第2张 改为整改后 and 通过 with a note, parsed", async () => {
+  const { parse } = await import("../../src/bot/parse.js");
+  const ref = { kind: "id", id: 12 };
+  it("reads the photo numbers and the phase", () => {
+    expect(parse("照片 #12 第2张 改为整改后")).toEqual({ name: "remark_photo", ref, nos: [2], phase: "after" });
+    expect(parse("照片 #12 第2、3张改为整改前")).toEqual({ name: "remark_photo", ref, nos: [2, 3], phase: "before" });
+    expect(parse("照片 #12 第1-3张 改成整改后")).toEqual({ name: "remark_photo", ref, nos: [1, 2, 3], phase: "after" });
+    expect(parse("照片 #12 第二张 改为整改后")).toMatchObject({ error: "BAD_VALUE" });
+  });
+  it("a caption that starts with 照片 and names no case lets the photos through", () => {
+    expect(parse("照片已上传")).toMatchObject({ error: "UNKNOWN_COMMAND" });
+    expect(parse("照片 #12 整改后")).toMatchObject({ error: "UNKNOWN_COMMAND" });
+    expect(parse("照片 #12 第2张 改为")).toMatchObject({ error: "BAD_VALUE" });
+  });
+  it("通过 keeps the reviewer's note", () => {
+    expect(parse("通过 #12 已现场核实")).toEqual({ name: "approve_closure", ref, note: "已现场核实" });
+    expect(parse("通过 #12")).toEqual({ name: "approve_closure", ref });
+  });
+});

@@ -143,6 +143,9 @@ describe("photos sent the way people send them", () => {
     expect(audit.n).toBe(1);
     await say(deps, who, chat, `办结 #${k}\n${CLOSE}`);
     expect(await say(deps, who, chat, "", { images: [photo(24)] })).toContain("（整改后）");
+    // A case number in the caption names the case, even with another case named just before.
+    await say(deps, who, chat, `查 #${caseA}`);
+    expect(await say(deps, who, chat, `照片 #${k} 整改后`, { images: [photo(25)] })).toContain(`已将 1 个附件归入 #${k}`);
   });
 });
 
