@@ -9,9 +9,12 @@ import { and, eq, like } from "drizzle-orm";
 import { auditLog, calendarDays, caseEvents, cases, outbox } from "../../src/db/schema.js";
 import { loadCalendar } from "../../src/db/calendar-seed.js";
 import type { Calendar } from "../../src/domain/calendar.js";
-import { missingPlanText } from "../../src/schedules/calendar-plan.js";
+import { calendarAtStart, missingPlanText } from "../../src/schedules/calendar-plan.js";
+import { installedPackageCalendar, seedInstalledCalendar } from "../../src/db/calendar-package-node.js";
+import { parseHolidayNotice } from "../../src/domain/holiday-notice.js";
+import type { Deps } from "../../src/deps.js";
 import { say, U } from "../helpers/fixture.js";
-import { cst, insertCases, schedBench, type Bench } from "../helpers/schedules.js";
+import { cst, insertCases, schedBench, TZ, type Bench } from "../helpers/schedules.js";
 import { get, post, sessionFor, webApp } from "../helpers/web.js";
 
 const NOTICE_2027 = readFileSync(new URL("../fixtures/notices/2027.txt", import.meta.url), "utf8");
@@ -134,3 +137,46 @@ describe("the December message to the command group", () => {
     expect((await b.slots()).filter((s) => s.job === "calendar_plan")).toEqual([expect.objectContaining({ slot: "2027", target: "g-command" })]);
   });
 });
+
+describe("at start: a newer chinese-days and the log line", () => {
+  it("loads the years a newer package brings, recomputes the deadlines they change, and warns while one is missing", async () => {
+    const w2 = await webApp();
+    try {
+      let cached: Promise<Calendar> | undefined;
+      w2.deps.calendar = () => (cached ??= loadCalendar(w2.db, w2.deps.config.timezone));
+      const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
+      const log = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, fields })])) as Deps["log"];
+      w2.deps.log = log;
+      w2.clock.set(cst("2026-12-24 10:00"));
+      const id = Number(/#(\d+)/.exec(await say(w2.deps, "disp", "g-command", "交办 荷花池北街餐馆油烟直排 给 荷花池街道 限 10个工作日"))![1]);
+
+      // The installed package as today: nothing new, and the start says 2027 is missing, in Chinese and English.
+      await calendarAtStart(w2.deps, await seedInstalledCalendar(w2.db, TZ));
+      const warn = lines.find((l) => l.level === "warn");
+      expect(warn?.msg).toMatch(/2027 年法定节假日安排未收录.*the official holiday plan for 2027 is not loaded/);
+      expect(warn?.fields).toEqual({ year: 2027 });
+
+      // A newer package (its data as chinese-days lists it) with 2027: loaded at the next start, deadline recomputed.
+      const newer = [...installedPackageCalendar(), ...parsed2027()];
+      const from = await seedInstalledCalendar(w2.db, TZ, newer);
+      expect(from).toBe("2027-01-01");
+      cached = undefined;
+      lines.length = 0;
+      await calendarAtStart(w2.deps, from);
+      expect((await w2.db.select({ d: cases.dueAt }).from(cases).where(eq(cases.id, id)))[0].d).toBe(eod("2027-01-08"));
+      expect(lines.filter((l) => l.level === "warn")).toEqual([]);
+      expect(lines.find((l) => l.level === "info")?.fields).toMatchObject({ from: "2027-01-01", changed: 1 });
+      const rows = await w2.db.select().from(calendarDays).where(like(calendarDays.date, "2027-%"));
+      expect(rows.every((r) => r.source === "package")).toBe(true);
+      expect(await seedInstalledCalendar(w2.db, TZ, newer)).toBeUndefined(); // the start after: nothing new
+    } finally {
+      await w2.store.cleanup();
+    }
+  });
+});
+
+function parsed2027() {
+  const r = parseHolidayNotice(NOTICE_2027);
+  if (!r.ok) throw new Error(r.errors.join());
+  return r.notice.rows;
+}
