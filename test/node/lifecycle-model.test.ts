@@ -86,7 +86,8 @@ const commands = [
   fc.constant(command("同意延期", (_m, id) => ["lead", "g-command", `同意延期 #${id}`], (m) => m.state === "in_progress" && m.extOpen, (m) => void (m.extOpen = false))),
   fc.constant(command("不同意延期", (_m, id) => ["lead", "g-command", `不同意延期 #${id} 按原时限`], (m) => m.state === "in_progress" && m.extOpen, (m) => void (m.extOpen = false))),
   fc.constant(command("办结", (m, id) => [officer(m), chatOf(m), `办结 #${id}\n${CLOSE_ALL}`, [PNG]], (m) => m.state === "in_progress", (m) => void (m.state = "pending_review"))),
-  fc.constant(command("通过", (_m, id) => ["lead", "g-command", `通过 #${id}`], (m) => m.state === "pending_review", (m) => void (m.state = "closed"))),
+  // Every case gets the same 1×1 PNG, which the photo check flags as reused (issue 10): 通过 names what was checked.
+  fc.constant(command("通过", (_m, id) => ["lead", "g-command", `通过 #${id} 已现场核实`], (m) => m.state === "pending_review", (m) => void (m.state = "closed"))),
   fc.constant(command("驳回", (_m, id) => ["lead", "g-command", `驳回 #${id} 不到位`], (m) => m.state === "pending_review", (m) => void (m.state = "in_progress"))),
   fc.constant(command("巡查正常", (_m, id) => ["disp", "g-command", `巡查 #${id} 正常`], (m) => m.state === "closed", () => {})),
   fc.constant(command("巡查反弹", (_m, id) => ["disp", "g-command", `巡查 #${id} 反弹 又有油烟`], (m) => m.state === "closed", (m) => void ((m.state = "in_progress"), m.rebounds++, (m.extOpen = false)))),
