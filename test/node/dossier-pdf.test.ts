@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
 import { attachments, auditLog, batches, cases } from "../../src/db/schema.js";
 import { chromiumPdf } from "../../src/web/pdf/chromium.js";
-import { crc32 } from "../../src/web/pdf/zip.js";
+import { crc32, zipStream } from "../../src/web/pdf/zip.js";
 import { say } from "../helpers/fixture.js";
 import { encode, scene } from "../helpers/photos.js";
 import { post, sessionFor, webApp } from "../helpers/web.js";
@@ -126,6 +126,36 @@ describe.skipIf(skip)("PDF dossier on Node with Chromium", () => {
   });
 });
 
+describe("the ZIP writer", () => {
+  it("asks for one entry at a time as the reader pulls, and writes an archive Python's zipfile accepts (names, CRC-32)", async () => {
+    let asked = 0;
+    const big = new Uint8Array(300_000).map((_, i) => (i * 7919) % 251);
+    const small = (n: number) => new TextEncoder().encode(`entry ${n}`);
+    const stream = zipStream(async () => (++asked <= 3 ? { name: `第${asked}件.pdf`, bytes: asked === 2 ? big : small(asked), modified: new Date(2026, 11, 2, 10, 30) } : undefined));
+    const reader = stream.getReader();
+    const parts: Uint8Array[] = [];
+    const first = await reader.read();
+    parts.push(first.value!);
+    expect(asked).toBe(1); // bounded: entries are produced as the body is read, not up front
+    for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value);
+    expect(asked).toBe(4);
+    const dir = mkdtempSync(join(tmpdir(), "duban-zip-"));
+    try {
+      writeFileSync(join(dir, "t.zip"), Buffer.concat(parts));
+      const script = "import zipfile,sys\nz=zipfile.ZipFile(sys.argv[1])\nassert z.testzip() is None\nfor i in z.infolist(): print(i.filename, i.file_size, '%08x' % i.CRC)";
+      const out = execFileSync("python3", ["-c", script, join(dir, "t.zip")], { encoding: "utf8" });
+      const hex = (b: Uint8Array) => crc32(b).toString(16).padStart(8, "0");
+      expect(out.trim().split("\n")).toEqual([`第1件.pdf 7 ${hex(small(1))}`, `第2件.pdf 300000 ${hex(big)}`, `第3件.pdf 7 ${hex(small(3))}`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("computes the standard CRC-32", () => {
+    expect(crc32(new TextEncoder().encode("123456789")).toString(16)).toBe("cbf43926");
+  });
+});
+
 describe("without Chromium (as on Workers)", () => {
   it("answers 501 in Chinese, pointing to the browser print view, and writes nothing", async () => {
     const w = await webApp();
@@ -138,6 +168,15 @@ describe("without Chromium (as on Workers)", () => {
       expect(html).toContain("不能生成 PDF");
       expect(html).toContain(`href="/dashboard/cases/${c}/dossier"`);
       expect(await w.db.select().from(auditLog).where(eq(auditLog.action, "dossier.pdf"))).toEqual([]);
+      // The way in: 下载 PDF on the dossier page, 批次归档 on the ledger filtered by a batch.
+      const dossier = await (await w.app.request(`/dashboard/cases/${c}/dossier`, { headers: { cookie: s.cookie } })).text();
+      expect(dossier).toContain(`action="/dashboard/cases/${c}/dossier.pdf"`);
+      expect(dossier).toContain("下载 PDF");
+      const [{ id: b }] = await w.db.insert(batches).values({ name: "第一批", source: "中央督察", receivedOn: "2026-11-20" }).returning({ id: batches.id });
+      const ledger = await (await w.app.request(`/dashboard/cases?batch=${b}`, { headers: { cookie: s.cookie } })).text();
+      expect(ledger).toContain(`action="/dashboard/batches/${b}/dossiers.zip"`);
+      expect(ledger).toContain("批次归档（PDF 压缩包）");
+      expect(await (await w.app.request("/dashboard/cases", { headers: { cookie: s.cookie } })).text()).not.toContain("批次归档");
     } finally {
       await w.store.cleanup();
     }
