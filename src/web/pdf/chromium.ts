@@ -15,6 +15,7 @@ export function findChromium(configured?: string): string | undefined {
   return CANDIDATES.find((p) => existsSync(p));
 }
 
+const PLAYWRIGHT = "playwright-core";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
 /** A PdfMaker when Chromium and playwright-core are both here; undefined (PDF routes explain) otherwise. */
@@ -23,7 +24,8 @@ export function chromiumPdf(configured?: string): PdfMaker | undefined {
   if (!executablePath || !hasPlaywright()) return undefined;
   return {
     async open(): Promise<PdfSession> {
-      const { chromium } = await import("playwright-core");
+      // A name, not a literal: the bundle (scripts/build.mjs) leaves it out and Node loads it from node_modules.
+      const { chromium } = (await import(PLAYWRIGHT)) as typeof import("playwright-core");
       const browser = await chromium.launch({ executablePath, args: ARGS });
       const context = await browser.newContext({ locale: "zh-CN", offline: true, javaScriptEnabled: false });
       await context.route("**/*", (route) => (route.request().url().startsWith("data:") ? route.continue() : route.abort()));
@@ -55,7 +57,7 @@ export function chromiumPdf(configured?: string): PdfMaker | undefined {
 /** playwright-core is a devDependency: an install without dev packages has no PDF (the routes say so) rather than a 500. */
 function hasPlaywright(): boolean {
   try {
-    createRequire(import.meta.url).resolve("playwright-core");
+    createRequire(import.meta.url).resolve(PLAYWRIGHT);
     return true;
   } catch {
     return false;
