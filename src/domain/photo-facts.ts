@@ -19,6 +19,8 @@ export type PhotoFacts = {
   gpsLon: number | null;
 };
 
+const MIN_GRID = 16;
+
 export async function photoFacts(bytes: Uint8Array, mime: string): Promise<PhotoFacts> {
   const jpeg = mime === "image/jpeg";
   let exif: Awaited<ReturnType<typeof readExif>> = {};
@@ -27,8 +29,12 @@ export async function photoFacts(bytes: Uint8Array, mime: string): Promise<Photo
   let check: PhotoFacts["photoCheck"] = "no_visual"; // PNG, WebP: stored and SHA-256'd, not hashed (see architecture.md)
   if (jpeg) {
     try {
-      hash = phash(orient(decodeLumaDC(bytes), exif.orientation));
-      check = "ok";
+      const grid = decodeLumaDC(bytes);
+      // Below 128 px a side the 1/8 grid has too few cells for a meaningful hash: tiny images matched each other.
+      if (grid.w >= MIN_GRID && grid.h >= MIN_GRID) {
+        hash = phash(orient(grid, exif.orientation));
+        check = "ok";
+      }
     } catch {
       check = "failed";
     }

@@ -108,9 +108,10 @@ const approve = (via: "chat" | "web") =>
   command(
     `通过（${via}）`,
     async (_m, r) => {
-      if (via === "chat") return say(deps, "lead", "g-command", `通过 #${r.id}`);
+      // With a note: small test photos can look alike to the photo check (issue 10), which then asks for one.
+      if (via === "chat") return say(deps, "lead", "g-command", `通过 #${r.id} 已现场核实`);
       const lead = { userId: "lead", name: "李明华", unitId: 4, roles: ["leader" as const] };
-      return runUseCase(deps, lead, "web", "web.approve_closure", (ctx) => decideClosure(ctx, { name: "approve_closure", ref: { kind: "id", id: r.id } })).then(
+      return runUseCase(deps, lead, "web", "web.approve_closure", (ctx) => decideClosure(ctx, { name: "approve_closure", ref: { kind: "id", id: r.id }, note: "已现场核实" })).then(
         (d) => d.reply,
         (e) => (e instanceof DomainError ? e.message : Promise.reject(e)),
       );

@@ -55,6 +55,12 @@ describe("pHash", () => {
     expect(d.crop4).toBeLessThanOrEqual(7);
   });
 
+  it("does not hash images under 128 px a side (too few cells to compare)", async () => {
+    const tiny = await photoFacts(encode(scene(7, 96, 72), 90), "image/jpeg");
+    expect([tiny.photoCheck, tiny.phash]).toEqual(["no_visual", null]);
+    expect((await photoFacts(encode(scene(7, 128, 128), 90), "image/jpeg")).photoCheck).toBe("ok");
+  });
+
   it("keeps distinct scenes far apart (≥ 12 bits)", async () => {
     const hs = await Promise.all([1, 2, 3, 4, 5, 6].map((s) => hashOf(encode(scene(s, 640, 480), 85))));
     for (let i = 0; i < hs.length; i++) for (let j = i + 1; j < hs.length; j++) expect(hamming(hs[i], hs[j])).toBeGreaterThanOrEqual(12);
