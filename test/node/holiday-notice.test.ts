@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import data from "chinese-days/dist/chinese-days.json" with { type: "json" };
-import { calendarFromPackage, makeCalendar, missingPlanYear, type ChineseDaysData } from "../../src/domain/calendar.js";
+import { addCalendarDays, calendarFromPackage, isWorkingDay, makeCalendar, missingPlanYear, type ChineseDaysData } from "../../src/domain/calendar.js";
 import { parseHolidayNotice } from "../../src/domain/holiday-notice.js";
 
 const notice = (y: number) => readFileSync(new URL(`../fixtures/notices/${y}.txt`, import.meta.url), "utf8");
@@ -22,6 +22,16 @@ describe("parseHolidayNotice", () => {
     const want = pkg.filter((r) => r.date.startsWith(`${year}-`)).map((r) => `${r.date} ${r.kind}`);
     // The package lists weekend days inside a holiday range as holidays too, as the parser does.
     expect(n.rows.map((r) => `${r.date} ${r.kind}`)).toEqual(want);
+  });
+
+  it("reads the 2024 notice (与周末连休, a sentence about 除夕 that is no arrangement) to the same working days as the package", () => {
+    const n = parsed(notice(2024));
+    const mine = makeCalendar(TZ, n.rows);
+    const theirs = makeCalendar(TZ, pkg);
+    const differ: string[] = [];
+    for (let d = "2024-01-01"; d <= "2024-12-31"; d = addCalendarDays(d, 1)) if (isWorkingDay(mine, d) !== isWorkingDay(theirs, d)) differ.push(d);
+    expect(differ).toEqual([]);
+    expect(n.rows.find((r) => r.date === "2024-02-09")).toBeUndefined(); // 除夕 is encouraged leave, not a holiday
   });
 
   it("names each day after its item, joint items included", () => {
