@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
 import { attachments, auditLog, batches, cases } from "../../src/db/schema.js";
 import { chromiumPdf } from "../../src/web/pdf/chromium.js";
+import { sha256Hex } from "../../src/files/types.js";
 import { crc32, zipStream } from "../../src/web/pdf/zip.js";
 import { say } from "../helpers/fixture.js";
 import { encode, scene } from "../helpers/photos.js";
@@ -99,7 +100,7 @@ describe.skipIf(skip)("PDF dossier on Node with Chromium", () => {
     expect(text).toContain("一案一档");
     expect(text).toMatch(/第\s*1\s*页\s*\/\s*共\s*\d+\s*页/); // the footer's page numbers
     const [audit] = await w.db.select().from(auditLog).where(eq(auditLog.action, "dossier.pdf"));
-    expect(audit).toMatchObject({ actor: "disp", object: `case:${ids[0]}`, result: "ok" });
+    expect(audit).toMatchObject({ actor: "disp", object: `case:${ids[0]}`, result: "ok", detail: { bytes: pdf.length, sha256: await sha256Hex(pdf) } });
   });
 
   it("zips the batch: one PDF per closed case (the open one left out), streamed, audited", { timeout: 180_000 }, async () => {
@@ -123,6 +124,26 @@ describe.skipIf(skip)("PDF dossier on Node with Chromium", () => {
     const auditor = await sessionFor(w.db, "audit", w.clock());
     expect((await post(w.app, `/dashboard/cases/${ids[0]}/dossier.pdf`, { _csrf: auditor.csrf }, { cookie: auditor.cookie })).status).toBe(403);
     expect(await w.db.select().from(auditLog).where(eq(auditLog.action, "dossier.pdf"))).toHaveLength(1);
+  });
+});
+
+describe.skipIf(skip)("a browser that fails", () => {
+  it("answers 503 in Chinese with the print view, logs it, and audits no download", async () => {
+    const errors: string[] = [];
+    // A real launch of something that is not a browser (CHROMIUM_PATH set wrong): playwright's launch fails.
+    const w = await webApp({ env: { pdf: chromiumPdf("/bin/false") } });
+    w.deps.log = { ...w.deps.log, error: (msg: string) => void errors.push(msg) };
+    try {
+      const c = Number(/#(\d+)/.exec(await say(w.deps, "disp", "g-command", "交办 荷花池南街扬尘 给 荷花池街道 限 12月30日"))![1]);
+      const s = await sessionFor(w.db, "disp", w.clock());
+      const res = await post(w.app, `/dashboard/cases/${c}/dossier.pdf`, { _csrf: s.csrf }, { cookie: s.cookie });
+      expect(res.status).toBe(503);
+      expect(await res.text()).toContain(`href="/dashboard/cases/${c}/dossier"`);
+      expect(errors).toContain("dossier PDF failed");
+      expect(await w.db.select().from(auditLog).where(eq(auditLog.action, "dossier.pdf"))).toEqual([]);
+    } finally {
+      await w.store.cleanup();
+    }
   });
 });
 

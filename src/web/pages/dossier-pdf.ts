@@ -15,6 +15,7 @@ import { dossierDocument } from "./dossier.js";
 import { zipStream, type ZipEntry } from "../pdf/zip.js";
 import { notFound, page, userOf, type Ctx } from "./shared.js";
 import { clientSource } from "../auth/source.js";
+import { sha256Hex } from "../../files/types.js";
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 const PHOTO = new Set(["image/jpeg", "image/png", "image/webp", "image/gif"]);
@@ -60,15 +61,24 @@ export async function dossierPdf(c: Ctx) {
   if (!deps.pdf) return noPdf(c, `/dashboard/cases/${id}/dossier`);
   const doc = await printableDossier(c, id);
   if (!doc) return notFound(c);
-  const session = await deps.pdf.open();
   let pdf: Uint8Array;
   try {
-    pdf = await session.render(doc.html, { header: doc.title });
-  } finally {
-    await session.close();
+    const session = await deps.pdf.open();
+    try {
+      pdf = await session.render(doc.html, { header: doc.title });
+    } finally {
+      await session.close();
+    }
+  } catch (e) {
+    // A browser that will not start or crashes: say so in Chinese and keep the print view as the way out.
+    deps.log.error("dossier PDF failed", { caseId: id, error: String(e) });
+    const r = await page(c, "PDF 生成失败", undefined, "PDF 生成失败，请稍后重试，或打开「一案一档」页面用浏览器的「打印 → 另存为 PDF」保存。");
+    return c.html((await r.text()).replace("</main>", `<p><a href="/dashboard/cases/${id}/dossier">打开可打印页面</a></p></main>`), 503);
   }
   const user = userOf(c);
-  await commit(deps.db, [insertAudit(deps.db, { at: deps.clock(), actor: user.userId, action: "dossier.pdf", object: `case:${id}`, result: "ok", source: clientSource(c), detail: { bytes: pdf.length } })]);
+  // The file's own SHA-256 in the audit row: an archived copy can be matched to this download.
+  const detail = { bytes: pdf.length, sha256: await sha256Hex(pdf) };
+  await commit(deps.db, [insertAudit(deps.db, { at: deps.clock(), actor: user.userId, action: "dossier.pdf", object: `case:${id}`, result: "ok", source: clientSource(c), detail })]);
   return new Response(pdf as Uint8Array<ArrayBuffer>, {
     headers: { "Content-Type": "application/pdf", "Content-Disposition": attachment(fileName(id, doc.title.split(" ").slice(1).join(" ")), `dossier-${id}.pdf`), "Cache-Control": "no-store" },
   });
