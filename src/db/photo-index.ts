@@ -75,7 +75,8 @@ export async function similarPhotos(db: Db, phash: string, beforeId: number | nu
   return out;
 }
 
-export type PhotoCheck = { attachmentId: number | null; no: number; phase: Phase; createdAt: number; findings: Finding[]; notes: Note[] };
+/** `round`: the handling round the photo belongs to (null on rows from before rounds existed). */
+export type PhotoCheck = { attachmentId: number | null; no: number; phase: Phase; round: number | null; createdAt: number; findings: Finding[]; notes: Note[] };
 
 type CaseForChecks = CaseFacts & { round?: number | null };
 
@@ -85,16 +86,16 @@ type CaseForChecks = CaseFacts & { round?: number | null };
  */
 export async function checkCasePhotos(db: Db, c: CaseForChecks, policy: Pick<Policy, "photoOldDays" | "photoFarMeters">, incoming: Omit<Photo, "id" | "caseId">[] = []): Promise<PhotoCheck[]> {
   const stored = (await db
-    .select({ id: attachments.id, caseId: attachments.caseId, sha256: attachments.sha256, phash: attachments.phash, takenAt: attachments.takenAt, gpsLat: attachments.gpsLat, gpsLon: attachments.gpsLon, phase: attachments.phase, createdAt: attachments.createdAt, photoCheck: attachments.photoCheck })
+    .select({ id: attachments.id, caseId: attachments.caseId, sha256: attachments.sha256, phash: attachments.phash, takenAt: attachments.takenAt, gpsLat: attachments.gpsLat, gpsLon: attachments.gpsLon, phase: attachments.phase, createdAt: attachments.createdAt, photoCheck: attachments.photoCheck, round: attachments.round })
     .from(attachments)
     .where(and(eq(attachments.caseId, c.id), eq(attachments.kind, "image")))
-    .orderBy(asc(attachments.id))) as Photo[];
-  const all: Photo[] = [...stored, ...incoming.map((p) => ({ ...p, id: null, caseId: c.id }))];
+    .orderBy(asc(attachments.id))) as (Photo & { round: number | null })[];
+  const all: (Photo & { round: number | null })[] = [...stored, ...incoming.map((p) => ({ ...p, id: null, caseId: c.id, round: c.round ?? null }))];
   const out: PhotoCheck[] = [];
   for (const [i, p] of all.entries()) {
     const [same, similar] = await Promise.all([sameFile(db, p.sha256, p.id), p.phash ? similarPhotos(db, p.phash, p.id) : Promise.resolve([])]);
     const { findings, notes } = checkPhoto(p, c, same, similar.filter((m) => m.phash), all.slice(0, i), policy);
-    out.push({ attachmentId: p.id, no: i + 1, phase: p.phase, createdAt: p.createdAt, findings, notes });
+    out.push({ attachmentId: p.id, no: i + 1, phase: p.phase, round: p.round, createdAt: p.createdAt, findings, notes });
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { assertGate, startRound } from "./rounds.js";
 import { caseNo, nextStep } from "./text.js";
 import { insertAudit } from "../db/write.js";
 import { DomainError } from "./errors.js";
-import { casePhotoChecks, flagLines } from "./photo-flags.js";
+import { casePhotoChecks, currentRound, flagLines } from "./photo-flags.js";
 
 type Cmd = Extract<Command, { name: "approve_closure" | "reject_closure" }>;
 
@@ -25,7 +25,7 @@ export async function decideClosure(ctx: HandlerCtx, cmd: Cmd): Promise<Outcome>
   if (approve) {
     await assertGate(ctx, c);
     // Issue 10: flagged photos are findings for the reviewer; approving over them needs a word on what was checked.
-    const flags = flagLines(await casePhotoChecks(ctx, c), ctx.deps.config.timezone);
+    const flags = flagLines(currentRound(await casePhotoChecks(ctx, c), c.round), ctx.deps.config.timezone);
     const note = (cmd as { note?: string }).note?.trim();
     if (flags.length && !note) {
       throw new DomainError("GATE_FAILED", `${no} 有 ${flags.length} 张照片核查提示，请核实后写明核实情况再通过：\n${flags.map((l) => `> ${l}`).join("\n")}`, `通过 ${no} 已现场核实`);

@@ -11,7 +11,7 @@ import type { StoredUpload } from "./evidence.js";
 const PHASE: Record<string, string> = { before: "整改前", after: "整改后" };
 
 /** Findings for a case's photos plus this message's (with the phase they are about to be stored with). */
-export async function casePhotoChecks(ctx: Pick<HandlerCtx, "deps">, c: { id: number; createdAt: number }, incoming: StoredUpload[] = [], phase: Phase = null, now = 0): Promise<PhotoCheck[]> {
+export async function casePhotoChecks(ctx: Pick<HandlerCtx, "deps">, c: { id: number; createdAt: number; round?: number | null }, incoming: StoredUpload[] = [], phase: Phase = null, now = 0): Promise<PhotoCheck[]> {
   const policy = await loadPolicy(ctx.deps.db);
   const fresh = incoming
     .filter((u) => u.kind === "image")
@@ -33,3 +33,6 @@ export function flagBlock(checks: PhotoCheck[], tz: string): string {
 }
 
 export const openFlagCount = (checks: PhotoCheck[]) => checks.filter((p) => p.findings.length).length;
+
+/** The photos of the case's current handling round: an earlier round's flags were answered when it was decided. */
+export const currentRound = (checks: PhotoCheck[], round: number | null | undefined) => checks.filter((p) => p.round === null || round == null || p.round === round);

@@ -9,7 +9,7 @@ import { missingForClosure } from "../domain/closure-gate.js";
 import type { HandlerCtx, Outcome } from "./context.js";
 import { attachUploads } from "./evidence.js";
 import { authorize, changeCase, findCase, purposeGroup, pushTo, type CaseRow } from "./common.js";
-import { casePhotoChecks, flagLines } from "./photo-flags.js";
+import { casePhotoChecks, currentRound, flagLines } from "./photo-flags.js";
 import { resolveDue } from "./resolve.js";
 import { currentAfterPhotos, missingLines, roundNote } from "./rounds.js";
 import { caseNo, fmtDate, nextStep } from "./text.js";
@@ -56,7 +56,7 @@ export async function submitClosure(ctx: HandlerCtx, cmd: Extract<Command, { nam
   const tz = ctx.deps.config.timezone;
   const summary = `核查：${f.verdict}｜分类：${f.handlingClass}｜责任：${f.accountabilityAction}｜回访：${f.callbackResult}${milestoneAt ? `｜阶段性办结，下一节点 ${fmtDate(milestoneAt, tz)}` : ""}`;
   // Issue 10: the photo checks travel with the submission to the leader (and the daily digest reads them back).
-  const photoFlags = flagLines(await casePhotoChecks(ctx, c, ctx.uploads, "after", ctx.now), tz);
+  const photoFlags = flagLines(currentRound(await casePhotoChecks(ctx, c, ctx.uploads, "after", ctx.now), c.round), tz);
   const flagText = photoFlags.length ? `\n照片核查（供审核参考，请核实）：\n${photoFlags.map((l) => `> ${l}`).join("\n")}` : "";
   const approveHint = photoFlags.length ? `通过 ${no} 已现场核实（注明核实情况）` : `通过 ${no}`;
   return {

@@ -67,6 +67,12 @@ describe("photo evidence checks through chat", () => {
     expect(ev.text).toContain("照片核查已核实：已现场核实，两处整改均已完成");
     const [au] = await t.db.all<{ d: string }>(sql`select detail as d from audit_log where action = 'case.closure.photo_confirm' and object = ${`case:${b}`}`);
     expect(JSON.parse(au.d).photoCheckNote).toBe("已现场核实，两处整改均已完成");
+    // After a 反弹 the new round is judged on its own photos: the answered flag of round 1 asks nothing more.
+    expect(await say(deps, "disp", "g-command", `巡查 #${b} 反弹 又有油烟`)).toContain("反弹");
+    const again = await say(deps, "sm.officer", "g-sm", `办结 #${b}\n${CLOSE}`, { images: [photo(30)] });
+    expect(again).toContain("已提交");
+    expect(again).not.toContain("照片核查");
+    expect(await say(deps, "lead", "g-command", `通过 #${b}`)).toContain("审核通过");
   });
 
   it("a re-encoded copy at another size and a slightly cropped one are flagged as near-identical", async () => {
