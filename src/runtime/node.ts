@@ -7,7 +7,7 @@ import { diskFiles } from "../files/disk.js";
 import { createLogger, type Logger } from "../log.js";
 import { loadCalendar } from "../db/calendar-seed.js";
 import { seedInstalledCalendar } from "../db/calendar-package-node.js";
-import { calendarAtStart } from "../schedules/calendar-plan.js";
+import { recomputeForNewPlan, warnMissingPlan } from "../schedules/calendar-plan.js";
 import { chromiumPdf } from "../web/pdf/chromium.js";
 import { seedDemo } from "../db/seed-demo.js";
 import { SimHub } from "../bot/sim/hub.js";
@@ -62,7 +62,7 @@ export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?:
     pdf: chromiumPdf(config.chromiumPath), // the PDF dossier, when Chromium is installed (issue 14)
     sim,
   };
-  await calendarAtStart(deps, newPlanFrom); // a missing holiday plan is said in the log (issue 14)
+  await recomputeForNewPlan(deps, newPlanFrom); // a newer chinese-days brought a year: its deadlines (issue 14)
   return { deps, store, idle: async () => void (await Promise.all([...pending])) };
 }
 
@@ -80,6 +80,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const open = config.local ? localListenProblem(config) : undefined;
   if (open) throw new ConfigError([open]);
   const { deps, store, idle } = await buildNodeDeps(config, opts);
+  await warnMissingPlan(deps); // a missing holiday plan is said once at start (issue 14); not on every CLI command
   // WECOM_MODE=longconn: exactly one active instance per bot — a second one with the same BotID kicks this one.
   const longConn = config.wecom.mode === "longconn" ? createLongConn(deps) : undefined;
   if (longConn) deps.deliver = longConnRoute(deps.db, longConn.deliver, deps.deliver);

@@ -29,14 +29,23 @@ export async function calendarPlanBlock(db: Db, cal: Calendar, at: number, comma
   return sent ? undefined : { slot, render: () => missingPlanText(year) };
 }
 
-/** At start: recompute deadlines when a newer package brought a year in; say so in the log when a plan is missing. */
-export async function calendarAtStart(deps: Deps, newFrom: string | undefined): Promise<void> {
-  if (newFrom) {
-    const r = await recomputeDeadlines(deps, newFrom, { now: deps.clock(), actor: "system", year: Number(newFrom.slice(0, 4)) });
-    deps.log.info("holiday plan loaded from the chinese-days package; deadlines recomputed", { from: newFrom, changed: r.changed.length, unknown: r.unknown.map((u) => u.caseId) });
-  }
+/** When a newer chinese-days brought a year at start (on any path that seeds it): recompute what it changes. */
+export async function recomputeForNewPlan(deps: Deps, newFrom: string | undefined): Promise<void> {
+  if (!newFrom) return;
+  const r = await recomputeDeadlines(deps, newFrom, { now: deps.clock(), actor: "system", year: Number(newFrom.slice(0, 4)) });
+  deps.log.info("holiday plan loaded from the chinese-days package; deadlines recomputed", { from: newFrom, changed: r.changed.length, unknown: r.unknown.map((u) => u.caseId) });
+}
+
+/** At server start: say in the log, in Chinese and English, that a year's plan is missing. */
+export async function warnMissingPlan(deps: Deps): Promise<void> {
   const year = missingPlanYear(await deps.calendar(), deps.clock());
   if (year) {
     deps.log.warn(`${year} 年法定节假日安排未收录，节假日将按工作日计算时限；请在 管理 → 日历 粘贴国务院通知 / the official holiday plan for ${year} is not loaded: holidays count as working days until an admin pastes the State Council notice at /admin/calendar or a newer chinese-days is installed`, { year });
   }
+}
+
+/** Both, for a server start. */
+export async function calendarAtStart(deps: Deps, newFrom: string | undefined): Promise<void> {
+  await recomputeForNewPlan(deps, newFrom);
+  await warnMissingPlan(deps);
 }
