@@ -3,7 +3,10 @@
  * notice (preview, then save with its audit row), deadlines counted in working days are recomputed and the unit
  * told; the command group hears about it once in December.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startNode } from "../../src/runtime/node.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, like } from "drizzle-orm";
 import { auditLog, calendarDays, caseEvents, cases, outbox } from "../../src/db/schema.js";
@@ -174,6 +177,26 @@ describe("at start: a newer chinese-days and the log line", () => {
       await w2.store.cleanup();
     }
   });
+});
+
+describe("the server start", () => {
+  it("logs the missing year once, in Chinese and English, and not on the server that has it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "duban-calstart-"));
+    const lines: { level: string; msg: string }[] = [];
+    const log = Object.fromEntries(["debug", "info", "warn", "error"].map((level) => [level, (msg: string) => void lines.push({ level, msg })])) as Deps["log"];
+    const env = { PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "d.db")}`, FILES_DIR: join(dir, "files"), DEMO_SEED: "false", LOG_LEVEL: "warn" };
+    try {
+      const h = await startNode(env, { clock: () => cst("2026-12-02 09:00"), log, schedules: false });
+      await h.close();
+      expect(lines.filter((l) => l.msg.includes("2027 年法定节假日安排未收录") && l.msg.includes("holiday plan for 2027 is not loaded"))).toHaveLength(1);
+      lines.length = 0;
+      const june = await startNode(env, { clock: () => cst("2026-06-02 09:00"), log, schedules: false });
+      await june.close();
+      expect(lines.filter((l) => l.msg.includes("节假日安排未收录"))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 function parsed2027() {
