@@ -30,6 +30,26 @@ describe("DC-only decoder", () => {
     expect(worst).toBeLessThanOrEqual(4);
   });
 
+  it("reads progressive (successive approximation), 4:4:4 and greyscale JPEGs to the same hash", async () => {
+    // sharp (libjpeg-turbo/mozjpeg, Node only; present through miniflare) writes the variants jpeg-js cannot.
+    const sharp = (await import("sharp")).default;
+    const h = await hashOf(JPG);
+    const variants = {
+      progressive: await sharp(JPG).jpeg({ progressive: true, quality: 85 }).toBuffer(),
+      mozjpeg: await sharp(JPG).jpeg({ mozjpeg: true, quality: 80 }).toBuffer(),
+      full444: await sharp(JPG).jpeg({ chromaSubsampling: "4:4:4", quality: 85 }).toBuffer(),
+    };
+    for (const [name, b] of Object.entries(variants)) expect([name, hamming(h, await hashOf(new Uint8Array(b))) <= 2]).toEqual([name, true]);
+    // Same quantisation, baseline vs progressive (DC first scan + successive-approximation refinement): same grid.
+    const baseline = await sharp(JPG).jpeg({ quality: 85 }).toBuffer();
+    expect(decodeLumaDC(new Uint8Array(variants.progressive)).data).toEqual(decodeLumaDC(new Uint8Array(baseline)).data);
+    // A one-component (greyscale) JPEG reads like the same grey picture stored as three components.
+    const grey = sharp(JPG).greyscale();
+    const one = await grey.clone().jpeg({ quality: 85 }).toBuffer();
+    const three = await grey.clone().toColourspace("srgb").jpeg({ quality: 85 }).toBuffer();
+    expect(hamming(await hashOf(new Uint8Array(one)), await hashOf(new Uint8Array(three)))).toBeLessThanOrEqual(2);
+  });
+
   it("refuses what it cannot read instead of guessing", () => {
     const arith = JPG.slice();
     const sof = arith.findIndex((b, i) => b === 0xff && arith[i + 1] === 0xc0);
