@@ -3,20 +3,20 @@
  * photos received *before* a given one, and the findings for a case's photos. Only earlier photos count, so a
  * photo's findings never change because someone else uploads later; re-marking a photo's phase does change them.
  *
- * Near-duplicates: the 64-bit pHash is stored as four 16-bit bands, each indexed. Two hashes ≤7 bits apart have
+ * Near-duplicates: the 64-bit pHash is stored as four 16-bit bands, each leading a covering index. Two hashes ≤7 bits apart have
  * at least one band ≤1 bit apart (pigeonhole), so the query probes each band with its value and its 16 one-bit
  * neighbours (68 index keys) and the exact distance is checked here on the candidates — an index lookup, not a
  * scan (evidence.md §3: ~7.5 ms at 1 M photos; our figures in docs/performance.md from bench/evidence.ts).
  */
-import { and, asc, eq, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, lt, or, type SQL } from "drizzle-orm";
 import { checkPhoto, SIMILAR_BITS, type CaseFacts, type Finding, type Match, type Note, type Phase, type Photo } from "../domain/evidence-flags.js";
 import { bandProbe, bands } from "../domain/phash.js";
 import type { Policy } from "../domain/policy.js";
 import { attachments, people, units } from "./schema.js";
 import type { Db } from "./types.js";
 
-/** Band hits read per lookup at most (narrow rows: id and hash). Uniform hashes give ~1,040 at 1 M photos; real
- * photos of one place share bands more, so the bound is generous — past it, the newest hits are dropped. */
+/** Band hits read per lookup at most (index-only rows: id and bands). Uniform hashes give ~1,040 at 1 M photos;
+ * real photos of one place share bands more, so the bound is generous — past it, further hits are not looked at. */
 const CANDIDATE_LIMIT = 20_000;
 
 const matchCols = {
@@ -98,13 +98,4 @@ export async function checkCasePhotos(db: Db, c: CaseForChecks, policy: Pick<Pol
     out.push({ attachmentId: p.id, no: i + 1, phase: p.phase, round: p.round, createdAt: p.createdAt, findings, notes });
   }
   return out;
-}
-
-/** Cases with at least one flagged photo among those received in [from, to): for the daily digest. */
-export async function imageCaseIdsReceived(db: Db, from: number, to: number): Promise<number[]> {
-  const rows = await db
-    .selectDistinct({ caseId: attachments.caseId })
-    .from(attachments)
-    .where(and(isNotNull(attachments.caseId), eq(attachments.kind, "image"), sql`${attachments.createdAt} >= ${from}`, lt(attachments.createdAt, to)));
-  return rows.map((r) => r.caseId!).filter((x) => x !== null);
 }
