@@ -9,6 +9,9 @@ RUN node scripts/pack-offline.mjs --stage /out
 
 # Runtime: plain Debian; Node 24 comes inside the staged node_modules (the `node` package), as in the offline tarball.
 FROM debian:bookworm-slim
+# Chromium and a CJK font print the PDF dossiers (一案一档); without them the print view still works.
+RUN apt-get update && apt-get install -y --no-install-recommends chromium fonts-wqy-microhei \
+ && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin duban \
  && mkdir -p /data && chown duban:duban /data
 WORKDIR /app
