@@ -194,7 +194,8 @@ describe("no path closes a case that fails the gate of its current round (spec Â
         const model: Model = { state: "pending_ack", lead: "hh", given: new Set(), photo: false };
         await fc.asyncModelRun(() => ({ model, real: { id } }), cmds);
       }),
-      { numRuns: runs },
+      // A fixed seed keeps CI deterministic (the coverage check below must not depend on luck); GATE_SEED explores.
+      { numRuns: runs, seed: Number(process.env.GATE_SEED ?? 20261202) },
     );
     expect(closures.laterRound, JSON.stringify(closures)).toBeGreaterThan(0);
   }, 600_000);
