@@ -39,8 +39,8 @@ describe("1,000 overdue cases and a per-run budget", () => {
     }
     expect(runs.at(-1)!.done).toBe(TOTAL);
     // Once finished, the morning pass is closed and the watermark moves on: the next minute has nothing to do.
+    // Wall time is bench/schedules.ts's to measure (R24's 25 s); here only the bound on work per run is asserted.
     console.log(`run times for ${TOTAL} cases, budget ${budget}: ${runs.map((x) => `${x.ms.toFixed(0)} ms`).join(", ")}`);
-    expect(Math.max(...runs.map((x) => x.ms))).toBeLessThan(25_000);
   });
 
   it("names every case exactly once in its unit's group, one message per group per run, each within 4096 bytes", async () => {
