@@ -21,6 +21,7 @@ import { openReply, sealCallback, TEST_AES_KEY, TEST_TOKEN } from "../test/helpe
 import { eq } from "drizzle-orm";
 import { openNodeDb } from "../src/db/open-node.js";
 import { groups, people, units } from "../src/db/schema.js";
+import { freePort } from "../test/helpers/net.js";
 
 const { values } = parseArgs({
   options: { seconds: { type: "string", default: "15" }, connections: { type: "string", default: "8" }, "r01-seconds": { type: "string", default: "60" } },
@@ -37,14 +38,6 @@ type Result = { requests: number; rps: number; p50: number; p99: number; max: nu
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 async function waitHealthy(url: string, child: ChildProcess, log: () => string): Promise<void> {

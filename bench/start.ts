@@ -8,11 +8,11 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fmt, machine, writeSection } from "./report.js";
+import { freePort } from "../test/helpers/net.js";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
 const RUNS = Number(values.runs);
@@ -20,14 +20,6 @@ const ROOT = new URL("..", import.meta.url).pathname;
 const NODE = join(ROOT, "node_modules/.bin/node");
 const BIN = join(ROOT, "bin/duban.js");
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function timeCommand(args: string[], env: Record<string, string> = {}): number {
   const t0 = performance.now();

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve, type ServerType } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
 import type { Client, InStatement } from "@libsql/client";
 import { count, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +21,8 @@ import { silentLogger } from "../../src/log.js";
 import { seedFixture, testClock } from "../helpers/fixture.js";
 import { HEADER } from "../fixtures/handover.js";
 import { MAX_IMPORT_ROWS } from "../../src/web/excel/import-rows.js";
-import { createFakeWecom, openReply, sealCallback, TEST_AES_KEY, TEST_TOKEN } from "../helpers/fake-wecom-api.js";
+import { createFakeWecom, openReply, sealCallback } from "../helpers/fake-wecom-api.js";
+import { callbackEnv, serveLoopback } from "../helpers/net.js";
 
 const dir = mkdtempSync(join(tmpdir(), "duban-import-chunked-"));
 const clock = testClock();
@@ -70,16 +71,8 @@ function watch(client: Client) {
 }
 
 beforeAll(async () => {
-  fakeServer = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: fake.handle, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
-  const addr = fakeServer.address();
-  fakeUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
-  const env = {
-    PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "duban.db")}`, FILES_DIR: join(dir, "files"), LOG_LEVEL: "error",
-    WECOM_MODE: "callback", WECOM_TOKEN: TEST_TOKEN, WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WECOM_BOT_ID: "BOT", WECOM_API_BASE: fakeUrl,
-    SESSION_SECRET: "s".repeat(40), SIMULATOR: "false", DEMO_SEED: "false",
-  };
+  ({ server: fakeServer, url: fakeUrl } = await serveLoopback(fake.handle));
+  const env = callbackEnv(dir, fakeUrl);
   h = await startNode(env, { clock, schedules: false, log: silentLogger });
   await seedFixture(h.deps.db);
   watch((h.deps.db as unknown as { $client: Client }).$client);

@@ -5,10 +5,10 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../helpers/net.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), "duban-offline-"));
@@ -18,14 +18,6 @@ afterAll(() => {
   if (server?.pid && server.exitCode === null) process.kill(-server.pid, "SIGKILL");
   rmSync(tmp, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 describe("the offline package", () => {
   it("unpacks and starts with npm start without a registry, on its own Node 24", async () => {

@@ -7,14 +7,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serve, type ServerType } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
 import { like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type NodeHandle } from "../../src/runtime/node.js";
 import { cases } from "../../src/db/schema.js";
 import { silentLogger } from "../../src/log.js";
 import { seedFixture } from "../helpers/fixture.js";
-import { createFakeWecom, openReply, sealCallback, TEST_AES_KEY, TEST_TOKEN } from "../helpers/fake-wecom-api.js";
+import { createFakeWecom, openReply, sealCallback } from "../helpers/fake-wecom-api.js";
+import { callbackEnv, serveLoopback } from "../helpers/net.js";
 
 const RATE = 10; // per second: a fifth of R01's 50, so the run stays light on a shared CI machine
 const SECONDS = 10;
@@ -26,19 +27,8 @@ let fakeUrl = "";
 let h: NodeHandle;
 
 beforeAll(async () => {
-  fakeServer = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: fake.handle, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
-  const addr = fakeServer.address();
-  fakeUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
-  h = await startNode(
-    {
-      PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "duban.db")}`, FILES_DIR: join(dir, "files"), LOG_LEVEL: "error",
-      WECOM_MODE: "callback", WECOM_TOKEN: TEST_TOKEN, WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WECOM_BOT_ID: "BOT", WECOM_API_BASE: fakeUrl,
-      SESSION_SECRET: "r".repeat(40), SIMULATOR: "false", DEMO_SEED: "false",
-    },
-    { schedules: false, log: silentLogger },
-  );
+  ({ server: fakeServer, url: fakeUrl } = await serveLoopback(fake.handle));
+  h = await startNode(callbackEnv(dir, fakeUrl), { schedules: false, log: silentLogger });
   await seedFixture(h.deps.db);
 });
 afterAll(async () => {

@@ -19,6 +19,7 @@ import { runScheduled } from "../../src/schedules/run.js";
 import { createLogger } from "../../src/log.js";
 import { PNG, seedFixture, testClock } from "../helpers/fixture.js";
 import { createFakeWecom, openReply, sealCallback, TEST_AES_KEY, TEST_TOKEN } from "../helpers/fake-wecom-api.js";
+import { callbackEnv, serveLoopback } from "../helpers/net.js";
 
 const CLOSE_ALL = "核查：属实，经现场核实该店未安装油烟净化设施\n整改：已安装油烟净化器并投入使用\n分类：限期整改\n责任：约谈店主张某，责令整改\n回访：满意";
 const KEYS = { command: "robot-key-command-0001", hh: "robot-key-hh-0002" };
@@ -32,16 +33,8 @@ let fakeUrl = "";
 let h: NodeHandle;
 
 beforeAll(async () => {
-  fakeServer = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: fake.handle, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
-  });
-  const addr = fakeServer.address();
-  fakeUrl = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
-  const env = {
-    PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "duban.db")}`, FILES_DIR: join(dir, "files"), LOG_LEVEL: "debug",
-    WECOM_MODE: "callback", WECOM_TOKEN: TEST_TOKEN, WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WECOM_BOT_ID: "BOT", WECOM_API_BASE: fakeUrl,
-    SESSION_SECRET: "s".repeat(40), SIMULATOR: "false", DEMO_SEED: "false",
-  };
+  ({ server: fakeServer, url: fakeUrl } = await serveLoopback(fake.handle));
+  const env = callbackEnv(dir, fakeUrl, "debug");
   h = await startNode(env, { clock, schedules: false, log: createLogger("debug", (l) => logs.push(l)) });
   await seedFixture(h.deps.db);
   await setRobotKey(h.deps.db, "g-command", KEYS.command);

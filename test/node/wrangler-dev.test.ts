@@ -5,12 +5,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getSignature, encrypt } from "@wecom/crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { TEST_AES_KEY, TEST_TOKEN } from "../helpers/fake-wecom-api.js";
+import { freePort } from "../helpers/net.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const state = mkdtempSync(join(tmpdir(), "duban-wrangler-"));
@@ -20,14 +20,6 @@ afterAll(() => {
   for (const c of children) if (c.pid && c.exitCode === null) process.kill(-c.pid, "SIGKILL"); // wrangler and its workerd
   rmSync(state, { recursive: true, force: true });
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** Start `npm run dev:worker` with extra args; resolves with the base URL once /healthz answers. */
 async function devWorker(extra: string[]): Promise<string> {
