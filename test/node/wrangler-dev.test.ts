@@ -55,6 +55,26 @@ describe("wrangler dev", () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { replies: string[] }).replies.join("\n")).toMatch(/已交办/);
+
+    // 总览 through a 登录 link: its charts come from ECharts uploaded as a separate module (wrangler.toml rules).
+    const cookieOf = (r: Response, name: string) => r.headers.getSetCookie().find((l) => l.startsWith(`__Host-${name}=`))?.split(";")[0];
+    const login = await fetch(`${base}/sim/messages`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ chatId: `dm-${dispatcher.userId}`, userId: dispatcher.userId, text: "登录" }),
+    });
+    const link = /\/login\/link\/[\w-]+/.exec(((await login.json()) as { replies: string[] }).replies.join("\n"))![0];
+    const form = await fetch(`${base}${link}`);
+    const pre = cookieOf(form, "duban_pre")!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1];
+    const signed = await fetch(`${base}${link}`, {
+      method: "POST", redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: pre, origin: base },
+      body: new URLSearchParams({ _csrf: csrf }).toString(),
+    });
+    expect(signed.status).toBe(303);
+    const overview = await fetch(`${base}/dashboard`, { headers: { cookie: cookieOf(signed, "duban_session")! } });
+    expect(overview.status).toBe(200);
+    expect(await overview.text()).toContain("新收案件");
   }, 300_000);
 
   it("callback mode answers a signed URL verification with the decrypted echo", async () => {

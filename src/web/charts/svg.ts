@@ -1,20 +1,20 @@
 /**
  * Server-side SVG charts with ECharts' SSR renderer (no DOM, no client script): the same code in Node and
- * workerd. Only the chart types we draw are registered, to keep the Worker bundle small.
+ * workerd. ECharts comes from echarts.lazy.mjs (only the chart types we draw, see scripts/build-charts.mjs), loaded
+ * on first use: on Workers it is a separate module, so requests that draw no chart never load its ~570 KB.
  */
-import * as echarts from "echarts/core";
-import { BarChart, LineChart } from "echarts/charts";
-import { GridComponent, LegendComponent } from "echarts/components";
-import { SVGRenderer } from "echarts/renderers";
+import type { EChartsCoreOption } from "echarts/core";
+import { loadEcharts } from "../../charts-module.js";
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, SVGRenderer]);
+let lib: ReturnType<typeof loadEcharts> | undefined;
+const echarts = () => (lib ??= loadEcharts());
 
 const FONT = '"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif';
 const COLORS = ["#1a5fb4", "#2ea121", "#d83931", "#f5a623"];
 
 /** Render one ECharts option to an SVG string; animation is off so the markup is final. */
-export function renderSvg(option: echarts.EChartsCoreOption, width: number, height: number): string {
-  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
+export async function renderSvg(option: EChartsCoreOption, width: number, height: number): Promise<string> {
+  const chart = (await echarts()).init(null, null, { renderer: "svg", ssr: true, width, height });
   try {
     chart.setOption({ animation: false, color: COLORS, textStyle: { fontFamily: FONT }, ...option });
     return chart.renderToSVGString();
@@ -26,7 +26,7 @@ export function renderSvg(option: echarts.EChartsCoreOption, width: number, heig
 export type WeekFlow = { label: string; received: number; closed: number };
 
 /** Cases received vs closed per week (line chart). */
-export function trendChart(weeks: WeekFlow[], width = 960, height = 300): string {
+export function trendChart(weeks: WeekFlow[], width = 960, height = 300): Promise<string> {
   return renderSvg(
     {
       legend: { data: ["新收案件", "办结案件"], top: 4 },
@@ -46,7 +46,7 @@ export function trendChart(weeks: WeekFlow[], width = 960, height = 300): string
 export type UnitBar = { name: string; rate: number; closed: number; total: number };
 
 /** Completion rate per unit (horizontal bars, best first, as %). */
-export function unitChart(rows: UnitBar[], width = 960): string {
+export function unitChart(rows: UnitBar[], width = 960): Promise<string> {
   const shown = [...rows].reverse(); // ECharts draws the first category at the bottom
   const height = Math.max(160, 40 + shown.length * 24);
   return renderSvg(

@@ -20,9 +20,9 @@ export async function overviewPage(c: Ctx) {
   const t = totals(rows);
   const weeks = lastWeeks(now, tz, WEEKS);
   const flow = await flowByWindow(db, weeks, unitId);
-  const trend = trendChart(weeks.map((w, i) => ({ label: w.label, ...flow[i] })));
+  const trend = await trendChart(weeks.map((w, i) => ({ label: w.label, ...flow[i] })));
   const ranked = rankUnits(rows.filter((r) => r.unitId !== null));
-  const units = scope.all ? unitChart(ranked.map((r) => ({ name: unitName(dir, r.unitId), rate: r.completionRate, closed: r.closed, total: r.total }))) : "";
+  const units = scope.all ? await unitChart(ranked.map((r) => ({ name: unitName(dir, r.unitId), rate: r.completionRate, closed: r.closed, total: r.total }))) : "";
   const who = scope.all ? "全区" : unitName(dir, scope.unitId);
   const Num = (p: { label: string; value: string | number; cls?: string; href?: string }) => (
     <div class="card">
