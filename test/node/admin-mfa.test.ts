@@ -1,5 +1,4 @@
 /** Administrator MFA (R30): TOTP against RFC 6238 and node:crypto, enrolment, codes, replay, lockout, links, reset. */
-import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { auditLog, mfaChallenges, people, sessions } from "../../src/db/schema.js";
@@ -9,19 +8,10 @@ import { LOGIN_FAILED } from "../../src/web/auth/views.js";
 import { base32Decode, base32Encode, hotp, matchTotp, openSecret, sealSecret, stepAt } from "../../src/web/auth/totp.js";
 import { say } from "../helpers/fixture.js";
 import { cookieValue, get, loginForm, personId, post, sessionFor, setCookies, setPassword, totalChanges, webApp } from "../helpers/web.js";
+import { referenceTotp } from "../helpers/reference-totp.js";
 
 const PW = "管理员的 长密码 2026";
 
-/** An independent TOTP (node:crypto, bit-string base32) to check ours against. */
-function referenceTotp(secretB32: string, ms: number): string {
-  const bits = [...secretB32].map((ch) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(ch).toString(2).padStart(5, "0")).join("");
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 30_000)));
-  const mac = createHmac("sha1", key).update(counter).digest();
-  const o = mac[19] & 15;
-  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, "0");
-}
 
 describe("TOTP (RFC 6238, HMAC-SHA1, 30 s, 6 digits)", () => {
   it("matches RFC 6238 Appendix B for SHA-1", async () => {

@@ -3,7 +3,6 @@
  * sent at once is held to the same limits as attempts sent one by one. Real libSQL file, real PBKDF2, real TOTP;
  * evaluations are counted from the audit log, never from timing.
  */
-import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { auditLog, people, sessions } from "../../src/db/schema.js";
@@ -11,6 +10,7 @@ import { webHasher } from "../../src/web/auth/password.js";
 import { MAX_FAILURES, SOURCE_MAX_FAILURES } from "../../src/web/auth/lockout.js";
 import { CHALLENGE_MAX_ATTEMPTS } from "../../src/db/mfa.js";
 import { cookieValue, get, loginForm, personId, post, setCookies, setPassword, webApp } from "../helpers/web.js";
+import { referenceTotp as totp } from "../helpers/reference-totp.js";
 
 const PW = "并发猜测 也不能 越过上限";
 type W = Awaited<ReturnType<typeof webApp>>;
@@ -96,16 +96,6 @@ describe("per-source throttle under a burst (R31)", () => {
   });
 });
 
-/** An independent TOTP (node:crypto) for the enrolment secret the code page shows. */
-function totp(secretB32: string, ms: number): string {
-  const bits = [...secretB32].map((ch) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(ch).toString(2).padStart(5, "0")).join("");
-  const key = Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(ms / 30_000)));
-  const mac = createHmac("sha1", key).update(counter).digest();
-  const o = mac[19] & 15;
-  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, "0");
-}
 
 describe("administrator TOTP codes under a burst of concurrent guesses (R30, R31)", () => {
   it("evaluates at most 5 of 40 concurrent codes and opens at most one session", async () => {
