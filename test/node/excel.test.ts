@@ -237,7 +237,8 @@ describe("duban export", () => {
     try {
       const file = join(w.store.dir, "cli-export.xlsx");
       expect(await main(["export", file])).toBe(0);
-      const [sheet] = await readXlsxFile(readFileSync(file).buffer as ArrayBuffer);
+      // A copy: a small Buffer may be a view into Node's shared pool, whose .buffer starts with other bytes.
+      const [sheet] = await readXlsxFile(new Uint8Array(readFileSync(file)).buffer);
       const [row] = (await w.db.select().from(auditLog).where(eq(auditLog.actor, "cli"))).filter((a) => a.action === "ledger.export");
       expect(row).toMatchObject({ source: "cli", result: "ok", detail: { format: "xlsx", rows: sheet.data.length - 1, filter: {} } });
     } finally {
