@@ -29,7 +29,7 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource()) {
   try {
     await (await import("../scripts/build.mjs")).buildNode();
   } catch (e) {
-    console.error(`duban: could not build dist/node (${e?.message ?? e}); run \`npm run build\`.`);
+    console.error(`duban：无法编译 dist/node（${e?.message ?? e}），请运行 npm run build。\nduban: could not build dist/node; run \`npm run build\`.`);
     process.exit(1);
   }
 }
