@@ -97,18 +97,24 @@ describe("per-source throttle under a burst (R31)", () => {
 });
 
 
+/** A fresh app with the administrator past the password and at the code step (enrolment page open). */
+async function atCodeStep() {
+  const web = (w = await webApp({ config: { adminMfa: true } }));
+  const { app, db } = web;
+  await setPassword(db, "admin", webHasher, PW);
+  const object = `person:${await personId(db, "admin")}`;
+  const f = await loginForm(app);
+  const first = await post(app, "/login", { _csrf: f.csrf, userid: "admin", password: PW }, { cookie: f.cookie });
+  expect(first.headers.get("location")).toBe("/login/mfa");
+  const cookie = `${f.cookie}; __Host-duban_mfa=${cookieValue(setCookies(first)["__Host-duban_mfa"])}`;
+  const secret = /data-secret="([A-Z2-7]+)"/.exec(await (await get(app, "/login/mfa", cookie)).text())![1];
+  return { web, app, db, object, f, cookie, secret };
+}
+
 describe("administrator TOTP codes under a burst of concurrent guesses (R30, R31)", () => {
   it("evaluates at most 5 of 40 concurrent codes and opens at most one session", async () => {
-    w = await webApp({ config: { adminMfa: true } });
-    const { app, db } = w;
-    await setPassword(db, "admin", webHasher, PW);
-    const object = `person:${await personId(db, "admin")}`;
-    const f = await loginForm(app);
-    const first = await post(app, "/login", { _csrf: f.csrf, userid: "admin", password: PW }, { cookie: f.cookie });
-    expect(first.headers.get("location")).toBe("/login/mfa");
-    const cookie = `${f.cookie}; __Host-duban_mfa=${cookieValue(setCookies(first)["__Host-duban_mfa"])}`;
-    const secret = /data-secret="([A-Z2-7]+)"/.exec(await (await get(app, "/login/mfa", cookie)).text())![1];
-    const right = totp(secret, w.clock());
+    const { web, app, db, object, f, cookie, secret } = await atCodeStep();
+    const right = totp(secret, web.clock());
     const codes = Array.from({ length: 40 }, (_, i) => (i === 20 ? right : String((Number(right) + 1 + i) % 1_000_000).padStart(6, "0")));
     const res = await Promise.all(codes.map((code) => post(app, "/login/mfa", { _csrf: f.csrf, code }, { cookie })));
 
@@ -123,22 +129,15 @@ describe("administrator TOTP codes under a burst of concurrent guesses (R30, R31
     // Without the right code among those evaluated, the five wrong ones lock the account (shared counter).
     const [p] = await db.select().from(people).where(eq(people.userId, "admin"));
     if (opened.length === 0) {
-      expect(p.lockedUntil).toBeGreaterThan(w.clock());
+      expect(p.lockedUntil).toBeGreaterThan(web.clock());
       expect(await rowsFor(db, "auth.lockout", object)).toHaveLength(1);
     } else expect(p.failedLogins).toBeLessThan(MAX_FAILURES);
   });
 
   it("40 concurrent wrong codes: exactly 5 evaluated, the account locked once", async () => {
-    w = await webApp({ config: { adminMfa: true } });
-    const { app, db } = w;
-    await setPassword(db, "admin", webHasher, PW);
-    const object = `person:${await personId(db, "admin")}`;
-    const f = await loginForm(app);
-    const first = await post(app, "/login", { _csrf: f.csrf, userid: "admin", password: PW }, { cookie: f.cookie });
-    const cookie = `${f.cookie}; __Host-duban_mfa=${cookieValue(setCookies(first)["__Host-duban_mfa"])}`;
-    const secret = /data-secret="([A-Z2-7]+)"/.exec(await (await get(app, "/login/mfa", cookie)).text())![1];
-    const right = totp(secret, w.clock());
-    const near = new Set([right, totp(secret, w.clock() - 30_000), totp(secret, w.clock() + 30_000)]);
+    const { web, app, db, object, f, cookie, secret } = await atCodeStep();
+    const right = totp(secret, web.clock());
+    const near = new Set([right, totp(secret, web.clock() - 30_000), totp(secret, web.clock() + 30_000)]);
     const codes: string[] = [];
     for (let i = 0; codes.length < 40; i++) {
       const c = String(100_000 + i * 7919).padStart(6, "0");

@@ -1,25 +1,17 @@
 /** Inside workerd there is no Chromium: the PDF dossier routes answer 501 in Chinese with the print view (issue 14). */
 import { SELF, env } from "cloudflare:test";
-import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema.js";
-import { insertSession, newSessionToken } from "../../src/db/sessions.js";
-import type { Db } from "../../src/db/types.js";
-import { seedFixture } from "../helpers/seed-fixture.js";
+import { d1, sessionFor } from "../helpers/worker-session.js";
 
 const BASE = "https://duban.test";
-const db = () => drizzle(env.DB, { schema }) as unknown as Db;
+const db = d1;
 let session: { cookie: string; csrf: string };
 let caseId: number;
 let batchId: number;
 
 beforeAll(async () => {
-  const units = await env.DB.prepare("select count(*) as n from units").first<{ n: number }>();
-  if (!units?.n) await seedFixture(db());
-  const s = await newSessionToken();
-  const person = (await env.DB.prepare("select id from people where user_id = 'disp'").first()) as { id: number };
-  await db().batch([insertSession(db(), s, person.id, Date.now())]);
-  session = { cookie: `__Host-duban_session=${s.token}`, csrf: s.csrf };
+  session = await sessionFor("disp");
   [{ id: batchId }] = await db().insert(schema.batches).values({ name: "PDF 测试批次", source: "中央督察", receivedOn: "2026-11-20" }).returning({ id: schema.batches.id });
   [{ id: caseId }] = await db()
     .insert(schema.cases)

@@ -3,21 +3,18 @@
  * their `/universal` entries, the preview → import → re-import flow over HTTP, and the export read back.
  */
 import { SELF, env } from "cloudflare:test";
-import { drizzle } from "drizzle-orm/d1";
 import readXlsxFile from "read-excel-file/universal";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema.js";
-import { insertSession, newSessionToken } from "../../src/db/sessions.js";
-import type { Db } from "../../src/db/types.js";
 import { EXPORT_HEADERS } from "../../src/web/excel/export-rows.js";
 import { planImport } from "../../src/web/excel/import-rows.js";
 import { readTable } from "../../src/web/excel/read.js";
 import { makeCalendar } from "../../src/domain/calendar.js";
 import { GOOD, handoverXlsx } from "../fixtures/handover.js";
-import { seedFixture } from "../helpers/seed-fixture.js";
+import { d1, sessionFor } from "../helpers/worker-session.js";
 
 const BASE = "https://duban.test";
-const db = () => drizzle(env.DB, { schema }) as unknown as Db;
+const db = d1;
 let session: { cookie: string; csrf: string };
 
 async function upload(path: string, fields: Record<string, string | File>) {
@@ -34,12 +31,7 @@ const field = (html: string, name: string) => {
 const count = async (table: string) => ((await env.DB.prepare(`select count(*) as n from ${table}`).first()) as { n: number }).n;
 
 beforeAll(async () => {
-  const units = await env.DB.prepare("select count(*) as n from units").first<{ n: number }>();
-  if (!units?.n) await seedFixture(db());
-  const s = await newSessionToken();
-  const person = (await env.DB.prepare("select id from people where user_id = 'disp'").first()) as { id: number };
-  await db().batch([insertSession(db(), s, person.id, Date.now())]);
-  session = { cookie: `__Host-duban_session=${s.token}`, csrf: s.csrf };
+  session = await sessionFor("disp");
 });
 
 describe("Excel inside workerd", () => {
