@@ -17,6 +17,7 @@ import { roundsOfCases } from "./db/case-detail.js";
 import { commit, insertAudit } from "./db/write.js";
 import { readTable, TableReadError } from "./web/excel/read.js";
 import { runUseCase, webCtx } from "./web/run-use-case.js";
+import { toPlain } from "./domain/message.js";
 
 export const DATA_USAGE = `  import <file.xlsx|file.csv> [--source 中央督察] [--yes]
                         check a hand-over list and print per-row errors; with --yes import it (all or nothing;
@@ -54,7 +55,7 @@ async function importVerb(deps: Deps, file: string, source: string, yes: boolean
     return 0;
   }
   const done = await runUseCase(deps, CLI_ACTOR, "cli", "cli.import", (ctx) => importCases(ctx, input));
-  console.log(done.reply);
+  console.log(toPlain(done.reply));
   return 0;
 }
 

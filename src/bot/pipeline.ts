@@ -11,12 +11,14 @@ import { DomainError } from "../handlers/errors.js";
 import { receiveEvidence, storeUpload, type StoredUpload } from "../handlers/evidence.js";
 import { drainOutbox } from "../delivery/relay.js";
 import { maskPii } from "../domain/pii.js";
+import { mapText, type Content } from "../domain/message.js";
 import { isParseError, type Command } from "./commands.js";
 import type { IncomingMessage } from "./message.js";
 import { parse } from "./parse.js";
 import { route } from "./route.js";
 
-export type Replies = string[];
+/** Neutral replies; each channel renders them (src/bot/wecom/render.ts, the simulator). */
+export type Replies = Content[];
 const MAX_CONFLICT_RETRIES = 5;
 
 async function storedReplies(deps: Deps, key: string): Promise<Replies | undefined> {
@@ -42,7 +44,7 @@ function errorReply(e: DomainError): string {
 /** Handle one incoming message and return the bot's replies. Safe to call again with the same msgId (R06). */
 export async function handleMessage(deps: Deps, msg: IncomingMessage): Promise<Replies> {
   const replies = await answer(deps, msg);
-  return msg.chatType === "group" ? replies.map(maskPii) : replies; // R39: a group sees no full mobile or ID number
+  return msg.chatType === "group" ? replies.map((r) => mapText(r, maskPii)) : replies; // R39: a group sees no full mobile or ID number
 }
 
 async function answer(deps: Deps, msg: IncomingMessage): Promise<Replies> {
@@ -120,7 +122,7 @@ function rememberCase(deps: Deps, msg: IncomingMessage, ref: CaseIdRef, now: num
 }
 
 /** Commit the use case's writes together with the inbox row; a duplicate delivery gets the first answer. */
-async function finish(deps: Deps, key: string, now: number, replies: Replies, writes: BatchItem[], caseToken?: string, inboxReply?: string): Promise<Replies> {
+async function finish(deps: Deps, key: string, now: number, replies: Replies, writes: BatchItem[], caseToken?: string, inboxReply?: Content): Promise<Replies> {
   try {
     await commit(deps.db, [...writes, inboxRow(deps, key, now, inboxReply !== undefined ? [inboxReply] : replies, caseToken)]);
   } catch (e) {

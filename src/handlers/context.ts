@@ -2,6 +2,7 @@
 import type { Deps } from "../deps.js";
 import type { Role, groups, units } from "../db/schema.js";
 import type { StoredUpload } from "./evidence.js";
+import type { Content } from "../domain/message.js";
 
 export type Actor = { userId: string; name: string; unitId: number | null; roles: Role[] };
 export type UnitRow = typeof units.$inferSelect;
@@ -24,11 +25,11 @@ export type HandlerCtx = {
 
 /** What a use case hands back: the reply, the statements of its one atomic write, and the case it named. */
 export type Outcome = {
-  reply: string;
+  reply: Content;
   writes: import("../db/write.js").BatchItem[];
   caseId?: number;
   /** Set when the write inserts a case: "{{caseId}}" in the reply is filled in from that row. */
   caseToken?: string;
   /** What the inbox keeps instead of `reply` when the reply carries a secret (a login link): a redelivery gets this. */
-  inboxReply?: string;
+  inboxReply?: Content;
 };

@@ -6,6 +6,7 @@ import { silentLogger } from "../../src/log.js";
 import { diskFiles } from "../../src/files/disk.js";
 import { loadCalendar, seedCalendar } from "../../src/db/calendar-seed.js";
 import { handleMessage } from "../../src/bot/pipeline.js";
+import { renderWecom } from "../../src/bot/wecom/render.js";
 import { join } from "node:path";
 import { track } from "./background.js";
 
@@ -46,7 +47,7 @@ export async function say(deps: Deps, userId: string, chatId: string, text: stri
     text,
     uploads: (opts.images ?? []).map((bytes) => ({ bytes })),
   });
-  return replies.join("\n");
+  return replies.map(renderWecom).join("\n");
 }
 
 /** A real 1×1 PNG. */

@@ -4,6 +4,7 @@
  * and imports, against a model of handling rounds written independently of src/domain/rounds.ts. After every
  * step the case is where the model says, and every closed case in the database passes the gate for its last round.
  */
+import { toPlain } from "../../src/domain/message.js";
 import { and, eq, gte } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -112,7 +113,7 @@ const approve = (via: "chat" | "web") =>
       if (via === "chat") return say(deps, "lead", "g-command", `通过 #${r.id} 已现场核实`);
       const lead = { userId: "lead", name: "李明华", unitId: 4, roles: ["leader" as const] };
       return runUseCase(deps, lead, "web", "web.approve_closure", (ctx) => decideClosure(ctx, { name: "approve_closure", ref: { kind: "id", id: r.id }, note: "已现场核实" })).then(
-        (d) => d.reply,
+        (d) => toPlain(d.reply),
         (e) => (e instanceof DomainError ? e.message : Promise.reject(e)),
       );
     },
@@ -176,8 +177,8 @@ const commands = [
         const disp = { userId: "disp", name: "张敏", unitId: 4, roles: ["dispatcher" as const] };
         const done = await runUseCase(deps, disp, "web", "web.import", (ctx) => importCases(ctx, { sheets: [{ name: "清单", rows }], source: "中央督察", fileName: "清单.xlsx", sha256: no }));
         const [c] = await t.db.select().from(cases).where(eq(cases.externalNo, no));
-        expect(c, done.reply).toMatchObject({ state: "pending_ack", round: 1, finding: null, rectification: null, outcome: null });
-        return done.reply;
+        expect(c, toPlain(done.reply)).toMatchObject({ state: "pending_ack", round: 1, finding: null, rectification: null, outcome: null });
+        return toPlain(done.reply);
       },
       () => {},
     ),

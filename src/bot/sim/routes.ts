@@ -6,6 +6,7 @@ import * as z from "zod/v4"; // a namespace import lets the bundler drop what we
 import type { AppEnv } from "../../app.js";
 import { groups, outbox, people, units } from "../../db/schema.js";
 import { handleMessage } from "../pipeline.js";
+import { renderWecom } from "../wecom/render.js";
 import { simPage } from "./page.js";
 
 const MAX_IMAGES = 9;
@@ -63,8 +64,9 @@ export function simRoutes(): Hono<AppEnv> {
     const [group] = await deps.db.select({ id: groups.id }).from(groups).where(eq(groups.chatId, m.chatId));
     const msgId = m.msgId ?? crypto.randomUUID();
     const replies = await handleMessage(deps, { channel: "sim", msgId, chatId: m.chatId, chatType: group ? "group" : "single", senderId: m.userId, text: m.text, uploads });
-    for (const markdown of replies) deps.sim?.publish({ kind: "reply", chatId: m.chatId, at: deps.clock(), markdown });
-    return c.json({ msgId, replies });
+    const rendered = replies.map(renderWecom); // the simulator shows what WeCom would show
+    for (const markdown of rendered) deps.sim?.publish({ kind: "reply", chatId: m.chatId, at: deps.clock(), markdown });
+    return c.json({ msgId, replies: rendered });
   });
 
   r.get("/groups/:chatId/messages", async (c) => {

@@ -11,6 +11,7 @@ import type { Config } from "../../config.js";
 import { claimNonce, purgeReplayState, repliesFor, sha256Text } from "../../db/wecom-replay.js";
 import type { Deps } from "../../deps.js";
 import { handleMessage } from "../pipeline.js";
+import { renderWecom } from "./render.js";
 import { encryptField, readBodyCapped, signedQuery, type SignedQuery } from "./callback-http.js";
 import { createWecomClient, type WecomClient } from "./client.js";
 import { createWecomCrypto, parseEncodingAesKey } from "./crypto.js";
@@ -74,7 +75,7 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
     const media = inbound.kind === "message" ? inbound.media : [];
     const work = (async () => {
       const uploads = media.length ? await downloadMedia(client, aesKey, media, deps.log) : [];
-      return (await handleMessage(deps, { ...inbound.msg, uploads })).join("\n\n");
+      return (await handleMessage(deps, { ...inbound.msg, uploads })).map(renderWecom).join("\n\n");
     })();
     const late = { msgKey: `wecom:${inbound.msg.msgId}`, chatId: inbound.msg.chatId, responseUrl: inbound.responseUrl, receivedAt };
     const r = await within(work, deadline - Date.now());

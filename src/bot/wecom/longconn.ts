@@ -10,6 +10,7 @@ import type { DeliverResult } from "../../delivery/types.js";
 import { splitMessage } from "../../delivery/split.js";
 import type { Logger } from "../../log.js";
 import { handleMessage } from "../pipeline.js";
+import { renderWecom } from "./render.js";
 import { createWecomClient } from "./client.js";
 import { downloadWsMedia, sendTarget } from "./longconn-map.js";
 import { callbackPayload, toInbound, type CallbackPayload } from "./payload.js";
@@ -172,11 +173,11 @@ export function createLongConn(deps: Deps, opts: LongConnOptions = {}): LongConn
     switch (inbound.kind) {
       case "message": {
         const { msg, media } = inbound;
-        const md = await run(msg.msgId, async () => handleMessage(deps, { ...msg, uploads: await downloadWsMedia(http, p, media, log) }));
+        const md = await run(msg.msgId, async () => (await handleMessage(deps, { ...msg, uploads: await downloadWsMedia(http, p, media, log) })).map(renderWecom));
         return answer(frame, p, msg.msgId, md);
       }
       case "card": {
-        const md = await run(inbound.msg.msgId, () => handleMessage(deps, { ...inbound.msg, uploads: [] }));
+        const md = await run(inbound.msg.msgId, async () => (await handleMessage(deps, { ...inbound.msg, uploads: [] })).map(renderWecom));
         // §1.B.3: a card click is answered with aibot_respond_update_msg within 5 s (a stream on its req_id fails, 846605).
         if (inbound.taskId) return acked(inbound.msg.msgId, client.reply(frame, JSON.parse(cardUpdate(inbound.taskId, md, deps.config.publicBaseUrl)), "aibot_respond_update_msg"));
         return acked(inbound.msg.msgId, push(sendTarget(p), md));

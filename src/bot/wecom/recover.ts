@@ -8,6 +8,7 @@ import type { Config } from "../../config.js";
 import { takeUnfinished } from "../../db/wecom-replay.js";
 import type { Deps } from "../../deps.js";
 import { handleMessage } from "../pipeline.js";
+import { renderWecom } from "./render.js";
 import { readPayload } from "./callback.js";
 import { createWecomClient, type WecomClient } from "./client.js";
 import { createWecomCrypto, parseEncodingAesKey } from "./crypto.js";
@@ -38,7 +39,7 @@ export function callbackRecovery(config: Config, opts: { client?: WecomClient } 
         reach = { msgKey: t.msgKey, chatId: inbound.msg.chatId, responseUrl: inbound.responseUrl, receivedAt: t.seenAt };
         const uploads = inbound.kind === "message" && inbound.media.length ? await downloadMedia(client, aesKey, inbound.media, deps.log) : [];
         const replies = await handleMessage(deps, { ...inbound.msg, uploads });
-        await sendLateReply(deps, { ...reach, markdown: replies.join("\n\n") });
+        await sendLateReply(deps, { ...reach, markdown: replies.map(renderWecom).join("\n\n") });
       } catch (e) {
         // Taken once only: tell the sender, so the message is not silently lost.
         deps.log.error("WeCom callback recovery failed; the sender is asked to send it again", { msgKey: t.msgKey, error: String((e as Error)?.stack ?? e) });

@@ -18,6 +18,7 @@ import { MAX_TABLE_BYTES, readTable, TableReadError } from "../excel/read.js";
 import { actorOf, runUseCase, webCtx } from "../run-use-case.js";
 import { ImportForm, PreviewView } from "./import-view.js";
 import { Notice, page, userOf, type Ctx } from "./shared.js";
+import { toPlain } from "../../domain/message.js";
 
 const unitNames = async (deps: Deps) => new Map((await loadDirectory(deps.db)).units.map((u) => [u.id, u.name]));
 
@@ -91,7 +92,7 @@ export async function importCommit(c: Ctx) {
       "导入完成",
       "import",
       <>
-        <Notice kind="ok"><span id="import-result">{done.reply}</span></Notice>
+        <Notice kind="ok"><span id="import-result">{toPlain(done.reply)}</span></Notice>
         <p><a class="btn" href="/dashboard/cases">到台账查看</a> <a class="btn light" href="/dashboard/import">继续导入</a></p>
       </>,
     );
