@@ -31,6 +31,8 @@ export type BodyRule = { path: string; prefix?: true; max: number; anonymous?: t
 export const BODY_RULES: readonly BodyRule[] = [
   // Signed by WeCom, so read before anyone is known; the route keeps the same cap itself (R09).
   { path: "/wecom/callback", max: CALLBACK_MAX, anonymous: true, what: "WeCom callback" },
+  // Signed by DingTalk (timestamp + sign headers): a group message is small JSON, picture content is a download code.
+  { path: "/dingtalk/callback", max: 64 * KB, anonymous: true, what: "DingTalk callback" },
   // Local mode only, no accounts: up to 9 photos of 10 MB as base64 JSON.
   { path: "/sim/messages", max: SIM_MAX, anonymous: true, what: "simulator message" },
   { path: "/dashboard/import/preview", max: MAX_TABLE_BYTES + MULTIPART_SLACK, what: "import file" },
