@@ -62,6 +62,13 @@ const schema = z
     WECOM_WS_URL: z.url({ protocol: /^wss?$/ }).default("wss://openws.work.weixin.qq.com"),
     // Replay window for signed callback timestamps (R05); WeCom publishes none, Slack and Stripe use 300 s.
     WECOM_TIMESTAMP_WINDOW_SECONDS: z.coerce.number().int().min(30).max(7200).default(300),
+    // DingTalk (钉钉) enterprise internal app robot (issue 15, dingtalk.md): HTTP receive or Stream (Node only).
+    DINGTALK_MODE: z.enum(["off", "http", "stream"]).default("off"),
+    DINGTALK_APP_KEY: z.string().min(1).optional(),
+    DINGTALK_APP_SECRET: z.string().min(1).optional(),
+    DINGTALK_ROBOT_CODE: z.string().min(1).optional(),
+    // One base for OpenAPI and the legacy oapi paths, so a private deployment or a loopback stand-in replaces both.
+    DINGTALK_API_BASE: z.url({ protocol: /^https?$/ }).default("https://api.dingtalk.com"),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     // Administrators confirm sign-in with an authenticator code (R30); on by default outside local mode.
     ADMIN_MFA: bool.optional(),
@@ -89,9 +96,16 @@ const schema = z
       need("WECOM_BOT_ID", "when WECOM_MODE=longconn (the BotID from the bot's API settings)");
       need("WECOM_BOT_SECRET", "when WECOM_MODE=longconn (the Secret from the bot's API settings)");
     }
-    if (c.WECOM_MODE !== "off") need("SESSION_SECRET", "outside local mode (a random string of 32+ characters)");
+    if (c.DINGTALK_MODE !== "off") {
+      const mode = `DINGTALK_MODE=${c.DINGTALK_MODE}`;
+      need("DINGTALK_APP_KEY", `when ${mode} (the AppKey / Client ID of the DingTalk app: 开发者后台 → 应用 → 凭证与基础信息)`);
+      need("DINGTALK_APP_SECRET", `when ${mode} (the AppSecret / Client Secret of the DingTalk app)`);
+      need("DINGTALK_ROBOT_CODE", `when ${mode} (the app robot's RobotCode: 应用 → 机器人 → 机器人配置; often equal to the AppKey)`);
+    }
+    const channelOn = c.WECOM_MODE !== "off" || c.DINGTALK_MODE !== "off";
+    if (channelOn) need("SESSION_SECRET", "outside local mode (a random string of 32+ characters)");
     // The simulator has no accounts: whoever reaches /sim speaks as anyone, so it never runs beside a real channel.
-    if (c.WECOM_MODE !== "off" && c.SIMULATOR === true) {
+    if (channelOn && c.SIMULATOR === true) {
       ctx.addIssue({
         code: "custom",
         path: ["SIMULATOR"],
@@ -99,7 +113,7 @@ const schema = z
         message: `SIMULATOR=true 只能用于本地模式（WECOM_MODE=off）：模拟群聊没有账号，任何能访问它的人都可以冒充任一人员。请删除 SIMULATOR 或设为 false。 / SIMULATOR=true is only allowed in local mode (WECOM_MODE=off): the chat simulator has no accounts, so anyone who reaches it can act as any person. Remove SIMULATOR or set it to false.`,
       });
     }
-    if (c.WECOM_MODE === "off") {
+    if (!channelOn) {
       const problem = localListenProblem({ host: c.HOST, simulator: c.SIMULATOR ?? true, adminMfa: c.ADMIN_MFA ?? false });
       if (problem) ctx.addIssue({ code: "custom", path: ["HOST"], params: { verbatim: true }, message: problem });
     }
@@ -155,6 +169,17 @@ export type Config = {
     /** Callbacks whose signed timestamp is further than this from our clock are refused (R05). */
     timestampWindowSeconds: number;
   };
+  /** DingTalk channel (issue 15); `off` unless DINGTALK_MODE is set. The secret is never logged or shown. */
+  dingtalk: {
+    mode: "off" | "http" | "stream";
+    appKey?: string;
+    appSecret?: string;
+    robotCode?: string;
+    /** OpenAPI base (default https://api.dingtalk.com); legacy oapi paths go through it too when it is set. */
+    apiBase: string;
+    /** True when DINGTALK_API_BASE was set: the legacy oapi paths are then served by it as well. */
+    apiBaseSet: boolean;
+  };
   /** The bot's names as members see them; mentions of them are dropped wherever they stand in a message. */
   botNames: string[];
   sessionSecret: string;
@@ -200,7 +225,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const c = result.data;
-  const local = c.WECOM_MODE === "off";
+  // Local mode: no real chat channel at all; either channel being on ends it (its secrets, MFA, residency apply).
+  const local = c.WECOM_MODE === "off" && c.DINGTALK_MODE === "off";
   return {
     port: c.PORT,
     host: c.HOST,
@@ -221,6 +247,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       apiBase: c.WECOM_API_BASE.replace(/\/$/, ""),
       wsUrl: c.WECOM_WS_URL,
       timestampWindowSeconds: c.WECOM_TIMESTAMP_WINDOW_SECONDS,
+    },
+    dingtalk: {
+      mode: c.DINGTALK_MODE,
+      appKey: c.DINGTALK_APP_KEY,
+      appSecret: c.DINGTALK_APP_SECRET,
+      robotCode: c.DINGTALK_ROBOT_CODE,
+      apiBase: c.DINGTALK_API_BASE.replace(/\/$/, ""),
+      apiBaseSet: raw.DINGTALK_API_BASE !== undefined,
     },
     botNames: c.BOT_NAMES,
     sessionSecret: c.SESSION_SECRET ?? LOCAL_SESSION_SECRET,
