@@ -45,6 +45,7 @@ export const people = sqliteTable(
     totpLastStep: integer("totp_last_step"), // the last 30 s step used to sign in: a code works once (RFC 6238 §5.2)
     demo: integer("demo", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull().default(now),
+    dingtalkId: text("dingtalk_id").unique(), // DingTalk staffId (senderStaffId) when the person uses DingTalk (issue 15)
   },
   (t) => [index("people_unit_idx").on(t.unitId), index("people_name_idx").on(t.name)],
 );
@@ -56,6 +57,9 @@ export const groups = sqliteTable("groups", {
   purpose: text("purpose", { enum: ["command", "unit", "accountability", "other"] }).notNull(),
   unitId: integer("unit_id").references(() => units.id),
   robotKey: text("robot_key"), // group-robot webhook key; only ever shown masked
+  // DingTalk custom robot (加签): its webhook URL carries an access_token and the secret signs each send; both masked.
+  robotWebhook: text("robot_webhook"),
+  robotSecret: text("robot_secret"),
   demo: integer("demo", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull().default(now),
 });
