@@ -2,7 +2,7 @@
 import type { Upload } from "../handlers/evidence.js";
 
 export type IncomingMessage = {
-  channel: "wecom" | "sim";
+  channel: "wecom" | "dingtalk" | "sim";
   msgId: string;
   chatId: string;
   chatType: "group" | "single";
