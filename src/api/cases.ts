@@ -9,7 +9,7 @@ import { canView } from "../domain/permissions.js";
 import { createCase } from "../handlers/create-case.js";
 import { DomainError } from "../handlers/errors.js";
 import type { WebEnv } from "../web/context.js";
-import { toFilter } from "../web/pages/ledger-filter.js";
+import { toFilter } from "../db/ledger-query.js";
 import { scopeOf, userOf } from "../web/pages/shared.js";
 import { actorOf, runUseCase } from "../web/run-use-case.js";
 import { BAD_JSON, domainError, notFound, readJson, validationError, zhCN } from "./errors.js";

@@ -1,7 +1,7 @@
 /** zod schemas of the API's inputs, with Chinese messages where zod's own (zh-CN) would be vague. */
 import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import { POLLUTION_TYPES, PRIORITIES, SOURCES } from "../db/schema.js";
-import { ledgerQuery } from "../web/pages/ledger-filter.js";
+import { ledgerQuery } from "../db/ledger-query.js";
 
 export const listQuery = ledgerQuery.extend({
   pageSize: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int("每页条数应为整数").min(1, "每页至少 1 条").max(200, "每页最多 200 条").optional()),

@@ -11,7 +11,7 @@ import { actorOf, runUseCase } from "../run-use-case.js";
 import { actionBody, CaseActions, DONE_TEXT, useCaseFor } from "./case-actions.js";
 import { CaseFields } from "./case-fields.js";
 import { Checklist } from "./checklist.js";
-import { issuesText } from "./ledger-filter.js";
+import { issuesText } from "../../db/ledger-query.js";
 import { CsrfField, notFound, Notice, page, StateTag, userOf, type Ctx } from "./shared.js";
 import { currentRoundLabel, RoundHistory } from "./rounds.js";
 import { Gallery, Timeline } from "./timeline.js";

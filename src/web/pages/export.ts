@@ -11,7 +11,7 @@ import { localDate } from "../../domain/calendar.js";
 import { maskPii } from "../../domain/pii.js";
 import { ledgerXlsx } from "../excel/export-rows.js";
 import { qs } from "./format.js";
-import { issuesText, ledgerQuery, toFilter, toParams } from "./ledger-filter.js";
+import { issuesText, ledgerQuery, toFilter, toParams } from "../../db/ledger-query.js";
 import { scopeOf, userOf, type Ctx } from "./shared.js";
 
 export const XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -11,7 +11,7 @@ import { canView } from "../../domain/permissions.js";
 import { stripMetadata } from "../../domain/strip-metadata.js";
 import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import { attachmentHeader } from "./export.js";
-import { issuesText } from "./ledger-filter.js";
+import { issuesText } from "../../db/ledger-query.js";
 import { userOf, type Ctx } from "./shared.js";
 
 const INLINE = new Set(["image/jpeg", "image/png", "image/webp"]);

@@ -4,7 +4,7 @@ import { CASE_STATES, POLLUTION_TYPES, SOURCES } from "../../db/schema.js";
 import { PRIORITY_LABEL, STATE_LABEL } from "../../domain/labels.js";
 import { isOverdue } from "../../domain/lifecycle.js";
 import { qs, unitName, ymd } from "./format.js";
-import { issuesText, ledgerQuery, toFilter, toParams, type LedgerQuery } from "./ledger-filter.js";
+import { issuesText, ledgerQuery, toFilter, toParams, type LedgerQuery } from "../../db/ledger-query.js";
 import { CsrfField, Notice, page, scopeOf, StateTag, userOf, type Ctx } from "./shared.js";
 
 const PAGE_SIZE = 20;

@@ -1,7 +1,7 @@
 /** The ledger's query string ↔ LedgerFilter, validated once (zod) and shared by the page, the export and the API. */
 import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
-import type { LedgerFilter } from "../../db/ledger.js";
-import { CASE_STATES, POLLUTION_TYPES, SOURCES } from "../../db/schema.js";
+import type { LedgerFilter } from "./ledger.js";
+import { CASE_STATES, POLLUTION_TYPES, SOURCES } from "./schema.js";
 
 const id = z.coerce.number({ error: "应为数字" }).int("应为整数").positive("应为正整数");
 const flag = z.enum(["1", "0", "true", "false", "yes", "no"], { error: "应为 1 或 0" }).transform((v) => ["1", "true", "yes"].includes(v));
