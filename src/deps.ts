@@ -7,8 +7,8 @@ import type { Calendar } from "./domain/calendar.js";
 
 export type Clock = () => number;
 
-/** Pushes to chat: one function per channel, chosen by the runtime (simulator, WeCom robot, …). */
-export type Deliver = (row: { id: number; channel: string; target: string; payload: Record<string, unknown> }) => Promise<import("./delivery/types.js").DeliverResult>;
+/** Pushes to chat: renders and sends outbox rows; the runtime routes each target prefix to a platform (src/delivery/channels.ts). */
+export type Deliver = import("./delivery/types.js").Channel;
 
 export type Deps = {
   config: Config;
