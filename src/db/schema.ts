@@ -57,6 +57,7 @@ export const groups = sqliteTable("groups", {
   purpose: text("purpose", { enum: ["command", "unit", "accountability", "other"] }).notNull(),
   unitId: integer("unit_id").references(() => units.id),
   robotKey: text("robot_key"), // group-robot webhook key; only ever shown masked
+  platform: text("platform").notNull().default("wecom"), // the chat platform the group lives on (issue 15); outbox targets are "<platform>:<chat_id>"
   // DingTalk custom robot (加签): its webhook URL carries an access_token and the secret signs each send; both masked.
   robotWebhook: text("robot_webhook"),
   robotSecret: text("robot_secret"),
