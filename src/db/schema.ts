@@ -146,6 +146,8 @@ export const cases = sqliteTable(
     index("cases_source_idx").on(t.source),
     index("cases_flagged_idx").on(t.flagged, t.state),
     index("cases_closed_idx").on(t.state, t.closedAt), // patrol scan
+    index("cases_ledger_idx").on(t.flagged, t.id), // 台账 order (挂牌 first, newest first): keyset pages stop after one page
+    index("cases_ledger_unit_idx").on(t.leadUnitId, t.flagged, t.id), // the same order within one lead unit
     uniqueIndex("cases_write_token_idx").on(t.writeToken),
   ],
 );
