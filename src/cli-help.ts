@@ -25,6 +25,12 @@ const VERBS: Verb[] = [
   { name: "export", usage: "export <file.xlsx>", zh: "按公开格式导出全部台账", en: "write the whole ledger in the public disclosure layout" },
   { name: "token", usage: "token create --name <name> --role <role> [--unit <unit>] | token list | token revoke <id>", zh: "管理 /api/v1 的 API 令牌（令牌只显示一次）", en: "manage API tokens for /api/v1 (a token is printed once)" },
   { name: "audit", usage: "audit verify | audit export <file>", zh: "校验审计日志哈希链；导出审计日志（JSON lines，每日拷贝到其他主机）", en: "verify the audit log's hash chain; export it as JSON lines (copy it off-host daily)" },
+  {
+    name: "reindex",
+    usage: "reindex [--only <table>]",
+    zh: "重建由案件和时间线派生的统计表与全文索引（恢复备份或用 SQL 批量导入后运行；可重复执行）",
+    en: "rebuild the tables derived from cases and events: statistics and the search index (after a restore or a bulk load by SQL; idempotent)",
+  },
   { name: "smoke", usage: "smoke <baseUrl> [--max-tick-age <minutes>] [--timeout <seconds>]", zh: "部署后自检：healthz、登录登出、企业微信 URL 验证、定时任务", en: "post-deploy check: healthz, sign-in/out, WeCom URL verification, scheduler" },
 ];
 

@@ -1,19 +1,15 @@
 /** The `duban` command: serve, migrate, seed, backup, tick, digest (more verbs arrive with their features). */
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { assertResidency, parseConfig } from "./config.js";
 import { openNodeDb, migrateNodeDb } from "./db/open-node.js";
-import { seedCalendar } from "./db/calendar-seed.js";
-import { seedDemo } from "./db/seed-demo.js";
-import { diskFiles } from "./files/disk.js";
-import { backupDatabase } from "./db/backup.js";
-import { groupVerb } from "./cli-group.js";
-import { adminCommand } from "./cli-admin.js";
-import { dataCommand } from "./cli-data.js";
-import { auditVerb } from "./cli-audit.js";
-import { smokeCommand } from "./cli-smoke.js";
 import { helpText } from "./cli-help.js";
-import { buildNodeDeps, startNode } from "./runtime/node.js";
-import { parseInstant, previewDigest, tick } from "./schedules/operator.js";
+import { groupVerb } from "./cli-group.js";
+
+// Verbs load their modules when they run: the server, schedules, import/export and PDF code need not be evaluated
+// for a command that uses none of them (issue 12 item 7: a command's own start ≤ 1 s).
+const runtime = () => import("./runtime/node.js");
+const operator = () => import("./schedules/operator.js");
 
 async function withDb<T>(fn: (o: Awaited<ReturnType<typeof openNodeDb>>) => Promise<T>): Promise<T> {
   const config = parseConfig(process.env);
@@ -26,10 +22,22 @@ async function withDb<T>(fn: (o: Awaited<ReturnType<typeof openNodeDb>>) => Prom
   }
 }
 
+/** This release's version from package.json: one level up from src/, two from the bundle in dist/node/. */
+function version(): string {
+  for (const rel of ["../package.json", "../../package.json"]) {
+    const url = new URL(rel, import.meta.url);
+    if (!existsSync(url)) continue;
+    const pkg = JSON.parse(readFileSync(url, "utf8")) as { name?: string; version?: string };
+    if (pkg.name === "duban" && pkg.version) return pkg.version;
+  }
+  return "unknown";
+}
+
 /** Deps for operator verbs: the configured database, never demo data (a tick must not add cases). */
-async function withScheduleDeps(fn: (deps: Awaited<ReturnType<typeof buildNodeDeps>>["deps"]) => Promise<number>): Promise<number> {
+type NodeDeps = Awaited<ReturnType<Awaited<ReturnType<typeof runtime>>["buildNodeDeps"]>>["deps"];
+async function withScheduleDeps(fn: (deps: NodeDeps) => Promise<number>): Promise<number> {
   const config = { ...parseConfig(process.env), demoSeed: false };
-  const { deps, store, idle } = await buildNodeDeps(config);
+  const { deps, store, idle } = await (await runtime()).buildNodeDeps(config);
   try {
     return await fn(deps);
   } finally {
@@ -40,17 +48,21 @@ async function withScheduleDeps(fn: (deps: Awaited<ReturnType<typeof buildNodeDe
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (cmd === "admin") return adminCommand(rest); // its own options (--user, --name, --unit)
-  if (cmd === "import" || cmd === "export" || cmd === "token") return dataCommand(cmd, rest); // cli-data.ts
-  if (cmd === "smoke") return smokeCommand(rest); // its own options (--max-tick-age, --timeout); HTTP only, no database
+  if (cmd === "admin") return (await import("./cli-admin.js")).adminCommand(rest); // its own options (--user, --name, --unit)
+  if (cmd === "import" || cmd === "export" || cmd === "token") return (await import("./cli-data.js")).dataCommand(cmd, rest);
+  if (cmd === "smoke") return (await import("./cli-smoke.js")).smokeCommand(rest); // its own options; HTTP only, no database
+  if (cmd === "--version" || cmd === "version") {
+    console.log(`duban ${version()}`);
+    return 0;
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { demo: { type: "boolean" }, at: { type: "string" }, preview: { type: "boolean" }, group: { type: "string" } },
+    options: { demo: { type: "boolean" }, at: { type: "string" }, preview: { type: "boolean" }, group: { type: "string" }, only: { type: "string", multiple: true } },
   });
   switch (cmd) {
     case "serve": {
-      const h = await startNode();
+      const h = await (await runtime()).startNode();
       console.log(`Duban is listening on ${h.url}  (simulator: ${h.deps.config.simulator ? `${h.url}/sim` : "off"})`);
       const stop = () => void h.close().then(() => process.exit(0));
       process.on("SIGINT", stop);
@@ -60,7 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     case "migrate":
       await withDb(async ({ db }) => {
         await migrateNodeDb(db);
-        await seedCalendar(db);
+        await (await import("./db/calendar-seed.js")).seedCalendar(db);
       });
       console.log("Migrations applied.");
       return 0;
@@ -69,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
         console.error("Only demo data can be seeded: duban seed --demo");
         return 2;
       }
+      const [{ seedDemo }, { diskFiles }] = await Promise.all([import("./db/seed-demo.js"), import("./files/disk.js")]);
       const r = await withDb(async ({ db }) => {
         await migrateNodeDb(db);
         return seedDemo(db, { now: Date.now(), files: diskFiles(parseConfig(process.env).filesDir) });
@@ -87,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
         console.error("Name the backup file: duban backup <file>");
         return 2;
       }
+      const { backupDatabase } = await import("./db/backup.js");
       const r = await withDb(async ({ client, file }) => {
         if (!file) throw new Error("backup works on the embedded database file; for sqld/Turso use their own backups");
         return backupDatabase(client, target);
@@ -96,6 +110,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case "tick":
     case "digest": {
+      const { parseInstant, previewDigest, tick } = await operator();
       const at = values.at === undefined ? Date.now() : parseInstant(values.at);
       if (at === undefined) {
         console.error(`--at must be an ISO instant with a zone, e.g. 2026-12-02T08:30:00+08:00 (got "${values.at}")`);
@@ -116,8 +131,17 @@ export async function main(argv: string[]): Promise<number> {
         return "error" in r ? 2 : 0;
       });
     }
-    case "audit":
+    case "audit": {
+      const { auditVerb } = await import("./cli-audit.js");
       return withDb(({ db }) => auditVerb(db, positionals, Date.now()));
+    }
+    case "reindex": {
+      const { reindexCommand } = await import("./cli-reindex.js");
+      return withDb(async ({ db }) => {
+        await migrateNodeDb(db); // after a restore the file may predate the derived tables
+        return reindexCommand(db, values.only ?? []);
+      });
+    }
     default:
       console.log(helpText());
       if (cmd) console.error(`未知命令 unknown command: ${cmd}`);
