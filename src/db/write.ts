@@ -3,6 +3,7 @@
  * all in one `db.batch` so it is all-or-nothing on libSQL and D1 alike.
  */
 import { maskDeep, maskPii } from "../domain/pii.js";
+import { isMessage, mapText } from "../domain/message.js";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { auditLog, caseEvents, cases, outbox, writeGuard, type EventKind } from "./schema.js";
 import type { Db } from "./types.js";
@@ -103,7 +104,8 @@ export function withCaseId(text: string, ref: CaseIdRef): string | SQL {
 
 /** Every push is for a chat: its texts are masked before they are even queued (R39). */
 function maskPayload(p: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, (k === "markdown" || k === "text") && typeof v === "string" ? maskPii(v) : v]));
+  const mask = (k: string, v: unknown) => ((k === "markdown" || k === "text") && typeof v === "string" ? maskPii(v) : k === "message" && (typeof v === "string" || isMessage(v)) ? mapText(v, maskPii) : v);
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, mask(k, v)]));
 }
 
 // Outbox inserts are remembered so a caller can tell whether a batch queued anything to send.
