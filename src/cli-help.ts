@@ -15,7 +15,13 @@ const VERBS: Verb[] = [
     zh: "运行该时刻到期的定时任务并打印排队的消息（默认现在），时刻如 2026-12-02T08:30:00+08:00", en: "run the schedules due at that instant (default now) and print what was queued",
   },
   { name: "digest", usage: "digest --preview [--group <chatId>] [--at <instant>]", zh: "预览某群的每日通报（默认指挥群），不发送也不记录", en: "print a group's daily digest (default: the command group) without sending or recording it" },
-  { name: "group", usage: "group list | group set-robot <chatId> <key>", zh: "查看各群及其群机器人（密钥打码）；保存群机器人 webhook 密钥", en: "list groups with their (masked) robot keys; store a group robot's webhook key" },
+  {
+    name: "group",
+    usage: "group list | group add [--platform wecom|dingtalk] --chat <chatId> --name <name> (--unit <unit name> | --purpose command) [--webhook <url> --secret <SEC…>] | group set-robot <chatId> <key>",
+    zh: "查看各群（平台、用途，机器人密钥打码）；登记企业微信或钉钉群（钉钉群的 --chat 为 conversationId，可选自定义机器人 Webhook 与加签密钥）；保存企业微信群机器人 webhook 密钥",
+    en: "list groups (platform, purpose, masked robot credentials); register a WeCom or DingTalk group (DingTalk: --chat is the conversationId; optional custom robot webhook and 加签 secret); store a WeCom group robot's webhook key",
+  },
+  { name: "person", usage: "person set --user <userid> --dingtalk <staffId>", zh: "设置人员的钉钉 ID（员工 userid，用于识别钉钉消息的发送人）；--dingtalk \"\" 清除", en: "map a person to their DingTalk staff id (how DingTalk senders are recognised); --dingtalk \"\" clears it" },
   {
     name: "admin",
     usage: "admin create --user <userid> --name <name> [--unit <unit name>] | admin reset-mfa --user <userid> | admin role-changes | admin approve --id <n> | admin reject --id <n>",

@@ -5,6 +5,7 @@ import { assertResidency, parseConfig } from "./config.js";
 import { openNodeDb, migrateNodeDb } from "./db/open-node.js";
 import { helpText } from "./cli-help.js";
 import { groupVerb } from "./cli-group.js";
+import { personVerb } from "./cli-person.js";
 
 // Verbs load their modules when they run: the server, schedules, import/export and PDF code need not be evaluated
 // for a command that uses none of them (issue 12 item 7: a command's own start ≤ 1 s).
@@ -55,6 +56,13 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`duban ${version()}`);
     return 0;
   }
+  if (cmd === "group" || cmd === "person") {
+    // Their own options (--platform, --chat, --dingtalk …); cli-group.ts and cli-person.ts parse them.
+    return withDb(async ({ db }) => {
+      await migrateNodeDb(db);
+      return cmd === "group" ? groupVerb(db, rest, console.log, Date.now()) : personVerb(db, rest, console.log, Date.now());
+    });
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -89,11 +97,6 @@ export async function main(argv: string[]): Promise<number> {
       console.log(r.created ? `Demo data added: ${r.units} units, ${r.people} people, ${r.groups} groups, ${r.cases} cases.` : "Demo data is already present; nothing changed.");
       return 0;
     }
-    case "group":
-      return withDb(async ({ db }) => {
-        await migrateNodeDb(db);
-        return groupVerb(db, positionals);
-      });
     case "backup": {
       const target = positionals[0];
       if (!target) {

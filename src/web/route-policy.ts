@@ -65,6 +65,7 @@ export const AUTH_ADMIN_POLICY: Record<string, Access> = {
   "GET /admin/groups/:id": ADMIN,
   "POST /admin/groups/:id": ADMIN,
   "POST /admin/groups/:id/robot-key": ADMIN,
+  "POST /admin/groups/:id/dingtalk-robot": ADMIN,
   "GET /admin/calendar": ADMIN,
   "POST /admin/calendar": ADMIN,
   "POST /admin/calendar/:date/delete": ADMIN,

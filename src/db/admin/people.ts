@@ -6,7 +6,7 @@ import type { BatchItem } from "../write.js";
 import { endSessionsOf } from "../sessions.js";
 
 export type PersonRow = typeof people.$inferSelect;
-export type PersonFields = { userId: string; name: string; mobile: string | null; unitId: number | null; roles: Role[] };
+export type PersonFields = { userId: string; name: string; mobile: string | null; unitId: number | null; roles: Role[]; dingtalkId?: string | null };
 
 export async function listPeople(db: Db, f: { unitId?: number; q?: string; inactive?: boolean }): Promise<PersonRow[]> {
   const where: SQL[] = [];
@@ -23,6 +23,19 @@ export async function getPerson(db: Db, id: number): Promise<PersonRow | undefin
   const [p] = await db.select().from(people).where(eq(people.id, id));
   return p;
 }
+
+export async function personByUserIdRow(db: Db, userId: string): Promise<PersonRow | undefined> {
+  const [p] = await db.select().from(people).where(eq(people.userId, userId));
+  return p;
+}
+
+/** Who has this DingTalk staff id; one person per staff id (the CLI and the forms check it before writing). */
+export async function personWithDingtalkId(db: Db, staffId: string): Promise<PersonRow | undefined> {
+  const [p] = await db.select().from(people).where(eq(people.dingtalkId, staffId));
+  return p;
+}
+
+export const setDingtalkId = (db: Db, id: number, staffId: string | null): BatchItem => db.update(people).set({ dingtalkId: staffId }).where(eq(people.id, id));
 
 export const allPeople = (db: Db): Promise<PersonRow[]> => db.select().from(people);
 

@@ -26,6 +26,9 @@ export function PersonForm(props: { a: AdminCtx; action: string; p?: Partial<Per
         <span>手机</span> <input name="mobile" maxlength={20} value={p.mobile ?? ""} inputmode="tel" />
       </label>
       <label class="f">
+        <span>钉钉 ID</span> <input name="dingtalkId" maxlength={64} value={p.dingtalkId ?? ""} class="mono" placeholder="使用钉钉时填写（员工 userid）" />
+      </label>
+      <label class="f">
         <span>单位</span>{" "}
         <select name="unitId">
           <option value="">（无）</option>
@@ -55,12 +58,13 @@ export function PeopleTable(props: { a: AdminCtx; rows: PersonRow[]; unitName: M
   return (
     <table class="wide">
       <thead>
-        <tr><th>账号</th><th>姓名</th><th>单位</th><th>角色</th><th>手机</th><th>密码</th><th>状态</th><th>操作</th></tr>
+        <tr><th>账号</th><th>钉钉 ID</th><th>姓名</th><th>单位</th><th>角色</th><th>手机</th><th>密码</th><th>状态</th><th>操作</th></tr>
       </thead>
       <tbody>
         {props.rows.map((p) => (
           <tr class={p.active ? "" : "muted"}>
             <td class="mono">{p.userId}</td>
+            <td class="mono">{p.dingtalkId ?? "—"}</td>
             <td>{p.name}</td>
             <td>{p.unitId ? (props.unitName.get(p.unitId) ?? "?") : "—"}</td>
             <td>

@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import type { WebEnv } from "../context.js";
 import { DuplicateKey } from "../../db/write.js";
 import { personSchema } from "./person-schema.js";
-import { getPerson, insertPerson, listPeople, setPersonActive, updatePerson, type PersonFields, type PersonRow } from "../../db/admin/people.js";
+import { getPerson, insertPerson, listPeople, personWithDingtalkId, setPersonActive, updatePerson, type PersonFields, type PersonRow } from "../../db/admin/people.js";
 import { listRoleChanges, proposeRoleChange } from "../../db/admin/role-changes.js";
 import { newPasswordLink, PASSWORD_LINK_TTL_MS } from "../../db/login-links.js";
 import { insertOutbox } from "../../db/write.js";
@@ -23,10 +23,14 @@ const CALLBACK_NO_DM = "回调模式下机器人不能主动发送单聊消息�
 
 async function parsePerson(a: AdminCtx, b: Body, userId: string): Promise<{ ok: true; f: PersonFields } | { ok: false; errors: string[] }> {
   const unit = text(b, "unitId");
-  const r = personSchema.safeParse({ userId, name: text(b, "name"), mobile: text(b, "mobile") || null, unitId: unit ? Number(unit) : null, roles: texts(b, "roles") });
+  const dingtalkId = text(b, "dingtalkId").trim() || null;
+  const r = personSchema.safeParse({ userId, name: text(b, "name"), mobile: text(b, "mobile") || null, unitId: unit ? Number(unit) : null, roles: texts(b, "roles"), dingtalkId });
   if (!r.success) return { ok: false, errors: r.error.issues.map((i) => i.message) };
   if (r.data.unitId !== null && !(await listUnits(a.deps.db)).some((u) => u.id === r.data.unitId)) return { ok: false, errors: ["所选单位不存在。"] };
-  return { ok: true, f: r.data };
+  // One person per DingTalk staff id: a second would make that sender's messages act as either (issue 15).
+  const holder = dingtalkId ? await personWithDingtalkId(a.deps.db, dingtalkId) : undefined;
+  if (holder && holder.userId !== userId) return { ok: false, errors: [`钉钉 ID ${dingtalkId} 已属于 ${holder.name}（${holder.userId}），一个钉钉 ID 只能对应一名人员。`] };
+  return { ok: true, f: { ...r.data, dingtalkId } };
 }
 
 async function listPage(c: C, errors?: string[], draft?: Partial<PersonRow>) {
@@ -114,10 +118,10 @@ export function peopleRoutes(): Hono<WebEnv> {
         [insertPerson(db, { ...p.f, roles: g.now }), ...(g.pending ? proposeRoleChange(db, { userId: p.f.userId }, g.now, g.pending, deciderOf(a), a.now) : [])],
         "admin.person.create",
         `person:${p.f.userId}`,
-        { roles: g.now, unitId: p.f.unitId, ...(g.pending ? { pendingRoles: g.pending } : {}) },
+        { roles: g.now, unitId: p.f.unitId, ...(p.f.dingtalkId ? { dingtalkId: p.f.dingtalkId } : {}), ...(g.pending ? { pendingRoles: g.pending } : {}) },
       );
     } catch (e) {
-      if (e instanceof DuplicateKey) return listPage(c, [`账号 ${p.f.userId} 已存在。`], p.f);
+      if (e instanceof DuplicateKey) return listPage(c, [e.constraint.includes("dingtalk") ? `钉钉 ID ${p.f.dingtalkId} 已被其他人员使用。` : `账号 ${p.f.userId} 已存在。`], p.f);
       throw e;
     }
     return c.redirect(`/admin/people?ok=${g.pending ? "created_pending" : "created"}`, 303);
@@ -146,8 +150,8 @@ export function peopleRoutes(): Hono<WebEnv> {
       "admin.person.update",
       `person:${cur.id}`,
       {
-        before: { name: cur.name, unitId: cur.unitId, roles: cur.roles, mobileChanged: cur.mobile !== fields.mobile },
-        after: { name: fields.name, unitId: fields.unitId, roles: g.now },
+        before: { name: cur.name, unitId: cur.unitId, roles: cur.roles, dingtalkId: cur.dingtalkId, mobileChanged: cur.mobile !== fields.mobile },
+        after: { name: fields.name, unitId: fields.unitId, roles: g.now, dingtalkId: fields.dingtalkId },
         ...(g.pending ? { pendingRoles: g.pending } : {}),
       },
     );

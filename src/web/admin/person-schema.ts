@@ -8,6 +8,8 @@ export const personSchema = z.object({
   name: z.string().min(1, "请填写姓名").max(32, "姓名不超过 32 个字"),
   mobile: z.string().regex(/^\+?[0-9 -]{5,20}$/, "手机号码格式不正确").nullable(),
   unitId: z.number().int().positive().nullable(),
+  // DingTalk staff id (issue 15): how a DingTalk sender is recognised; absent = leave as stored.
+  dingtalkId: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, "钉钉 ID 只能包含字母、数字和 _ . @ -，最长 64 位").nullable().optional(),
   roles: z.array(z.enum(ROLES)).superRefine((roles, ctx) => {
     const problem = rolesProblem(roles);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
