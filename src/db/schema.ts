@@ -148,6 +148,9 @@ export const cases = sqliteTable(
     index("cases_closed_idx").on(t.state, t.closedAt), // patrol scan
     index("cases_ledger_idx").on(t.flagged, t.id), // 台账 order (挂牌 first, newest first): keyset pages stop after one page
     index("cases_ledger_unit_idx").on(t.leadUnitId, t.flagged, t.id), // the same order within one lead unit
+    // Only open rows (a tenth of a city's cases): overdue counts by unit/source/batch and the overdue list, covered.
+    index("cases_open_due_idx").on(t.dueAt, t.leadUnitId, t.source, t.batchId).where(sql`state in ('pending_ack','in_progress','returned')`),
+    index("cases_milestone_idx").on(t.milestoneAt).where(sql`milestone_at is not null`), // 阶段性办结 milestones
     uniqueIndex("cases_write_token_idx").on(t.writeToken),
   ],
 );
@@ -171,7 +174,7 @@ export const caseEvents = sqliteTable(
     text: text("text"),
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
   },
-  (t) => [index("case_events_case_idx").on(t.caseId, t.at)],
+  (t) => [index("case_events_case_idx").on(t.caseId, t.at), index("case_events_kind_at_idx").on(t.kind, t.at)],
 );
 
 export const attachments = sqliteTable(
@@ -517,3 +520,38 @@ export const loginSources = sqliteTable("login_sources", {
   windowStart: integer("window_start").notNull(),
   attempts: integer("attempts").notNull(),
 });
+
+/**
+ * Current figures per (lead unit, source, batch), kept by triggers on cases (issue 12); unit 0 / batch 0 = none.
+ * What each column counts: src/db/unit-day-stats.ts.
+ */
+export const caseTotals = sqliteTable(
+  "case_totals",
+  {
+    unitId: integer("unit_id").notNull(),
+    source: text("source").notNull(),
+    batchId: integer("batch_id").notNull(),
+    total: integer("total").notNull().default(0),
+    closed: integer("closed").notNull().default(0),
+    staged: integer("staged").notNull().default(0),
+    open: integer("open").notNull().default(0),
+    closedOnTime: integer("closed_on_time").notNull().default(0),
+    rebounds: integer("rebounds").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.source, t.batchId] })],
+);
+
+/** Per lead unit and business day (UTC+8), kept by triggers on cases (issue 12); see src/db/unit-day-stats.ts. */
+export const unitDayStats = sqliteTable(
+  "unit_day_stats",
+  {
+    unitId: integer("unit_id").notNull(),
+    day: text("day").notNull(),
+    received: integer("received").notNull().default(0),
+    closed: integer("closed").notNull().default(0),
+    staged: integer("staged").notNull().default(0),
+    closedOnTime: integer("closed_on_time").notNull().default(0),
+    dueOpen: integer("due_open").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.unitId, t.day] }), index("unit_day_stats_day_idx").on(t.day)],
+);
