@@ -7,6 +7,7 @@ import { diskFiles } from "../../src/files/disk.js";
 import { loadCalendar, seedCalendar } from "../../src/db/calendar-seed.js";
 import { handleMessage } from "../../src/bot/pipeline.js";
 import { renderWecom } from "../../src/bot/wecom/render.js";
+import { simDeliver } from "../../src/bot/sim/deliver.js";
 import { join } from "node:path";
 import { track } from "./background.js";
 
@@ -31,7 +32,7 @@ export async function testDeps(db: Db, dir: string, clock: () => number): Promis
     log: silentLogger,
     calendar: () => cal,
     waitUntil: track,
-    deliver: async () => ({ ok: true }),
+    deliver: simDeliver(undefined, clock), // renders like the simulator; nothing is listening
   };
 }
 
