@@ -13,6 +13,7 @@ import { runScheduled } from "../src/schedules/run.js";
 import { U } from "../test/helpers/fixture.js";
 import { cst, insertCases, schedBench } from "../test/helpers/schedules.js";
 import { fmt, machine, writeSection } from "./report.js";
+import { renderWecomChunks } from "../src/bot/wecom/render.js";
 
 const { values } = parseArgs({ options: { cases: { type: "string", default: "1000" }, "send-ms": { type: "string", default: "200" } } });
 const TOTAL = Number(values.cases);
@@ -21,10 +22,13 @@ const SEND_MS = Number(values["send-ms"]);
 const b = await schedBench("2026-12-01 07:00");
 let sends = 0;
 // WeCom across the network edge: every send takes SEND_MS and succeeds.
-b.deps.deliver = async () => {
-  await new Promise((r) => setTimeout(r, SEND_MS));
-  sends++;
-  return { ok: true };
+b.deps.deliver = {
+  render: (row) => renderWecomChunks(row.payload),
+  send: async () => {
+    await new Promise((r) => setTimeout(r, SEND_MS));
+    sends++;
+    return { ok: true };
+  },
 };
 const due = cst("2026-11-27 23:59");
 const thirds = [Math.floor(TOTAL * 0.4), Math.floor(TOTAL * 0.35)];
