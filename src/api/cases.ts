@@ -9,7 +9,7 @@ import { canView } from "../domain/permissions.js";
 import { createCase } from "../handlers/create-case.js";
 import { DomainError } from "../handlers/errors.js";
 import type { WebEnv } from "../web/context.js";
-import { toFilter } from "../db/ledger-query.js";
+import { pagingProblem, toFilter } from "../db/ledger-query.js";
 import { scopeOf, userOf } from "../web/pages/shared.js";
 import { actorOf, runUseCase } from "../web/run-use-case.js";
 import { BAD_JSON, domainError, notFound, readJson, validationError, zhCN } from "./errors.js";
@@ -23,8 +23,13 @@ export async function listCasesApi(c: C) {
   if (!q.success) return validationError(c, q.error);
   const deps = c.get("deps");
   const now = deps.clock();
-  const [dir, page] = await Promise.all([loadDirectory(deps.db), listCases(deps.db, toFilter(q.data), scopeOf(userOf(c)), now, q.data.page ?? 1, q.data.pageSize ?? 50)]);
-  return c.json({ items: page.rows.map((r) => caseJson(r, dir, now)), total: page.total, page: page.page, pageSize: page.pageSize, pages: page.pages });
+  const tooFar = pagingProblem(q.data);
+  if (tooFar) return c.json({ error: "VALIDATION", message: tooFar }, 400);
+  const req = { page: q.data.page, cursor: q.data.cursor, pageSize: q.data.pageSize ?? 50 };
+  const [dir, page] = await Promise.all([loadDirectory(deps.db), listCases(deps.db, toFilter(q.data), scopeOf(userOf(c)), now, req)]);
+  // total is exact unless totalCapped (then "at least"); nextCursor fetches the next page at any depth.
+  const { rows, total, capped, pageSize, pages, nextCursor, search } = page;
+  return c.json({ items: rows.map((r) => caseJson(r, dir, now)), total, totalCapped: capped, page: page.page, pageSize, pages, nextCursor: nextCursor ?? null, search: search ?? null });
 }
 
 const idOf = (c: C) => {

@@ -1,6 +1,6 @@
 /** The ledger's query string ↔ LedgerFilter, validated once (zod) and shared by the page, the export and the API. */
 import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
-import type { LedgerFilter } from "./ledger.js";
+import { MAX_OFFSET_PAGE, type LedgerFilter } from "./ledger.js";
 import { CASE_STATES, POLLUTION_TYPES, SOURCES } from "./schema.js";
 
 const id = z.coerce.number({ error: "应为数字" }).int("应为整数").positive("应为正整数");
@@ -17,6 +17,8 @@ export const ledgerQuery = z.object({
   flagged: z.preprocess(blankToUndefined, flag.optional()),
   q: z.preprocess(blankToUndefined, z.string().trim().max(100, "搜索词不能超过 100 个字").optional()),
   page: z.preprocess(blankToUndefined, id.max(100_000, "页码过大").optional()),
+  // Keyset position from a 下一页 link (ledger.ts); with it, `page` only labels the page.
+  cursor: z.preprocess(blankToUndefined, z.string().regex(/^[01]\.\d{1,15}$/, "翻页位置无效，请从第一页重新翻页").optional()),
 });
 
 export type LedgerQuery = z.infer<typeof ledgerQuery>;
@@ -29,6 +31,12 @@ export function toFilter(q: LedgerQuery): LedgerFilter {
 export function toParams(q: LedgerQuery): Record<string, string | number | undefined> {
   const b = (v?: boolean) => (v === undefined ? undefined : v ? "1" : "0");
   return { batch: q.batch, source: q.source, unit: q.unit, state: q.state, type: q.type, overdue: b(q.overdue), flagged: b(q.flagged), q: q.q };
+}
+
+/** Why this query's page number cannot be served by OFFSET (deep pages go by cursor), or undefined. */
+export function pagingProblem(q: LedgerQuery): string | undefined {
+  if (q.cursor || (q.page ?? 1) <= MAX_OFFSET_PAGE || q.q) return undefined;
+  return `参数 page：按页码最多翻到第 ${MAX_OFFSET_PAGE} 页，更后面的页请用“下一页”（cursor）继续`;
 }
 
 /** Chinese text for the first problem of a failed parse: "参数 state：状态无效…". */

@@ -2,7 +2,8 @@
  * The ledger (台账) query: one filter shape for the dashboard, the .xlsx export and the REST API, scoped to
  * what the viewer may see (a unit sees the cases it leads or co-handles; the office sees all).
  */
-import { and, asc, count, desc, eq, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
+import { isShortOnly, SEARCH_CAP, searchHits, searchTerms } from "./case-search.js";
 import { batches, cases, people, units, type CaseState } from "./schema.js";
 import { OVERDUE_STATES } from "./stats.js";
 import type { Db } from "./types.js";
@@ -17,7 +18,7 @@ export type LedgerFilter = {
   type?: string; // one pollution type
   overdue?: boolean;
   flagged?: boolean;
-  q?: string; // text over content, title, address, area and 受理编号
+  q?: string; // full-text: title, content, area + address, 受理编号 and notes (case-search.ts)
 };
 
 /** Who is looking: every case, or the cases of one unit (null = a person without a unit sees nothing). */
@@ -27,8 +28,6 @@ export type Scope = { all: true } | { all: false; unitId: number | null };
 export function ofUnit(unitId: number): SQL {
   return or(eq(cases.leadUnitId, unitId), sql`exists (select 1 from json_each(${cases.coUnitIds}) where value = ${unitId})`)!;
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 export function ledgerWhere(f: LedgerFilter, scope: Scope, now: number): SQL | undefined {
   const parts: (SQL | undefined)[] = [];
@@ -42,25 +41,104 @@ export function ledgerWhere(f: LedgerFilter, scope: Scope, now: number): SQL | u
   if (f.overdue === true) parts.push(and(sql`${cases.state} in ${OVERDUE_STATES}`, lt(cases.dueAt, now)));
   if (f.overdue === false) parts.push(sql`not (${cases.state} in ${OVERDUE_STATES} and coalesce(${cases.dueAt} < ${now}, 0))`);
   if (f.flagged !== undefined) parts.push(eq(cases.flagged, f.flagged));
+  // Text: every hit of the full-text index (unranked; listCases ranks its bounded set itself).
   const q = f.q?.trim();
-  if (q) {
-    const pat = `%${escapeLike(q)}%`;
-    const hit = (col: SQL) => sql`coalesce(${col}, '') like ${pat} escape '\\'`;
-    parts.push(or(...[cases.content, cases.title, cases.address, cases.area, cases.externalNo].map((col) => hit(sql`${col}`))));
-  }
+  if (q) parts.push(sql`${cases.id} in (select id from (${searchHits(searchTerms(q), undefined)}))`);
   return and(...parts);
 }
 
-export type Page = { rows: CaseRow[]; total: number; page: number; pageSize: number; pages: number };
+/** Counting stops here: past it the page says "1 万+" instead of reading every matching row. */
+export const COUNT_CAP = 10_000;
+/** Pages reachable by number (OFFSET); further pages go by cursor. */
+export const MAX_OFFSET_PAGE = 50;
 
-/** One page of the ledger, 挂牌 cases first, then newest first. */
-export async function listCases(db: Db, f: LedgerFilter, scope: Scope, now: number, page = 1, pageSize = 20): Promise<Page> {
+export type Page = {
+  rows: CaseRow[];
+  /** Matching cases, exact unless `capped` (then at least this many). */
+  total: number;
+  capped: boolean;
+  page: number;
+  pageSize: number;
+  /** Pages when `total` is exact; otherwise the pages known so far. */
+  pages: number;
+  /** Opaque position after the last row; undefined on the last page. */
+  nextCursor?: string;
+  /** Set for a search: "ranked" (bm25 over the newest SEARCH_CAP hits) or "recent" (1–2 character words). */
+  search?: "ranked" | "recent";
+};
+
+export type PageRequest = { page?: number; cursor?: string; pageSize: number };
+
+/** The ledger order's key of a row: 挂牌 first, then newest first; a search orders by rank, then newest. */
+type Key = { f: number; id: number };
+const encodeCursor = (k: Key) => `${k.f}.${k.id}`;
+export function decodeCursor(s: string): Key | undefined {
+  const m = /^([01])\.(\d{1,15})$/.exec(s);
+  return m ? { f: Number(m[1]), id: Number(m[2]) } : undefined;
+}
+
+/** Count matches of `from … where` reading at most COUNT_CAP + 1 rows. */
+async function cappedCount(db: Db, from: SQL, where: SQL | undefined): Promise<{ total: number; capped: boolean }> {
+  const [{ n }] = await db.all<{ n: number }>(sql`select count(*) as n from (select 1 ${from} ${where ? sql`where ${where}` : sql``} limit ${COUNT_CAP + 1})`);
+  return Number(n) > COUNT_CAP ? { total: COUNT_CAP, capped: true } : { total: Number(n), capped: false };
+}
+
+/** The rows of `ids` in that order. */
+async function rowsInOrder(db: Db, ids: number[]): Promise<CaseRow[]> {
+  if (!ids.length) return [];
+  const found = new Map((await db.select().from(cases).where(inArray(cases.id, ids))).map((r) => [r.id, r]));
+  return ids.map((id) => found.get(id)).filter((r): r is CaseRow => r !== undefined);
+}
+
+/**
+ * One page of the ledger, 挂牌 cases first, then newest first — by keyset (`cursor`: the last row's key) so
+ * a page reads about one page of index entries however deep it is; `page` (OFFSET) only up to MAX_OFFSET_PAGE.
+ * With text, the hits are ranked by bm25 (see case-search.ts) and paged within their bounded set.
+ */
+export async function listCases(db: Db, f: LedgerFilter, scope: Scope, now: number, req: PageRequest): Promise<Page> {
+  const { pageSize } = req;
+  const page = Math.max(1, req.page ?? 1);
+  const q = f.q?.trim();
+  if (q) return searchPage(db, { ...f, q: undefined }, q, scope, now, page, pageSize);
   const where = ledgerWhere(f, scope, now);
-  const [{ n }] = await db.select({ n: count() }).from(cases).where(where);
-  const pages = Math.max(1, Math.ceil(n / pageSize));
-  const p = Math.min(Math.max(1, page), pages);
-  const rows = await db.select().from(cases).where(where).orderBy(desc(cases.flagged), desc(cases.id)).limit(pageSize).offset((p - 1) * pageSize);
-  return { rows, total: n, page: p, pageSize, pages };
+  const cursor = req.cursor ? decodeCursor(req.cursor) : undefined;
+  const after = cursor ? sql`(${cases.flagged}, ${cases.id}) < (${cursor.f}, ${cursor.id})` : undefined;
+  const offset = cursor ? 0 : Math.min(page, MAX_OFFSET_PAGE) - 1;
+  const [count, rows] = await Promise.all([
+    cappedCount(db, sql`from ${cases}`, where),
+    db.select().from(cases).where(and(where, after)).orderBy(desc(cases.flagged), desc(cases.id)).limit(pageSize + 1).offset(offset * pageSize),
+  ]);
+  const more = rows.length > pageSize;
+  const shown = rows.slice(0, pageSize);
+  const last = shown.at(-1);
+  const known = Math.max(1, Math.ceil(count.total / pageSize));
+  return {
+    rows: shown,
+    ...count,
+    page: cursor ? page : offset + 1,
+    pageSize,
+    pages: count.capped ? Math.max(known, page + (more ? 1 : 0)) : known,
+    nextCursor: more && last ? encodeCursor({ f: last.flagged ? 1 : 0, id: last.id }) : undefined,
+  };
+}
+
+async function searchPage(db: Db, f: LedgerFilter, q: string, scope: Scope, now: number, page: number, pageSize: number): Promise<Page> {
+  const terms = searchTerms(q);
+  const where = ledgerWhere(f, scope, now);
+  // The hits are at most SEARCH_CAP rows, so OFFSET within them is bounded too.
+  const from = sql`from ${cases} join (${searchHits(terms, SEARCH_CAP)}) h on h.id = ${cases.id}`;
+  const w = where ? sql`where ${where}` : sql``;
+  const [[{ n }], ids] = await Promise.all([
+    db.all<{ n: number }>(sql`select count(*) as n ${from} ${w}`),
+    db.all<{ id: number }>(sql`select ${cases.id} as id ${from} ${w} order by h.r, ${cases.id} desc limit ${pageSize} offset ${(page - 1) * pageSize}`),
+  ]);
+  const total = Number(n);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const p = Math.min(page, pages);
+  const rows = p === page ? await rowsInOrder(db, ids.map((r) => Number(r.id))) : (await searchPage(db, f, q, scope, now, p, pageSize)).rows;
+  // Reaching the cap means older hits were left out: said as "至少" in the UI.
+  const capped = total >= SEARCH_CAP;
+  return { rows, total, capped, page: p, pageSize, pages, search: isShortOnly(terms) ? "recent" : "ranked" };
 }
 
 /** Every matching case for the export, in ledger order (capped; the caller says so when the cap is hit). */

@@ -1,10 +1,11 @@
 /** 台账: every case in scope, filtered (batch, source, unit, state, type, overdue, 挂牌), searched and paged; 挂牌 first. */
-import { listCases, loadDirectory } from "../../db/ledger.js";
+import { SEARCH_CAP, SHORT_WINDOW } from "../../db/case-search.js";
+import { listCases, loadDirectory, type Page } from "../../db/ledger.js";
 import { CASE_STATES, POLLUTION_TYPES, SOURCES } from "../../db/schema.js";
 import { PRIORITY_LABEL, STATE_LABEL } from "../../domain/labels.js";
 import { isOverdue } from "../../domain/lifecycle.js";
 import { qs, unitName, ymd } from "./format.js";
-import { issuesText, ledgerQuery, toFilter, toParams, type LedgerQuery } from "../../db/ledger-query.js";
+import { issuesText, ledgerQuery, pagingProblem, toFilter, toParams, type LedgerQuery } from "../../db/ledger-query.js";
 import { CsrfField, Notice, page, scopeOf, StateTag, userOf, type Ctx } from "./shared.js";
 
 const PAGE_SIZE = 20;
@@ -23,19 +24,39 @@ function Select(props: { name: string; label: string; value?: string | number; o
   );
 }
 
+/** The count as honest as it is: exact, "1 万+" when counting stopped, and what a search looked at. */
+function CountText({ result }: { result: Page }) {
+  const wan = (n: number) => (n >= 10_000 ? `约 ${n / 10_000} 万+` : `${n}+`);
+  if (result.search === "recent") {
+    return <>最近 {SHORT_WINDOW / 10_000} 万件中匹配 <strong>{result.capped ? wan(result.total) : result.total}</strong> 件，按时间排列，第 {result.page}/{result.pages} 页。两个字以内的搜索词只查最近的案件；输入三个字以上可搜索全部案件并按相关度排序。</>;
+  }
+  if (result.search === "ranked") {
+    return result.capped
+      ? <>匹配超过 {SEARCH_CAP} 件，按相关度列出最近的 <strong>{result.total}</strong> 件，第 {result.page}/{result.pages} 页；可补充搜索词或筛选条件缩小范围。</>
+      : <>共 <strong>{result.total}</strong> 件，按相关度排列，第 {result.page}/{result.pages} 页</>;
+  }
+  return result.capped
+    ? <>共 <strong>{wan(result.total)}</strong> 件（超过 {result.total} 件不再逐件计数），第 {result.page} 页</>
+    : <>共 <strong>{result.total}</strong> 件，第 {result.page}/{result.pages} 页</>;
+}
+
 export async function ledgerPage(c: Ctx) {
   const deps = c.get("deps");
   const user = userOf(c);
   const parsed = ledgerQuery.safeParse(c.req.query());
   if (!parsed.success) return page(c, "台账", "ledger", <Notice kind="error">筛选条件有误：{issuesText(parsed.error)}。<a href="/dashboard/cases">清除筛选</a></Notice>, 400);
   const q: LedgerQuery = parsed.data;
+  const tooFar = pagingProblem(q);
+  if (tooFar) return page(c, "台账", "ledger", <Notice kind="error">{tooFar}。<a href="/dashboard/cases">回到第一页</a></Notice>, 400);
   const scope = scopeOf(user);
   const now = deps.clock();
   const tz = deps.config.timezone;
-  const [dir, result] = await Promise.all([loadDirectory(deps.db), listCases(deps.db, toFilter(q), scope, now, q.page ?? 1, PAGE_SIZE)]);
+  const [dir, result] = await Promise.all([loadDirectory(deps.db), listCases(deps.db, toFilter(q), scope, now, { page: q.page, cursor: q.cursor, pageSize: PAGE_SIZE })]);
   const params = toParams(q);
   const units = dir.units.filter((u) => u.kind !== "office" && (scope.all || u.id === scope.unitId));
   const link = (p: number) => `/dashboard/cases${qs({ ...params, page: p })}`;
+  // Forward by keyset when there is a cursor (any depth), back by page number (the first MAX_OFFSET_PAGE pages).
+  const next = result.nextCursor ? `/dashboard/cases${qs({ ...params, cursor: result.nextCursor, page: result.page + 1 })}` : result.page < result.pages ? link(result.page + 1) : undefined;
   return page(
     c,
     "台账",
@@ -73,7 +94,7 @@ export async function ledgerPage(c: Ctx) {
         </form>
       ) : null}
       <p class="muted" id="ledger-count">
-        共 <strong>{result.total}</strong> 件，第 {result.page}/{result.pages} 页
+        <CountText result={result} />
       </p>
       <table class="wide ledger">
         <thead>
@@ -101,8 +122,8 @@ export async function ledgerPage(c: Ctx) {
       {result.rows.length === 0 ? <Notice kind="info">没有符合条件的案件。</Notice> : null}
       <nav class="pager" aria-label="分页">
         {result.page > 1 ? <a href={link(result.page - 1)} rel="prev">‹ 上一页</a> : <span class="muted">‹ 上一页</span>}
-        <span>第 {result.page} / {result.pages} 页</span>
-        {result.page < result.pages ? <a href={link(result.page + 1)} rel="next">下一页 ›</a> : <span class="muted">下一页 ›</span>}
+        <span>{result.capped ? `第 ${result.page} 页` : `第 ${result.page} / ${result.pages} 页`}</span>
+        {next ? <a href={next} rel="next">下一页 ›</a> : <span class="muted">下一页 ›</span>}
       </nav>
     </>,
   );
