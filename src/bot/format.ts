@@ -44,11 +44,12 @@ export function formatCommand(cmd: Command): string {
     case "remark_photo":
       return `${v} ${formatRef(cmd.ref)} 第${cmd.nos.join("、")}张 改为${cmd.phase === "after" ? "整改后" : "整改前"}`;
     case "acknowledge":
+    case "query":
+      return [v, ...[cmd.ref, ...(cmd.more ?? [])].map(formatRef)].join(" ");
     case "approve_extension":
     case "flag":
     case "unflag":
     case "chase":
-    case "query":
       return `${v} ${formatRef(cmd.ref)}`;
     case "return":
     case "refuse_extension":

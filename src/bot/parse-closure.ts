@@ -15,7 +15,7 @@ const KEYS: [string, ClosureKey][] = (
     ["责任落实", "accountability"], ["责任", "accountability"], ["问责", "accountability"],
     ["群众满意度", "callback"], ["满意度", "callback"], ["回访", "callback"],
     ["办结结果", "outcome"], ["结果", "outcome"],
-    ["下一节点", "milestone"], ["下个节点", "milestone"], ["节点", "milestone"],
+    ["下一节点", "milestone"], ["下个节点", "milestone"], ["下一步节点", "milestone"], ["节点", "milestone"],
   ] as [string, ClosureKey][]
 ).sort((a, b) => b[0].length - a[0].length);
 
@@ -27,7 +27,8 @@ export function closureKeyAt(s: string): { key: ClosureKey; value: string } | un
   for (const [word, key] of KEYS) {
     if (!s.startsWith(word)) continue;
     const after = s.slice(word.length);
-    if (after === "" || /^[:\s]/.test(after)) return { key, value: after.replace(/^[\s:]+/, "").trim() };
+    // "下一节点12月30日": a date may follow a milestone key directly.
+    if (after === "" || /^[:\s]/.test(after) || (key === "milestone" && /^[\d本下月]/.test(after))) return { key, value: after.replace(/^[\s:]+/, "").trim() };
   }
   return undefined;
 }
@@ -104,10 +105,19 @@ export function tidy(s: string): string {
 
 export type ClosureProblem = { key: "handlingClass" | "callback" | "outcome" | "milestone"; value: string };
 
+/** "阶段性办结，下一节点12月30日" as people write it: the outcome first, the milestone (if any) after it. */
+const STAGED = /^(?:结果\s*:?\s*)?阶段性办结/;
+
 /** Reads the key lines; unknown lines are ignored; a repeated key appends with ";". */
 export function parseClosureBody(body: string): { fields: ClosureFields } | { problem: ClosureProblem } {
   const values = new Map<ClosureKey, string>();
-  for (const line of closureLines(body)) {
+  for (const raw of closureLines(body)) {
+    let line = raw;
+    const staged = STAGED.exec(line);
+    if (staged) {
+      values.set("outcome", "阶段性办结");
+      line = line.slice(staged[0].length).replace(/^[\s,;:.。]+/, "");
+    }
     const k = closureKeyAt(line);
     if (!k || k.value === "") continue;
     const prev = values.get(k.key);

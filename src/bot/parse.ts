@@ -61,19 +61,73 @@ export function parseCommand(text: string, opts: ParseOptions = {}): ParseResult
   const s = opts.botNames?.length ? stripBotMentions(text, opts.botNames) : normalize(text);
   if (s === "") return { error: "EMPTY", message: "消息是空的，没有命令。", usage: FIELD_USAGE.empty };
 
+  const casual = casualAck(s);
+  if (casual) return casual;
   const verb = matchVerb(s);
   if (verb) return dispatch(verb.name, verb.rest);
 
-  // A case reference first: "#12" alone names a case; "#12 签收" is read as "签收 #12".
-  const ref = readRef(s);
-  if (ref && "ref" in ref) {
-    if (ref.rest === "") return { name: "select", ref: ref.ref };
-    const after = matchVerb(ref.rest);
-    if (after && (after.name === "help" || NO_ARGS.has(after.name))) return dispatch(after.name, after.rest);
-    if (after && after.name !== "assign") return dispatch(after.name, `${s.slice(0, s.length - ref.rest.length)} ${after.rest}`);
-    return unknown(ref.rest);
-  }
+  // Case numbers first: "#12" alone names a case; "#12 签收" is "签收 #12"; "#81 已经处理好了" is a progress report.
+  const lead = readRefs(s.replace(FILLER, ""));
+  if (lead && "refs" in lead) return afterRefs(lead.refs, lead.rest);
   return unknown(s);
+}
+
+/** Words before a case number that carry nothing: "这个81号案子…", "关于81号件，…". */
+const FILLER = /^(?:这个|那个|关于|有关)\s*(?=#|第|案|\d)/;
+/** "收到/好的/马上办 #N": 签收 where the sender may sign (issue 11); the handler decides what it means for others. */
+const CASUAL = /^(?:好的|收到了|已收到|收到|收悉|明白|马上办理|马上办|马上处理|立即办理)(?=$|[\s,;:.!。、#\d第案])/;
+/** A question about a case: "#12 什么情况", "12号件进展如何", "#12 现在怎么样了?" → 查. */
+const QUESTION = /^(?:现在|目前|进展|情况|处理得?|办得?)?\s*(?:什么情况|怎么样了?|如何了?|情况如何|进展如何|到哪一?步了?)\s*[?。!]*$/;
+
+const refText = (r: CaseRef) => (r.kind === "id" ? `#${r.id}` : r.no);
+
+function casualAck(s: string): ParseResult | undefined {
+  let rest = s;
+  let seen = false;
+  for (let m = CASUAL.exec(rest); m; m = CASUAL.exec(rest)) {
+    seen = true;
+    rest = rest.slice(m[0].length).replace(/^[\s,;:.!。、]+/, "");
+  }
+  if (!seen) return undefined;
+  const r = readRefs(rest);
+  if (!r || !("refs" in r)) return undefined;
+  return { name: "acknowledge", ...refsOf(r.refs), casual: true };
+}
+
+const refsOf = (refs: CaseRef[]) => (refs.length > 1 ? { ref: refs[0], more: refs.slice(1) } : { ref: refs[0] });
+
+/** What follows one or more leading case numbers. */
+function afterRefs(refs: CaseRef[], rest: string): ParseResult {
+  if (rest === "") return refs.length === 1 ? { name: "select", ref: refs[0] } : { name: "query", ...refsOf(refs) };
+  if (CASUAL.test(rest)) return { name: "acknowledge", ...refsOf(refs), casual: true };
+  if (QUESTION.test(rest)) return { name: "query", ...refsOf(refs) };
+  const after = matchVerb(rest);
+  if (after && (after.name === "help" || NO_ARGS.has(after.name))) return dispatch(after.name, after.rest);
+  if (after && after.name !== "assign") return dispatch(after.name, `${refs.map(refText).join(" ")} ${after.rest}`);
+  // A sentence that names one case is a progress report (issue 11: "#81 已经处理好了").
+  if (!after && refs.length === 1 && /\p{Script=Han}/u.test(rest)) return dispatch("progress", `${refText(refs[0])} ${rest}`);
+  return unknown(rest);
+}
+
+type RefsRead = { refs: CaseRef[]; rest: string } | { bad: string } | undefined;
+
+/** One or more case numbers at the start ("#88 #91", "88号、91号", "#88和#91"), without repeats. */
+export function readRefs(text: string): RefsRead {
+  const first = readRef(text);
+  if (!first || "bad" in first) return first;
+  const refs = [first.ref];
+  let rest = first.rest;
+  for (;;) {
+    const cand = rest.replace(/^(?:[\s,;、]|和|及|与)+/, "");
+    const next = readRef(cand);
+    if (!next || "bad" in next || !/^(?:[\s,;、]|和|及|与)*(?:#|第|案|\d|[A-Za-z])/.test(rest)) break;
+    // "#12 2号楼已整改" is one case and a sentence: a further number counts only when it stands apart.
+    const glued = next.rest !== "" && !/^(?:[\s,;、#]|和|及|与)/.test(next.rest) && !/[\s,;:]$/.test(cand.slice(0, cand.length - next.rest.length));
+    if (glued && !matchVerb(next.rest) && !CASUAL.test(next.rest)) break;
+    if (!refs.some((r) => refText(r) === refText(next.ref))) refs.push(next.ref);
+    rest = next.rest;
+  }
+  return { refs, rest };
 }
 
 type RefRead = { ref: CaseRef; rest: string } | { bad: string } | undefined;
@@ -85,8 +139,8 @@ type RefRead = { ref: CaseRef; rest: string } | { bad: string } | undefined;
 export function readRef(text: string): RefRead {
   const s = text.replace(/^[\s:,;]+/, "");
   let m =
-    /^#\s*(\d+)号?/.exec(s) ??
-    /^第?(\d+)\s*号(?:案件|案)?/.exec(s) ??
+    /^#\s*(\d+)(?:号件?)?/.exec(s) ??
+    /^第?(\d+)\s*号(?:案件|案子|件|案)?/.exec(s) ??
     /^(?:案件号?|案号)\s*[:#]?\s*(\d+)号?/.exec(s) ??
     /^(\d+)(?=$|[\s,;:])/.exec(s);
   if (m) {
@@ -125,7 +179,11 @@ function dispatch(name: CommandName, rawRest: string): ParseResult {
       return parseAssign(rest);
   }
   const verb = VERB_OF[name];
-  const r = readRef(rest);
+  const several = name === "acknowledge" || name === "query"; // 签收 #88 #91, 查 #12 #15 (issue 11)
+  const text = name === "query" ? rest.replace(/^一?下\s*/, "") : rest; // 查一下 #12
+  const rs = several ? readRefs(text) : undefined;
+  if (rs && "refs" in rs && rs.refs.length > 1) return { name: name as "acknowledge" | "query", ...refsOf(rs.refs) };
+  const r = readRef(text);
   // "照片……" without a case number is a caption sent with photos, not a re-mark: let the photos through.
   if (name === "remark_photo" && (!r || "bad" in r)) return fail(name, "UNKNOWN_COMMAND", `更正照片标记需要写明案件号。`);
   if (!r) {
@@ -165,9 +223,10 @@ function dispatch(name: CommandName, rawRest: string): ParseResult {
       return person ? { name, ref, person } : needText("责任人（给 @姓名）");
     }
     case "progress": {
-      if (!arg) return needText("进展情况");
-      const phase = phaseFromText(arg); // 整改后/整改完成/已整改 → after; 整改前/现场/问题 → before (issue 10)
-      return phase ? { name, ref, text: arg, phase } : { name, ref, text: arg };
+      const text = arg.replace(/^情况\s*:\s*/, ""); // "进展情况：…"
+      if (!text) return needText("进展情况");
+      const phase = phaseFromText(text); // 整改后/整改完成/已整改 → after; 整改前/现场/问题 → before (issue 10)
+      return phase ? { name, ref, text, phase } : { name, ref, text };
     }
     case "request_extension": {
       const a = arg.replace(/^(?:延期至|延期到|延长至|延长到|延至|延到|至|到)\s*/, "");
@@ -199,7 +258,14 @@ function dispatch(name: CommandName, rawRest: string): ParseResult {
   }
 }
 
-/** UNKNOWN_COMMAND, suggesting the closest verb. */
+/** A case number anywhere in a sentence ("…关于81号件的情况…"), for a clarification that names it. */
+const REF_INSIDE = /#\s*(\d{1,9})|第?(\d{1,9})\s*号(?:件|案件|案子|案)?|案件\s*(\d{1,9})/;
+
+/**
+ * UNKNOWN_COMMAND with the one or two commands the sender most likely meant (issue 11): the closest verb for a
+ * typo, 进展/查 (or 催办/查) for a sentence that names a case, else 我的/帮助. The sender's words are echoed only
+ * when they are a short typo of a verb — never a message cut mid-word.
+ */
 function unknown(s: string): ParseError {
   const token = s.split(/\s/)[0] ?? "";
   const word = Array.from(token.split("#")[0] || token).slice(0, 8).join("");
@@ -213,13 +279,34 @@ function unknown(s: string): ParseError {
     const shared = new Set(cps.filter((c) => verb.includes(c))).size;
     if (r < best.r || (r === best.r && shared > best.shared)) best = { r, len: verb.length, shared, name };
   }
-  // Suggest only a verb at most half of which had to change.
-  const close = best.r <= 0.5 && best.name !== "help";
-  const hint = close ? `您是不是要用「${VERB_OF[best.name]}」？` : "常用命令：签收、进展、办结、查、我的。";
+  // A verb at most half of which had to change, typed as a short word of its own.
+  const typo = Array.from(word.replace(/\d.*$/, ""));
+  if (best.r <= 0.5 && best.name !== "help" && typo.length <= best.len + 2) {
+    return {
+      error: "UNKNOWN_COMMAND",
+      message: `无法识别命令「${typo.join("")}」。您是不是要用「${VERB_OF[best.name]}」？发送「帮助」查看全部命令。`,
+      usage: USAGE[best.name],
+      suggest: [best.name],
+    };
+  }
+  const m = REF_INSIDE.exec(s);
+  if (m) {
+    const no = `#${Number(m[1] ?? m[2] ?? m[3])}`;
+    const urge = /尽快|抓紧|催|赶紧/.test(s);
+    const first: CommandName = urge ? "chase" : "progress";
+    const line = urge ? `催办：催办 ${no}` : `报送进展：进展 ${no} 进展情况`;
+    return {
+      error: "UNKNOWN_COMMAND",
+      message: `没有看懂这条消息。关于 ${no}，您是想——\n${line}\n查看案件：查 ${no}`,
+      usage: USAGE[first],
+      suggest: [first, "query"],
+    };
+  }
   return {
     error: "UNKNOWN_COMMAND",
-    message: `无法识别命令「${clip(word, 8)}」。${hint}发送「帮助」查看全部命令。`,
-    usage: USAGE[close ? best.name : "help"],
+    message: "没有看懂这条消息。常用命令：我的（本单位待办）、帮助（全部命令）。",
+    usage: USAGE.mine,
+    suggest: ["mine", "help"],
   };
 }
 

@@ -31,9 +31,9 @@ export const VERB_OF: Record<CommandName, string> = {
 };
 
 const SYNONYMS: [string, CommandName][] = [
-  ["help", "help"], ["?", "help"], ["命令", "help"], ["使用说明", "help"],
+  ["help", "help"], ["?", "help"], ["命令", "help"], ["使用说明", "help"], ["怎么用", "help"], ["使用帮助", "help"],
   ["新交办", "assign"],
-  ["认领", "acknowledge"], ["接收", "acknowledge"],
+  ["认领", "acknowledge"], ["接收", "acknowledge"], ["已签收", "acknowledge"],
   ["退单", "return"],
   ["转派", "reassign"],
   ["指定", "assign_officer"],
@@ -48,7 +48,7 @@ const SYNONYMS: [string, CommandName][] = [
   ["取消挂牌", "unflag"],
   ["催促", "chase"],
   ["复查", "patrol"],
-  ["查询", "query"], ["查看", "query"], ["详情", "query"],
+  ["查询", "query"], ["查看", "query"], ["详情", "query"], ["看看", "query"],
   ["选定", "select"],
   ["待办", "mine"], ["我的待办", "mine"], ["我的案件", "mine"],
   ["超期", "overdue"], ["逾期案件", "overdue"],

@@ -65,6 +65,7 @@ export const deadline: fc.Arbitrary<DeadlineSpec> = fc.oneof(
     .map((d): DeadlineSpec => (d.year === undefined ? { kind: "date", month: d.month, day: d.day } : { kind: "date", year: d.year, month: d.month, day: d.day })),
   fc.record({ kind: fc.constant("weekday" as const), weekday: fc.constantFrom(1, 2, 3, 4, 5, 6, 7 as const), weekOffset: fc.constantFrom(0, 1 as const) }, NP),
   fc.record({ kind: fc.constant("days" as const), n: fc.integer({ min: 1, max: 999 }), working: fc.boolean() }, NP),
+  fc.record({ kind: fc.constant("month_end" as const), monthOffset: fc.constantFrom(0, 1 as const) }, NP),
 );
 
 const verdictFinding = fc.tuple(fc.option(fc.constantFrom("属实", "部分属实", "不属实" as const), { nil: undefined }), plainText).map(([v, t]) =>
@@ -130,6 +131,11 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
   fc
     .tuple(fc.constantFrom("acknowledge", "approve_extension", "approve_closure", "flag", "unflag", "chase", "query", "select" as const), caseRef)
     .map(([name, ref]): Command => ({ name, ref })),
+  // 签收/查 several cases at once (issue 11)
+  fc
+    .tuple(fc.constantFrom("acknowledge", "query" as const), caseRef, fc.uniqueArray(caseRef, { minLength: 1, maxLength: 3, selector: (r) => (r.kind === "id" ? `#${r.id}` : r.no) }))
+    .filter(([, ref, more]) => more.every((r) => (r.kind === "id" ? `#${r.id}` : r.no) !== (ref.kind === "id" ? `#${ref.id}` : ref.no)))
+    .map(([name, ref, more]): Command => ({ name, ref, more })),
   fc
     .tuple(fc.constantFrom("return", "refuse_extension", "reject_closure", "cancel" as const), caseRef, plainText)
     .map(([name, ref, reason]): Command => ({ name, ref, reason })),

@@ -283,7 +283,6 @@ const bad: [string, ParseErrorCode, string?][] = [
   ["签到#12", "UNKNOWN_COMMAND", "签收"],
   ["申请结案#12", "UNKNOWN_COMMAND", "办结"],
   ["你好", "UNKNOWN_COMMAND", "帮助"],
-  ["#12 已经好了", "UNKNOWN_COMMAND"],
   ["签收", "MISSING_CASE"],
   ["签收 #abc", "BAD_CASE"],
   ["签收 #0", "BAD_CASE"],
