@@ -28,4 +28,121 @@
  *   of the current case rows (not a log of transitions), so a rebuild gives exactly what the triggers keep.
  *   Windows (a week, 8 weeks of history) read at most units × days rows and never the case table.
  */
-export {};
+import { sql, type SQL } from "drizzle-orm";
+import type { Figures, KeyedStats, OverdueCase, UnitStats } from "./stats.js";
+import type { Db } from "./types.js";
+
+/** One statement's worth of cases per rebuild step: a group-by over this many rows stays small in memory. */
+const REBUILD_STEP = 20_000;
+
+const OPEN = sql.raw(`('pending_ack','in_progress','pending_review','returned')`);
+const OVERDUE = sql.raw(`('pending_ack','in_progress','returned')`);
+const ON_TIME = sql.raw(`(state = 'closed' AND (due_at IS NULL OR coalesce(closed_at <= due_at, 0)))`);
+const day = (col: string) => sql.raw(`date(${col} / 1000 + 28800, 'unixepoch')`);
+
+/** Adds the figures of the cases with lo <= id < hi to both tables (the triggers' projection, summed). */
+function addRange(lo: number, hi: number): SQL[] {
+  const range = sql`id >= ${lo} AND id < ${hi}`;
+  return [
+    sql`INSERT INTO case_totals (unit_id, source, batch_id, total, closed, staged, open, closed_on_time, rebounds)
+      SELECT coalesce(lead_unit_id, 0), source, coalesce(batch_id, 0), count(*), sum(state = 'closed'), sum(state = 'closed' AND outcome IS 'staged'),
+        sum(state IN ${OPEN}), sum(${ON_TIME}), sum(rebound_count)
+      FROM cases WHERE ${range} AND state != 'cancelled' GROUP BY 1, 2, 3
+      ON CONFLICT (unit_id, source, batch_id) DO UPDATE SET total = total + excluded.total, closed = closed + excluded.closed, staged = staged + excluded.staged,
+        open = open + excluded.open, closed_on_time = closed_on_time + excluded.closed_on_time, rebounds = rebounds + excluded.rebounds`,
+    sql`INSERT INTO unit_day_stats (unit_id, day, received, closed, staged, closed_on_time, due_open)
+      SELECT unit_id, day, sum(received), sum(closed), sum(staged), sum(closed_on_time), sum(due_open) FROM (
+        SELECT coalesce(lead_unit_id, 0) AS unit_id, ${day("created_at")} AS day, 1 AS received, 0 AS closed, 0 AS staged, 0 AS closed_on_time, 0 AS due_open
+          FROM cases WHERE ${range} AND state != 'cancelled'
+        UNION ALL
+        SELECT coalesce(lead_unit_id, 0), ${day("closed_at")}, 0, 1, outcome IS 'staged', ${ON_TIME}, 0
+          FROM cases WHERE ${range} AND state = 'closed' AND closed_at IS NOT NULL
+        UNION ALL
+        SELECT coalesce(lead_unit_id, 0), ${day("due_at")}, 0, 0, 0, 0, 1
+          FROM cases WHERE ${range} AND state IN ${OVERDUE} AND due_at IS NOT NULL
+      ) WHERE true GROUP BY unit_id, day
+      ON CONFLICT (unit_id, day) DO UPDATE SET received = received + excluded.received, closed = closed + excluded.closed, staged = staged + excluded.staged,
+        closed_on_time = closed_on_time + excluded.closed_on_time, due_open = due_open + excluded.due_open`,
+  ];
+}
+
+/**
+ * Recompute both tables from the cases (after a restore, or rows written with the triggers absent): empty them,
+ * then add the cases by id range, so memory does not grow with the table. Idempotent. Run it while nothing else
+ * writes cases (a write to a not-yet-added range would be counted twice); `duban reindex` is an operator's job.
+ * `onProgress(done, total)` counts cases.
+ */
+export async function rebuildUnitDayStats(db: Db, onProgress?: (done: number, total: number) => void): Promise<void> {
+  await db.batch([db.run(sql`DELETE FROM case_totals`), db.run(sql`DELETE FROM unit_day_stats`)]);
+  const [span] = await db.all<{ lo: number | null; hi: number | null; n: number }>(sql`SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM cases`);
+  const total = Number(span?.n ?? 0);
+  if (span?.lo == null || span.hi == null) return onProgress?.(0, 0);
+  let done = 0;
+  for (let lo = Number(span.lo); lo <= Number(span.hi); lo += REBUILD_STEP) {
+    const hi = lo + REBUILD_STEP;
+    const [a, b] = addRange(lo, hi);
+    const [, , counted] = await db.batch([db.run(a), db.run(b), db.all<{ n: number }>(sql`SELECT count(*) AS n FROM cases WHERE id >= ${lo} AND id < ${hi}`)]);
+    done += Number((counted as { n: number }[])[0]?.n ?? 0);
+    onProgress?.(done, total);
+  }
+}
+
+type Raw = { total: number; closed: number; staged: number; open: number; onTime: number; rebounds: number };
+const n = (x: unknown) => Number(x ?? 0);
+const SUMS = sql.raw(`sum(total) AS total, sum(closed) AS closed, sum(staged) AS staged, sum(open) AS open, sum(closed_on_time) AS onTime, sum(rebounds) AS rebounds`);
+
+function figures(r: Raw, overdue: number): Figures {
+  const total = n(r.total);
+  const closed = n(r.closed);
+  return {
+    total,
+    closed,
+    staged: n(r.staged),
+    open: n(r.open),
+    overdue,
+    closedOnTime: n(r.onTime),
+    rebounds: n(r.rebounds),
+    completionRate: total ? closed / total : 0,
+    onTimeRate: closed ? n(r.onTime) / closed : 0,
+  };
+}
+
+/** Open cases past due, counted per `key` through the partial index of open rows (closed history is never read). */
+async function overdueBy(db: Db, now: number, key: SQL): Promise<Map<unknown, number>> {
+  const rows = await db.all<{ key: unknown; n: number }>(sql`
+    SELECT ${key} AS key, count(*) AS n FROM cases INDEXED BY cases_open_due_idx
+    WHERE state IN ${OVERDUE} AND due_at < ${now} GROUP BY 1`);
+  return new Map(rows.map((r) => [r.key, n(r.n)]));
+}
+
+/** The figures of db/stats.ts `statsByUnit`, from case_totals: one row per lead unit with cases (null = none). */
+export async function figuresByUnit(db: Db, now: number): Promise<UnitStats[]> {
+  const [rows, overdue] = await Promise.all([
+    db.all<Raw & { unitId: number }>(sql`SELECT unit_id AS unitId, ${SUMS} FROM case_totals GROUP BY unit_id HAVING sum(total) > 0 ORDER BY unit_id`),
+    overdueBy(db, now, sql`coalesce(lead_unit_id, 0)`),
+  ]);
+  return rows.map((r) => ({ unitId: r.unitId === 0 ? null : r.unitId, ...figures(r, overdue.get(r.unitId) ?? 0) }));
+}
+
+async function keyedFigures(db: Db, now: number, totalsKey: SQL, casesKey: SQL): Promise<KeyedStats[]> {
+  const [rows, overdue] = await Promise.all([
+    db.all<Raw & { key: string | null }>(sql`SELECT ${totalsKey} AS key, ${SUMS} FROM case_totals GROUP BY 1 HAVING sum(total) > 0 ORDER BY total DESC, key`),
+    overdueBy(db, now, casesKey),
+  ]);
+  return rows.map((r) => ({ key: r.key, ...figures(r, overdue.get(r.key) ?? 0) }));
+}
+
+/** `statsBySource` from case_totals. */
+export const figuresBySource = (db: Db, now: number) => keyedFigures(db, now, sql`source`, sql`source`);
+
+/** `statsByBatch` from case_totals: keyed by batch name, null for cases outside any batch. */
+export const figuresByBatch = (db: Db, now: number) =>
+  keyedFigures(db, now, sql`(SELECT name FROM batches b WHERE b.id = case_totals.batch_id)`, sql`(SELECT name FROM batches b WHERE b.id = cases.batch_id)`);
+
+/** The first `limit` overdue cases, most overdue first (the order of db/stats.ts `overdueCases`). */
+export async function overdueList(db: Db, now: number, limit: number): Promise<OverdueCase[]> {
+  const rows = await db.all<Omit<OverdueCase, "flagged"> & { flagged: number }>(sql`
+    SELECT id, title, lead_unit_id AS leadUnitId, due_at AS dueAt, flagged, state FROM cases INDEXED BY cases_open_due_idx
+    WHERE state IN ${OVERDUE} AND due_at < ${now} ORDER BY due_at, id LIMIT ${Math.max(0, Math.floor(limit))}`);
+  return rows.map((r) => ({ ...r, flagged: Boolean(r.flagged) }));
+}

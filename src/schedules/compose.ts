@@ -46,7 +46,7 @@ async function morningBlocks(db: Db, cal: Calendar, policy: Policy, plan: Plan, 
   const wants = (job: string, slot: string, chatId: string) => !taken.has(slotKey({ job, slot, target: chatId }));
   const due = chats.filter((c) => c.purpose !== "accountability" && (wants("digest", today, c.chatId) || periods.some((p) => wants(p.job, p.slot, c.chatId))));
   if (!due.length) return out;
-  const d: DigestData = await loadDigest(db, cal, at, morningOf(prevWorkingDay(cal, today), tz, policy), workdays);
+  const d: DigestData = await loadDigest(db, cal, at, morningOf(prevWorkingDay(cal, today), tz, policy), workdays, policy.listLinesPerSection);
   const changes = await Promise.all(periods.map((p) => loadPeriodChanges(db, p)));
   for (const c of due) {
     const blocks: Block[] = [];

@@ -1,11 +1,14 @@
 /**
  * 每日通报 (08:30 on working days): the command group gets the whole district — totals by source and
  * batch, completion rate, changes since the last digest, the overdue list and the fair per-unit ranking;
- * each unit group gets only its own slice. Every figure comes from src/db/stats.ts, as on the dashboard.
+ * each unit group gets only its own slice. Figures come from the aggregates kept by triggers
+ * (src/db/unit-day-stats.ts) and the overdue list is read only as far as it is printed, so the work does not
+ * grow with the number of cases (issue 12).
  */
 import { units } from "../db/schema.js";
 import type { Db } from "../db/types.js";
-import { changesByUnit, overdueCases, rankUnits, statsBySource, statsByBatch, statsByUnit, sumChanges, totals, type Changes, type Figures, type KeyedStats, type OverdueCase, type UnitStats } from "../db/stats.js";
+import { changesByUnit, rankUnits, sumChanges, totals, type Changes, type Figures, type KeyedStats, type OverdueCase, type UnitStats } from "../db/stats.js";
+import { figuresByBatch, figuresBySource, figuresByUnit, overdueList } from "../db/unit-day-stats.js";
 import type { Calendar } from "../domain/calendar.js";
 import { fmtDate, fmtDateTime } from "../handlers/text.js";
 import { flaggedSubmissions, type FlaggedSubmission } from "./photo-flags.js";
@@ -23,18 +26,22 @@ export type DigestData = {
   /** Changes are counted from here (the previous working day's digest time) to `at`. */
   since: number;
   changes: Changes[];
+  /** The head of the overdue list (as many as a message can print); the whole count is `total.overdue`. */
   overdue: (OverdueCase & { days: number })[];
   /** 办结 submissions since `since` whose photos were flagged (issue 10). */
   flaggedPhotos: FlaggedSubmission[];
 };
 
-export async function loadDigest(db: Db, cal: Calendar, at: number, since: number, workdays: (a: number, b: number) => number): Promise<DigestData> {
+/** Overdue cases a digest may name: `lines` in full and up to this many more by number (see capped). */
+export const OVERDUE_NUMBERS = 100;
+
+export async function loadDigest(db: Db, cal: Calendar, at: number, since: number, workdays: (a: number, b: number) => number, lines: number): Promise<DigestData> {
   const [stats, bySource, byBatch, changes, overdue, us, flaggedPhotos] = await Promise.all([
-    statsByUnit(db, at),
-    statsBySource(db, at),
-    statsByBatch(db, at),
+    figuresByUnit(db, at),
+    figuresBySource(db, at),
+    figuresByBatch(db, at),
     changesByUnit(db, since, at),
-    overdueCases(db, at),
+    overdueList(db, at, lines + OVERDUE_NUMBERS),
     db.select({ id: units.id, name: units.name }).from(units),
     flaggedSubmissions(db, since, at),
   ]);
@@ -76,9 +83,9 @@ export function commandDigest(d: DigestData, o: { late?: string; lines: number }
   const out = [title, ...figureLines(d.total).map((l, i) => (i === 0 ? `全区${l}` : l)), changeLine(d, sumChanges(d.changes))];
   if (d.bySource.length) out.push(`**按来源**（办结/总数）：${keyedLine(d.bySource, "未注明")}`);
   if (d.byBatch.some((b) => b.key !== null)) out.push(`**按批次**（办结/总数）：${keyedLine(d.byBatch, "未分批")}`);
-  if (d.overdue.length) {
-    out.push(`**逾期清单**（${d.overdue.length} 件）`);
-    out.push(...capped(d.overdue, o.lines, (c) => `#${c.id}${c.flagged ? "【挂牌】" : ""} ${c.title} · ${name(d, c.leadUnitId)} · 逾期 ${c.days} 个工作日`, (c) => c.id, 100));
+  if (d.total.overdue) {
+    out.push(`**逾期清单**（${d.total.overdue} 件）`);
+    out.push(...capped(d.overdue, o.lines, (c) => `#${c.id}${c.flagged ? "【挂牌】" : ""} ${c.title} · ${name(d, c.leadUnitId)} · 逾期 ${c.days} 个工作日`, (c) => c.id, OVERDUE_NUMBERS, d.total.overdue));
   }
   if (d.flaggedPhotos.length) {
     // Findings for the reviewer, not verdicts: the leader looks at the photos side by side on the case page.

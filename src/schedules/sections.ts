@@ -16,13 +16,16 @@ const TITLES: [Section, string][] = [
 /**
  * The first `lines` rendered in full; the rest by number, so a person can still find each case. Reminder
  * sections name every case they remind (the run budget bounds them); a digest list may stop at `maxNumbers`.
+ * `rows` may be the head of a longer list read with a LIMIT; `count` is then the length of the whole list.
  */
-export function capped<T>(rows: T[], lines: number, render: (r: T) => string, id: (r: T) => number, maxNumbers = Infinity): string[] {
+export function capped<T>(rows: T[], lines: number, render: (r: T) => string, id: (r: T) => number, maxNumbers = Infinity, count = rows.length): string[] {
   const out = rows.slice(0, lines).map(render);
+  // `rows` may be only the head of a longer list (read with a LIMIT); `count` is the whole list.
   const rest = rows.slice(lines);
-  if (!rest.length) return out;
+  const more = Math.max(0, count - Math.min(lines, rows.length));
+  if (!more) return out;
   const numbers = rest.slice(0, maxNumbers).map((r) => `#${id(r)}`).join(" ");
-  out.push(`<font color="comment">${lines ? "另有" : "共"} ${rest.length} 件：${numbers}${rest.length > maxNumbers ? " 等，详见看板" : ""}</font>`);
+  out.push(`<font color="comment">${lines ? "另有" : "共"} ${more} 件：${numbers}${more > maxNumbers ? " 等，详见看板" : ""}</font>`);
   return out;
 }
 
