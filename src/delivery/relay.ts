@@ -7,11 +7,11 @@ import { and, asc, eq, gt, inArray, lt, lte, sql } from "drizzle-orm";
 import { leases, outbox, robotSends } from "../db/schema.js";
 import { commit, insertAudit } from "../db/write.js";
 import type { Deps } from "../deps.js";
-import { LIMITS, splitMessage } from "./split.js";
+import type { Chunk, OutboxPayload } from "./types.js";
 
 export const MAX_ATTEMPTS = 10;
 export const WINDOW_MS = 60_000;
-export const MAX_PER_WINDOW = 18; // WeCom allows 20 a minute per robot; keep a margin (R16)
+export const MAX_PER_WINDOW = 18; // WeCom and DingTalk allow 20 a minute per robot; keep a margin (R16)
 const CLAIM_MS = 60_000; // a claimed row whose sender died becomes due again after this
 const BASE_MS = 5_000;
 const CAP_MS = 600_000;
@@ -66,6 +66,15 @@ const holdBack = (deps: RelayDeps, row: Row, until: number) =>
 
 const defer = (deps: RelayDeps, id: number, until: number) => deps.db.update(outbox).set({ status: "pending", nextAttemptAt: until }).where(eq(outbox.id, id));
 
+/** Never silently dropped: the row stays visible as failed, with an audit row, for a person to retry (R17). */
+async function fail(deps: RelayDeps, row: Row, now: number, attempts: number, error: string, payload: OutboxPayload): Promise<void> {
+  await commit(deps.db, [
+    deps.db.update(outbox).set({ status: "failed", lastError: error.slice(0, 500), payload }).where(eq(outbox.id, row.id)),
+    insertAudit(deps.db, { at: now, actor: "system", action: "outbox.failed", object: `outbox:${row.id}`, result: "failed", detail: { error: error.slice(0, 200), attempts, target: row.channel } }),
+  ]);
+  deps.log.warn("delivery failed permanently", { outboxId: row.id, channel: row.channel, attempts });
+}
+
 /** Send one row, chunk by chunk; what is left after a failure stays in the row for the next attempt (R19). */
 async function sendRow(deps: RelayDeps, row: Row, now: number, out: DrainResult): Promise<"continue" | "stop"> {
   const robot = robotOf(row);
@@ -76,13 +85,19 @@ async function sendRow(deps: RelayDeps, row: Row, now: number, out: DrainResult)
     .returning({ attempts: outbox.attempts });
   if (claimed.length === 0) return "continue"; // another relay has it
   const attempts = claimed[0].attempts;
-  const payload = row.payload as { markdown?: string; text?: string; mentions?: string[] };
-  const isMarkdown = payload.markdown !== undefined;
-  const chunks = splitMessage(payload.markdown ?? payload.text ?? "", isMarkdown ? LIMITS.markdown : LIMITS.text);
+  const payload = row.payload as OutboxPayload;
+  // A retry sends exactly what is left from the last attempt; a fresh row is rendered by its platform's channel.
+  let chunks: Chunk[];
+  try {
+    chunks = Array.isArray(payload.chunks) ? payload.chunks : await deps.deliver.render(row);
+  } catch (e) {
+    await fail(deps, row, now, attempts, `render: ${(e as Error)?.message ?? e}`, payload);
+    out.failed++;
+    return "continue";
+  }
   for (let i = 0; i < chunks.length; i++) {
     const slot = await reserve(deps, robot, now);
-    const rest = chunks.slice(i).join("");
-    const restPayload = { ...payload, ...(isMarkdown ? { markdown: rest } : { text: rest }) };
+    const restPayload = { ...payload, chunks: chunks.slice(i) };
     if (slot !== "ok") {
       // Out of budget for this minute: keep the unsent part, give the attempt back, try when a slot frees.
       await deps.db.update(outbox).set({ status: "pending", nextAttemptAt: slot, attempts: attempts - 1, payload: restPayload }).where(eq(outbox.id, row.id));
@@ -90,9 +105,7 @@ async function sendRow(deps: RelayDeps, row: Row, now: number, out: DrainResult)
       out.deferred++;
       return "stop";
     }
-    const last = i === chunks.length - 1;
-    const chunkPayload = { ...payload, ...(isMarkdown ? { markdown: chunks[i] } : { text: chunks[i] }), mentions: last ? payload.mentions : [] };
-    const r = await deps.deliver({ ...row, payload: chunkPayload }).catch((e: unknown) => ({ ok: false as const, retryable: true, error: String(e), pauseMs: 0 }));
+    const r = await deps.deliver.send(row, chunks[i]).catch((e: unknown) => ({ ok: false as const, retryable: true, error: String(e), pauseMs: 0 }));
     if (r.ok) continue;
     if (r.pauseMs) await pause(deps, robot, now + r.pauseMs);
     if (r.retryable && attempts < MAX_ATTEMPTS) {
@@ -102,12 +115,7 @@ async function sendRow(deps: RelayDeps, row: Row, now: number, out: DrainResult)
       out.retried++;
       return "stop";
     }
-    // Never silently dropped: the row stays visible as failed, with an audit row, for a person to retry (R17).
-    await commit(deps.db, [
-      deps.db.update(outbox).set({ status: "failed", lastError: r.error.slice(0, 500), payload: restPayload }).where(eq(outbox.id, row.id)),
-      insertAudit(deps.db, { at: now, actor: "system", action: "outbox.failed", object: `outbox:${row.id}`, result: "failed", detail: { error: r.error.slice(0, 200), attempts, target: row.channel } }),
-    ]);
-    deps.log.warn("delivery failed permanently", { outboxId: row.id, channel: row.channel, attempts });
+    await fail(deps, row, now, attempts, r.error, restPayload);
     out.failed++;
     return "continue"; // a dead message must not block the ones behind it
   }

@@ -1,21 +1,26 @@
-/** Byte-safe splitting for WeCom's limits (R19): never cut a code point, a markdown link or an <@mention>. */
+/**
+ * Byte-safe splitting for chat limits (R19), for any channel: chunks of at most `limit` UTF-8 bytes that never cut
+ * a code point or an "atom" (a markdown link, an inline tag with its text, a self-contained tag such as a mention).
+ * Channels pass their own atoms when their markup differs; `packBlocks` keeps whole blocks together first.
+ */
 const enc = new TextEncoder();
-const bytes = (s: string) => enc.encode(s).byteLength;
+export const utf8Bytes = (s: string) => enc.encode(s).byteLength;
 
+/** Markdown links, `<tag …>text</tag>`, `<…>` without spaces, else one code point. */
+export const MARKUP_ATOMS = /\[[^\]\n]*\]\([^)\s]*\)|<([a-z]+)[^<>\n]*>[^<\n]*<\/\1>|<[^<>\s]+>|[\s\S]/gu;
+
+/** @deprecated the WeCom limits live in src/bot/wecom/render.ts; kept for callers not yet on neutral content. */
 export const LIMITS = { markdown: 4096, text: 2048 } as const;
 
-/** Pieces that must never be broken: links, mentions and font tags with their text, else one code point. */
-const ATOM = /\[[^\]\n]*\]\([^)\s]*\)|<@[^>\s]+>|<font color="[a-z]+">[^<]*<\/font>|[\s\S]/gu;
-
 /** Split into chunks of at most `limit` UTF-8 bytes, preferring line breaks; concatenation gives back the input. */
-export function splitMessage(text: string, limit: number): string[] {
-  if (bytes(text) <= limit) return [text];
+export function splitBytes(text: string, limit: number, atoms: RegExp = MARKUP_ATOMS): string[] {
+  if (utf8Bytes(text) <= limit) return [text];
   const chunks: string[] = [];
   let cur = "";
   let curBytes = 0;
   let lastBreak = -1; // index in `cur` just after the last newline
-  for (const atom of text.match(ATOM) ?? []) {
-    const b = bytes(atom);
+  for (const atom of text.match(atoms) ?? []) {
+    const b = utf8Bytes(atom);
     if (curBytes + b > limit && cur) {
       // Prefer cutting after the last newline when that keeps a reasonable chunk.
       if (lastBreak > 0 && lastBreak >= cur.length / 2) {
@@ -25,13 +30,13 @@ export function splitMessage(text: string, limit: number): string[] {
         chunks.push(cur);
         cur = "";
       }
-      curBytes = bytes(cur);
+      curBytes = utf8Bytes(cur);
       lastBreak = -1;
     }
     if (b > limit) {
       // A single oversized atom (a huge link): fall back to code points so nothing is lost.
       for (const cp of atom) {
-        const cb = bytes(cp);
+        const cb = utf8Bytes(cp);
         if (curBytes + cb > limit) {
           chunks.push(cur);
           cur = "";
@@ -48,4 +53,29 @@ export function splitMessage(text: string, limit: number): string[] {
   }
   if (cur) chunks.push(cur);
   return chunks;
+}
+
+/** Old name of `splitBytes` with the default atoms. */
+export const splitMessage = (text: string, limit: number) => splitBytes(text, limit);
+
+/**
+ * Pack rendered blocks (one string each) into chunks joined by `sep`, cutting only between blocks; a block that
+ * alone exceeds the limit is split with `splitBytes` and its pieces stand as chunks of their own.
+ */
+export function packBlocks(blocks: string[], limit: number, sep = "\n", atoms: RegExp = MARKUP_ATOMS): string[] {
+  const out: string[] = [];
+  let cur: string | undefined;
+  for (const b of blocks) {
+    const joined = cur === undefined ? b : cur + sep + b;
+    if (utf8Bytes(joined) <= limit) {
+      cur = joined;
+      continue;
+    }
+    if (cur !== undefined) out.push(cur);
+    cur = undefined;
+    if (utf8Bytes(b) <= limit) cur = b;
+    else out.push(...splitBytes(b, limit, atoms));
+  }
+  if (cur !== undefined) out.push(cur);
+  return out;
 }

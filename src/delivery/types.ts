@@ -37,3 +37,6 @@ export type Send = (row: OutboxRow, chunk: Chunk) => Promise<DeliverResult>;
  *   `retryable`, and keeps the chunks not yet sent in the row for the next attempt.
  */
 export type Channel = { render: (row: OutboxRow) => Promise<Chunk[]> | Chunk[]; send: Send };
+
+/** A sender that takes one rendered chunk as the row's payload (the WeCom long connection's `aibot_send_msg`). */
+export type SendRow = (row: OutboxRow) => Promise<DeliverResult>;

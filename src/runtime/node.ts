@@ -20,7 +20,8 @@ import { nodeHasher } from "../web/auth/password-node.js";
 import { startSchedules } from "../schedules/cron-node.js";
 import { drainOutbox } from "../delivery/relay.js";
 import { createLongConn, type LongConn } from "../bot/wecom/longconn.js";
-import { longConnRoute } from "../delivery/longconn-route.js";
+import { longConnRoute } from "../bot/wecom/longconn-route.js";
+import { channels } from "../delivery/channels.js";
 
 export type NodeHandle = { deps: Deps; url: string; server: ServerType; longConn?: LongConn; close: () => Promise<void> };
 
@@ -53,10 +54,13 @@ export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?:
       const tracked = p.catch((e) => log.error("background task failed", { error: String(e) })).finally(() => pending.delete(tracked));
       pending.add(tracked);
     },
-    deliver:
-      config.wecom.mode !== "off" // longconn: still the robots' route for groups that have a key (startNode)
-        ? wecomDeliver({ db: store.db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) })
-        : simDeliver(sim, clock),
+    // One channel per platform, picked by the outbox target's prefix (src/delivery/channels.ts).
+    deliver: channels({
+      wecom:
+        config.wecom.mode !== "off" // longconn: still the robots' route for groups that have a key (startNode)
+          ? wecomDeliver({ db: store.db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) })
+          : simDeliver(sim, clock),
+    }),
     recoverInbound: config.wecom.mode === "callback" ? callbackRecovery(config) : undefined,
     dbHealth: store.probe,
     pdf: chromiumPdf(config.chromiumPath), // the PDF dossier, when Chromium is installed (issue 14)
@@ -83,7 +87,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
   await warnMissingPlan(deps); // a missing holiday plan is said once at start (issue 14); not on every CLI command
   // WECOM_MODE=longconn: exactly one active instance per bot — a second one with the same BotID kicks this one.
   const longConn = config.wecom.mode === "longconn" ? createLongConn(deps) : undefined;
-  if (longConn) deps.deliver = longConnRoute(deps.db, longConn.deliver, deps.deliver);
+  if (longConn) deps.deliver = channels({ wecom: longConnRoute(deps.db, longConn.deliver, wecomDeliver({ ...deps, client: createWecomClient({ apiBase: config.wecom.apiBase }) })) });
   const app = createApp(deps);
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

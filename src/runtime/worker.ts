@@ -13,6 +13,7 @@ import { seedDemo } from "../db/seed-demo.js";
 import { simDeliver } from "../bot/sim/deliver.js";
 import { createWecomClient } from "../bot/wecom/client.js";
 import { wecomDeliver } from "../bot/wecom/deliver.js";
+import { channels } from "../delivery/channels.js";
 import { callbackRecovery } from "../bot/wecom/recover.js";
 import { SimHub } from "../bot/sim/hub.js";
 import type { Deps } from "../deps.js";
@@ -61,10 +62,10 @@ function baseDeps(env: WorkerEnv): Omit<Deps, "waitUntil"> {
     // Seeding is idempotent (insert-or-ignore), so the first request of each isolate may do it.
     calendar: () => (calendar ??= seedCalendar(db).then(() => loadCalendar(db, config.timezone))),
     invalidateCalendar: () => void (calendar = undefined),
-    deliver:
-      config.wecom.mode === "callback"
-        ? wecomDeliver({ db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) })
-        : simDeliver(sim, clock),
+    // One channel per platform, picked by the outbox target's prefix (src/delivery/channels.ts).
+    deliver: channels({
+      wecom: config.wecom.mode === "callback" ? wecomDeliver({ db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) }) : simDeliver(sim, clock),
+    }),
     recoverInbound: config.wecom.mode === "callback" ? callbackRecovery(config) : undefined,
     sim,
   };

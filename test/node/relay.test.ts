@@ -6,9 +6,12 @@ import { tempDb } from "../helpers/db.js";
 import { auditLog, outbox } from "../../src/db/schema.js";
 import { commit, insertOutbox } from "../../src/db/write.js";
 import { backoffMs, drainOutbox, MAX_ATTEMPTS, MAX_PER_WINDOW, WINDOW_MS } from "../../src/delivery/relay.js";
-import { LIMITS, splitMessage } from "../../src/delivery/split.js";
+import { splitBytes as splitMessage } from "../../src/delivery/split.js";
+import { renderWecomChunks, WECOM_LIMITS as LIMITS } from "../../src/bot/wecom/render.js";
+import { channels } from "../../src/delivery/channels.js";
+import { line, msg, title } from "../../src/domain/message.js";
 import { robotBody, sendToRobot } from "../../src/delivery/wecom-robot.js";
-import type { DeliverResult } from "../../src/delivery/types.js";
+import type { Channel, DeliverResult } from "../../src/delivery/types.js";
 import { silentLogger } from "../../src/log.js";
 
 let t: Awaited<ReturnType<typeof tempDb>>;
@@ -29,11 +32,16 @@ const deps = () => ({
   db: t.db,
   log: silentLogger,
   clock: () => now,
-  deliver: async (row: { target: string; payload: Record<string, unknown> }) => {
-    sends.push({ target: row.target, at: now, text: String(row.payload.markdown ?? row.payload.text) });
+  deliver: wecomLike,
+});
+/** The WeCom chunks, sent to a recorder standing in for the network edge. */
+const wecomLike: Channel = {
+  render: (row) => renderWecomChunks(row.payload),
+  send: async (row, chunk) => {
+    sends.push({ target: row.target, at: now, text: String(chunk.markdown ?? chunk.text) });
     return respond(row.target, sends.filter((s) => s.target === row.target).length);
   },
-});
+};
 
 async function enqueue(target: string, n: number, at = now, text = (i: number) => `消息 ${target} ${i}`) {
   await commit(t.db, Array.from({ length: n }, (_, i) => insertOutbox(t.db, { key: `${target}-${at}-${i}`, channel: "group", target, payload: { markdown: text(i) }, at })));
@@ -112,6 +120,44 @@ describe("the outbox relay", () => {
     expect(sends.length).toBeGreaterThan(1);
     expect(sends.map((s) => s.text).join("")).toBe(long);
     for (const s of sends) expect(new TextEncoder().encode(s.text).byteLength).toBeLessThanOrEqual(LIMITS.markdown);
+  });
+});
+
+describe("the relay and neutral content (issue 15)", () => {
+  beforeEach(() => {
+    sends.length = 0;
+    now = 1_000_000;
+    respond = () => ({ ok: true });
+  });
+
+  it("keeps only the unsent chunks in the row after a failure and sends exactly those next time (R19)", async () => {
+    const message = msg(title("长消息"), ...Array.from({ length: 400 }, (_, i) => line(`第${i}行：荷花池街道积水点位整改情况，责任单位已到场处置。`)));
+    const chunks = renderWecomChunks({ message });
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
+    respond = (_t, n) => (n === 2 ? { ok: false, retryable: true, error: "HTTP 502" } : { ok: true });
+    await commit(t.db, [insertOutbox(t.db, { key: "long-1", channel: "group", target: "wecom:A", payload: { message }, at: now })]);
+    await drainOutbox(deps());
+    const [mid] = await t.db.select().from(outbox);
+    expect(mid.status).toBe("pending");
+    expect((mid.payload as { chunks: unknown[] }).chunks).toEqual(chunks.slice(1)); // the failed one and those after it
+    now = mid.nextAttemptAt;
+    await runUntil(now + 60_000);
+    expect(sends.map((x) => x.text)).toEqual([chunks[0], chunks[1], ...chunks.slice(1)].map((c) => c.markdown));
+    expect((await t.db.select().from(outbox))[0].status).toBe("sent");
+  });
+
+  it("fails a row whose platform no channel serves, with an audit row, and never reports it sent", async () => {
+    await commit(t.db, [
+      insertOutbox(t.db, { key: "x-1", channel: "group", target: "feishu:oc_1", payload: { message: "你好" }, at: now }),
+      insertOutbox(t.db, { key: "x-2", channel: "group", target: "wecom:A", payload: { message: "你好" }, at: now }),
+    ]);
+    const r = await drainOutbox({ ...deps(), deliver: channels({ wecom: wecomLike }) });
+    expect(r).toMatchObject({ sent: 1, failed: 1 });
+    const rows = await t.db.select().from(outbox).orderBy(outbox.id);
+    expect(rows.map((x) => x.status)).toEqual(["failed", "sent"]);
+    expect(rows[0].lastError).toContain("feishu");
+    expect(sends.map((x) => x.target)).toEqual(["A"]); // the router hands the channel its own chat id
+    expect(await t.db.select().from(auditLog).where(eq(auditLog.object, `outbox:${rows[0].id}`))).toHaveLength(1);
   });
 });
 

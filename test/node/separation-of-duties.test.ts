@@ -12,6 +12,7 @@ import { roleChangesCommand } from "../../src/cli-admin.js";
 import { get, login, loginForm, personId, post, sessionFor, totalChanges, webApp } from "../helpers/web.js";
 import { SimHub, type SimEvent } from "../../src/bot/sim/hub.js";
 import { simDeliver } from "../../src/bot/sim/deliver.js";
+import { sendRow } from "../../src/delivery/channels.js";
 
 type W = Awaited<ReturnType<typeof webApp>>;
 let w: W;
@@ -91,7 +92,7 @@ describe("one administrator alone cannot make an auditor or a dispatcher and bec
     const hub = new SimHub();
     const seen: SimEvent[] = [];
     hub.subscribe((e) => seen.push(e));
-    expect(await simDeliver(hub, w.clock)(row)).toEqual({ ok: true });
+    expect(await sendRow(simDeliver(hub, w.clock), row)).toEqual({ ok: true });
     expect(seen.map((e) => [e.chatId, e.markdown.includes(token)])).toEqual([["single:evil.disp", true]]);
   });
 

@@ -20,6 +20,8 @@ import { createLogger } from "../../src/log.js";
 import { PNG, seedFixture, testClock } from "../helpers/fixture.js";
 import { createFakeWecom, openReply, sealCallback, TEST_AES_KEY, TEST_TOKEN } from "../helpers/fake-wecom-api.js";
 import { callbackEnv, serveLoopback } from "../helpers/net.js";
+import { sendRow } from "../../src/delivery/channels.js";
+import type { OutboxRow } from "../../src/delivery/types.js";
 
 const CLOSE_ALL = "核查：属实，经现场核实该店未安装油烟净化设施\n整改：已安装油烟净化器并投入使用\n分类：限期整改\n责任：约谈店主张某，责令整改\n回访：满意";
 const KEYS = { command: "robot-key-command-0001", hh: "robot-key-hh-0002" };
@@ -348,10 +350,10 @@ describe("slow work and response_url (R08, R20)", () => {
   });
 
   it("uses a response_url once and within its hour; otherwise the reply falls back to the group robot", async () => {
-    const deliver = h.deps.deliver;
+    const deliver = (r: OutboxRow) => sendRow(h.deps.deliver, r);
     const url = `${fakeUrl}/cgi-bin/aibot/response?response_code=once`;
     const row = (id: number, target: string, extra: Record<string, unknown> = {}) => ({
-      id, channel: "response_url", target, payload: { markdown: `迟到的回复 ${id}`, expiresAt: clock() + 3_600_000, fallbackChatId: "g-hh", ...extra },
+      id, channel: "response_url", target: `wecom:${target}`, payload: { markdown: `迟到的回复 ${id}`, expiresAt: clock() + 3_600_000, fallbackChatId: "g-hh", ...extra },
     });
     expect(await deliver(row(9001, url))).toEqual({ ok: true });
     expect(await deliver(row(9002, url))).toEqual({ ok: true }); // second use: never attempted, handed to the robot
@@ -364,7 +366,7 @@ describe("slow work and response_url (R08, R20)", () => {
     expect(robotTexts(KEYS.hh)).toEqual(expect.arrayContaining(["迟到的回复 9002", "迟到的回复 9003"]));
     const single = await deliver(row(9004, `${fakeUrl}/cgi-bin/aibot/response?response_code=s`, { expiresAt: 0, fallbackChatId: undefined }));
     expect(single).toMatchObject({ ok: false, retryable: false });
-    const noKey = await deliver({ id: 9005, channel: "group", target: "g-sm", payload: { markdown: "x" } });
+    const noKey = await deliver({ id: 9005, channel: "group", target: "wecom:g-sm", payload: { markdown: "x" } });
     expect(noKey).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining("未配置群机器人 key") });
   });
 });
@@ -467,7 +469,7 @@ describe("outbound allow-list: URLs inside a callback reach only WeCom's hosts a
   });
 
   it("refuses a response_url the outbox already holds when it is not WeCom's, without calling it", async () => {
-    const r = await h.deps.deliver({ id: 9100, channel: "response_url", target: `${trapUrl}/cgi-bin/aibot/response?response_code=x`, payload: { markdown: "迟到", expiresAt: clock() + 3_600_000 } });
+    const r = await sendRow(h.deps.deliver, { id: 9100, channel: "response_url", target: `wecom:${trapUrl}/cgi-bin/aibot/response?response_code=x`, payload: { markdown: "迟到", expiresAt: clock() + 3_600_000 } });
     expect(r).toMatchObject({ ok: false, retryable: false });
     expect(trapConnections).toBe(0);
   });

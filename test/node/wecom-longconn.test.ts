@@ -12,7 +12,8 @@ import { createLogger } from "../../src/log.js";
 import { attachments, cases, groups, outbox } from "../../src/db/schema.js";
 import { commit, insertOutbox } from "../../src/db/write.js";
 import { drainOutbox } from "../../src/delivery/relay.js";
-import { longConnRoute } from "../../src/delivery/longconn-route.js";
+import { longConnRoute } from "../../src/bot/wecom/longconn-route.js";
+import { channels, sendRow } from "../../src/delivery/channels.js";
 import { createWecomClient } from "../../src/bot/wecom/client.js";
 import { wecomDeliver } from "../../src/bot/wecom/deliver.js";
 import { handleMessage } from "../../src/bot/pipeline.js";
@@ -59,7 +60,7 @@ beforeAll(async () => {
   deps.waitUntil = (p) => void background.push(p);
   lc = createLongConn(deps, { reconnectBaseMs: 20, heartbeatMs: 100, drainMs: 1_000 });
   const robots = wecomDeliver({ db: t.db, clock: deps.clock, log: deps.log, client: createWecomClient({ apiBase: fake.httpBase }) });
-  deps.deliver = longConnRoute(t.db, lc.deliver, robots);
+  deps.deliver = channels({ wecom: longConnRoute(t.db, lc.deliver, robots) });
   lc.start();
   await fake.waitFor(() => lc.status().state === "online");
 });
@@ -195,7 +196,7 @@ describe("startNode with WECOM_MODE=longconn", () => {
     try {
       expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
       await other.waitFor(() => node.longConn?.status().state === "online");
-      expect(await node.deps.deliver({ id: 1, channel: "user", target: "disp", payload: { markdown: "你好" } })).toEqual({ ok: true });
+      expect(await sendRow(node.deps.deliver, { id: 1, channel: "user", target: "wecom:disp", payload: { markdown: "你好" } })).toEqual({ ok: true });
       expect(other.frames.find((f) => f.cmd === "aibot_send_msg")?.body).toMatchObject({ chatid: "disp", markdown: { content: "你好" } });
     } finally {
       await node.close();

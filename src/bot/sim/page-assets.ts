@@ -24,6 +24,7 @@ header select{flex:1;min-width:0;font-size:14px;padding:5px 4px;border-radius:6p
 .msg.push .bub{border-left:3px solid #2b5fd9}
 .msg .bub .q{color:#646a73;border-left:3px solid #d0d3d6;padding-left:7px;margin:2px 0}
 .msg .bub .ment{color:#2b5fd9;font-size:13px;margin-top:4px}
+.msg .bub .btns{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px}.msg .bub .btns button{border:1px solid #2b5fd9;background:#fff;color:#2b5fd9;border-radius:4px;padding:3px 12px;font-size:13px;cursor:pointer}
 .msg .bub img{width:72px;height:72px;object-fit:cover;border-radius:4px;margin:4px 4px 0 0;vertical-align:top;background:#e5e6eb}
 .c-info{color:#19a15f}.c-warning{color:#e8760b}.c-comment{color:#8f959e}
 .sys{text-align:center;font-size:12px;color:#8f959e;margin:8px 0}
@@ -67,7 +68,9 @@ function el(e){
   var body=me?esc(e.text):md(e.md);
   if(e.imgs)body+='<div>'+e.imgs.map(function(u){return '<img alt="图片" src="'+esc(u)+'">'}).join('')+'</div>';
   if(e.mentions&&e.mentions.length)body+='<div class="ment">'+e.mentions.map(function(m){return '@'+esc(m==='@all'?'所有人':(names[m]||m))}).join(' ')+'</div>';
+  if(e.buttons&&e.buttons.length)body+='<div class="btns">'+e.buttons.map(function(b){return '<button type="button" data-cmd="'+esc(b.command)+'" title="发送「'+esc(b.command)+'」">'+esc(b.label)+'</button>'}).join('')+'</div>';
   d.innerHTML='<div class="av">'+esc((nm||'?').charAt(0))+'</div><div class="col"><div class="meta">'+esc(nm)+(e.kind==='push'?'（推送）':'')+' · '+hm(e.at)+'</div><div class="bub">'+body+'</div></div>';
+  [].forEach.call(d.querySelectorAll('.btns button'),function(b){b.onclick=function(){if(busy)return;input.value=b.getAttribute('data-cmd');submit()}});
   return d}
 function add(id,e){(logs[id]=logs[id]||[]).push(e);if(id===cur){box.appendChild(el(e));box.scrollTop=box.scrollHeight}}
 function render(){box.innerHTML='';(logs[cur]||[]).forEach(function(e){box.appendChild(el(e))});box.scrollTop=box.scrollHeight}
@@ -85,7 +88,7 @@ function open(){
   fetch('/sim/groups/'+encodeURIComponent(id)+'/messages').then(function(r){return r.json()}).then(function(j){
     var L=logs[id]=logs[id]||[],seen={};
     L.forEach(function(e){if(e.oid)seen[e.oid]=1});
-    (j.messages||[]).forEach(function(m){if(!seen[m.id])L.push({kind:'push',at:m.at,md:m.markdown,mentions:m.mentions,oid:m.id})});
+    (j.messages||[]).forEach(function(m){if(!seen[m.id])L.push({kind:'push',at:m.at,md:m.markdown,mentions:m.mentions,buttons:m.buttons,oid:m.id})});
     L.sort(function(a,b){return a.at-b.at});
     if(id===cur)render();
   }).catch(function(){});
@@ -120,7 +123,8 @@ function submit(){
   fetch('/sim/messages',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({chatId:id,userId:p.userId,text:text,images:imgs.length?imgs:undefined})})
   .then(function(r){return r.json().catch(function(){return {}}).then(function(j){
     if(!r.ok)return add(id,{kind:'sys',err:1,at:Date.now(),text:'出错（HTTP '+r.status+'）：'+(j.message||'请求失败')});
-    (j.replies||[]).forEach(function(m){add(id,{kind:'bot',at:Date.now(),md:m})});
+    if(j.views)j.views.forEach(function(v){add(id,{kind:'bot',at:Date.now(),md:v.markdown,mentions:v.mentions,buttons:v.buttons})});
+    else (j.replies||[]).forEach(function(m){add(id,{kind:'bot',at:Date.now(),md:m})});
   })}).catch(function(e){add(id,{kind:'sys',err:1,at:Date.now(),text:'网络错误：'+e.message})})
   .then(function(){busy=false;send.disabled=false;setTimeout(function(){quiet[id]--},1500);input.focus()});
 }
@@ -134,7 +138,7 @@ function onEvent(kind){return function(ev){
   if(kind==='reply'&&quiet[e.chatId])return;
   var L=logs[e.chatId];
   if(e.outboxId&&L&&L.some(function(x){return x.oid===e.outboxId}))return;
-  if(L)add(e.chatId,{kind:kind==='push'?'push':'bot',at:e.at,md:e.markdown,mentions:e.mentions,oid:e.outboxId});
+  if(L)add(e.chatId,{kind:kind==='push'?'push':'bot',at:e.at,md:e.markdown,mentions:e.mentions,buttons:e.buttons,oid:e.outboxId});
   if(e.chatId!==cur){unread[e.chatId]=(unread[e.chatId]||0)+1;label()}
 }}
 if(window.EventSource){var es=new EventSource('/sim/stream'),conn=$('conn');

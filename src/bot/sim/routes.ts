@@ -1,13 +1,15 @@
 /** The local chat simulator channel: JSON endpoints and a live stream, driving the same pipeline as WeCom. */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import type { AppEnv } from "../../app.js";
 import { groups, outbox, people, units } from "../../db/schema.js";
 import { handleMessage } from "../pipeline.js";
 import { renderWecom } from "../wecom/render.js";
+import { targetOf } from "../../domain/targets.js";
 import { simPage } from "./page.js";
+import { payloadView, simView } from "./view.js";
 
 const MAX_IMAGES = 9;
 const MAX_IMAGE_CHARS = 14_000_000; // a 10 MB photo as base64 (13,981,016 characters) with its data: prefix
@@ -64,16 +66,20 @@ export function simRoutes(): Hono<AppEnv> {
     const [group] = await deps.db.select({ id: groups.id }).from(groups).where(eq(groups.chatId, m.chatId));
     const msgId = m.msgId ?? crypto.randomUUID();
     const replies = await handleMessage(deps, { channel: "sim", msgId, chatId: m.chatId, chatType: group ? "group" : "single", senderId: m.userId, text: m.text, uploads });
-    const rendered = replies.map(renderWecom); // the simulator shows what WeCom would show
-    for (const markdown of rendered) deps.sim?.publish({ kind: "reply", chatId: m.chatId, at: deps.clock(), markdown });
-    return c.json({ msgId, replies: rendered });
+    const rendered = replies.map(renderWecom); // what WeCom would show, as this answer has always carried it
+    const views = replies.map((r) => simView(r)); // the page: markdown, and buttons as buttons
+    for (const v of views) deps.sim?.publish({ kind: "reply", chatId: m.chatId, at: deps.clock(), markdown: v.markdown, mentions: v.mentions, buttons: v.buttons });
+    return c.json({ msgId, replies: rendered, views });
   });
 
   r.get("/groups/:chatId/messages", async (c) => {
     const { db } = c.get("deps");
-    const rows = await db.select().from(outbox).where(eq(outbox.target, c.req.param("chatId"))).orderBy(asc(outbox.id)).limit(500);
+    const chatId = c.req.param("chatId");
+    const [g] = await db.select({ platform: groups.platform }).from(groups).where(eq(groups.chatId, chatId));
+    const targets = [...new Set([targetOf({ platform: g?.platform, chatId }), chatId])]; // unprefixed: rows from before issue 15
+    const rows = await db.select().from(outbox).where(inArray(outbox.target, targets)).orderBy(asc(outbox.id)).limit(500);
     return c.json({
-      messages: rows.map((o) => ({ id: o.id, at: o.createdAt, status: o.status, caseId: o.caseId, markdown: (o.payload as { markdown?: string }).markdown ?? "", mentions: (o.payload as { mentions?: string[] }).mentions ?? [] })),
+      messages: rows.map((o) => ({ id: o.id, at: o.createdAt, status: o.status, caseId: o.caseId, ...payloadView(o.payload) })),
     });
   });
 

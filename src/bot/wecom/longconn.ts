@@ -5,8 +5,8 @@
  */
 import { createHash } from "node:crypto";
 import { WSAuthFailureError, WSClient, type Logger as SdkLogger, type WsFrame } from "@wecom/aibot-node-sdk";
-import type { Deliver, Deps } from "../../deps.js";
-import type { DeliverResult } from "../../delivery/types.js";
+import type { Deps } from "../../deps.js";
+import type { DeliverResult, SendRow } from "../../delivery/types.js";
 import { splitMessage } from "../../delivery/split.js";
 import type { Logger } from "../../log.js";
 import { handleMessage } from "../pipeline.js";
@@ -25,7 +25,7 @@ export type LongConn = {
   stop(): Promise<void>;
   status(): LongConnStatus;
   /** Proactive push of one outbox row with `aibot_send_msg` to `row.target` (group chatid or userid, §1.B.4). */
-  deliver: Deliver;
+  deliver: SendRow;
 };
 export type LongConnOptions = {
   /** Base of the SDK's back-off 1 s, 2 s, 4 s … capped at 30 s (§1.B.5); tests make it short. */
@@ -200,7 +200,7 @@ export function createLongConn(deps: Deps, opts: LongConnOptions = {}): LongConn
     );
   }
 
-  const deliver: Deliver = async (row) => {
+  const deliver: SendRow = async (row) => {
     if (status.state !== "online" || !client.isConnected) return { ok: false, retryable: true, error: `long connection is ${status.state}` };
     const p = row.payload as { markdown?: string; text?: string };
     // Mentions are not added: <@userid> in smart-bot markdown is UNCONFIRMED (§7 item 8).
