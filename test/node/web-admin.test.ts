@@ -210,6 +210,78 @@ describe("admin pages", () => {
     await w.settle();
   });
 
+  it("registers a DingTalk group; its custom robot's webhook and 加签 secret are shown only masked, and a blank field keeps what is stored (R38)", async () => {
+    const token = "c0ffee0123456789abcdef0123456789abcdef0123456789abcdef01234TOKN";
+    const webhook = `https://oapi.dingtalk.com/robot/send?access_token=${token}`;
+    const secret = "SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd";
+    const cid = "cidAdmin+Test/9==";
+    expect((await send("/admin/groups", { chatId: cid, name: "钉钉指挥群", purpose: "command", unitId: "", platform: "dingtalk" })).status).toBe(303);
+    const [g] = await w.db.select().from(groups).where(eq(groups.chatId, cid));
+    expect([g.platform, g.purpose]).toEqual(["dingtalk", "command"]);
+    // A conversationId's + / = are not WeCom chatid characters; an unknown platform is refused.
+    expect(await (await send("/admin/groups", { chatId: "cidOther+/==", name: "错", purpose: "command", platform: "wecom" })).text()).toContain("群 ID 格式不正确");
+    expect((await send("/admin/groups", { chatId: "oc_1", name: "错", purpose: "command", platform: "feishu" })).status).toBe(400);
+    expect(await page("/admin/groups")).toContain("应用机器人");
+
+    const robot = (fields: Record<string, string>) => send(`/admin/groups/${g.id}/dingtalk-robot`, fields);
+    expect((await robot({ webhook, secret })).status).toBe(303);
+    const stored = async () => (await w.db.select().from(groups).where(eq(groups.id, g.id)))[0];
+    expect(await stored()).toMatchObject({ robotWebhook: webhook, robotSecret: secret });
+    for (const html of [await page("/admin/groups"), await page(`/admin/groups/${g.id}`)]) {
+      expect(html).toContain("…TOKN");
+      expect(html).not.toContain(token.slice(0, 16));
+      expect(html).not.toContain(secret.slice(3, 19));
+    }
+    // A new webhook with the secret field left blank keeps the secret.
+    const webhook2 = `https://oapi.dingtalk.com/robot/send?access_token=${token.replace("c0ffee", "beef00")}`;
+    expect((await robot({ webhook: webhook2, secret: "" })).status).toBe(303);
+    expect(await stored()).toMatchObject({ robotWebhook: webhook2, robotSecret: secret });
+    expect(await (await robot({ webhook: "", secret: "" })).text()).toContain("请填写 Webhook 地址或加签密钥");
+    expect(await (await robot({ webhook: "", secret: "not-a-secret" })).text()).toContain("加签密钥格式不正确");
+    expect(await (await robot({ webhook: "https://oapi.dingtalk.com/robot/send", secret: "" })).text()).toContain("缺少 access_token");
+    expect(await (await send(`/admin/groups/${g.id}/robot-key`, { robotKey: "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa" })).text()).toContain("只用于企业微信群");
+    const [hh] = await w.db.select().from(groups).where(eq(groups.chatId, "g-hh"));
+    expect(await (await send(`/admin/groups/${hh.id}/dingtalk-robot`, { webhook, secret })).text()).toContain("只有钉钉群");
+    expect(await stored()).toMatchObject({ robotWebhook: webhook2, robotSecret: secret });
+    const sets = await audits("admin.group.dingtalk_robot_set");
+    expect(sets.map((a) => a.detail)).toEqual([{ webhook: "…TOKN", secretChanged: true }, { webhook: "…TOKN", secretChanged: false }]);
+    expect(JSON.stringify(await w.db.select().from(auditLog))).not.toContain(secret.slice(3, 19));
+    expect((await robot({ clear: "1" })).status).toBe(303);
+    expect(await stored()).toMatchObject({ robotWebhook: null, robotSecret: null });
+    expect(await audits("admin.group.dingtalk_robot_clear")).toHaveLength(1);
+  });
+
+  it("edits a person's DingTalk staff id, one person per id, audited; the roster's 钉钉ID column sets it and a blank cell keeps it", async () => {
+    const id = await personId(w.db, "sm.officer");
+    expect((await send(`/admin/people/${id}`, { name: "钱七", unitId: "2", roles: ["officer"], dingtalkId: "dt-qianqi" })).status).toBe(303);
+    const dtOf = async (userId: string) => (await w.db.select().from(people).where(eq(people.userId, userId)))[0]?.dingtalkId;
+    expect(await dtOf("sm.officer")).toBe("dt-qianqi");
+    const [upd] = (await audits("admin.person.update")).filter((a) => a.object === `person:${id}`);
+    expect(upd.detail).toMatchObject({ before: { dingtalkId: null }, after: { dingtalkId: "dt-qianqi" } });
+    expect(await page("/admin/people")).toContain("dt-qianqi");
+    const taken = await send(`/admin/people/${await personId(w.db, "sm.head")}`, { name: "孙强", unitId: "2", roles: ["unit_head"], dingtalkId: "dt-qianqi" });
+    expect([taken.status, await taken.text()]).toEqual([400, expect.stringContaining("钉钉 ID dt-qianqi 已属于 钱七（sm.officer）")]);
+    expect((await send(`/admin/people/${id}`, { name: "钱七", unitId: "2", roles: ["officer"], dingtalkId: "王 七" })).status).toBe(400);
+
+    const upload = (csv: string) => {
+      const fd = new FormData();
+      fd.set("_csrf", admin.csrf);
+      fd.set("file", new File([csv], "roster.csv", { type: "text/csv" }));
+      return w.app.request(`${ORIGIN}/admin/roster/preview`, { method: "POST", headers: { cookie: admin.cookie, origin: ORIGIN }, body: fd });
+    };
+    const clash = await upload("账号,姓名,单位,钉钉ID\ndt.new,钉一,荷花池街道,dt-qianqi\ndt.two,钉二,荷花池街道,dt-x\ndt.three,钉三,荷花池街道,dt-x\n");
+    const clashHtml = await clash.text();
+    expect(clash.status).toBe(400);
+    expect(clashHtml).toContain("钉钉 ID dt-qianqi 已属于 钱七（sm.officer）");
+    expect(clashHtml).toContain("钉钉 ID dt-x 在名册中重复");
+    const good = await upload("账号,姓名,单位,钉钉 ID\ndt.new,钉一,荷花池街道,dt-one\nsm.officer,钱七,驷马桥街道,\n");
+    const html = await good.text();
+    expect(html).toContain("新增 1，更新 0，不变 1");
+    const payload = /name="payload" value="([^"]+)"/.exec(html)![1].replaceAll("&quot;", '"');
+    expect((await send("/admin/roster/apply", { payload })).status).toBe(303);
+    expect([await dtOf("dt.new"), await dtOf("sm.officer")]).toEqual(["dt-one", "dt-qianqi"]);
+  });
+
   it("shows the audit log to the auditor only — the admin gets 403", async () => {
     const auditor = await sessionFor(w.db, "audit", w.clock());
     const res = await get(w.app, "/admin/audit?action=admin.", auditor.cookie);

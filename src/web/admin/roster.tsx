@@ -14,7 +14,7 @@ import { MAX_ROSTER_ROWS, planRoster, readRoster, type RosterInput, type RosterR
 const ACTION_LABEL: Record<RosterRow["action"], string> = { create: "新增", update: "更新", same: "不变", error: "错误" };
 
 const payloadSchema = z
-  .array(z.object({ line: z.number().int(), userId: z.string().max(200), name: z.string().max(200), mobile: z.string().max(50).nullable(), unitName: z.string().max(100).nullable(), roles: z.array(z.string().max(30)).max(10) }))
+  .array(z.object({ line: z.number().int(), userId: z.string().max(200), name: z.string().max(200), mobile: z.string().max(50).nullable(), unitName: z.string().max(100).nullable(), roles: z.array(z.string().max(30)).max(10), dingtalkId: z.string().max(100).nullable().optional() }))
   .max(MAX_ROSTER_ROWS);
 
 function UploadForm(props: { a: AdminCtx }) {
@@ -22,8 +22,8 @@ function UploadForm(props: { a: AdminCtx }) {
     <form method="post" action="/admin/roster/preview" enctype="multipart/form-data" class="card">
       <Csrf a={props.a} />
       <p>
-        上传名册（.xlsx 或 .csv，≤ 10 MB）。表头可任意顺序：<b>账号</b>、<b>姓名</b>（必填），手机、单位、角色（选填；角色写中文名称，多个用顿号分隔，
-        未填写按「责任人」）。先预览，确认无误后一次性导入；已存在的账号按名册更新，内容相同的不变。
+        上传名册（.xlsx 或 .csv，≤ 10 MB）。表头可任意顺序：<b>账号</b>、<b>姓名</b>（必填），手机、单位、角色、钉钉ID（选填；角色写中文名称，多个用顿号分隔，
+        未填写按「责任人」；钉钉ID 为员工在钉钉的 userid，留空不修改）。先预览，确认无误后一次性导入；已存在的账号按名册更新，内容相同的不变。
       </p>
       <input type="file" name="file" accept=".xlsx,.csv" required /> <button type="submit">预览</button>
     </form>
@@ -57,13 +57,14 @@ async function preview(c: C, a: AdminCtx, inputs: RosterInput[], fileErrors: str
       ) : null}
       <table class="wide">
         <thead>
-          <tr><th>行</th><th>账号</th><th>姓名</th><th>单位</th><th>角色</th><th>处理</th><th>问题</th></tr>
+          <tr><th>行</th><th>账号</th><th>钉钉 ID</th><th>姓名</th><th>单位</th><th>角色</th><th>处理</th><th>问题</th></tr>
         </thead>
         <tbody>
           {rows.map((r) => (
             <tr>
               <td>{r.line}</td>
               <td class="mono">{r.userId}</td>
+              <td class="mono">{r.dingtalkId ?? "—"}</td>
               <td>{r.name}</td>
               <td>{r.unitId ? unitName.get(r.unitId) : (r.unitName ?? "—")}</td>
               <td>{r.roles.map((x) => ROLE_LABEL[x] ?? x.replace(/^\?/, "")).join("、")}</td>
@@ -120,7 +121,8 @@ export function rosterRoutes(): Hono<WebEnv> {
     // Added sensitive roles (调度员, 领导) wait for a second administrator, as on the 人员 page (R34).
     const held = new Map(people.map((p) => [p.id, p.roles]));
     const grant = (x: RosterRow) => splitGrant(x.personId ? (held.get(x.personId) ?? []) : [], x.roles);
-    const fields = (x: RosterRow) => ({ name: x.name, mobile: x.mobile, unitId: x.unitId, roles: grant(x).now });
+    // A blank 钉钉ID keeps the stored one; a given one is set (planRoster checked that nobody else holds it).
+    const fields = (x: RosterRow) => ({ name: x.name, mobile: x.mobile, unitId: x.unitId, roles: grant(x).now, ...(x.dingtalkId ? { dingtalkId: x.dingtalkId } : {}) });
     const proposed = [...creates, ...updates].filter((x) => grant(x).pending);
     const by = { userId: a.user.userId, personId: a.user.personId, source: a.source };
     if (creates.length + updates.length === 0) return c.redirect("/admin/roster?ok=imported", 303);
