@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { WebEnv } from "../context.js";
 import { getOutbox, listOutbox, outboxCounts, retryOutbox, type OutboxRow, type OutboxStatus } from "../../db/admin/outbox.js";
 import { drainOutbox } from "../../delivery/relay.js";
+import { isMessage, toPlain, type Content } from "../../domain/message.js";
 import { adminCtx, adminPage, Errors, Flash, idParam, notFoundPage, PostButton, saveWithAudit, type C } from "./common.js";
 
 const STATUS_LABEL: Record<OutboxStatus, string> = { failed: "发送失败", pending: "待发送", sending: "发送中", sent: "已发送" };
@@ -19,8 +20,10 @@ export function redactSecrets(s: string): string {
 const when = (ms: number | null, tz: string) => (ms ? new Intl.DateTimeFormat("zh-CN", { timeZone: tz, dateStyle: "short", timeStyle: "short" }).format(ms) : "—");
 
 function preview(r: OutboxRow): string {
-  const p = r.payload as { markdown?: string; text?: string };
-  const t = redactSecrets((p.markdown ?? p.text ?? "").replace(/\s+/g, " "));
+  // Neutral content (issue 15) as plain text; rows from before carry WeCom markdown or text.
+  const p = r.payload as { message?: Content; markdown?: string; text?: string };
+  const body = p.message !== undefined && (typeof p.message === "string" || isMessage(p.message)) ? toPlain(p.message) : (p.markdown ?? p.text ?? "");
+  const t = redactSecrets(body.replace(/\s+/g, " "));
   return t.length > 80 ? `${t.slice(0, 80)}…` : t;
 }
 
