@@ -16,7 +16,7 @@ import { ledgerXlsx } from "./web/excel/export-rows.js";
 import { roundsOfCases } from "./db/case-detail.js";
 import { commit, insertAudit } from "./db/write.js";
 import { readTable, TableReadError } from "./web/excel/read.js";
-import { runUseCase, webCtx } from "./web/run-use-case.js";
+import { handlerCtx, runUseCase } from "./handlers/run.js";
 import { toPlain } from "./domain/message.js";
 
 export const DATA_USAGE = `  import <file.xlsx|file.csv> [--source 中央督察] [--yes]
@@ -45,7 +45,7 @@ async function withDeps(fn: (deps: Deps) => Promise<number>): Promise<number> {
 async function importVerb(deps: Deps, file: string, source: string, yes: boolean): Promise<number> {
   const bytes = new Uint8Array(await readFile(file));
   const input: ImportInput = { sheets: await readTable(bytes), source, fileName: file.split(/[\\/]/).pop() ?? file, sha256: await sha256Hex(bytes) };
-  const { plan, fresh, existing } = await previewImport(webCtx(deps, CLI_ACTOR, "cli"), input);
+  const { plan, fresh, existing } = await previewImport({ ctx: handlerCtx({ deps, actor: CLI_ACTOR, source: "cli" }), input });
   console.log(`工作表「${plan.sheet}」表头第 ${plan.headerLine} 行：可导入 ${fresh.length} 件，已存在 ${existing.length} 件，错误 ${plan.errors.length} 处。`);
   if (plan.missing.length) console.log(`未找到列：${plan.missing.join("、")}（该项留空）`);
   for (const e of plan.errors) console.log(`  第 ${e.line} 行 ${e.column}：${e.message}`);
@@ -54,7 +54,7 @@ async function importVerb(deps: Deps, file: string, source: string, yes: boolean
     console.log("未写入任何数据。确认无误后加 --yes 导入。");
     return 0;
   }
-  const done = await runUseCase(deps, CLI_ACTOR, "cli", "cli.import", (ctx) => importCases(ctx, input));
+  const done = await runUseCase({ deps, actor: CLI_ACTOR, source: "cli", action: "cli.import" }, (ctx) => importCases({ ctx, input }));
   console.log(toPlain(done.reply));
   return 0;
 }

@@ -1,17 +1,17 @@
 /** /api/v1/cases: list (the ledger's filters), one case, its events, and create (through the 交办 use case). */
 import { eq } from "drizzle-orm";
 import type { Context } from "hono";
-import type { Command } from "../bot/commands.js";
 import { caseEventsOf, loadCaseDetail } from "../db/case-detail.js";
 import { listCases, loadDirectory } from "../db/ledger.js";
 import { cases } from "../db/schema.js";
 import { canView } from "../domain/permissions.js";
-import { createCase } from "../handlers/create-case.js";
+import { createCase, type CreateCaseInput } from "../handlers/create-case.js";
 import { DomainError } from "../handlers/errors.js";
 import type { WebEnv } from "../web/context.js";
 import { pagingProblem, toFilter } from "../db/ledger-query.js";
 import { scopeOf, userOf } from "../web/pages/shared.js";
-import { actorOf, runUseCase } from "../web/run-use-case.js";
+import { actorOf, runUseCase } from "../handlers/run.js";
+import { assignTargets } from "../handlers/resolve.js";
 import { BAD_JSON, domainError, notFound, readJson, validationError, zhCN } from "./errors.js";
 import { createCaseBody, listQuery, type CreateCaseBody } from "./schemas.js";
 import { caseJson, eventJson } from "./shapes.js";
@@ -54,15 +54,12 @@ export async function caseEventsApi(c: C) {
   return c.json({ items: (await caseEventsOf(deps.db, detail.case.id)).map((e) => eventJson(e, dir)) });
 }
 
-function assignCommand(b: CreateCaseBody): Extract<Command, { name: "assign" }> {
+/** The 交办 input without its units and leader, which the API names as chat does (resolved in the use case's run). */
+function assignInput(b: CreateCaseBody): Omit<CreateCaseInput, "leadUnitId" | "coUnitIds" | "leaderUserId"> {
   const [y, m, d] = (b.dueDate ?? "").split("-").map(Number);
   return {
-    name: "assign",
     content: b.content,
-    leadUnit: b.leadUnit,
-    coUnits: b.coUnits,
     deadline: b.dueDate ? { kind: "date", year: y, month: m, day: d } : b.workingDays ? { kind: "days", n: b.workingDays, working: true } : undefined,
-    leader: b.leader,
     priority: b.priority,
     externalNo: b.externalNo,
     complainant: b.complainant,
@@ -78,8 +75,9 @@ export async function createCaseApi(c: C) {
   const b = body.data;
   const deps = c.get("deps");
   try {
-    const done = await runUseCase(deps, actorOf(userOf(c)), "api", "api.case.create", async (ctx) => {
-      const out = await createCase(ctx, assignCommand(b));
+    const done = await runUseCase({ deps, actor: actorOf(userOf(c)), source: "api", action: "api.case.create" }, async (ctx) => {
+      const targets = await assignTargets(ctx, { leadUnit: b.leadUnit, coUnits: b.coUnits, leader: b.leader });
+      const out = await createCase({ ctx, input: { ...assignInput(b), ...targets } });
       // The fields chat does not carry, set on the row this batch inserts (found by its write token).
       const extra = { source: b.source, area: b.area ?? null, address: b.address ?? null, pollutionTypes: b.pollutionTypes };
       return { ...out, writes: [...out.writes, ctx.deps.db.update(cases).set(extra).where(eq(cases.writeToken, out.caseToken!))] };

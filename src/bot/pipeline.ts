@@ -1,14 +1,16 @@
 /**
  * The one path every chat message takes, whatever the channel:
- * dedupe (inbox) → sender from stored data → parse → use case → one atomic write (+ inbox row) → replies.
+ * dedupe (inbox) → sender from stored data → parse → use case through the runner (src/handlers/run.ts), whose
+ * one atomic write also carries the inbox row → replies.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { chatContext, groups, inbox, people, units } from "../db/schema.js";
-import { caseIdSql, commit, DuplicateKey, insertAudit, queuesMessages, VersionConflict, withCaseId, type BatchItem, type CaseIdRef } from "../db/write.js";
+import { chatContext, groups, inbox, people } from "../db/schema.js";
+import { caseIdSql, commit, DuplicateKey, insertAudit, queuesMessages, withCaseId, type BatchItem, type CaseIdRef } from "../db/write.js";
 import type { Deps } from "../deps.js";
-import type { Actor, HandlerCtx, Outcome } from "../handlers/context.js";
+import type { Actor, Outcome } from "../handlers/context.js";
 import { DomainError } from "../handlers/errors.js";
 import { receiveEvidence, storeUpload, type StoredUpload } from "../handlers/evidence.js";
+import { runUseCase } from "../handlers/run.js";
 import { drainOutbox } from "../delivery/relay.js";
 import { maskPii } from "../domain/pii.js";
 import { mapText, type Content } from "../domain/message.js";
@@ -19,8 +21,16 @@ import { route } from "./route.js";
 
 /** Neutral replies; each channel renders them (src/bot/wecom/render.ts, the simulator). */
 export type Replies = Content[];
-const MAX_CONFLICT_RETRIES = 5;
 
+export type HandleOptions = {
+  /**
+   * Rows committed in the same batch as the inbox row of this message — so with the use case's writes, or with the
+   * refusal or error reply. A channel puts its replay/nonce row here, so that the message's effect and the record
+   * that it was received commit together or not at all. Not written when the message is a redelivery answered from
+   * the inbox; a DuplicateKey they raise (other than inbox.key) propagates to the channel.
+   */
+  alsoWrite?: BatchItem[];
+};
 async function storedReplies(deps: Deps, key: string): Promise<Replies | undefined> {
   const [row] = await deps.db.select({ replies: inbox.replies }).from(inbox).where(eq(inbox.key, key));
   return row?.replies as Replies | undefined;
@@ -42,21 +52,22 @@ function errorReply(e: DomainError): string {
 }
 
 /** Handle one incoming message and return the bot's replies. Safe to call again with the same msgId (R06). */
-export async function handleMessage(deps: Deps, msg: IncomingMessage): Promise<Replies> {
-  const replies = await answer(deps, msg);
+export async function handleMessage(deps: Deps, msg: IncomingMessage, opts: HandleOptions = {}): Promise<Replies> {
+  const replies = await answer(deps, msg, opts.alsoWrite ?? []);
   return msg.chatType === "group" ? replies.map((r) => mapText(r, maskPii)) : replies; // R39: a group sees no full mobile or ID number
 }
 
-async function answer(deps: Deps, msg: IncomingMessage): Promise<Replies> {
+async function answer(deps: Deps, msg: IncomingMessage, also: BatchItem[]): Promise<Replies> {
   const key = `${msg.channel}:${msg.msgId}`;
   const seen = await storedReplies(deps, key);
   if (seen) return seen;
   const now = deps.clock();
   const source = `${msg.channel}:${msg.chatId}`;
+  const settle = (replies: Replies, writes: BatchItem[]) => finish(deps, key, now, replies, [...writes, ...also]);
 
   const [person] = await deps.db.select().from(people).where(and(eq(people.userId, msg.senderId), eq(people.active, true)));
   if (!person) {
-    return finish(deps, key, now, [UNREGISTERED_REPLY], [insertAudit(deps.db, { at: now, actor: msg.senderId, action: "chat.unregistered", result: "denied", source })]);
+    return settle([UNREGISTERED_REPLY], [insertAudit(deps.db, { at: now, actor: msg.senderId, action: "chat.unregistered", result: "denied", source })]);
   }
   const actor: Actor = { userId: person.userId, name: person.name, unitId: person.unitId, roles: person.roles };
   const [group] = await deps.db.select().from(groups).where(eq(groups.chatId, msg.chatId));
@@ -65,50 +76,49 @@ async function answer(deps: Deps, msg: IncomingMessage): Promise<Replies> {
   let command: Command | undefined;
   if (parsed && !isParseError(parsed)) command = parsed;
   else if (parsed && (msg.uploads.length === 0 || !["EMPTY", "UNKNOWN_COMMAND"].includes(parsed.error))) {
-    return finish(deps, key, now, [`${parsed.message}\n> ${parsed.usage}`], []);
+    return settle([`${parsed.message}\n> ${parsed.usage}`], []);
   }
-  if (!command && msg.uploads.length === 0) return finish(deps, key, now, ["请发送命令，例如：我的；发送「帮助」查看全部命令。"], []);
+  if (!command && msg.uploads.length === 0) return settle(["请发送命令，例如：我的；发送「帮助」查看全部命令。"], []);
 
   let uploads: StoredUpload[];
   try {
     uploads = await Promise.all(msg.uploads.map((u) => storeUpload(deps, u, now)));
   } catch (e) {
-    if (e instanceof DomainError) return finish(deps, key, now, [errorReply(e)], []);
+    if (e instanceof DomainError) return settle([errorReply(e)], []);
     throw e;
   }
-  let unitCache: Promise<(typeof units.$inferSelect)[]> | undefined;
-  const ctx: HandlerCtx = {
-    deps,
-    actor,
-    chat: { chatId: msg.chatId, type: msg.chatType, group },
-    now,
-    msgKey: key,
-    source,
-    uploads,
-    units: () => (unitCache ??= deps.db.select().from(units)),
-  };
 
-  for (let attempt = 0; ; attempt++) {
-    let out: Outcome;
-    try {
-      out = command ? await route(ctx, command) : await receiveEvidence(ctx, msg.text);
-    } catch (e) {
-      if (!(e instanceof DomainError)) throw e;
-      const denial =
-        e.code === "FORBIDDEN"
-          ? [insertAudit(deps.db, { at: now, actor: actor.userId, action: `chat.${command?.name ?? "evidence"}`, result: "denied", source, detail: { code: e.code, text: maskPii(msg.text).slice(0, 200) } })]
-          : [];
-      return finish(deps, key, now, [errorReply(e)], denial);
-    }
+  // The inbox row (with the reply a redelivery gets) and the chat's "last named case" ride in the use case's batch.
+  const rows = (r: { out?: Outcome; error?: DomainError }): BatchItem[] => {
+    if (r.error) return [inboxRow(deps, key, now, [errorReply(r.error)]), ...also];
+    const out = r.out!;
     const named: CaseIdRef | undefined = out.caseId ?? (out.caseToken ? { token: out.caseToken } : undefined);
-    const remember: BatchItem[] = named !== undefined ? [rememberCase(deps, msg, named, now)] : [];
-    try {
-      return await finish(deps, key, now, [out.reply], [...out.writes, ...remember], out.caseToken, out.inboxReply);
-    } catch (e) {
-      // Someone changed the case between our read and our write: decide again on fresh data (R12).
-      if (e instanceof VersionConflict && attempt < MAX_CONFLICT_RETRIES) continue;
-      throw e;
+    return [
+      ...(named !== undefined ? [rememberCase(deps, msg, named, now)] : []),
+      inboxRow(deps, key, now, out.inboxReply !== undefined ? [out.inboxReply] : [out.reply], out.caseToken),
+      ...also,
+    ];
+  };
+  try {
+    const out = await runUseCase(
+      {
+        deps, actor, source, now, uploads, msgKey: key,
+        chat: { chatId: msg.chatId, type: msg.chatType, group },
+        action: `chat.${command?.name ?? "evidence"}`,
+        denialDetail: { text: maskPii(msg.text).slice(0, 200) },
+        alsoWrite: rows,
+      },
+      (ctx) => (command ? route(ctx, command) : receiveEvidence({ ctx, input: { caption: msg.text } })),
+    );
+    // A new case's number was filled in inside the batch; the inbox row holds the final text.
+    return out.caseToken ? ((await storedReplies(deps, key)) ?? [out.reply]) : [out.reply];
+  } catch (e) {
+    if (e instanceof DomainError) return [errorReply(e)];
+    if (e instanceof DuplicateKey && e.constraint === "inbox.key") {
+      const first = await storedReplies(deps, key); // another delivery of this message won the race
+      if (first) return first;
     }
+    throw e;
   }
 }
 
@@ -121,10 +131,10 @@ function rememberCase(deps: Deps, msg: IncomingMessage, ref: CaseIdRef, now: num
     .onConflictDoUpdate({ target: [chatContext.chatId, chatContext.userId], set: { caseId, at: now } });
 }
 
-/** Commit the use case's writes together with the inbox row; a duplicate delivery gets the first answer. */
-async function finish(deps: Deps, key: string, now: number, replies: Replies, writes: BatchItem[], caseToken?: string, inboxReply?: Content): Promise<Replies> {
+/** Answers that run no use case (unregistered, unparsable, bad upload): the inbox row and its extras, one batch. */
+async function finish(deps: Deps, key: string, now: number, replies: Replies, writes: BatchItem[]): Promise<Replies> {
   try {
-    await commit(deps.db, [...writes, inboxRow(deps, key, now, inboxReply !== undefined ? [inboxReply] : replies, caseToken)]);
+    await commit(deps.db, [inboxRow(deps, key, now, replies), ...writes]);
   } catch (e) {
     if (e instanceof DuplicateKey && e.constraint === "inbox.key") {
       const first = await storedReplies(deps, key);
@@ -132,7 +142,6 @@ async function finish(deps: Deps, key: string, now: number, replies: Replies, wr
     }
     throw e;
   }
-  if (queuesMessages(writes)) deps.waitUntil(drainOutbox(deps)); // the per-minute relay still covers retries
-  // A new case's number was filled in inside the batch; the inbox row holds the final text.
-  return caseToken ? ((await storedReplies(deps, key)) ?? replies) : replies;
+  if (queuesMessages(writes)) deps.waitUntil(drainOutbox(deps));
+  return replies;
 }

@@ -1,4 +1,8 @@
-/** Routes a parsed command to its use case in src/handlers/ — one line per command. */
+/**
+ * Routes a parsed command to its use case in src/handlers/ — one line per command. The chat grammar ends here:
+ * names typed in chat (units, people, the 督办 leader) become ids through src/handlers/resolve.ts, and each use
+ * case gets its own plain input.
+ */
 import type { Command } from "./commands.js";
 import type { HandlerCtx, Outcome } from "../handlers/context.js";
 import { createCase } from "../handlers/create-case.js";
@@ -22,33 +26,38 @@ import { myCases, overdueCases } from "../handlers/list-cases.js";
 import { showStats } from "../handlers/stats.js";
 import { showHelp } from "../handlers/help.js";
 import { loginLink } from "../handlers/login-link.js";
+import { assignTargets, resolveOfficer, resolveReassignUnit } from "../handlers/resolve.js";
 
-export function route(ctx: HandlerCtx, cmd: Command): Promise<Outcome> {
+export async function route(ctx: HandlerCtx, cmd: Command): Promise<Outcome> {
+  const none = { ctx, input: {} };
   switch (cmd.name) {
-    case "help": return showHelp(ctx, cmd);
-    case "assign": return createCase(ctx, cmd);
-    case "acknowledge": return acknowledgeCase(ctx, cmd);
-    case "return": return returnCase(ctx, cmd);
-    case "reassign": return reassignCase(ctx, cmd);
-    case "assign_officer": return assignOfficer(ctx, cmd);
-    case "progress": return reportProgress(ctx, cmd);
-    case "request_extension": return requestExtension(ctx, cmd);
-    case "approve_extension":
-    case "refuse_extension": return decideExtension(ctx, cmd);
-    case "submit_closure": return submitClosure(ctx, cmd);
-    case "approve_closure":
-    case "reject_closure": return decideClosure(ctx, cmd);
-    case "flag":
-    case "unflag": return flagCase(ctx, cmd);
-    case "chase": return chaseCase(ctx, cmd);
-    case "patrol": return patrolCase(ctx, cmd);
-    case "cancel": return cancelCase(ctx, cmd);
-    case "query": return queryCase(ctx, cmd);
-    case "remark_photo": return remarkPhoto(ctx, cmd);
-    case "select": return selectCase(ctx, cmd);
-    case "mine": return myCases(ctx);
-    case "overdue": return overdueCases(ctx);
-    case "stats": return showStats(ctx);
-    case "login": return loginLink(ctx);
+    case "help": return showHelp({ ctx, input: { topic: cmd.topic } });
+    case "assign": {
+      const { leadUnit, coUnits, leader, name: _, ...rest } = cmd;
+      return createCase({ ctx, input: { ...rest, ...(await assignTargets(ctx, { leadUnit, coUnits, leader })) } });
+    }
+    case "acknowledge": return acknowledgeCase({ ctx, input: { ref: cmd.ref } });
+    case "return": return returnCase({ ctx, input: { ref: cmd.ref, reason: cmd.reason } });
+    case "reassign": return reassignCase({ ctx, input: { ref: cmd.ref, unitId: await resolveReassignUnit(ctx, cmd.ref, cmd.unit) } });
+    case "assign_officer": return assignOfficer({ ctx, input: { ref: cmd.ref, userId: await resolveOfficer(ctx, cmd.ref, cmd.person) } });
+    case "progress": return reportProgress({ ctx, input: { ref: cmd.ref, text: cmd.text, phase: cmd.phase } });
+    case "request_extension": return requestExtension({ ctx, input: { ref: cmd.ref, deadline: cmd.deadline, reason: cmd.reason } });
+    case "approve_extension": return decideExtension({ ctx, input: { ref: cmd.ref, approve: true } });
+    case "refuse_extension": return decideExtension({ ctx, input: { ref: cmd.ref, approve: false, reason: cmd.reason } });
+    case "submit_closure": return submitClosure({ ctx, input: { ref: cmd.ref, fields: cmd.fields } });
+    case "approve_closure": return decideClosure({ ctx, input: { ref: cmd.ref, approve: true, note: cmd.note } });
+    case "reject_closure": return decideClosure({ ctx, input: { ref: cmd.ref, approve: false, reason: cmd.reason } });
+    case "flag": return flagCase({ ctx, input: { ref: cmd.ref, on: true } });
+    case "unflag": return flagCase({ ctx, input: { ref: cmd.ref, on: false } });
+    case "chase": return chaseCase({ ctx, input: { ref: cmd.ref } });
+    case "patrol": return patrolCase({ ctx, input: { ref: cmd.ref, result: cmd.result, note: cmd.note } });
+    case "cancel": return cancelCase({ ctx, input: { ref: cmd.ref, reason: cmd.reason } });
+    case "query": return queryCase({ ctx, input: { ref: cmd.ref } });
+    case "remark_photo": return remarkPhoto({ ctx, input: { ref: cmd.ref, nos: cmd.nos, phase: cmd.phase } });
+    case "select": return selectCase({ ctx, input: { ref: cmd.ref } });
+    case "mine": return myCases(none);
+    case "overdue": return overdueCases(none);
+    case "stats": return showStats(none);
+    case "login": return loginLink(none);
   }
 }

@@ -1,5 +1,5 @@
 /** The "四不放过" closure gate (spec §2.2): what is still missing before 申请办结 is accepted. */
-import type { ClosureFields } from "../bot/commands.js";
+import type { ClosureFields } from "./values.js";
 
 export type GateInput = ClosureFields & { afterPhotos: number };
 

@@ -1,14 +1,16 @@
 /** 签收: the lead unit takes the case on; a second signer is told who was first (R12). */
-import type { Command } from "../bot/commands.js";
+import type { CaseRef } from "../domain/values.js";
 import { people } from "../db/schema.js";
 import { eq } from "drizzle-orm";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { authorize, changeCase, findCase, purposeGroup, pushTo } from "./common.js";
 import { caseCard, caseNo, fmtDateTime, nextStep, unitName } from "./text.js";
 
-export async function acknowledgeCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "acknowledge" }>): Promise<Outcome> {
-  const c = await findCase(ctx, cmd.ref);
+export type AcknowledgeInput = { ref: CaseRef };
+
+export async function acknowledgeCase({ ctx, input }: UseCaseArgs<AcknowledgeInput>): Promise<Outcome> {
+  const c = await findCase(ctx, input.ref);
   if (c.acknowledgedBy && c.state !== "pending_ack") {
     const [who] = await ctx.deps.db.select({ name: people.name }).from(people).where(eq(people.userId, c.acknowledgedBy));
     throw new DomainError("INVALID_TRANSITION", `${caseNo(c)} 已由 ${who?.name ?? c.acknowledgedBy} 于 ${fmtDateTime(c.acknowledgedAt ?? c.updatedAt, ctx.deps.config.timezone)} 签收，无需重复签收。`);

@@ -1,15 +1,17 @@
 /** 催办: one immediate reminder to the lead unit, at most once per case per policy interval. */
-import type { Command } from "../bot/commands.js";
+import type { CaseRef } from "../domain/values.js";
 import { loadPolicy } from "../db/policy.js";
 import { isOverdue } from "../domain/lifecycle.js";
 import { STATE_LABEL } from "../domain/labels.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
 import { caseNo, fmtDate, fmtDateTime, unitName } from "./text.js";
 
-export async function chaseCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "chase" }>): Promise<Outcome> {
-  const c = await findCase(ctx, cmd.ref);
+export type ChaseInput = { ref: CaseRef };
+
+export async function chaseCase({ ctx, input }: UseCaseArgs<ChaseInput>): Promise<Outcome> {
+  const c = await findCase(ctx, input.ref);
   authorize(ctx, "chase", c);
   const policy = await loadPolicy(ctx.deps.db);
   const tz = ctx.deps.config.timezone;

@@ -1,18 +1,18 @@
 /** Shared steps of the use cases: find the case, authorise, check the transition, build the one atomic write. */
 import { and, eq } from "drizzle-orm";
-import type { CaseRef } from "../bot/commands.js";
+import type { CaseRef } from "../domain/values.js";
 import { cases, groups } from "../db/schema.js";
 import { insertAudit, insertEvent, insertOutbox, newToken, updateCase, type BatchItem, type OutboxInput } from "../db/write.js";
 import type { EventKind } from "../db/schema.js";
 import { ALLOWED_IN, type CaseAction } from "../domain/lifecycle.js";
 import { canDo, canView, WHO_MAY } from "../domain/permissions.js";
 import { STATE_LABEL } from "../domain/labels.js";
-import type { GroupRow, HandlerCtx } from "./context.js";
+import type { CaseRow, GroupRow, HandlerCtx } from "./context.js";
 import { DomainError } from "./errors.js";
 import { attachUploads } from "./evidence.js";
 import { caseNo } from "./text.js";
 
-export type CaseRow = typeof cases.$inferSelect;
+export type { CaseRow } from "./context.js";
 
 const refText = (ref: CaseRef) => (ref.kind === "id" ? `#${ref.id}` : ref.no);
 

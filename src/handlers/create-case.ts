@@ -1,30 +1,41 @@
 /** 交办: the office hands a new case to a lead unit (and co-units) with a deadline. */
 import { eq } from "drizzle-orm";
-import type { Command } from "../bot/commands.js";
+import type { DeadlineSpec, Priority } from "../domain/values.js";
 import { cases } from "../db/schema.js";
 import { CASE_ID, insertAudit, insertEvent, insertOutbox, newToken } from "../db/write.js";
 import { loadPolicy } from "../db/policy.js";
 import { canCreate } from "../domain/permissions.js";
 import { complainantNames, stripPii } from "../domain/pii.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { attachUploads } from "./evidence.js";
 import { pushTo, unitContacts, unitGroup } from "./common.js";
-import { defaultDeadlines, resolveDue, resolvePerson, resolveUnit } from "./resolve.js";
+import { ASSIGN_USAGE as USAGE, defaultDeadlines, personById, resolveDue, unitById } from "./resolve.js";
 import { fmtDate, fmtDateTime, titleOf } from "./text.js";
 
-const USAGE = "交办 金牛大道某烧烤店油烟扰民 给 荷花池街道 配合 区城管局 限 5个工作日 督办 李区长";
 
-export async function createCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "assign" }>): Promise<Outcome> {
+/** Units and the 包案 leader by id: names typed in chat are resolved before (src/handlers/resolve.ts assignTargets). */
+export type CreateCaseInput = {
+  content: string;
+  leadUnitId: number;
+  coUnitIds: number[];
+  deadline?: DeadlineSpec;
+  leaderUserId?: string;
+  priority: Priority;
+  externalNo?: string;
+  complainant?: string; // name and contact, kept out of content and title (R40)
+};
+
+export async function createCase({ ctx, input: cmd }: UseCaseArgs<CreateCaseInput>): Promise<Outcome> {
   if (!canCreate(ctx.actor)) throw new DomainError("FORBIDDEN", "只有督办员或领导可以交办案件。");
   const { db } = ctx.deps;
-  const lead = await resolveUnit(ctx, cmd.leadUnit, USAGE);
+  const lead = await unitById(ctx, cmd.leadUnitId, USAGE);
   const co: typeof lead[] = [];
-  for (const name of cmd.coUnits) {
-    const u = await resolveUnit(ctx, name, USAGE);
+  for (const id of cmd.coUnitIds) {
+    const u = await unitById(ctx, id, USAGE);
     if (u.id !== lead.id && !co.some((x) => x.id === u.id)) co.push(u);
   }
-  const leader = cmd.leader ? await resolvePerson(ctx, cmd.leader, USAGE, (p) => p.roles.includes("leader")) : undefined;
+  const leader = cmd.leaderUserId ? await personById(ctx, cmd.leaderUserId, USAGE, (p) => p.roles.includes("leader")) : undefined;
   if (cmd.externalNo) {
     const [dup] = await db.select({ id: cases.id }).from(cases).where(eq(cases.externalNo, cmd.externalNo.toUpperCase()));
     if (dup) throw new DomainError("BAD_INPUT", `受理编号 ${cmd.externalNo} 已是案件 #${dup.id}，未重复交办。`, `查 #${dup.id}`);

@@ -2,10 +2,10 @@
  * 通过 (销号) / 驳回: a leader approves the closure — only when the stored current round passes the gate (spec §2.2)
  * — or sends it back with a reason, naming the items to redo (`驳回 #12 整改 照片不清楚`; none named: all four).
  */
-import type { Command } from "../bot/commands.js";
+import type { CaseRef } from "../domain/values.js";
 import { OUTCOME_LABEL } from "../domain/labels.js";
 import { GATE_KEYS, namedItems } from "../domain/rounds.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { Outcome, UseCaseArgs } from "./context.js";
 import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
 import { assertGate, startRound } from "./rounds.js";
 import { caseNo, nextStep } from "./text.js";
@@ -13,11 +13,12 @@ import { insertAudit } from "../db/write.js";
 import { DomainError } from "./errors.js";
 import { casePhotoChecks, currentRound, flagLines } from "./photo-flags.js";
 
-type Cmd = Extract<Command, { name: "approve_closure" | "reject_closure" }>;
+/** 通过 with an optional 核实说明 (required when photos are flagged), or 驳回 with the items to redo and why. */
+export type DecideClosureInput = { ref: CaseRef; approve: true; note?: string } | { ref: CaseRef; approve: false; reason: string };
 
-export async function decideClosure(ctx: HandlerCtx, cmd: Cmd): Promise<Outcome> {
-  const c = await findCase(ctx, cmd.ref);
-  const approve = cmd.name === "approve_closure";
+export async function decideClosure({ ctx, input }: UseCaseArgs<DecideClosureInput>): Promise<Outcome> {
+  const c = await findCase(ctx, input.ref);
+  const approve = input.approve;
   authorize(ctx, approve ? "approve_closure" : "reject_closure", c);
   const no = caseNo(c);
   const group = await unitGroup(ctx, c.leadUnitId);
@@ -26,7 +27,7 @@ export async function decideClosure(ctx: HandlerCtx, cmd: Cmd): Promise<Outcome>
     await assertGate(ctx, c);
     // Issue 10: flagged photos are findings for the reviewer; approving over them needs a word on what was checked.
     const flags = flagLines(currentRound(await casePhotoChecks(ctx, c), c.round), ctx.deps.config.timezone);
-    const note = (cmd as { note?: string }).note?.trim();
+    const note = input.approve ? input.note?.trim() : undefined;
     if (flags.length && !note) {
       throw new DomainError("GATE_FAILED", `${no} 有 ${flags.length} 张照片核查提示，请核实后写明核实情况再通过：\n${flags.map((l) => `> ${l}`).join("\n")}`, `通过 ${no} 已现场核实`);
     }
@@ -42,7 +43,7 @@ export async function decideClosure(ctx: HandlerCtx, cmd: Cmd): Promise<Outcome>
       ],
     };
   }
-  const { items, reason } = namedItems((cmd as { reason: string }).reason);
+  const { items, reason } = namedItems(input.approve ? "" : input.reason);
   const redo = items.length ? items : [...GATE_KEYS];
   const round = startRound(ctx, c, "rejected", redo);
   const text = `**${no} ${c.title}** 办结申请被驳回（${ctx.actor.name}）\n原因：${reason}\n需重新报送：${redo.join("、")}${items.length ? "（其余沿用）" : ""}`;

@@ -4,15 +4,14 @@ import { attachments, chatContext, cases } from "../db/schema.js";
 import { caseIdSql, insertAudit, insertEvent, type BatchItem, type CaseIdRef } from "../db/write.js";
 import type { Deps } from "../deps.js";
 import { imageProblem, MAX_UPLOAD_BYTES, sniff } from "../domain/file-type.js";
-import { photoFacts, type PhotoFacts } from "../domain/photo-facts.js";
+import { photoFacts } from "../domain/photo-facts.js";
 import { phaseFromText } from "../domain/photo-phase.js";
 import { canDo } from "../domain/permissions.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { HandlerCtx, Outcome, StoredUpload, Upload, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { caseNo } from "./text.js";
 
-export type Upload = { bytes: Uint8Array; name?: string };
-export type StoredUpload = { kind: "image" | "file"; mime: string; size: number; sha256: string; storageKey: string; fileName?: string; facts?: PhotoFacts };
+export type { StoredUpload, Upload } from "./context.js";
 
 /** Minutes within which a photo binds to the case its sender last named in that chat. */
 export const BIND_WINDOW_MS = 30 * 60_000;
@@ -96,7 +95,11 @@ export async function bindPending(ctx: HandlerCtx, caseId: number): Promise<{ wr
  * A message with photos and no command: bind to the case named within 30 minutes, else ask which case. Words sent
  * with the photos mark their phase (整改后 / 整改前 …); photos following a 办结 (case awaiting review) are after-photos.
  */
-export async function receiveEvidence(ctx: HandlerCtx, caption?: string): Promise<Outcome> {
+/** `caption`: the words sent with the photos, if any. */
+export type EvidenceInput = { caption?: string };
+
+export async function receiveEvidence({ ctx, input }: UseCaseArgs<EvidenceInput>): Promise<Outcome> {
+  const { caption } = input;
   const { db } = ctx.deps;
   const [recent] = await db
     .select()

@@ -1,14 +1,17 @@
 /** 挂牌 / 摘牌: a leader puts a case under 挂牌督办 (daily reminders, shown first) or lifts it. */
-import type { Command } from "../bot/commands.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { CaseRef } from "../domain/values.js";
+import type { Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
 import { caseNo } from "./text.js";
 
-export async function flagCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "flag" | "unflag" }>): Promise<Outcome> {
-  const c = await findCase(ctx, cmd.ref);
+/** `on`: 挂牌 (true) or 摘牌 (false). */
+export type FlagInput = { ref: CaseRef; on: boolean };
+
+export async function flagCase({ ctx, input }: UseCaseArgs<FlagInput>): Promise<Outcome> {
+  const c = await findCase(ctx, input.ref);
   authorize(ctx, "flag", c);
-  const on = cmd.name === "flag";
+  const on = input.on;
   if (c.flagged === on) throw new DomainError("INVALID_TRANSITION", `${caseNo(c)} ${on ? "已是挂牌督办案件" : "未挂牌，无需摘牌"}。`);
   const text = on ? `**${caseNo(c)} ${c.title}** 已由${ctx.actor.name}挂牌督办，每个工作日提醒直至办结。` : `**${caseNo(c)} ${c.title}** 已由${ctx.actor.name}摘牌。`;
   return {

@@ -1,10 +1,10 @@
 /** 帮助: every command with who may use it and an example. */
-import type { Command, CommandName } from "../bot/commands.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { Outcome, UseCaseArgs } from "./context.js";
 
 type Entry = { verb: string; who: string; what: string; example: string };
 
-export const HELP: Partial<Record<CommandName, Entry>> = {
+/** Keyed by the chat command names of src/bot/commands.ts (a string here: handlers know no chat grammar). */
+export const HELP: Record<string, Entry> = {
   assign: { verb: "交办", who: "督办员、领导", what: "交办新案件，可写配合单位、时限（日期/本周五/5个工作日）、包案领导、紧急", example: "交办 金牛大道某烧烤店油烟扰民 给 荷花池街道 配合 区城管局 限 5个工作日 督办 李区长" },
   acknowledge: { verb: "签收", who: "牵头单位负责人、责任人", what: "签收本单位案件", example: "签收 #12" },
   return: { verb: "退回", who: "牵头单位负责人", what: "不属于本单位的案件退回并说明原因（退回三次后由督办办定责）", example: "退回 #12 该点位属驷马桥街道辖区" },
@@ -27,15 +27,18 @@ export const HELP: Partial<Record<CommandName, Entry>> = {
   login: { verb: "登录", who: "所有人（单聊）", what: "获取督办台一次性登录链接", example: "登录" },
 };
 
-const ALIAS: Partial<Record<CommandName, CommandName>> = { refuse_extension: "approve_extension", reject_closure: "approve_closure", unflag: "flag" };
+const ALIAS: Record<string, string> = { refuse_extension: "approve_extension", reject_closure: "approve_closure", unflag: "flag" };
 
-export function helpFor(name: CommandName): Entry | undefined {
+export function helpFor(name: string): Entry | undefined {
   return HELP[ALIAS[name] ?? name];
 }
 
-export async function showHelp(_ctx: HandlerCtx, cmd: Extract<Command, { name: "help" }>): Promise<Outcome> {
-  const e = cmd.topic ? helpFor(cmd.topic) : undefined;
+/** `topic`: a command name ("submit_closure"); none lists every command. */
+export type HelpInput = { topic?: string };
+
+export async function showHelp({ input }: UseCaseArgs<HelpInput>): Promise<Outcome> {
+  const e = input.topic ? helpFor(input.topic) : undefined;
   if (e) return { reply: `**${e.verb}**（${e.who}）\n${e.what}\n例如：\n${e.example}`, writes: [] };
-  const lines = Object.values(HELP).map((x) => `· **${x!.verb}** ${x!.example.split("\n")[0].split("　/　")[0]}`);
+  const lines = Object.values(HELP).map((x) => `· **${x.verb}** ${x.example.split("\n")[0].split("　/　")[0]}`);
   return { reply: ["**督办助手 命令一览**（在群里请先 @我）", ...lines, "> 发送「帮助 命令」查看详细说明，例如：帮助 办结"].join("\n"), writes: [] };
 }

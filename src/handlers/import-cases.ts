@@ -12,7 +12,7 @@ import { addWorkingDays } from "../domain/calendar.js";
 import { canCreate } from "../domain/permissions.js";
 import { planImport, type ImportPlan, type ImportRow } from "../web/excel/import-rows.js";
 import type { Sheet } from "../web/excel/read.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { HandlerCtx, Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 
 export type ImportInput = { sheets: Sheet[]; source: string; fileName: string; sha256: string };
@@ -24,7 +24,7 @@ function authorizeImport(ctx: HandlerCtx, source: string): void {
 }
 
 /** Validate the list and say which rows are new; throws BAD_INPUT when no header row is found. */
-export async function previewImport(ctx: HandlerCtx, input: ImportInput): Promise<ImportPreview> {
+export async function previewImport({ ctx, input }: UseCaseArgs<ImportInput>): Promise<ImportPreview> {
   authorizeImport(ctx, input.source);
   const policy = await loadPolicy(ctx.deps.db);
   const plan = planImport(input.sheets, {
@@ -42,8 +42,8 @@ export async function previewImport(ctx: HandlerCtx, input: ImportInput): Promis
 export type ImportResult = Outcome & { preview: ImportPreview; imported: number; skipped: number };
 
 /** The import itself: refused while any row has an error; otherwise every new row, all or nothing. */
-export async function importCases(ctx: HandlerCtx, input: ImportInput): Promise<ImportResult> {
-  const preview = await previewImport(ctx, input);
+export async function importCases({ ctx, input }: UseCaseArgs<ImportInput>): Promise<ImportResult> {
+  const preview = await previewImport({ ctx, input });
   const { plan, fresh, existing } = preview;
   if (plan.errors.length) {
     throw new DomainError("BAD_INPUT", `有 ${plan.errors.length} 处错误，未导入任何数据。请修改表格后重新上传。`);

@@ -3,8 +3,7 @@ import { and, asc, desc, eq, inArray, isNotNull, lt, or, sql, type SQL } from "d
 import { cases } from "../db/schema.js";
 import { isOverdue } from "../domain/lifecycle.js";
 import { seesAll } from "../domain/permissions.js";
-import type { HandlerCtx, Outcome } from "./context.js";
-import type { CaseRow } from "./common.js";
+import type { CaseRow, HandlerCtx, NoInput, Outcome, UseCaseArgs } from "./context.js";
 import { caseNo, fmtDate, stateTag, unitName } from "./text.js";
 
 const LIMIT = 15;
@@ -32,7 +31,7 @@ function urgentFirst(rows: CaseRow[], now: number): CaseRow[] {
   return rows.sort((a, b) => Number(b.flagged) - Number(a.flagged) || Number(isOverdue(b, now)) - Number(isOverdue(a, now)) || (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity));
 }
 
-export async function myCases(ctx: HandlerCtx): Promise<Outcome> {
+export async function myCases({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome> {
   const { db } = ctx.deps;
   const a = ctx.actor;
   let where: SQL | undefined;
@@ -51,7 +50,7 @@ export async function myCases(ctx: HandlerCtx): Promise<Outcome> {
   return { reply: await render(ctx, title, rows.slice(0, LIMIT), "暂无待办，辛苦了。", rows.length - LIMIT), writes: [] };
 }
 
-export async function overdueCases(ctx: HandlerCtx): Promise<Outcome> {
+export async function overdueCases({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome> {
   const scope = seesAll(ctx.actor) ? undefined : (ownUnit(ctx) ?? sql`0`);
   const rows = urgentFirst(
     await ctx.deps.db.select().from(cases).where(and(inArray(cases.state, ["pending_ack", "in_progress", "returned"]), lt(cases.dueAt, ctx.now), scope)).orderBy(asc(cases.dueAt)).limit(500),

@@ -1,11 +1,11 @@
 /** 登录: a one-time dashboard link, valid 10 minutes, sent in single chat only; only its hash is stored. */
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { NoInput, Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { personByUserId } from "../db/login.js";
 import { LINK_TTL_MS, newLoginLink } from "../db/login-links.js";
 import { insertAudit } from "../db/write.js";
 
-export async function loginLink(ctx: HandlerCtx): Promise<Outcome> {
+export async function loginLink({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome> {
   if (ctx.chat.type !== "single") throw new DomainError("BAD_INPUT", "为保护账号安全，请在与督办助手的单聊中发送「登录」。");
   const { db, config } = ctx.deps;
   const person = await personByUserId(db, ctx.actor.userId);

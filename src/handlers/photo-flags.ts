@@ -5,8 +5,7 @@
 import { checkCasePhotos, type PhotoCheck } from "../db/photo-index.js";
 import { loadPolicy } from "../db/policy.js";
 import { findingText, type Phase } from "../domain/evidence-flags.js";
-import type { HandlerCtx } from "./context.js";
-import type { StoredUpload } from "./evidence.js";
+import type { HandlerCtx, StoredUpload } from "./context.js";
 
 const PHASE: Record<string, string> = { before: "整改前", after: "整改后" };
 

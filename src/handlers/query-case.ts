@@ -1,9 +1,9 @@
 /** 查: one case in full — card, content, people, 四不放过 checklist and the latest timeline entries. */
 import { and, count, desc, eq, ne } from "drizzle-orm";
-import type { Command } from "../bot/commands.js";
+import type { CaseRef } from "../domain/values.js";
 import { attachments, caseEvents, people } from "../db/schema.js";
 import { complainantNames, maskKnownNames } from "../domain/pii.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { Outcome, UseCaseArgs } from "./context.js";
 import { findCase } from "./common.js";
 import { casePhotoChecks, flagLines } from "./photo-flags.js";
 import { caseCard, fmtDateTime, unitName } from "./text.js";
@@ -15,8 +15,10 @@ const EVENT_LABEL: Record<string, string> = {
   rebound: "反弹", cancelled: "撤销", evidence: "附件", note: "备注", reminder: "提醒",
 };
 
-export async function queryCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "query" }>): Promise<Outcome> {
-  const c = await findCase(ctx, cmd.ref);
+export type QueryInput = { ref: CaseRef };
+
+export async function queryCase({ ctx, input }: UseCaseArgs<QueryInput>): Promise<Outcome> {
+  const c = await findCase(ctx, input.ref);
   const { db } = ctx.deps;
   const tz = ctx.deps.config.timezone;
   const units = await ctx.units();

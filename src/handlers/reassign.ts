@@ -2,20 +2,22 @@
  * 改派: the office hands the case to another unit; after the third return this designates it (定责). Another unit
  * starts a new handling round: it does not inherit the earlier unit's 四不放过 answers or photos (spec §2.2).
  */
-import type { Command } from "../bot/commands.js";
+import type { CaseRef } from "../domain/values.js";
 import { addWorkingDays } from "../domain/calendar.js";
 import { MAX_RETURNS } from "../domain/lifecycle.js";
 import { loadPolicy } from "../db/policy.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { Outcome, UseCaseArgs } from "./context.js";
 import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
-import { resolveUnit } from "./resolve.js";
+import { reassignUsage, unitById } from "./resolve.js";
 import { startRound } from "./rounds.js";
 import { caseNo, fmtDate, nextStep, unitName } from "./text.js";
 
-export async function reassignCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "reassign" }>): Promise<Outcome> {
-  const c = await findCase(ctx, cmd.ref);
+export type ReassignInput = { ref: CaseRef; unitId: number };
+
+export async function reassignCase({ ctx, input }: UseCaseArgs<ReassignInput>): Promise<Outcome> {
+  const c = await findCase(ctx, input.ref);
   authorize(ctx, "reassign", c);
-  const unit = await resolveUnit(ctx, cmd.unit, `改派 ${caseNo(c)} 给 驷马桥街道`);
+  const unit = await unitById(ctx, input.unitId, reassignUsage(caseNo(c)));
   const designated = c.designated || c.returnCount >= MAX_RETURNS;
   const policy = await loadPolicy(ctx.deps.db);
   const ackBy = addWorkingDays(await ctx.deps.calendar(), ctx.now, policy.ackWorkingDays);

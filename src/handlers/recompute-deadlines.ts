@@ -7,7 +7,7 @@
  * audit); each unit's group is told once, by an outbox row in the batch of that unit's last changed case.
  */
 import { and, eq, gte, inArray, notInArray } from "drizzle-orm";
-import type { DeadlineSpec } from "../bot/commands.js";
+import type { DeadlineSpec } from "../domain/values.js";
 import { caseEvents, cases, groups, units } from "../db/schema.js";
 import { commit, insertAudit, insertEvent, insertOutbox, newToken, updateCase, VersionConflict, type BatchItem } from "../db/write.js";
 import type { Deps } from "../deps.js";

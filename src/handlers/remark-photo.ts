@@ -3,11 +3,11 @@
  * case received them, as 查 #N and the case page show them. One batch: case version + timeline + audit + rows.
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { Command } from "../bot/commands.js";
+import type { CaseRef } from "../domain/values.js";
 import { attachments } from "../db/schema.js";
 import type { BatchItem } from "../db/write.js";
 import { canDo } from "../domain/permissions.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { HandlerCtx, Outcome, UseCaseArgs } from "./context.js";
 import { changeCase, findCase, type CaseRow } from "./common.js";
 import { DomainError } from "./errors.js";
 import { caseNo } from "./text.js";
@@ -39,8 +39,10 @@ export async function remarkWrites(ctx: HandlerCtx, c: CaseRow, nos: number[], p
   };
 }
 
-export async function remarkPhoto(ctx: HandlerCtx, cmd: Extract<Command, { name: "remark_photo" }>): Promise<Outcome> {
-  const c = await findCase(ctx, cmd.ref);
-  const { writes, summary } = await remarkWrites(ctx, c, cmd.nos, cmd.phase);
+export type RemarkPhotoInput = { ref: CaseRef; nos: number[]; phase: "before" | "after" };
+
+export async function remarkPhoto({ ctx, input }: UseCaseArgs<RemarkPhotoInput>): Promise<Outcome> {
+  const c = await findCase(ctx, input.ref);
+  const { writes, summary } = await remarkWrites(ctx, c, input.nos, input.phase);
   return { caseId: c.id, reply: `已将 ${caseNo(c)} ${summary}。\n> 发送「查 ${caseNo(c)}」可看照片核查结果`, writes };
 }

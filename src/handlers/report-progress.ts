@@ -1,17 +1,19 @@
 /** 进展: lead or co-unit reports progress, optionally with photos marked 整改前/整改后. */
-import type { Command } from "../bot/commands.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { CaseRef } from "../domain/values.js";
+import type { Outcome, UseCaseArgs } from "./context.js";
 import { authorize, changeCase, findCase } from "./common.js";
 import { caseNo, nextStep } from "./text.js";
 
-export async function reportProgress(ctx: HandlerCtx, cmd: Extract<Command, { name: "progress" }>): Promise<Outcome> {
-  const c = await findCase(ctx, cmd.ref);
+export type ProgressInput = { ref: CaseRef; text: string; phase?: "before" | "after" };
+
+export async function reportProgress({ ctx, input }: UseCaseArgs<ProgressInput>): Promise<Outcome> {
+  const c = await findCase(ctx, input.ref);
   authorize(ctx, "progress", c);
   const n = ctx.uploads.length;
-  const phase = cmd.phase ? (cmd.phase === "after" ? "（整改后）" : "（整改前）") : "";
+  const phase = input.phase ? (input.phase === "after" ? "（整改后）" : "（整改前）") : "";
   return {
     caseId: c.id,
-    reply: [`已记录 ${caseNo(c)} 进展${n ? `，附件 ${n} 个${phase}` : ""}`, `> ${cmd.text}`, nextStep(`整改完成后申请办结：办结 ${caseNo(c)}（发送「帮助 办结」看格式）`)].join("\n"),
-    writes: changeCase(ctx, c, { set: {}, event: { kind: "progress", text: cmd.text, data: cmd.phase ? { phase: cmd.phase } : undefined }, action: "case.progress", phase: cmd.phase }),
+    reply: [`已记录 ${caseNo(c)} 进展${n ? `，附件 ${n} 个${phase}` : ""}`, `> ${input.text}`, nextStep(`整改完成后申请办结：办结 ${caseNo(c)}（发送「帮助 办结」看格式）`)].join("\n"),
+    writes: changeCase(ctx, c, { set: {}, event: { kind: "progress", text: input.text, data: input.phase ? { phase: input.phase } : undefined }, action: "case.progress", phase: input.phase }),
   };
 }

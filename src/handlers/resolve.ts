@@ -1,12 +1,23 @@
-/** Resolving what people typed — unit names, person names, deadlines — into stored rows and instants. */
+/**
+ * Resolving what people typed — unit names, person names, deadlines — into stored rows and instants. The chat
+ * layer (src/bot/route.ts) and the API turn names into ids here before calling a use case; the use cases take ids
+ * (unitById, personById) and check them again, so a surface that already holds an id passes it straight through.
+ */
 import { eq } from "drizzle-orm";
-import type { DeadlineSpec } from "../bot/commands.js";
+import type { CaseRef, DeadlineSpec } from "../domain/values.js";
 import { people } from "../db/schema.js";
 import { addWorkingDays, resolveDeadline } from "../domain/calendar.js";
 import { matchPerson, matchUnit } from "../domain/match-unit.js";
 import type { Policy } from "../domain/policy.js";
+import { findCase } from "./common.js";
 import type { HandlerCtx, UnitRow } from "./context.js";
 import { DomainError } from "./errors.js";
+import { caseNo } from "./text.js";
+
+export const ASSIGN_USAGE = "交办 金牛大道某烧烤店油烟扰民 给 荷花池街道 配合 区城管局 限 5个工作日 督办 李区长";
+export const reassignUsage = (no: string) => `改派 ${no} 给 驷马桥街道`;
+export const officerUsage = (no: string) => `指派 ${no} 给 @赵六（须为本单位人员）`;
+type PersonRow = typeof people.$inferSelect;
 
 export async function resolveUnit(ctx: HandlerCtx, query: string, usage: string): Promise<UnitRow> {
   const all = (await ctx.units()).filter((u) => u.active);
@@ -19,10 +30,45 @@ export async function resolveUnit(ctx: HandlerCtx, query: string, usage: string)
   throw new DomainError("UNIT_NOT_FOUND", `没有找到单位「${query}」。${hint}`, usage);
 }
 
+/** An active unit by id (a dashboard select or an API field), refused like an unknown name. */
+export async function unitById(ctx: HandlerCtx, id: number, usage: string): Promise<UnitRow> {
+  const u = (await ctx.units()).find((x) => x.id === id && x.active);
+  if (!u) throw new DomainError("UNIT_NOT_FOUND", `没有找到单位（编号 ${id}），或该单位已停用。`, usage);
+  return u;
+}
+
+/** An active person by userid who passes `filter` (e.g. a leader, or one of the lead unit's staff). */
+export async function personById(ctx: HandlerCtx, userId: string, usage: string, filter: (p: PersonRow) => boolean = () => true): Promise<PersonRow> {
+  const [p] = await ctx.deps.db.select().from(people).where(eq(people.userId, userId));
+  if (!p || !p.active || !filter(p)) throw new DomainError("PERSON_NOT_FOUND", `「${p?.name ?? userId}」不符合要求或未在系统登记。`, usage);
+  return p;
+}
+
+/** 交办's typed names (lead unit, co-units, 督办 leader) as ids, for the 交办 use case's input. */
+export async function assignTargets(ctx: HandlerCtx, typed: { leadUnit: string; coUnits: string[]; leader?: string }): Promise<{ leadUnitId: number; coUnitIds: number[]; leaderUserId?: string }> {
+  const lead = await resolveUnit(ctx, typed.leadUnit, ASSIGN_USAGE);
+  const coUnitIds: number[] = [];
+  for (const name of typed.coUnits) coUnitIds.push((await resolveUnit(ctx, name, ASSIGN_USAGE)).id);
+  const leader = typed.leader ? await resolvePerson(ctx, typed.leader, ASSIGN_USAGE, (p) => p.roles.includes("leader")) : undefined;
+  return { leadUnitId: lead.id, coUnitIds, leaderUserId: leader?.userId };
+}
+
+/** 指派's typed name among the case's lead unit staff (a name unique in that unit may be shared elsewhere). */
+export async function resolveOfficer(ctx: HandlerCtx, ref: CaseRef, typed: string): Promise<string> {
+  const c = await findCase(ctx, ref);
+  return (await resolvePerson(ctx, typed, officerUsage(caseNo(c)), (x) => x.unitId === c.leadUnitId)).userId;
+}
+
+/** A unit by the name typed for 改派. */
+export async function resolveReassignUnit(ctx: HandlerCtx, ref: CaseRef, typed: string): Promise<number> {
+  const no = ref.kind === "id" ? `#${ref.id}` : ref.no;
+  return (await resolveUnit(ctx, typed, reassignUsage(no))).id;
+}
+
 const TITLES = /^(.+?)(副区长|区长|副书记|书记|副主任|主任|副局长|局长|部长|常委)$/;
 
 /** A person by userid or name; "李区长" finds the one leader surnamed 李 when titles are used. */
-export async function resolvePerson(ctx: HandlerCtx, query: string, usage: string, filter: (p: typeof people.$inferSelect) => boolean = () => true) {
+export async function resolvePerson(ctx: HandlerCtx, query: string, usage: string, filter: (p: PersonRow) => boolean = () => true): Promise<PersonRow> {
   const all = (await ctx.deps.db.select().from(people).where(eq(people.active, true))).filter(filter);
   const q = query.replace(/^@/, "").trim();
   const m = matchPerson(q, all);

@@ -5,8 +5,7 @@ import type { Db } from "../db/types.js";
 import type { BatchItem } from "../db/write.js";
 import { missingForStored, type GateItem } from "../domain/closure-gate.js";
 import { clearedColumns, GATE_KEYS, itemsOf, photoRoundFrom, ROUND_REASON_LABEL, type GateKey } from "../domain/rounds.js";
-import type { CaseRow } from "./common.js";
-import type { HandlerCtx } from "./context.js";
+import type { CaseRow, HandlerCtx } from "./context.js";
 import { DomainError } from "./errors.js";
 import { caseNo } from "./text.js";
 

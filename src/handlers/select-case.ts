@@ -1,14 +1,16 @@
 /** A bare case number: names the case for the photos that follow, and binds any photos waiting for it. */
-import type { Command } from "../bot/commands.js";
+import type { CaseRef } from "../domain/values.js";
 import { canDo } from "../domain/permissions.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { findCase } from "./common.js";
 import { bindPending } from "./evidence.js";
 import { caseCard, caseNo } from "./text.js";
 
-export async function selectCase(ctx: HandlerCtx, cmd: Extract<Command, { name: "select" }>): Promise<Outcome> {
-  const c = await findCase(ctx, cmd.ref);
+export type SelectInput = { ref: CaseRef };
+
+export async function selectCase({ ctx, input }: UseCaseArgs<SelectInput>): Promise<Outcome> {
+  const c = await findCase(ctx, input.ref);
   const bound = await bindPending(ctx, c.id);
   if (bound.count && !canDo(ctx.actor, "progress", c)) {
     throw new DomainError("FORBIDDEN", `您不是 ${caseNo(c)} 的承办单位人员，附件不能归入此案。`);

@@ -1,13 +1,13 @@
 /** 统计: completion figures; the office sees every unit ranked, a unit sees its own line. */
 import { rankUnits, statsByUnit, totals } from "../db/stats.js";
 import { seesAll } from "../domain/permissions.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { NoInput, Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { unitName } from "./text.js";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-export async function showStats(ctx: HandlerCtx): Promise<Outcome> {
+export async function showStats({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome> {
   const all = seesAll(ctx.actor);
   if (!all && ctx.actor.unitId === null) throw new DomainError("FORBIDDEN", "您未绑定单位，暂无可查看的统计。");
   const rows = await statsByUnit(ctx.deps.db, ctx.now, all ? undefined : ctx.actor.unitId!);

@@ -3,10 +3,10 @@
  * otherwise the missing items are listed. A new round (反弹, 改派, 驳回) starts with its items cleared, so a bare
  * 办结 cannot resubmit an earlier round's answers or photos.
  */
-import type { ClosureFields, Command } from "../bot/commands.js";
+import type { CaseRef, ClosureFields } from "../domain/values.js";
 import { insertAudit } from "../db/write.js";
 import { missingForClosure } from "../domain/closure-gate.js";
-import type { HandlerCtx, Outcome } from "./context.js";
+import type { Outcome, UseCaseArgs } from "./context.js";
 import { attachUploads } from "./evidence.js";
 import { authorize, changeCase, findCase, purposeGroup, pushTo, type CaseRow } from "./common.js";
 import { casePhotoChecks, currentRound, flagLines } from "./photo-flags.js";
@@ -32,10 +32,12 @@ function stored(c: CaseRow): ClosureFields {
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as ClosureFields;
 }
 
-export async function submitClosure(ctx: HandlerCtx, cmd: Extract<Command, { name: "submit_closure" }>): Promise<Outcome> {
-  const c = await findCase(ctx, cmd.ref);
+export type SubmitClosureInput = { ref: CaseRef; fields: ClosureFields };
+
+export async function submitClosure({ ctx, input }: UseCaseArgs<SubmitClosureInput>): Promise<Outcome> {
+  const c = await findCase(ctx, input.ref);
   authorize(ctx, "submit_closure", c);
-  const f: ClosureFields = { ...stored(c), ...Object.fromEntries(Object.entries(cmd.fields).filter(([, v]) => v !== undefined)) };
+  const f: ClosureFields = { ...stored(c), ...Object.fromEntries(Object.entries(input.fields).filter(([, v]) => v !== undefined)) };
   const afterPhotos = (await currentAfterPhotos(ctx.deps.db, c)) + ctx.uploads.filter((u) => u.kind === "image").length;
   const missing = missingForClosure({ ...f, afterPhotos });
   const no = caseNo(c);

@@ -1,6 +1,5 @@
 /** The words the bot says: short WeCom-flavoured markdown (bold, <font color>, quotes) for replies and pushes. */
-import type { CaseRow } from "./common.js";
-import type { UnitRow } from "./context.js";
+import type { CaseRow, UnitRow } from "./context.js";
 import { STATE_LABEL, PRIORITY_LABEL } from "../domain/labels.js";
 import { isOverdue } from "../domain/lifecycle.js";
 import { localParts } from "../domain/calendar.js";

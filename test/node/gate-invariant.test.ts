@@ -14,7 +14,7 @@ import { missingForStored } from "../../src/domain/closure-gate.js";
 import { decideClosure } from "../../src/handlers/decide-closure.js";
 import { DomainError } from "../../src/handlers/errors.js";
 import { importCases } from "../../src/handlers/import-cases.js";
-import { runUseCase } from "../../src/web/run-use-case.js";
+import { runUseCase } from "../../src/handlers/run.js";
 import { tempDb } from "../helpers/db.js";
 import { distinctPhoto } from "../helpers/distinct-photo.js";
 import { say, seedFixture, testClock, testDeps } from "../helpers/fixture.js";
@@ -112,7 +112,7 @@ const approve = (via: "chat" | "web") =>
       // With a note: small test photos can look alike to the photo check (issue 10), which then asks for one.
       if (via === "chat") return say(deps, "lead", "g-command", `通过 #${r.id} 已现场核实`);
       const lead = { userId: "lead", name: "李明华", unitId: 4, roles: ["leader" as const] };
-      return runUseCase(deps, lead, "web", "web.approve_closure", (ctx) => decideClosure(ctx, { name: "approve_closure", ref: { kind: "id", id: r.id }, note: "已现场核实" })).then(
+      return runUseCase({ deps, actor: lead, source: "web", action: "web.approve_closure" }, (ctx) => decideClosure({ ctx, input: { ref: { kind: "id", id: r.id }, approve: true, note: "已现场核实" } })).then(
         (d) => toPlain(d.reply),
         (e) => (e instanceof DomainError ? e.message : Promise.reject(e)),
       );
@@ -175,7 +175,7 @@ const commands = [
           [1, no, "群众来电反映某餐馆油烟扰民", "金牛区", "大气", "荷花池街道", "2027-01-15", "已办结", "经核实属实", "属实", "已整改"],
         ];
         const disp = { userId: "disp", name: "张敏", unitId: 4, roles: ["dispatcher" as const] };
-        const done = await runUseCase(deps, disp, "web", "web.import", (ctx) => importCases(ctx, { sheets: [{ name: "清单", rows }], source: "中央督察", fileName: "清单.xlsx", sha256: no }));
+        const done = await runUseCase({ deps, actor: disp, source: "web", action: "web.import" }, (ctx) => importCases({ ctx, input: { sheets: [{ name: "清单", rows }], source: "中央督察", fileName: "清单.xlsx", sha256: no } }));
         const [c] = await t.db.select().from(cases).where(eq(cases.externalNo, no));
         expect(c, toPlain(done.reply)).toMatchObject({ state: "pending_ack", round: 1, finding: null, rectification: null, outcome: null });
         return toPlain(done.reply);

@@ -13,7 +13,7 @@ import { count, eq, like } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNode, type NodeHandle } from "../../src/runtime/node.js";
 import { importCases, type ImportInput } from "../../src/handlers/import-cases.js";
-import { runUseCase } from "../../src/web/run-use-case.js";
+import { runUseCase } from "../../src/handlers/run.js";
 import { STAGE_CHUNK, STALE_STAGING_MS } from "../../src/db/import-cases.js";
 import { auditLog, caseEvents, cases, importStaging } from "../../src/db/schema.js";
 import { DuplicateKey } from "../../src/db/write.js";
@@ -88,7 +88,7 @@ function list(n: number, prefix: string): ImportInput {
   const rows = Array.from({ length: n }, (_, i) => ["", `${prefix}${String(i).padStart(6, "0")}`, "大气", `金牛区某工地第${i}号扬尘问题`, String(i + 1), "金牛区", "来电", "2026-11-20", "荷花池街道", "2026-12-31"]);
   return { sheets: [{ name: "交办清单", rows: [HEADER, ...rows] }], source: "中央督察", fileName: `${prefix}.xlsx`, sha256: "a".repeat(64) };
 }
-const runImport = (input: ImportInput) => runUseCase(h.deps, DISP, "web", "web.import", (ctx) => importCases(ctx, input));
+const runImport = (input: ImportInput) => runUseCase({ deps: h.deps, actor: DISP, source: "web", action: "web.import" }, (ctx) => importCases({ ctx, input }));
 
 let seq = 0;
 /** A signed, encrypted 帮助 from the unit's officer; resolves with the bot's answer (stream, or response_url). */

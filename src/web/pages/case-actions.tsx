@@ -3,7 +3,7 @@
  * as POST forms that run the very same use cases as the chat commands (src/handlers/).
  */
 import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
-import type { CaseRef, Command } from "../../bot/commands.js";
+import type { CaseRef } from "../../domain/values.js";
 import type { CaseRow, Directory } from "../../db/ledger.js";
 import { ALLOWED_IN, type CaseAction } from "../../domain/lifecycle.js";
 import { canDo } from "../../domain/permissions.js";
@@ -48,23 +48,20 @@ export const DONE_TEXT: Record<ActionBody["action"], string> = {
   remark_photo: "已更改照片标记。",
 };
 
-/** The use case behind each form, with the same Command the chat parser would produce. */
-export function useCaseFor(b: ActionBody, id: number, dir: Directory): (ctx: HandlerCtx) => Promise<Outcome> {
+/** The use case behind each form: the same use cases as the chat commands, with the ids the form already holds. */
+export function useCaseFor(b: ActionBody, id: number): (ctx: HandlerCtx) => Promise<Outcome> {
   const ref: CaseRef = { kind: "id", id };
-  const unitName = (uid: number) => dir.units.find((u) => u.id === uid)?.name ?? `#${uid}`;
-  if (b.action === "remark_photo") return (ctx) => remarkPhoto(ctx, { name: "remark_photo", ref, nos: [b.no], phase: b.phase });
-  const cmd: Command = b.action === "reassign" ? { name: "reassign", ref, unit: unitName(b.unit) } : ({ name: b.action, ref, ...("reason" in b ? { reason: b.reason } : {}), ...("note" in b && b.note ? { note: b.note } : {}) } as Command);
-  switch (cmd.name) {
-    case "approve_closure":
-    case "reject_closure": return (ctx) => decideClosure(ctx, cmd);
-    case "chase": return (ctx) => chaseCase(ctx, cmd);
-    case "flag":
-    case "unflag": return (ctx) => flagCase(ctx, cmd);
-    case "reassign": return (ctx) => reassignCase(ctx, cmd);
-    case "cancel": return (ctx) => cancelCase(ctx, cmd);
-    case "approve_extension":
-    case "refuse_extension": return (ctx) => decideExtension(ctx, cmd);
-    default: throw new Error(`no use case for ${cmd.name}`);
+  switch (b.action) {
+    case "approve_closure": return (ctx) => decideClosure({ ctx, input: { ref, approve: true, note: b.note || undefined } });
+    case "reject_closure": return (ctx) => decideClosure({ ctx, input: { ref, approve: false, reason: b.reason } });
+    case "chase": return (ctx) => chaseCase({ ctx, input: { ref } });
+    case "flag": return (ctx) => flagCase({ ctx, input: { ref, on: true } });
+    case "unflag": return (ctx) => flagCase({ ctx, input: { ref, on: false } });
+    case "reassign": return (ctx) => reassignCase({ ctx, input: { ref, unitId: b.unit } });
+    case "cancel": return (ctx) => cancelCase({ ctx, input: { ref, reason: b.reason } });
+    case "approve_extension": return (ctx) => decideExtension({ ctx, input: { ref, approve: true } });
+    case "refuse_extension": return (ctx) => decideExtension({ ctx, input: { ref, approve: false, reason: b.reason } });
+    case "remark_photo": return (ctx) => remarkPhoto({ ctx, input: { ref, nos: [b.no], phase: b.phase } });
   }
 }
 

@@ -7,7 +7,7 @@ import { commit, DuplicateKey, insertAudit } from "../../db/write.js";
 import { canView } from "../../domain/permissions.js";
 import { isOverdue } from "../../domain/lifecycle.js";
 import { DomainError } from "../../handlers/errors.js";
-import { actorOf, runUseCase } from "../run-use-case.js";
+import { actorOf, runUseCase } from "../../handlers/run.js";
 import { actionBody, CaseActions, DONE_TEXT, useCaseFor } from "./case-actions.js";
 import { CaseFields } from "./case-fields.js";
 import { Checklist } from "./checklist.js";
@@ -125,9 +125,8 @@ export async function caseAction(c: Ctx) {
   const user = userOf(c);
   const parsed = actionBody.safeParse(await c.req.parseBody());
   if (!parsed.success) return renderCase(c, id, { notice: <Notice kind="error">{issuesText(parsed.error)}</Notice>, status: 400 });
-  const dir = await loadDirectory(deps.db);
   try {
-    await runUseCase(deps, actorOf(user), "web", `web.${parsed.data.action}`, useCaseFor(parsed.data, id, dir));
+    await runUseCase({ deps, actor: actorOf(user), source: "web", action: `web.${parsed.data.action}` }, useCaseFor(parsed.data, id));
   } catch (e) {
     if (e instanceof DomainError) {
       if (e.code === "CASE_NOT_FOUND") return notFound(c);

@@ -15,7 +15,7 @@ import { DomainError } from "../../handlers/errors.js";
 import { importCases, previewImport, type ImportInput } from "../../handlers/import-cases.js";
 import { sheetAsText } from "../excel/import-rows.js";
 import { MAX_TABLE_BYTES, readTable, TableReadError } from "../excel/read.js";
-import { actorOf, runUseCase, webCtx } from "../run-use-case.js";
+import { actorOf, handlerCtx, runUseCase } from "../../handlers/run.js";
 import { ImportForm, PreviewView } from "./import-view.js";
 import { Notice, page, userOf, type Ctx } from "./shared.js";
 import { toPlain } from "../../domain/message.js";
@@ -45,7 +45,7 @@ export async function importPreview(c: Ctx) {
   try {
     const sheets = await readTable(bytes);
     const input: ImportInput = { sheets, source, fileName: file.name.slice(0, 200), sha256: await sha256Hex(bytes) };
-    const preview = await previewImport(webCtx(deps, actorOf(user), "web"), input);
+    const preview = await previewImport({ ctx: handlerCtx({ deps, actor: actorOf(user), source: "web" }), input });
     const table = sheetAsText(sheets);
     const canImport = preview.plan.errors.length === 0 && preview.fresh.length > 0;
     const previewId = canImport ? await savePreview(deps.db, { actor: user.userId, source, fileName: input.fileName, fileSha256: input.sha256, table, at: deps.clock() }) : undefined;
@@ -86,7 +86,7 @@ export async function importCommit(c: Ctx) {
   const { source, fileName, fileSha256: sha256 } = seen;
   const input: ImportInput = { sheets: [{ name: fileName, rows: table }], source, fileName, sha256 };
   try {
-    const done = await runUseCase(deps, actorOf(user), "web", "web.import", (ctx) => importCases(ctx, input));
+    const done = await runUseCase({ deps, actor: actorOf(user), source: "web", action: "web.import" }, (ctx) => importCases({ ctx, input }));
     return page(
       c,
       "导入完成",
@@ -98,7 +98,7 @@ export async function importCommit(c: Ctx) {
     );
   } catch (e) {
     if (e instanceof DomainError && e.code === "BAD_INPUT") {
-      const preview = await previewImport(webCtx(deps, actorOf(user), "web"), input).catch(() => undefined);
+      const preview = await previewImport({ ctx: handlerCtx({ deps, actor: actorOf(user), source: "web" }), input }).catch(() => undefined);
       if (!preview) return fail(c, e.message);
       return page(c, "导入预览", "import", <PreviewView user={user} input={input} preview={preview} table={table} previewId={previewId} tz={deps.config.timezone} units={await unitNames(deps)} error={e.message} />, 422);
     }
