@@ -26,7 +26,7 @@ export function leavesConnectionDirty(e: unknown): boolean {
  * reset closed it under a waiting call. A batch is all-or-nothing, so running it again is safe (a script run by
  * executeMultiple is not, so that one is only reset, never re-run).
  */
-function worthRetry(e: unknown): boolean {
+export function worthRetry(e: unknown): boolean {
   const code = String((e as { code?: unknown })?.code ?? "");
   const msg = String((e as { message?: unknown })?.message ?? "");
   return /statements in progress/i.test(msg) || code === "SQLITE_INTERRUPT" || code === "CLIENT_CLOSED";

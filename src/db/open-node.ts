@@ -10,11 +10,15 @@ import * as schema from "./schema.js";
 import { missingSchema, unknownMigrations } from "./schema-check.js";
 import type { Db } from "./types.js";
 import { makeResilient, writeProbe, type DbHealth } from "./node-connection.js";
+import { groupCommitClient, type GroupCommitOptions, type GroupCommitStats } from "./group-commit.js";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
-/** `probe`: can this process write right now (embedded file only; /healthz). `resets`: connections replaced. */
-export type OpenDb = { db: Db; client: Client; close: () => void; file?: string; probe?: () => Promise<DbHealth>; resets?: () => number };
+/**
+ * `probe`: can this process write right now (embedded file only; /healthz). `resets`: connections replaced.
+ * `groupCommit`: the group-commit counters (embedded file only; see group-commit.ts).
+ */
+export type OpenDb = { db: Db; client: Client; close: () => void; file?: string; probe?: () => Promise<DbHealth>; resets?: () => number; groupCommit?: () => GroupCommitStats };
 
 /** Turn `file:./x.db` into an absolute path so the CLI and the server agree whatever the cwd. */
 export function filePathOf(url: string): string | undefined {
@@ -48,31 +52,48 @@ export async function verifyPragmas(client: Pick<Client, "execute">): Promise<Re
   return got;
 }
 
-/** Open the database named by DATABASE_URL. */
-export async function openNodeDb(url: string, authToken?: string): Promise<OpenDb> {
+/** One connection to the embedded file with the pragmas applied, read back, and re-applied after every reset (R26). */
+async function fileConnection(file: string) {
+  const client = createClient({ url: `file:${file}`, concurrency: 1, timeout: 5000 } as Parameters<typeof createClient>[0]);
+  const preparePragmas = async (c: Pick<Client, "execute">) => {
+    for (const p of REQUIRED_PRAGMAS) await c.execute(p);
+    await verifyPragmas(c);
+  };
+  await preparePragmas(client);
+  // A connection left dirty by SQLITE_BUSY is replaced (with its pragmas) rather than failing on for a minute.
+  return { client, ...makeResilient(client, preparePragmas) };
+}
+
+/**
+ * Open the database named by DATABASE_URL. An embedded file gets two connections: the writer, whose write
+ * batches are group-committed (group-commit.ts), and a reader for plain selects (WAL). `groupCommit: false`
+ * keeps the single plain connection (benchmarks compare the two).
+ */
+export async function openNodeDb(url: string, authToken?: string, opts: { groupCommit?: GroupCommitOptions | false } = {}): Promise<OpenDb> {
   const file = filePathOf(url);
   let client: Client;
-  let extra: Pick<OpenDb, "probe" | "resets"> = {};
+  let extra: Pick<OpenDb, "probe" | "resets" | "groupCommit"> = {};
   let closeExtra = () => {};
   if (file) {
     mkdirSync(dirname(file), { recursive: true });
-    // One connection: per-connection pragmas then hold for every statement, and
-    // batches (BEGIN … COMMIT) run strictly one after another in this process.
-    client = createClient({ url: `file:${file}`, concurrency: 1, timeout: 5000 } as Parameters<typeof createClient>[0]);
-    const preparePragmas = async (c: Pick<Client, "execute">) => {
-      for (const p of REQUIRED_PRAGMAS) await c.execute(p);
-      await verifyPragmas(c);
-    };
-    await preparePragmas(client);
-    // A connection left dirty by SQLITE_BUSY is replaced (with its pragmas) rather than failing on for a minute.
-    const { resets } = makeResilient(client, preparePragmas);
+    // Each connection has concurrency 1: per-connection pragmas then hold for every statement, and
+    // batches (BEGIN … COMMIT) on the writer run strictly one after another in this process.
+    const writer = await fileConnection(file);
     // Every write batch starts with BEGIN IMMEDIATE so a second process never hits SQLITE_BUSY_SNAPSHOT (R26).
-    const batch = client.batch.bind(client);
-    client.batch = ((stmts: Parameters<Client["batch"]>[0], mode?: Parameters<Client["batch"]>[1]) =>
+    const batch = writer.client.batch.bind(writer.client);
+    writer.client.batch = ((stmts: Parameters<Client["batch"]>[0], mode?: Parameters<Client["batch"]>[1]) =>
       batch(stmts, mode ?? "write")) as Client["batch"];
     const probe = writeProbe(file);
-    extra = { probe: probe.check, resets };
     closeExtra = probe.close;
+    if (opts.groupCommit === false) {
+      client = writer.client;
+      extra = { probe: probe.check, resets: writer.resets };
+    } else {
+      const reader = await fileConnection(file);
+      const gc = groupCommitClient(writer.client, reader.client, { ...opts.groupCommit, resetWriter: writer.reset });
+      client = gc.client;
+      extra = { probe: probe.check, resets: () => writer.resets() + reader.resets(), groupCommit: gc.stats };
+    }
   } else {
     client = createClient({ url, authToken });
   }
