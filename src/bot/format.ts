@@ -37,6 +37,8 @@ export function formatCommand(cmd: Command): string {
       if (cmd.priority === "focus") parts.push("重点关注");
       if (cmd.externalNo) parts.push("编号", cmd.externalNo);
       if (cmd.complainant) parts.push("来电人", cmd.complainant);
+      if (cmd.address) parts.push("地址", cmd.address);
+      if (cmd.area) parts.push("区域", cmd.area);
       return parts.join(" ");
     }
     case "approve_closure":

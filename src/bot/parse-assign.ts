@@ -1,6 +1,6 @@
 /**
  * 交办: `交办 <content> 给 <lead> 配合 <co、co> 限 <deadline> 督办 <leader> [紧急|重点关注] [编号 <受理编号>]
- * [来电人 <name> <phone>]`. The content is the text before the first keyword; a keyword starts after a space
+ * [来电人 <name> <phone>] [地址 <address>] [区域 <area>]`. The content is the text before the first keyword; a keyword starts after a space
  * (or "," ";"). The complainant part (来电人/联系人/举报人…) is kept out of the content and so out of the title:
  * it is stored in `cases.complainant`, shown only through the audited reveal (R40).
  */
@@ -9,7 +9,7 @@ import { splitComplainant } from "./parse-complainant.js";
 import { parseDeadlinePrefix } from "./parse-deadline.js";
 import { FIELD_USAGE, USAGE } from "./verbs.js";
 
-type AssignKey = "lead" | "co" | "deadline" | "leader" | "externalNo" | "complainant";
+type AssignKey = "lead" | "co" | "deadline" | "leader" | "externalNo" | "complainant" | "address" | "area";
 
 const KEYWORDS: [string, AssignKey][] = (
   [
@@ -20,10 +20,12 @@ const KEYWORDS: [string, AssignKey][] = (
     ["受理编号", "externalNo"], ["编号", "externalNo"],
     ["来电人", "complainant"], ["来信人", "complainant"], ["联系人", "complainant"], ["举报人", "complainant"],
     ["投诉人", "complainant"], ["反映人", "complainant"], ["信访人", "complainant"],
+    ["地址", "address"], ["地点", "address"], ["位置", "address"],
+    ["行政区域", "area"], ["所在区域", "area"], ["区域", "area"],
   ] as [string, AssignKey][]
 ).sort((a, b) => b[0].length - a[0].length);
 
-const KEY_LABEL: Record<AssignKey, string> = { lead: "牵头单位（给）", co: "配合单位", deadline: "时限（限）", leader: "督办领导", externalNo: "受理编号", complainant: "来电人（联系人）" };
+const KEY_LABEL: Record<AssignKey, string> = { lead: "牵头单位（给）", co: "配合单位", deadline: "时限（限）", leader: "督办领导", externalNo: "受理编号", complainant: "来电人（联系人）", address: "地址", area: "区域" };
 
 export const EXTERNAL_NO = /^[A-Za-z][A-Za-z0-9]{7,31}$/;
 export const isExternalNo = (s: string): boolean => EXTERNAL_NO.test(s) && /\d/.test(s);
@@ -43,11 +45,12 @@ function keywordAt(s: string, i: number): { key: AssignKey; word: string } | und
     if (key === "complainant" && !splitComplainant(s.slice(i + word.length, i + word.length + 40).replace(/^[\s:]+/, ""))) continue;
     const next = s.charAt(i + word.length);
     const spaced = next === "" || /[\s:]/.test(next);
+    if ((key === "address" || key === "area") && (!spaced || next === "")) continue; // "地址 …" / "区域：…" only
     if (word === "由") {
       if (!spaced) continue; // "由于…" is not a keyword
     } else if (word === "给") {
       if (next === "予") continue; // "给予…"
-    } else if (word === "限" && !spaced && !/[\d本这下周星礼一二两三四五六七八九十]/.test(next)) continue;
+    } else if (word === "限" && !spaced && !/[\d本这下周星礼月一二两三四五六七八九十]/.test(next)) continue;
     return { key, word };
   }
   return undefined;
@@ -142,6 +145,12 @@ export function parseAssign(rest: string): Command | ParseError {
     const name = leader.replace(/^@/, "").trim();
     if (name === "") return err("MISSING_ARGUMENT", "「督办」后面缺少领导姓名。");
     cmd.leader = name;
+  }
+  for (const key of ["address", "area"] as const) {
+    const v = values.get(key);
+    if (v === undefined) continue;
+    if (v === "") return err("MISSING_ARGUMENT", `「${KEY_LABEL[key]}」后面缺少内容，例如：地址 金牛大道18号；区域 金牛区。`);
+    cmd[key] = v;
   }
   if (externalNo) cmd.externalNo = externalNo;
   if (complainant) cmd.complainant = complainant;
