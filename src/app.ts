@@ -16,7 +16,9 @@ import { apiRoutes } from "./api/index.js";
 import { calendarBanner } from "./web/calendar-banner.js";
 import { missingPlanYear } from "./domain/calendar.js";
 
-export type AppEnv = { Variables: { deps: Deps; requestId: string } };
+// The environment types live in a leaf (src/env.ts) so that no route imports this module back.
+import type { AppEnv } from "./env.js";
+export type { AppEnv };
 
 export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

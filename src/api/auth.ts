@@ -4,7 +4,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { findApiToken } from "../db/api-tokens.js";
-import type { WebEnv } from "../web/context.js";
+import type { WebEnv } from "../env.js";
 
 export const bearerAuth = (): MiddlewareHandler<WebEnv> => async (c, next) => {
   const header = c.req.header("authorization");

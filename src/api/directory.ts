@@ -3,8 +3,8 @@ import type { Context } from "hono";
 import { loadDirectory } from "../db/ledger.js";
 import { activePeople } from "../db/people-list.js";
 import { rankUnits, statsBySource, statsByUnit, totals } from "../db/stats.js";
-import type { WebEnv } from "../web/context.js";
-import { scopeOf, userOf } from "../web/pages/shared.js";
+import type { WebEnv } from "../env.js";
+import { scopeOf, userOf } from "../http/auth.js";
 import { unitRef } from "./shapes.js";
 
 type C = Context<WebEnv>;

@@ -3,7 +3,8 @@
  * events), units, people, stats, and its OpenAPI 3.1 document. Token or session auth; JSON errors in Chinese.
  */
 import { Hono, type Context } from "hono";
-import { requireRole, type WebEnv } from "../web/context.js";
+import type { WebEnv } from "../env.js";
+import { requireRole } from "../http/auth.js";
 import { bearerAuth } from "./auth.js";
 import { caseEventsApi, createCaseApi, getCaseApi, listCasesApi } from "./cases.js";
 import { peopleApi, statsApi, unitsApi } from "./directory.js";

@@ -3,7 +3,7 @@ import type { CaseEventRow } from "../db/case-detail.js";
 import type { CaseRow, Directory } from "../db/ledger.js";
 import { STATE_LABEL } from "../domain/labels.js";
 import { isOverdue } from "../domain/lifecycle.js";
-import { EVENT_LABEL } from "../web/pages/format.js";
+import { EVENT_LABEL } from "../domain/labels.js";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

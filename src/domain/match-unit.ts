@@ -3,7 +3,7 @@
  * prefix, then core-name equality / containment / in-order characters ("城管" → 区城管局,
  * "荷花池" → 荷花池街道). An ambiguous query returns every candidate; no match returns suggestions.
  */
-import { fold } from "../bot/normalize.js";
+import { fold } from "./fold.js";
 
 export type UnitLike = { id: number; name: string; aliases: string[] };
 export type PersonLike = { userId: string; name: string };

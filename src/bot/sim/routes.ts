@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { asc, eq, inArray } from "drizzle-orm";
 import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
-import type { AppEnv } from "../../app.js";
+import type { AppEnv } from "../../env.js";
 import { groups, outbox, people, units } from "../../db/schema.js";
 import { handleMessage } from "../pipeline.js";
 import { renderWecom } from "../wecom/render.js";

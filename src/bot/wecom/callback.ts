@@ -6,7 +6,7 @@
  * when it is done in time, otherwise an encrypted empty package and the reply later through response_url (R08, R20).
  */
 import { Hono, type Context } from "hono";
-import type { AppEnv } from "../../app.js";
+import type { AppEnv } from "../../env.js";
 import type { Config } from "../../config.js";
 import { claimNonce, purgeReplayState, repliesFor, sha256Text } from "../../db/wecom-replay.js";
 import type { Deps } from "../../deps.js";

@@ -1,24 +1,15 @@
 /** What every dashboard page shares: the viewer's scope, the page frame, notices and state tags. */
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
-import type { Scope } from "../../db/ledger.js";
 import type { CaseState } from "../../db/schema.js";
 import { STATE_LABEL } from "../../domain/labels.js";
-import { seesAll } from "../../domain/permissions.js";
 import type { WebEnv, WebUser } from "../context.js";
 import { Layout, type NavKey } from "../layout.js";
 
 export type Ctx = Context<WebEnv>;
 
-/** The signed-in user; the router's requireRole guarantees one. */
-export function userOf(c: Ctx): WebUser {
-  const u = c.get("user");
-  if (!u) throw new Error("dashboard route reached without a user (requireRole missing)");
-  return u;
-}
-
-/** The office sees every case; a unit person sees the cases of their unit (none without a unit). */
-export const scopeOf = (u: WebUser): Scope => (seesAll(u) ? { all: true } : { all: false, unitId: u.unitId });
+// Shared with the API (src/http/auth.ts); re-exported for the dashboard's pages.
+export { scopeOf, userOf } from "../../http/auth.js";
 
 /** Render a page in the dashboard frame with our stylesheet and script (no inline script: CSP-friendly). */
 export function page(c: Ctx, title: string, nav: NavKey | undefined, body: Child, status: 200 | 400 | 403 | 404 | 409 | 422 = 200) {
