@@ -17,8 +17,10 @@ export type Command =
       priority: Priority;
       externalNo?: string;
       complainant?: string; // 来电人 李四 13812345678: name and contact, kept out of content and title (R40)
+      address?: string; // 地址 金牛大道18号 (issue 11)
+      area?: string; // 区域 金牛区 (行政区域)
     }
-  | { name: "acknowledge"; ref: CaseRef } // 签收
+  | { name: "acknowledge"; ref: CaseRef; more?: CaseRef[]; casual?: true } // 签收 #1 #2; casual: 收到/好的 #1 (issue 11)
   | { name: "return"; ref: CaseRef; reason: string } // 退回
   | { name: "reassign"; ref: CaseRef; unit: string } // 改派
   | { name: "assign_officer"; ref: CaseRef; person: string } // 指派 (name, with or without @)
@@ -34,7 +36,7 @@ export type Command =
   | { name: "chase"; ref: CaseRef } // 催办
   | { name: "patrol"; ref: CaseRef; result: "ok" | "rebound"; note?: string } // 巡查 正常 / 反弹
   | { name: "cancel"; ref: CaseRef; reason: string } // 撤销
-  | { name: "query"; ref: CaseRef } // 查
+  | { name: "query"; ref: CaseRef; more?: CaseRef[] } // 查 #1 #2
   | { name: "remark_photo"; ref: CaseRef; nos: number[]; phase: "before" | "after" } // 照片 #12 第2张 改为整改后
   | { name: "select"; ref: CaseRef } // a bare case number: names the case (answers "which case?")
   | { name: "mine" } // 我的 / 待办
@@ -55,7 +57,7 @@ export type ParseErrorCode =
   | "TOO_LONG";
 
 /** A typed parse failure: `message` says what was wrong, `usage` shows the correct form with an example. */
-export type ParseError = { error: ParseErrorCode; command?: CommandName; message: string; usage: string };
+export type ParseError = { error: ParseErrorCode; command?: CommandName; message: string; usage: string; suggest?: CommandName[] };
 
 export type ParseResult = Command | ParseError;
 

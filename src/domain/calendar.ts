@@ -4,7 +4,7 @@
  *
  * Dates are 'YYYY-MM-DD' strings in the business zone; instants are UTC epoch milliseconds.
  */
-import type { DeadlineSpec } from "../bot/commands.js";
+import type { DeadlineSpec } from "./values.js";
 
 export type Calendar = {
   timeZone: string;
@@ -341,6 +341,17 @@ export function resolveDeadline(spec: DeadlineSpec, nowMs: number, cal: Calendar
         return tooFar(localDate(due, tz)) ? { error: `期限不能超过${MAX_DEADLINE_DAYS}天。` } : due;
       }
       return endOfDate(addCalendarDays(today, n), tz);
+    }
+    case "month_end": {
+      // 月底: the month's last working day (an office deadline does not fall on a rest day).
+      const t = parseYmd(today);
+      const m0 = t.month - 1 + spec.monthOffset;
+      const year = t.year + Math.floor(m0 / 12);
+      const month = (m0 % 12) + 1;
+      let ymd = formatYmd(year, month, daysInMonth(year, month));
+      for (let i = 0; i < 31 && !isWorkingDay(cal, ymd); i++) ymd = addCalendarDays(ymd, -1);
+      if (ymd < today) return { error: "本月的最后一个工作日已过，请写「下月底」或具体日期。" };
+      return endOfDate(ymd, tz);
     }
   }
 }

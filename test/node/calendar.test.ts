@@ -325,6 +325,15 @@ describe("resolveDeadline", () => {
     expect(resolveDeadline({ kind: "date", month: 10, day: 3 }, sh("2026-09-01 10:00"), cal)).toBe(eod("2026-10-03"));
   });
 
+  it("月底 is the month's last working day; 下月底 the next month's (issue 11)", () => {
+    // 2026-12-31 is a Thursday (working); 2027-01-31 is a Sunday → Friday 2027-01-29.
+    expect(resolveDeadline({ kind: "month_end", monthOffset: 0 }, tue, cal)).toBe(eod("2026-12-31"));
+    expect(resolveDeadline({ kind: "month_end", monthOffset: 1 }, tue, cal)).toBe(eod("2027-01-29"));
+    // October 2026: the 31st is a Saturday → Friday the 30th; asked on Saturday the 31st, it has passed.
+    expect(resolveDeadline({ kind: "month_end", monthOffset: 0 }, sh("2026-10-10 10:00"), cal)).toBe(eod("2026-10-30"));
+    expect(resolveDeadline({ kind: "month_end", monthOffset: 0 }, sh("2026-10-31 10:00"), cal)).toMatchObject({ error: expect.stringContaining("下月底") });
+  });
+
   it("reads today in Shanghai: 15:59:59.999Z vs 16:00Z", () => {
     const spec = { kind: "date", month: 9, day: 30 } as const;
     expect(resolveDeadline(spec, Date.parse("2026-09-30T15:59:59.999Z"), cal)).toBe(eod("2026-09-30"));
