@@ -20,14 +20,6 @@ export type KeyedStats = Figures & { key: string | null };
 /** States in which a case counts as overdue once past due — the same rule as domain/lifecycle isOverdue. */
 export const OVERDUE_STATES = sql`('pending_ack','in_progress','returned')`;
 
-const figureColumns = (now: number) => sql`count(*) as total,
-      sum(state = 'closed') as closed,
-      sum(state = 'closed' and outcome = 'staged') as staged,
-      sum(state in ('pending_ack','in_progress','pending_review','returned')) as open,
-      sum(state in ${OVERDUE_STATES} and due_at < ${now}) as overdue,
-      sum(state = 'closed' and (due_at is null or closed_at <= due_at)) as onTime,
-      sum(rebound_count) as rebounds`;
-
 type RawFigures = { total: number; closed: number; staged: number; open: number; overdue: number; onTime: number; rebounds: number };
 const n = (x: unknown) => Number(x ?? 0);
 
@@ -47,30 +39,55 @@ function figures(r: RawFigures): Figures {
   };
 }
 
-const unitScope = (unitId?: number) => (unitId === undefined ? sql`` : sql`and lead_unit_id = ${unitId}`);
+/*
+ * Current figures come from case_totals and per-day figures from unit_day_stats (src/db/unit-day-stats.ts, kept
+ * by triggers on cases). Overdue depends on the clock and is counted from the open cases through the partial
+ * index cases_open_due_idx. So no figure here reads the case table beyond the open cases past due.
+ */
+const SUMS = sql.raw(`sum(total) as total, sum(closed) as closed, sum(staged) as staged, sum(open) as open, sum(closed_on_time) as onTime, sum(rebounds) as rebounds`);
+const OVERDUE = sql.raw(`('pending_ack','in_progress','returned')`);
+/** The business day (UTC+8, as unit_day_stats keys it) of an instant given in SQL. */
+const dayOf = (ms: SQL | number) => sql`date(${ms} / 1000 + 28800, 'unixepoch')`;
+const DAY = 86_400_000;
+const UTC8 = 8 * 3_600_000;
+/** The first instant of that business day (UTC+8 has no daylight saving, so this is arithmetic). */
+const startOfDay = (at: number) => Math.floor((at + UTC8) / DAY) * DAY - UTC8;
+/** unit_id 0 stands for "no lead unit" in the aggregate tables. */
+const unitIdOf = (k: number) => (k === 0 ? null : k);
+const totalsScope = (unitId?: number) => (unitId === undefined ? sql`` : sql`where unit_id = ${unitId}`);
+const casesScope = (unitId?: number) => (unitId === undefined ? sql`` : sql`and lead_unit_id = ${unitId}`);
 
-export async function statsByUnit(db: Db, now: number, unitId?: number): Promise<UnitStats[]> {
-  const rows = await db.all<RawFigures & { unitId: number | null }>(sql`
-    select lead_unit_id as unitId, ${figureColumns(now)}
-    from cases where state != 'cancelled' ${unitScope(unitId)}
-    group by lead_unit_id`);
-  return rows.map((r) => ({ unitId: r.unitId, ...figures(r) }));
+/** Open cases past due at `now` (due before `before`, if given, and from `from`), counted per `key`. */
+async function overdueBy(db: Db, now: number, key: SQL, unitId?: number, from?: number): Promise<Map<unknown, number>> {
+  const rows = await db.all<{ key: unknown; n: number }>(sql`
+    select ${key} as key, count(*) as n from cases indexed by cases_open_due_idx
+    where state in ${OVERDUE} and due_at < ${now} ${from === undefined ? sql`` : sql`and due_at >= ${from}`} ${casesScope(unitId)}
+    group by 1`);
+  return new Map(rows.map((r) => [r.key, n(r.n)]));
 }
 
-async function keyed(db: Db, now: number, key: SQL, unitId?: number): Promise<KeyedStats[]> {
-  const rows = await db.all<RawFigures & { key: string | null }>(sql`
-    select ${key} as key, ${figureColumns(now)}
-    from cases where state != 'cancelled' ${unitScope(unitId)}
-    group by 1 order by total desc, key`);
-  return rows.map((r) => ({ key: r.key, ...figures(r) }));
+export async function statsByUnit(db: Db, now: number, unitId?: number): Promise<UnitStats[]> {
+  const [rows, overdue] = await Promise.all([
+    db.all<RawFigures & { unitId: number }>(sql`select unit_id as unitId, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id having sum(total) > 0`),
+    overdueBy(db, now, sql`coalesce(lead_unit_id, 0)`, unitId),
+  ]);
+  return rows.map((r) => ({ unitId: unitIdOf(r.unitId), ...figures({ ...r, overdue: overdue.get(r.unitId) ?? 0 }) }));
+}
+
+async function keyed(db: Db, now: number, totalsKey: SQL, casesKey: SQL, unitId?: number): Promise<KeyedStats[]> {
+  const [rows, overdue] = await Promise.all([
+    db.all<RawFigures & { key: string | null }>(sql`select ${totalsKey} as key, ${SUMS} from case_totals ${totalsScope(unitId)} group by 1 having sum(total) > 0 order by total desc, key`),
+    overdueBy(db, now, casesKey, unitId),
+  ]);
+  return rows.map((r) => ({ key: r.key, ...figures({ ...r, overdue: overdue.get(r.key) ?? 0 }) }));
 }
 
 /** Figures per source of the complaint (spec §1: 中央督察, 省督察, 12345 …). */
-export const statsBySource = (db: Db, now: number, unitId?: number) => keyed(db, now, sql`source`, unitId);
+export const statsBySource = (db: Db, now: number, unitId?: number) => keyed(db, now, sql`source`, sql`source`, unitId);
 
 /** Figures per received batch (by name); cases outside any batch have key null. */
 export const statsByBatch = (db: Db, now: number, unitId?: number) =>
-  keyed(db, now, sql`(select name from batches b where b.id = cases.batch_id)`, unitId);
+  keyed(db, now, sql`(select name from batches b where b.id = case_totals.batch_id)`, sql`(select name from batches b where b.id = cases.batch_id)`, unitId);
 
 export function totals(rows: Figures[]): Figures {
   const sum = (k: keyof Figures) => rows.reduce((a, r) => a + Number(r[k] ?? 0), 0);
@@ -125,57 +142,57 @@ export function sumChanges(rows: Changes[]): Omit<Changes, "unitId"> {
 
 export type OverdueCase = { id: number; title: string; leadUnitId: number | null; dueAt: number; flagged: boolean; state: string };
 
-/** The cases counted in `overdue` above, most overdue first (so a list and its count always agree). */
-export async function overdueCases(db: Db, now: number, unitId?: number): Promise<OverdueCase[]> {
+/** The cases counted in `overdue` above, most overdue first (so a list and its count agree); at most `limit`. */
+export async function overdueCases(db: Db, now: number, unitId?: number, limit = 1_000_000): Promise<OverdueCase[]> {
   const rows = await db.all<Omit<OverdueCase, "flagged"> & { flagged: number }>(sql`
-    select id, title, lead_unit_id as leadUnitId, due_at as dueAt, flagged, state from cases
-    where state != 'cancelled' and state in ${OVERDUE_STATES} and due_at < ${now} ${unitScope(unitId)}
-    order by due_at, id`);
+    select id, title, lead_unit_id as leadUnitId, due_at as dueAt, flagged, state from cases indexed by cases_open_due_idx
+    where state in ${OVERDUE} and due_at < ${now} ${casesScope(unitId)}
+    order by due_at, id limit ${limit}`);
   return rows.map((r) => ({ ...r, flagged: Boolean(r.flagged) }));
 }
 
-/** Cases received (created) and closures approved in each window [start, end) — the 总览 trend line. */
+/**
+ * Cases received (created) and closed in each window [start, end) — the 总览 trend line — summed over the days
+ * of unit_day_stats. "Closed" counts the cases whose (current) closing falls in the window, so a case closed,
+ * rebounded and closed again counts once, in its last closing week.
+ */
 export async function flowByWindow(db: Db, windows: { start: number; end: number }[], unitId?: number): Promise<{ received: number; closed: number }[]> {
   if (windows.length === 0) return [];
-  const w = sql.join(windows.map((x, i) => sql`(${i}, ${x.start}, ${x.end})`), sql`, `);
-  const scope = unitId === undefined ? sql`` : sql`and c.lead_unit_id = ${unitId}`;
+  const w = sql.join(windows.map((x, i) => sql`(${i}, ${dayOf(x.start)}, ${dayOf(x.end)})`), sql`, `);
+  const scope = unitId === undefined ? sql`` : sql`and d.unit_id = ${unitId}`;
   const rows = await db.all<{ i: number; received: number; closed: number }>(sql`
     with w(i, s, e) as (values ${w})
-    select w.i as i,
-      (select count(*) from cases c where c.created_at >= w.s and c.created_at < w.e and c.state != 'cancelled' ${scope}) as received,
-      (select count(*) from case_events ev join cases c on c.id = ev.case_id
-        where ev.kind = 'closure_approved' and ev.at >= w.s and ev.at < w.e and c.state != 'cancelled' ${scope}) as closed
-    from w order by w.i`);
+    select w.i as i, coalesce(sum(d.received), 0) as received, coalesce(sum(d.closed), 0) as closed
+    from w left join unit_day_stats d on d.day >= w.s and d.day < w.e ${scope}
+    group by w.i order by w.i`);
   return rows.map((r) => ({ received: n(r.received), closed: n(r.closed) }));
 }
 
-/** Timeline kinds that set a state, and those whose resulting state counts towards overdue (see OVERDUE_STATES). */
-const STATE_KINDS = sql`('created','acknowledged','returned','reassigned','closure_submitted','closure_approved','closure_rejected','rebound','cancelled')`;
-const OVERDUE_KINDS = sql`('created','acknowledged','returned','reassigned','closure_rejected','rebound')`;
-
 /**
- * Per-unit figures as they stood at instant `at`, rebuilt from the append-only timeline (单位排名 history).
- * A case's state at `at` is the one set by its last state-changing event; lead unit, deadline and outcome
- * are today's values (an extension granted later is not undone).
+ * Per-unit figures as they stood at instant `at` (单位排名 history), from unit_day_stats: the cases received by
+ * that day, those closed by then (with their 阶段性 and on-time shares), and those due by `at` and still open.
+ * Read from today's case rows, as the aggregates are: a case cancelled since is left out, a case closed late
+ * since is no longer overdue, and rebounds are today's count. Reads units × days rows and, for the day of `at`
+ * only, the open cases due that day; never the whole case table.
  */
 export async function statsByUnitAsOf(db: Db, at: number, unitId?: number): Promise<UnitStats[]> {
-  const ev = (kinds: SQL) => sql`from case_events e where e.case_id = c.id and e.at <= ${at} and e.kind in ${kinds}`;
-  const rows = await db.all<RawFigures & { unitId: number | null }>(sql`
-    with s as (
-      select c.lead_unit_id as unitId, c.due_at as dueAt, c.outcome as outcome,
-        (select e.kind ${ev(STATE_KINDS)} order by e.at desc, e.id desc limit 1) as last,
-        (select max(e.at) ${ev(sql`('closure_approved')`)}) as closedAt,
-        (select count(*) ${ev(sql`('rebound')`)}) as rebounds
-      from cases c where c.created_at <= ${at} ${unitId === undefined ? sql`` : sql`and c.lead_unit_id = ${unitId}`}
-    )
-    select unitId, count(*) as total,
-      sum(last = 'closure_approved') as closed,
-      sum(last = 'closure_approved' and outcome = 'staged') as staged,
-      sum(coalesce(last, '') != 'closure_approved') as open,
-      sum((last is null or last in ${OVERDUE_KINDS}) and dueAt < ${at}) as overdue,
-      sum(last = 'closure_approved' and (dueAt is null or closedAt <= dueAt)) as onTime,
-      sum(rebounds) as rebounds
-    from s where coalesce(last, '') != 'cancelled'
-    group by unitId`);
-  return rows.map((r) => ({ unitId: r.unitId, ...figures(r) }));
+  const scope = unitId === undefined ? sql`` : sql`and unit_id = ${unitId}`;
+  const [days, today, rebounds] = await Promise.all([
+    db.all<{ unitId: number; total: number; closed: number; staged: number; onTime: number; dueBefore: number }>(sql`
+      select unit_id as unitId, sum(received) as total, sum(closed) as closed, sum(staged) as staged, sum(closed_on_time) as onTime,
+        sum(case when day < ${dayOf(at)} then due_open else 0 end) as dueBefore
+      from unit_day_stats where day <= ${dayOf(at)} ${scope} group by unit_id`),
+    // Due on the day of `at`, before `at`, and open: counted from the cases (one day's worth, by index).
+    overdueBy(db, at, sql`coalesce(lead_unit_id, 0)`, unitId, startOfDay(at)),
+    db.all<{ unitId: number; rebounds: number }>(sql`select unit_id as unitId, sum(rebounds) as rebounds from case_totals ${totalsScope(unitId)} group by unit_id`),
+  ]);
+  const reb = new Map(rebounds.map((r) => [r.unitId, n(r.rebounds)]));
+  return days
+    .filter((r) => n(r.total) > 0)
+    .map((r) => {
+      const total = n(r.total);
+      const closed = n(r.closed);
+      const overdue = n(r.dueBefore) + (today.get(r.unitId) ?? 0);
+      return { unitId: unitIdOf(r.unitId), ...figures({ total, closed, staged: r.staged, open: total - closed, overdue, onTime: r.onTime, rebounds: reb.get(r.unitId) ?? 0 }) };
+    });
 }

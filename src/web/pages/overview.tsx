@@ -16,7 +16,7 @@ export async function overviewPage(c: Ctx) {
   const now = deps.clock();
   const tz = deps.config.timezone;
   const unitId = scope.all ? undefined : (scope.unitId ?? -1);
-  const [rows, bySource, dir, overdue] = await Promise.all([statsByUnit(db, now, unitId), statsBySource(db, now, unitId), loadDirectory(db), overdueCases(db, now, unitId)]);
+  const [rows, bySource, dir, overdue] = await Promise.all([statsByUnit(db, now, unitId), statsBySource(db, now, unitId), loadDirectory(db), overdueCases(db, now, unitId, 10)]);
   const t = totals(rows);
   const weeks = lastWeeks(now, tz, WEEKS);
   const flow = await flowByWindow(db, weeks, unitId);
@@ -73,16 +73,16 @@ export async function overviewPage(c: Ctx) {
           </table>
         </section>
         <section class="card">
-          <h2>逾期案件（{overdue.length}）</h2>
-          {overdue.length === 0 ? <p class="ok">没有逾期案件。</p> : (
+          <h2>逾期案件（{t.overdue}）</h2>
+          {t.overdue === 0 ? <p class="ok">没有逾期案件。</p> : (
             <ul class="plain">
-              {overdue.slice(0, 10).map((o) => (
+              {overdue.map((o) => (
                 <li>
                   <a href={`/dashboard/cases/${o.id}`}>#{o.id} {o.flagged ? "【挂牌】" : ""}{o.title}</a>
                   <span class="muted"> · {unitName(dir, o.leadUnitId)} · 时限 {ymd(o.dueAt, tz)}</span>
                 </li>
               ))}
-              {overdue.length > 10 ? <li><a href="/dashboard/cases?overdue=1">查看全部 {overdue.length} 件 →</a></li> : null}
+              {t.overdue > overdue.length ? <li><a href="/dashboard/cases?overdue=1">查看全部 {t.overdue} 件 →</a></li> : null}
             </ul>
           )}
         </section>
