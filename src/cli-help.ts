@@ -33,7 +33,7 @@ const VERBS: Verb[] = [
   { name: "audit", usage: "audit verify | audit export <file>", zh: "校验审计日志哈希链；导出审计日志（JSON lines，每日拷贝到其他主机）", en: "verify the audit log's hash chain; export it as JSON lines (copy it off-host daily)" },
   {
     name: "reindex",
-    usage: "reindex [--only <table>]",
+    usage: "reindex [--only stats|search]",
     zh: "重建由案件和时间线派生的统计表与全文索引（恢复备份或用 SQL 批量导入后运行；可重复执行）",
     en: "rebuild the tables derived from cases and events: statistics and the search index (after a restore or a bulk load by SQL; idempotent)",
   },

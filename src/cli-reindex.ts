@@ -11,7 +11,7 @@ type Out = { write: (s: string) => unknown; isTTY?: boolean };
 export function progressPrinter(out: Out) {
   let lastStep = -1;
   let lastDraw = 0;
-  const label = (d: Derived) => `${d.zh} (${d.name})`;
+  const label = (d: { zh: string; tables: string[] }) => `${d.zh} (${d.tables.join(", ")})`;
   const count = (done: number, total: number) => (total > 0 ? `${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")} (${Math.floor((100 * done) / total)}%)` : done.toLocaleString("en-US"));
   return {
     start(d: Derived) {
@@ -31,8 +31,8 @@ export function progressPrinter(out: Out) {
       lastStep = step;
       out.write(`  ${label(d)}：${count(done, total)}\n`);
     },
-    done(r: { name: string; zh: string; ms: number }) {
-      out.write(`${out.isTTY ? "\r\x1b[K" : ""}已重建 ${r.zh} (${r.name})，用时 ${(r.ms / 1000).toFixed(1)} s\n`);
+    done(r: { tables: string[]; zh: string; ms: number }) {
+      out.write(`${out.isTTY ? "\r\x1b[K" : ""}已重建 ${label(r)}，用时 ${(r.ms / 1000).toFixed(1)} s\n`);
     },
   };
 }

@@ -3,21 +3,27 @@
  * `duban reindex` runs every entry, in order, after a restore or a bulk load by SQL (issue 12 item 6). A rebuild
  * must be idempotent and read in batches, so memory does not grow with the number of cases.
  */
+import { rebuildCaseSearch } from "./case-search.js";
 import type { Db } from "./types.js";
+import { rebuildUnitDayStats } from "./unit-day-stats.js";
 
 /** Progress of one rebuild: rows (or cases) done so far out of `total` (0 when unknown). */
 export type Progress = (done: number, total: number) => void;
 
 export type Derived = {
-  name: string; // the table it fills
+  name: string; // what `duban reindex --only <name>` selects
+  tables: string[]; // the tables it fills
   zh: string; // what an operator reads on the terminal
   rebuild: (db: Db, onProgress?: Progress) => Promise<unknown>;
 };
 
 /** Every derived table. Add an entry with the feature that introduces the table. */
-export const DERIVED: readonly Derived[] = [];
+export const DERIVED: readonly Derived[] = [
+  { name: "stats", tables: ["case_totals", "unit_day_stats"], zh: "案件统计与单位每日统计", rebuild: rebuildUnitDayStats },
+  { name: "search", tables: ["case_search"], zh: "全文检索索引", rebuild: rebuildCaseSearch },
+];
 
-export type Rebuilt = { name: string; zh: string; ms: number };
+export type Rebuilt = { name: string; tables: string[]; zh: string; ms: number };
 
 /**
  * Rebuild every derived table (or only those named), one after another; a failure stops at that table and says
@@ -40,7 +46,7 @@ export async function rebuildDerived(
     } catch (e) {
       throw new Error(`rebuilding ${d.name} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const r = { name: d.name, zh: d.zh, ms: opts.now() - t0 };
+    const r = { name: d.name, tables: d.tables, zh: d.zh, ms: opts.now() - t0 };
     opts.onDone?.(r);
     out.push(r);
   }
