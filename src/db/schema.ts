@@ -148,6 +148,8 @@ export const cases = sqliteTable(
     index("cases_closed_idx").on(t.state, t.closedAt), // patrol scan
     index("cases_ledger_idx").on(t.flagged, t.id), // 台账 order (挂牌 first, newest first): keyset pages stop after one page
     index("cases_ledger_unit_idx").on(t.leadUnitId, t.flagged, t.id), // the same order within one lead unit
+    // 我的 for a co-handling unit: only open cases that have co-units, with the list in the index (no row reads).
+    index("cases_open_co_idx").on(t.coUnitIds).where(sql`state in ('pending_ack','in_progress','pending_review','returned') and co_unit_ids != '[]'`),
     // Only open rows (a tenth of a city's cases): overdue counts by unit/source/batch and the overdue list, covered.
     index("cases_open_due_idx").on(t.dueAt, t.leadUnitId, t.source, t.batchId).where(sql`state in ('pending_ack','in_progress','returned')`),
     index("cases_milestone_idx").on(t.milestoneAt).where(sql`milestone_at is not null`), // 阶段性办结 milestones

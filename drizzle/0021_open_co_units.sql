@@ -1,0 +1,1 @@
+CREATE INDEX `cases_open_co_idx` ON `cases` (`co_unit_ids`) WHERE state in ('pending_ack','in_progress','pending_review','returned') and co_unit_ids != '[]';
