@@ -149,7 +149,7 @@ export class FakeDingtalk {
     }
     if (req.method === "GET" && u.pathname.startsWith("/files/")) {
       const f = this.files.get(decodeURIComponent(u.pathname.slice(7)));
-      return f ? new Response(f, { headers: { "content-type": "image/png" } }) : new Response("gone", { status: 404 });
+      return f ? new Response(Buffer.from(f), { headers: { "content-type": "image/png" } }) : new Response("gone", { status: 404 });
     }
     return new Response(`unexpected ${req.method} ${u.pathname}`, { status: 599 });
   }
