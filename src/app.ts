@@ -11,6 +11,7 @@ import { sessionMiddleware } from "./web/auth/session.js";
 import { authRoutes } from "./web/auth/routes.js";
 import { adminRoutes } from "./web/admin/routes.js";
 import { wecomCallback } from "./bot/wecom/callback.js";
+import { dingtalkCallback } from "./bot/dingtalk/callback.js";
 import { dashboardRoutes } from "./web/pages/index.js";
 import { apiRoutes } from "./api/index.js";
 import { calendarBanner } from "./web/calendar-banner.js";
@@ -71,6 +72,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/dashboard", dashboardRoutes());
   app.route("/api/v1", apiRoutes());
   if (deps.config.wecom.mode === "callback") app.route("/wecom/callback", wecomCallback(deps.config));
+  if (deps.config.dingtalk.mode === "http") app.route("/dingtalk/callback", dingtalkCallback(deps.config));
 
   app.get("/", (c) => (deps.config.simulator ? c.redirect("/sim") : c.text("Duban 督办 is running.")));
 

@@ -22,6 +22,7 @@ import { drainOutbox } from "../delivery/relay.js";
 import { createLongConn, type LongConn } from "../bot/wecom/longconn.js";
 import { longConnRoute } from "../bot/wecom/longconn-route.js";
 import { channels } from "../delivery/channels.js";
+import { createDingtalkChannel } from "../bot/dingtalk/deliver.js";
 
 export type NodeHandle = { deps: Deps; url: string; server: ServerType; longConn?: LongConn; close: () => Promise<void> };
 
@@ -59,7 +60,10 @@ export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?:
       wecom:
         config.wecom.mode !== "off" // longconn: still the robots' route for groups that have a key (startNode)
           ? wecomDeliver({ db: store.db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) })
-          : simDeliver(sim, clock),
+          : config.local // DingTalk alone: a WeCom row fails visibly instead of "arriving" in no simulator
+            ? simDeliver(sim, clock)
+            : undefined,
+      dingtalk: config.dingtalk.mode !== "off" ? createDingtalkChannel({ db: store.db, clock, log, config }) : undefined,
     }),
     recoverInbound: config.wecom.mode === "callback" ? callbackRecovery(config) : undefined,
     dbHealth: store.probe,
@@ -87,7 +91,12 @@ export async function startNode(env: Record<string, string | undefined> = proces
   await warnMissingPlan(deps); // a missing holiday plan is said once at start (issue 14); not on every CLI command
   // WECOM_MODE=longconn: exactly one active instance per bot — a second one with the same BotID kicks this one.
   const longConn = config.wecom.mode === "longconn" ? createLongConn(deps) : undefined;
-  if (longConn) deps.deliver = channels({ wecom: longConnRoute(deps.db, longConn.deliver, wecomDeliver({ ...deps, client: createWecomClient({ apiBase: config.wecom.apiBase }) })) });
+  if (longConn) {
+    deps.deliver = channels({
+      wecom: longConnRoute(deps.db, longConn.deliver, wecomDeliver({ ...deps, client: createWecomClient({ apiBase: config.wecom.apiBase }) })),
+      dingtalk: config.dingtalk.mode !== "off" ? createDingtalkChannel({ ...deps, config }) : undefined,
+    });
+  }
   const app = createApp(deps);
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

@@ -14,6 +14,7 @@ import { simDeliver } from "../bot/sim/deliver.js";
 import { createWecomClient } from "../bot/wecom/client.js";
 import { wecomDeliver } from "../bot/wecom/deliver.js";
 import { channels } from "../delivery/channels.js";
+import { createDingtalkChannel } from "../bot/dingtalk/deliver.js";
 import { callbackRecovery } from "../bot/wecom/recover.js";
 import { SimHub } from "../bot/sim/hub.js";
 import type { Deps } from "../deps.js";
@@ -46,6 +47,8 @@ function baseDeps(env: WorkerEnv): Omit<Deps, "waitUntil"> {
   if (!env.FILES) throw new Error("Set an R2 binding named FILES for evidence files");
   // The long connection is a WebSocket client that must live between requests: only a Node host can keep it.
   if (config.wecom.mode === "longconn") throw new ConfigError(["WECOM_MODE=longconn needs a Node host (npm start); on Workers use WECOM_MODE=callback"]);
+  // Stream mode is a WebSocket client too (dingtalk.md §2): refused here rather than silently receiving nothing.
+  if (config.dingtalk.mode === "stream") throw new ConfigError(["DINGTALK_MODE=stream needs a Node host (npm start); on Workers use DINGTALK_MODE=http (callback URL …/dingtalk/callback)"]);
   // PBKDF2 on Workers stops at 100,000 iterations, below OWASP's figure; admin MFA is the compensation (R30).
   if (!config.local && !config.adminMfa) throw new Error("ADMIN_MFA cannot be off on Workers outside local mode: administrators' passwords are hashed with PBKDF2 (capped at 100,000 iterations), so their second factor is mandatory");
   const db = openDb(env, config.databaseUrl, config.databaseAuthToken);
@@ -64,7 +67,9 @@ function baseDeps(env: WorkerEnv): Omit<Deps, "waitUntil"> {
     invalidateCalendar: () => void (calendar = undefined),
     // One channel per platform, picked by the outbox target's prefix (src/delivery/channels.ts).
     deliver: channels({
-      wecom: config.wecom.mode === "callback" ? wecomDeliver({ db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) }) : simDeliver(sim, clock),
+      // DingTalk alone (WECOM_MODE=off outside local mode): a WeCom row fails visibly rather than "arriving" nowhere.
+      wecom: config.wecom.mode === "callback" ? wecomDeliver({ db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) }) : config.local ? simDeliver(sim, clock) : undefined,
+      dingtalk: config.dingtalk.mode === "http" ? createDingtalkChannel({ db, clock, log, config }) : undefined,
     }),
     recoverInbound: config.wecom.mode === "callback" ? callbackRecovery(config) : undefined,
     sim,

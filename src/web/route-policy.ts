@@ -40,6 +40,7 @@ export const AUTH_ADMIN_POLICY: Record<string, Access> = {
   "GET /sim/stream": "simulator",
   "GET /wecom/callback": "machine",
   "POST /wecom/callback": "machine",
+  "POST /dingtalk/callback": "machine",
 
   "GET /admin": ADMIN,
   "GET /admin/units": ADMIN,
