@@ -118,6 +118,8 @@ export const cases = sqliteTable(
     accountableParty: text("accountable_party"),
     accountabilityAction: text("accountability_action"), // 约谈 / 责令整改 / 立案处罚 … free text allowed
     penaltyAmount: integer("penalty_amount"), // yuan, for 立案处罚
+    // 问责 outcomes recorded on the case (issue 11: "问责 #12 约谈 …"), oldest first; exported in 责任人被处理情况.
+    accountabilityLog: text("accountability_log", { mode: "json" }).$type<AccountabilityEntry[]>().notNull().default([]),
     callbackResult: text("callback_result", { enum: ["满意", "基本满意", "不满意", "无法联系"] }),
     callbackNote: text("callback_note"),
     outcome: text("outcome", { enum: ["closed", "staged"] }), // 已办结 / 阶段性办结
@@ -157,10 +159,13 @@ export const cases = sqliteTable(
   ],
 );
 
+/** One 问责 outcome: when, by whom, the action (约谈, 通报批评 …) and what was decided. */
+export type AccountabilityEntry = { at: number; by: string; action?: string; text: string };
+
 export const EVENT_KINDS = [
   "created", "acknowledged", "returned", "reassigned", "officer_assigned", "progress", "extension_requested",
   "extension_approved", "extension_refused", "closure_submitted", "closure_approved", "closure_rejected",
-  "flagged", "unflagged", "chased", "patrol_ok", "rebound", "cancelled", "evidence", "note", "reminder",
+  "flagged", "unflagged", "chased", "patrol_ok", "rebound", "cancelled", "evidence", "note", "reminder", "accountability",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

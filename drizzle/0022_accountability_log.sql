@@ -1,0 +1,1 @@
+ALTER TABLE `cases` ADD `accountability_log` text DEFAULT '[]' NOT NULL;
