@@ -2,16 +2,13 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-export const ROLES = ["admin", "dispatcher", "leader", "unit_head", "officer", "accountability", "auditor"] as const;
-export type Role = (typeof ROLES)[number];
+import { CASE_STATES, PRIORITIES, ROLES, ROUND_REASONS, type CaseState, type Priority, type Role, type RoundReason } from "../domain/codes.js";
 
-export const CASE_STATES = ["pending_ack", "in_progress", "pending_review", "closed", "returned", "cancelled"] as const;
-export type CaseState = (typeof CASE_STATES)[number];
+// Declared in the domain (rules need them without the database); re-exported for the modules that read rows.
+export { CASE_STATES, PRIORITIES, ROLES, ROUND_REASONS, type CaseState, type Priority, type Role, type RoundReason };
 
 export const SOURCES = ["中央督察", "省督察", "回头看", "强化督查", "12345", "12369", "巡查自查", "领导交办"] as const;
 export const POLLUTION_TYPES = ["水", "大气", "土壤", "生态", "噪声", "辐射", "海洋", "其他"] as const;
-export const PRIORITIES = ["normal", "urgent", "focus"] as const;
-export type Priority = (typeof PRIORITIES)[number];
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
@@ -73,10 +70,6 @@ export const batches = sqliteTable("batches", {
   demo: integer("demo", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull().default(now),
 });
-
-/** Why a handling round began: dispatch, 反弹 reopening, 改派 to another unit, or 驳回 of named items. */
-export const ROUND_REASONS = ["dispatch", "rebound", "reassign", "rejected"] as const;
-export type RoundReason = (typeof ROUND_REASONS)[number];
 
 /** Closure-gate fields (四不放过) live on the case row so export and checks read one place. */
 export const cases = sqliteTable(

@@ -1,5 +1,5 @@
 /** Separation of duties (等保 least privilege; R34): which role sets one person may hold. */
-import type { Role } from "../db/schema.js";
+import type { Role } from "./codes.js";
 
 /** Roles that stand alone: the system admin manages but decides no cases; the auditor only reads the audit log. */
 export const EXCLUSIVE_ROLES: readonly Role[] = ["admin", "auditor"];

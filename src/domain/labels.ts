@@ -1,5 +1,5 @@
 /** Chinese labels users see for stored codes. */
-import type { CaseState, Priority, Role } from "../db/schema.js";
+import type { CaseState, Priority, Role } from "./codes.js";
 
 export const STATE_LABEL: Record<CaseState, string> = {
   pending_ack: "待签收",

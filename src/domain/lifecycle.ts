@@ -1,5 +1,5 @@
 /** The case state machine of spec §2.1 as data: which action is allowed in which state, and where it leads. */
-import type { CaseState } from "../db/schema.js";
+import type { CaseState } from "./codes.js";
 
 export type CaseAction =
   | "acknowledge" | "return" | "reassign" | "assign_officer" | "progress" | "request_extension" | "decide_extension"

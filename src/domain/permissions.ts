@@ -1,5 +1,5 @@
 /** Who may do what (spec §1), decided from stored roles and units only — never from message text (R14). */
-import type { Role } from "../db/schema.js";
+import type { Role } from "./codes.js";
 import type { CaseAction } from "./lifecycle.js";
 
 export type ActorLike = { roles: readonly Role[]; unitId: number | null };

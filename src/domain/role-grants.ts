@@ -2,7 +2,7 @@
  * Separation of duties across accounts (R34, 等保 least privilege): roles that read every unit's cases or the audit
  * log, or administer the system, are never granted by one administrator alone. Removing a role applies at once.
  */
-import { ROLES, type Role } from "../db/schema.js";
+import { ROLES, type Role } from "./codes.js";
 
 /** Granting any of these needs a second administrator's approval (or `duban admin approve` on the host). */
 export const SENSITIVE_ROLES: readonly Role[] = ["admin", "auditor", "dispatcher", "leader"];

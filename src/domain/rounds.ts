@@ -2,7 +2,7 @@
  * Handling rounds (spec §2.2): a round starts at dispatch, at each 反弹, at each 改派 to another unit and at 驳回
  * (for the items the leader names). The closure gate reads only the current round; these rules are pure.
  */
-import type { RoundReason } from "../db/schema.js";
+import type { RoundReason } from "./codes.js";
 
 /** The four items of 四不放过 as people name them in chat (`驳回 #12 整改 照片不清楚`). */
 export const GATE_KEYS = ["核查", "整改", "责任", "回访"] as const;
