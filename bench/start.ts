@@ -1,13 +1,17 @@
 /**
- * How fast the compiled command answers (issue 14: `duban --help` ≤ 1 s, start to a healthy /healthz ≤ 2 s) and what a
- * bare `duban tick` costs, each the median of several runs of `node bin/duban.js` on an already built dist/node.
+ * How fast the compiled command answers (issue 14: `duban --help` ≤ 1 s, start to a healthy /healthz ≤ 2 s; issue 12:
+ * every command's own start ≤ 1 s) — `--help`, `--version` (loads the whole bundle, does nothing), `digest --preview`
+ * and `tick` on an empty database and `tick` on the demo district — each the median of several runs of
+ * `node bin/duban.js` on an already built dist/node.
  *
  *   npx tsx bench/start.ts [--runs 5]
  *
  * Writes its figures and method into docs/performance.md.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { sql } from "drizzle-orm";
+import { migrateNodeDb, openNodeDb } from "../src/db/open-node.js";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -48,6 +52,21 @@ const dir = mkdtempSync(join(tmpdir(), "duban-start-"));
 try {
   timeCommand(["--help"]); // warm the V8 compile cache, as any second run has it
   const help = Array.from({ length: RUNS }, () => timeCommand(["--help"]));
+  timeCommand(["--version"]);
+  const version = Array.from({ length: RUNS }, () => timeCommand(["--version"]));
+  // An empty database: migrated, one command group (the digest needs a group to address), no cases.
+  const empty = { DATABASE_URL: `file:${join(dir, "empty.db")}`, LOG_LEVEL: "error" };
+  const e = await openNodeDb(empty.DATABASE_URL);
+  await migrateNodeDb(e.db);
+  await e.db.run(sql`insert into groups (chat_id, name, purpose) values ('wr-cmd', '指挥群', 'command')`);
+  e.close();
+  const at = ["--at", "2026-12-02T08:30:00+08:00"];
+  const digestEmpty = Array.from({ length: RUNS }, () => timeCommand(["digest", "--preview", ...at], empty));
+  // tick writes (the morning's slots): each run gets its own copy of the empty file, so each does the same work.
+  const tickEmpty = Array.from({ length: RUNS }, (_, i) => {
+    copyFileSync(join(dir, "empty.db"), join(dir, `tick-${i}.db`));
+    return timeCommand(["tick", ...at], { ...empty, DATABASE_URL: `file:${join(dir, `tick-${i}.db`)}` });
+  });
   const first = await timeStart(dir); // creates the database, migrates, seeds the demo district
   const warm: number[] = [];
   for (let i = 0; i < RUNS; i++) warm.push(await timeStart(dir));
@@ -60,6 +79,9 @@ wall time from spawning the process to its exit, or to the first 200 from \`/hea
 | what | median ms | goal |
 |---|---|---|
 | \`duban --help\` | ${fmt(median(help))} | ≤ 1000 |
+| \`duban --version\` (loads the whole bundle, no work) | ${fmt(median(version))} | ≤ 1000 |
+| \`duban digest --preview --at …\` on an empty database | ${fmt(median(digestEmpty))} | ≤ 1000 |
+| \`duban tick --at …\` on an empty database | ${fmt(median(tickEmpty))} | ≤ 1000 |
 | \`duban serve\` to a healthy \`/healthz\`, existing database | ${fmt(median(warm))} | ≤ 2000 |
 | \`duban serve\` to healthy, first start (create, migrate, seed the demo district) | ${fmt(first)} | — |
 | \`duban tick --at …\` on the demo district | ${fmt(median(tick))} | — |
