@@ -3,7 +3,8 @@
  * - headers: HSTS, a nonce-based CSP (object-src/base-uri/frame-ancestors 'none'), nosniff, Referrer-Policy …
  * - CSRF: a non-GET/HEAD request needs the session's token (form field `_csrf` or header `x-csrf-token`),
  *   an Origin (when sent) equal to our own, and a Sec-Fetch-Site that is not cross-site or same-site.
- * Exempt, because they authenticate otherwise: /wecom/callback (signed by WeCom), /api/v1/* with a Bearer
+ * Exempt, because they authenticate otherwise: /wecom/callback and /dingtalk/callback (signed by the platform),
+ * /api/v1/* with a Bearer
  * token, and /sim/* — the local chat simulator, mounted only in local mode, which has no accounts at all.
  */
 import type { Context, MiddlewareHandler } from "hono";
@@ -53,7 +54,7 @@ export function securityHeaders(): MiddlewareHandler<WebEnv> {
 /** Machine endpoints that authenticate by other means; every other non-GET/HEAD route is CSRF-checked. */
 export function csrfExempt(c: Context): boolean {
   const p = c.req.path;
-  if (p === "/wecom/callback") return true;
+  if (p === "/wecom/callback" || p === "/dingtalk/callback") return true;
   if (p === "/sim" || p.startsWith("/sim/")) return true;
   return isBearerApi(c);
 }
