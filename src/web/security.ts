@@ -4,8 +4,8 @@
  * - CSRF: a non-GET/HEAD request needs the session's token (form field `_csrf` or header `x-csrf-token`),
  *   an Origin (when sent) equal to our own, and a Sec-Fetch-Site that is not cross-site or same-site.
  * Exempt, because they authenticate otherwise: /wecom/callback and /dingtalk/callback (signed by the platform),
- * /api/v1/* with a Bearer
- * token, and /sim/* — the local chat simulator, mounted only in local mode, which has no accounts at all.
+ * /api/v1/* with a Bearer token, and /sim/* — the local chat simulator, mounted only in local mode, which has no
+ * accounts at all.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { WebEnv } from "./context.js";
