@@ -1,26 +1,42 @@
-/** Run every reminder job, drop the lines already sent in their slot, and take the most pressing items up to the run's budget (R24). */
+/**
+ * Run every reminder job, drop the lines already sent in their slot, and take the most pressing items up to the
+ * run's budget (R24): 紧急 cases first, then overdue before unsigned before warnings before patrols, oldest case
+ * first. Each job is asked only for what still fits the budget and counts the rest, so a run reads about as many
+ * cases as it reminds (issue 12).
+ */
 import { ackItems } from "./ack-reminders.js";
 import { dueSoonItems } from "./due-soon.js";
 import { flaggedItems } from "./flagged.js";
-import { REMINDER_JOBS, type Item, type JobCtx } from "./items.js";
-import { lineTarget, slotKey } from "./ledger.js";
+import type { Item, JobCtx } from "./items.js";
 import { overdueItems } from "./overdue.js";
+import { windowed, type Found, type Want } from "./page.js";
 import { milestoneItems, patrolItems } from "./patrols.js";
 
-const JOBS = [overdueItems, ackItems, dueSoonItems, flaggedItems, patrolItems, milestoneItems];
+/** The date-window jobs read their window once (bounded by dates, not by history) and are split per pass. */
+const windowJob = (all: (ctx: JobCtx) => Promise<Item[]>) => {
+  const memo = new WeakMap<JobCtx, Promise<Item[]>>();
+  return async (ctx: JobCtx, want: Want): Promise<Found> => {
+    let p = memo.get(ctx);
+    if (!p) memo.set(ctx, (p = all(ctx)));
+    return windowed(await p, want);
+  };
+};
 
-export type Collected = { selected: Item[]; pending: Item[] };
+/** In the order of REMINDER_JOBS. */
+const JOBS: ((ctx: JobCtx, want: Want) => Promise<Found>)[] = [overdueItems, ackItems, windowJob(dueSoonItems), flaggedItems, windowJob(patrolItems), windowJob(milestoneItems)];
+
+export type Collected = { selected: Item[]; pending: number };
 
 export async function collectItems(ctx: JobCtx, taken: Set<string>, budget: number): Promise<Collected> {
-  const all = (await Promise.all(JOBS.map((job) => job(ctx)))).flat();
-  const open: Item[] = [];
-  for (const it of all) {
-    const deliveries = it.deliveries.filter((d) => !taken.has(slotKey({ job: it.job, slot: it.slot, target: lineTarget(it.caseId, d.chatId) })));
-    if (deliveries.length) open.push({ ...it, deliveries });
-  }
-  // Most pressing first: 紧急 cases, then overdue before unsigned before warnings before patrols, oldest case first.
-  const rank = (i: Item) => REMINDER_JOBS.indexOf(i.job);
-  open.sort((a, b) => Number(b.urgent) - Number(a.urgent) || rank(a) - rank(b) || a.caseId - b.caseId || (a.slot < b.slot ? -1 : a.slot > b.slot ? 1 : 0));
   const n = Math.max(1, Math.floor(budget));
-  return { selected: open.slice(0, n), pending: open.slice(n) };
+  const selected: Item[] = [];
+  let pending = 0;
+  for (const urgent of ctx.urgentOnly ? [true] : [true, false]) {
+    for (const job of JOBS) {
+      const r = await job(ctx, { urgent, limit: n - selected.length, taken });
+      selected.push(...r.items);
+      pending += r.more;
+    }
+  }
+  return { selected, pending };
 }

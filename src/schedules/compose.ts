@@ -34,7 +34,7 @@ export function fitText(render: (lines: number) => string, start: number, limit:
   }
 }
 
-export type Composed = { outbox: OutboxInput[]; slots: SlotRow[]; selected: Item[]; pending: Item[]; queued: { chatId: string; key: string; head: string; mentions: string[]; bytes: number }[] };
+export type Composed = { outbox: OutboxInput[]; slots: SlotRow[]; selected: Item[]; pending: number; queued: { chatId: string; key: string; head: string; mentions: string[]; bytes: number }[] };
 
 type Block = { slot: SlotRow; render: (lines: number) => string | undefined };
 

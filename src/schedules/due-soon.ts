@@ -1,20 +1,16 @@
 /** 黄灯: a warning N working days before the deadline (policy, default 2) and on the due day. Mornings only. */
-import { and, asc, gte, inArray, lte } from "drizzle-orm";
-import { cases } from "../db/schema.js";
+import { sql } from "drizzle-orm";
 import { addWorkingDays, localDate } from "../domain/calendar.js";
 import { fmtDate } from "../handlers/text.js";
-import { CASE_COLS, caseHead, doers, item, unitLine, type Item, type JobCtx } from "./items.js";
+import { casesVia } from "./page.js";
+import { caseHead, doers, item, unitLine, type Item, type JobCtx } from "./items.js";
 
 export async function dueSoonItems(ctx: JobCtx): Promise<Item[]> {
   if (ctx.urgentOnly) return []; // a warning is not worth waking anyone for
   const n = ctx.policy.dueSoonWorkingDays;
   // Every deadline with at most n working days left ends before the end of the (n+1)-th working day.
   const bound = addWorkingDays(ctx.cal, ctx.at, n + 1);
-  const rows = await ctx.db
-    .select(CASE_COLS)
-    .from(cases)
-    .where(and(inArray(cases.state, ["pending_ack", "in_progress"]), gte(cases.dueAt, ctx.at), lte(cases.dueAt, bound)))
-    .orderBy(asc(cases.dueAt), asc(cases.id));
+  const rows = await casesVia(ctx.db, "cases_state_due_idx", sql`state IN ('pending_ack','in_progress') AND due_at >= ${ctx.at} AND due_at <= ${bound}`, sql`due_at, id`);
   const out: Item[] = [];
   for (const c of rows) {
     const left = ctx.workdays(ctx.at, c.dueAt!);

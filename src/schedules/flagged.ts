@@ -1,18 +1,14 @@
 /** 挂牌督办: one line every working morning in the lead unit's group until the case is closed. */
-import { and, asc, eq, inArray } from "drizzle-orm";
-import { cases } from "../db/schema.js";
+import { sql } from "drizzle-orm";
 import { STATE_LABEL } from "../domain/labels.js";
 import { fmtDate } from "../handlers/text.js";
-import { CASE_COLS, caseHead, item, unitLine, type Item, type JobCtx } from "./items.js";
+import { caseHead, item, routed, unitLine, type JobCtx } from "./items.js";
+import { pagedItems, type Found, type Want } from "./page.js";
 
-export async function flaggedItems(ctx: JobCtx): Promise<Item[]> {
-  if (ctx.urgentOnly) return [];
-  const rows = await ctx.db
-    .select(CASE_COLS)
-    .from(cases)
-    .where(and(eq(cases.flagged, true), inArray(cases.state, ["pending_ack", "in_progress", "pending_review", "returned"])))
-    .orderBy(asc(cases.id));
-  return rows.map((c) => {
+export async function flaggedItems(ctx: JobCtx, want: Want): Promise<Found> {
+  if (ctx.urgentOnly) return { items: [], more: 0 };
+  const where = sql`flagged = 1 AND state IN ('pending_ack','in_progress','pending_review','returned') ${routed(ctx)}`;
+  return pagedItems(ctx, want, "flagged", "cases_flagged_idx", where, (c) => {
     let when = "";
     if (c.dueAt !== null) {
       const d = c.dueAt < ctx.at ? ctx.workdays(c.dueAt, ctx.at) : ctx.workdays(ctx.at, c.dueAt);

@@ -2,7 +2,7 @@
  * What every reminder job produces: items (one per case and job) with the lines they add to group
  * messages, and the context the jobs share (who sits in which group, working-day counting).
  */
-import { asc } from "drizzle-orm";
+import { asc, sql, type SQL } from "drizzle-orm";
 import { cases, groups, people, units } from "../db/schema.js";
 import type { Db } from "../db/types.js";
 import { workingDaysBetween, type Calendar } from "../domain/calendar.js";
@@ -99,6 +99,14 @@ export function memoWorkdays(cal: Calendar): JobCtx["workdays"] {
     if (v === undefined) memo.set(k, (v = workingDaysBetween(cal, a, b)));
     return v;
   };
+}
+
+/**
+ * Without a command group, a unit without its own group has nowhere to be reminded: its cases are left out in SQL,
+ * so they are neither read nor counted as pending (R24's "processed + pending" stays true).
+ */
+export function routed(ctx: JobCtx): SQL {
+  return ctx.route.commandChat ? sql`` : sql`AND lead_unit_id IN (SELECT unit_id FROM groups WHERE purpose = 'unit')`;
 }
 
 /** "#12 【紧急】【挂牌】title" — every line carries the case number so people can spot duplicates. */

@@ -3,40 +3,31 @@
  * overdue): officer + unit head (day 1) → + supervising leader in the command group (day 3) → + the
  * accountability group (day 7). 紧急 cases are reminded at any hour (policy).
  */
-import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
-import { cases } from "../db/schema.js";
+import { sql } from "drizzle-orm";
 import { fmtDate } from "../handlers/text.js";
-import { CASE_COLS, caseHead, doers, item, unitLine, type Delivery, type Item, type JobCtx } from "./items.js";
+import { caseHead, doers, item, routed, unitLine, type CaseLite, type Delivery, type Item, type JobCtx } from "./items.js";
+import { pagedItems, type Found, type Want } from "./page.js";
 
-export async function overdueItems(ctx: JobCtx): Promise<Item[]> {
-  const rows = await ctx.db
-    .select(CASE_COLS)
-    .from(cases)
-    // Returned cases wait on the office (reassign), not on the unit: they appear in the digest's overdue list.
-    .where(
-      and(
-        inArray(cases.state, ["pending_ack", "in_progress"]),
-        lt(cases.dueAt, ctx.at),
-        ctx.urgentOnly ? eq(cases.priority, "urgent") : undefined,
-        ctx.crossedAfter !== undefined ? gte(cases.dueAt, ctx.crossedAfter) : undefined,
-      ),
-    )
-    .orderBy(asc(cases.dueAt), asc(cases.id));
+export async function overdueItems(ctx: JobCtx, want: Want): Promise<Found> {
+  // Returned cases wait on the office (reassign), not on the unit: they appear in the digest's overdue list.
+  const where = sql`state IN ('pending_ack','in_progress') AND due_at < ${ctx.at} ${ctx.crossedAfter !== undefined ? sql`AND due_at >= ${ctx.crossedAfter}` : sql``} ${routed(ctx)}`;
+  return pagedItems(ctx, want, "overdue", "cases_state_due_idx", where, (c) => overdueItem(ctx, c));
+}
+
+function overdueItem(ctx: JobCtx, c: CaseLite): Item {
   const { ladderDays } = ctx.policy;
-  return rows.map((c) => {
-    // An urgent case may be reminded at 00:00 on a day off, when it is 0 working days late: call it day 1.
-    const days = Math.max(1, ctx.workdays(c.dueAt!, ctx.at));
-    const late = `逾期 <font color="warning">**${days}**</font> 个工作日（时限 ${fmtDate(c.dueAt!, ctx.tz)}）`;
-    const unsigned = c.state === "pending_ack" ? "，尚未签收" : "";
-    const unit = ctx.route.unitName(c.leadUnitId);
-    const out: Delivery[] = unitLine(ctx, c, "overdue", `${caseHead(c)} ${late}${unsigned}，请尽快办结：办结 #${c.id}`,
-      days >= ladderDays.officer ? [...doers(ctx, c), ...ctx.route.head(c.leadUnitId)] : []);
-    if (days >= ladderDays.leader && ctx.route.commandChat) {
-      out.push({ chatId: ctx.route.commandChat, section: "leader", line: `${caseHead(c)}（${unit}）${late}${unsigned}`, mentions: c.leaderUserId ? [c.leaderUserId] : [] });
-    }
-    if (days >= ladderDays.accountability && ctx.route.accountabilityChat) {
-      out.push({ chatId: ctx.route.accountabilityChat, section: "accountability", line: `${caseHead(c)}（${unit}）${late}${unsigned}`, mentions: [] });
-    }
-    return item("overdue", ctx.today, c, out);
-  });
+  // An urgent case may be reminded at 00:00 on a day off, when it is 0 working days late: call it day 1.
+  const days = Math.max(1, ctx.workdays(c.dueAt!, ctx.at));
+  const late = `逾期 <font color="warning">**${days}**</font> 个工作日（时限 ${fmtDate(c.dueAt!, ctx.tz)}）`;
+  const unsigned = c.state === "pending_ack" ? "，尚未签收" : "";
+  const unit = ctx.route.unitName(c.leadUnitId);
+  const out: Delivery[] = unitLine(ctx, c, "overdue", `${caseHead(c)} ${late}${unsigned}，请尽快办结：办结 #${c.id}`,
+    days >= ladderDays.officer ? [...doers(ctx, c), ...ctx.route.head(c.leadUnitId)] : []);
+  if (days >= ladderDays.leader && ctx.route.commandChat) {
+    out.push({ chatId: ctx.route.commandChat, section: "leader", line: `${caseHead(c)}（${unit}）${late}${unsigned}`, mentions: c.leaderUserId ? [c.leaderUserId] : [] });
+  }
+  if (days >= ladderDays.accountability && ctx.route.accountabilityChat) {
+    out.push({ chatId: ctx.route.accountabilityChat, section: "accountability", line: `${caseHead(c)}（${unit}）${late}${unsigned}`, mentions: [] });
+  }
+  return item("overdue", ctx.today, c, out);
 }

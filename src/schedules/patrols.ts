@@ -3,12 +3,12 @@
  * milestone comes back on its milestone date instead. Slot = the patrol date, so a date that fell on a
  * day off or a missed morning is still reminded on the next morning run (dates after `since`).
  */
-import { and, asc, eq, gte } from "drizzle-orm";
-import { cases } from "../db/schema.js";
+import { sql } from "drizzle-orm";
 import { addCalendarDays, localDate } from "../domain/calendar.js";
 import { fmtDate } from "../handlers/text.js";
 import { startOfDate } from "./business-time.js";
-import { CASE_COLS, caseHead, doers, item, unitLine, type CaseLite, type Delivery, type Item, type JobCtx } from "./items.js";
+import { casesVia } from "./page.js";
+import { caseHead, doers, item, unitLine, type CaseLite, type Delivery, type Item, type JobCtx } from "./items.js";
 
 const inWindow = (ctx: JobCtx, ymd: string) => ymd > ctx.since && ymd <= ctx.today;
 
@@ -21,15 +21,15 @@ function lines(ctx: JobCtx, c: CaseLite, what: string): Delivery[] {
 
 export async function patrolItems(ctx: JobCtx): Promise<Item[]> {
   if (ctx.urgentOnly) return [];
-  const offsets = ctx.policy.patrolOffsetsDays;
-  const earliest = startOfDate(addCalendarDays(ctx.since, -Math.max(0, ...offsets)), ctx.tz);
-  const rows = await ctx.db.select(CASE_COLS).from(cases).where(and(eq(cases.state, "closed"), gte(cases.closedAt, earliest))).orderBy(asc(cases.id));
   const out: Item[] = [];
-  for (const c of rows) {
-    if (c.outcome === "staged" && c.milestoneAt !== null) continue; // follows its milestone instead
-    const closedOn = localDate(c.closedAt!, ctx.tz);
-    for (const k of offsets) {
-      const day = addCalendarDays(closedOn, k);
+  // Per offset k, only the cases closed on the days whose patrol date falls in (since, today]: a few days of closures.
+  for (const k of new Set(ctx.policy.patrolOffsetsDays)) {
+    const from = startOfDate(addCalendarDays(ctx.since, 1 - k), ctx.tz);
+    const to = startOfDate(addCalendarDays(ctx.today, 1 - k), ctx.tz);
+    const rows = await casesVia(ctx.db, "cases_closed_idx", sql`state = 'closed' AND closed_at >= ${from} AND closed_at < ${to}`);
+    for (const c of rows) {
+      if (c.outcome === "staged" && c.milestoneAt !== null) continue; // follows its milestone instead
+      const day = addCalendarDays(localDate(c.closedAt!, ctx.tz), k);
       if (inWindow(ctx, day)) out.push(item("patrol", day, c, lines(ctx, c, `办结满 ${k} 天（${fmtDate(c.closedAt!, ctx.tz)}办结）`)));
     }
   }
@@ -38,11 +38,9 @@ export async function patrolItems(ctx: JobCtx): Promise<Item[]> {
 
 export async function milestoneItems(ctx: JobCtx): Promise<Item[]> {
   if (ctx.urgentOnly) return [];
-  const rows = await ctx.db
-    .select(CASE_COLS)
-    .from(cases)
-    .where(and(eq(cases.state, "closed"), eq(cases.outcome, "staged"), gte(cases.milestoneAt, startOfDate(addCalendarDays(ctx.since, 1), ctx.tz))))
-    .orderBy(asc(cases.id));
+  const from = startOfDate(addCalendarDays(ctx.since, 1), ctx.tz);
+  const to = startOfDate(addCalendarDays(ctx.today, 1), ctx.tz);
+  const rows = await casesVia(ctx.db, "cases_milestone_idx", sql`milestone_at >= ${from} AND milestone_at < ${to} AND state = 'closed' AND outcome = 'staged'`);
   const out: Item[] = [];
   for (const c of rows) {
     const day = localDate(c.milestoneAt!, ctx.tz);

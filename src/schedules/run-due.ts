@@ -46,9 +46,9 @@ export async function runDue(deps: RunDeps, at: number, opts: { holder?: string 
     const cal = await deps.calendar();
     const plan = await planRun(db, cal, policy, at, lease.watermark);
     const { today } = plan.bt;
-    const work: Composed = plan.silent ? { outbox: [], slots: [], selected: [], pending: [], queued: [] } : await composeRun(db, cal, policy, plan, deps.clock());
+    const work: Composed = plan.silent ? { outbox: [], slots: [], selected: [], pending: 0, queued: [] } : await composeRun(db, cal, policy, plan, deps.clock());
     const markers: SlotRow[] = plan.skippedDays.map((d) => ({ job: "morning", slot: d, target: "skipped" }));
-    if (plan.morning && work.pending.length === 0) markers.push({ job: "morning", slot: today, target: "done" });
+    if (plan.morning && work.pending === 0) markers.push({ job: "morning", slot: today, target: "done" });
     const items: BatchItem[] = [
       leaseGuard(db, holder),
       ...work.outbox.map((o) => insertOutbox(db, o)),
@@ -60,12 +60,12 @@ export async function runDue(deps: RunDeps, at: number, opts: { holder?: string 
       items.push(insertAudit(db, { at, actor: "system", action: "schedule.skipped", object: `morning:${d}`, result: "ok", detail: { date: d, watermark: lease.watermark } }));
     }
     if (work.outbox.length) {
-      const detail = { messages: work.outbox.length, processed: work.selected.length, pending: work.pending.length, late: plan.late ?? null };
+      const detail = { messages: work.outbox.length, processed: work.selected.length, pending: work.pending, late: plan.late ?? null };
       items.push(insertAudit(db, { at, actor: "system", action: "schedule.run", object: `schedule:${today}`, result: "ok", detail }));
     }
-    items.push(releaseLease(db, holder, work.pending.length === 0 ? at : undefined));
+    items.push(releaseLease(db, holder, work.pending === 0 ? at : undefined));
     await commit(db, items);
-    const result: RunResult = { status: "ran", at, today, morning: plan.morning, late: plan.late, skippedDays: plan.skippedDays, queued: work.queued, processed: work.selected.length, pending: work.pending.length };
+    const result: RunResult = { status: "ran", at, today, morning: plan.morning, late: plan.late, skippedDays: plan.skippedDays, queued: work.queued, processed: work.selected.length, pending: work.pending };
     if (result.queued.length || result.pending) log.info("scheduled run", { at, today, messages: result.queued.length, processed: result.processed, pending: result.pending });
     return result;
   } catch (e) {
