@@ -2,9 +2,10 @@
  * Durable replay and single-use bookkeeping for the WeCom callback channel, shared by every process and isolate
  * (never process memory, reliability R05/R07/R20).
  */
-import { and, asc, between, eq, isNotNull, isNull, lt } from "drizzle-orm";
+import { and, asc, between, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { inbox, responseUrlUses, wecomNonces } from "./schema.js";
 import type { Db } from "./types.js";
+import type { BatchItem } from "./write.js";
 
 /** WeCom promises a nonce does not repeat within 2 hours (wecom.md §1.A.1). */
 export const NONCE_TTL_MS = 2 * 60 * 60_000;
@@ -34,6 +35,31 @@ export async function claimNonce(db: Db, nonce: string, digest: string, now: num
   if (inserted.length > 0) return "fresh";
   const [row] = await db.select({ digest: wecomNonces.digest }).from(wecomNonces).where(eq(wecomNonces.nonce, nonce));
   return row?.digest === digest ? "redelivery" : "replay";
+}
+
+/** The constraint a replayed nonce trips inside a message's own batch (nonceWrites): `DuplicateKey.constraint`. */
+export const NONCE_TAKEN = "wecom_nonces.nonce";
+
+/** A first look at a nonce that writes nothing: a replay is refused before any work is done. */
+export async function peekNonce(db: Db, nonce: string, digest: string, now: number): Promise<"fresh" | "redelivery" | "replay"> {
+  const [row] = await db.select({ digest: wecomNonces.digest, seenAt: wecomNonces.seenAt }).from(wecomNonces).where(eq(wecomNonces.nonce, nonce));
+  if (!row || row.seenAt < now - NONCE_TTL_MS) return "fresh";
+  return row.digest === digest ? "redelivery" : "replay";
+}
+
+/**
+ * The nonce row as statements of the message's own batch (one commit with its inbox row and effect, issue 12):
+ * an expired sighting is cleared, then the row is inserted unless this very payload already holds it (a
+ * redelivery, or the intent stored by an early acknowledgement). Another payload under a live nonce — a replay
+ * that raced past peekNonce — makes the insert fail with DuplicateKey(NONCE_TAKEN), and the batch with it.
+ */
+export function nonceWrites(db: Db, nonce: string, digest: string, now: number, msgKey: string): BatchItem[] {
+  return [
+    db.delete(wecomNonces).where(and(eq(wecomNonces.nonce, nonce), lt(wecomNonces.seenAt, now - NONCE_TTL_MS))),
+    db.insert(wecomNonces).select(
+      sql`select ${nonce}, ${digest}, ${now}, ${msgKey}, null where not exists (select 1 from ${wecomNonces} where ${wecomNonces.nonce} = ${nonce} and ${wecomNonces.digest} = ${digest})`,
+    ),
+  ];
 }
 
 /** Marks a response_url as used; false when it already was, so it is never called twice (R20). */

@@ -8,7 +8,8 @@ import { createClient } from "@libsql/client";
 import { eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statementKind } from "../../src/db/group-commit.js";
-import { inbox, writeGuard } from "../../src/db/schema.js";
+import { inbox, wecomNonces, writeGuard } from "../../src/db/schema.js";
+import { NONCE_TAKEN, NONCE_TTL_MS, nonceWrites, peekNonce } from "../../src/db/wecom-replay.js";
 import { commit, DuplicateKey, VersionConflict } from "../../src/db/write.js";
 import { tempDb } from "../helpers/db.js";
 
@@ -120,5 +121,31 @@ describe("group commit on the embedded file", () => {
     expect(statementKind("select * from t where x in (select 1) -- delete")).toBe("write"); // doubtful: writer
     expect(statementKind("PRAGMA journal_mode")).toBe("alone");
     expect(statementKind("VACUUM INTO '/tmp/x'")).toBe("alone");
+  });
+});
+
+describe("the WeCom nonce row in the message's own batch (one commit per callback)", () => {
+  const T = 1_000_000_000;
+  it("refuses another payload under a live nonce inside the batch, even when both passed the first look", async () => {
+    expect(await peekNonce(t.db, "n-1", "d-a", T)).toBe("fresh");
+    expect(await peekNonce(t.db, "n-1", "d-b", T)).toBe("fresh"); // a racing replay gets past the read-only look…
+    const outcomes = await Promise.allSettled([
+      commit(t.db, [row("gc-n-a"), ...nonceWrites(t.db, "n-1", "d-a", T, "wecom:a")]),
+      commit(t.db, [row("gc-n-b"), ...nonceWrites(t.db, "n-1", "d-b", T, "wecom:b")]),
+    ]);
+    // …but not past the insert: the second batch fails whole, with the typed error the callback turns into 403.
+    expect(outcomes[0].status).toBe("fulfilled");
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ name: "DuplicateKey", constraint: NONCE_TAKEN });
+    expect(await keysIn(["gc-n-a", "gc-n-b"])).toEqual(["gc-n-a"]);
+    expect(await peekNonce(t.db, "n-1", "d-b", T + 1)).toBe("replay");
+    expect(await peekNonce(t.db, "n-1", "d-a", T + 1)).toBe("redelivery");
+  });
+
+  it("writes nothing for the same payload again, and takes over a nonce whose sighting expired", async () => {
+    await commit(t.db, nonceWrites(t.db, "n-2", "d-a", T, "wecom:x"));
+    await commit(t.db, nonceWrites(t.db, "n-2", "d-a", T + 5, "wecom:x")); // redelivery / stored intent: no error
+    const later = T + NONCE_TTL_MS + 1;
+    await commit(t.db, nonceWrites(t.db, "n-2", "d-c", later, "wecom:y"));
+    expect(await t.db.select({ digest: wecomNonces.digest, seenAt: wecomNonces.seenAt }).from(wecomNonces).where(eq(wecomNonces.nonce, "n-2"))).toEqual([{ digest: "d-c", seenAt: later }]);
   });
 });

@@ -8,7 +8,8 @@
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../../env.js";
 import type { Config } from "../../config.js";
-import { claimNonce, purgeReplayState, repliesFor, sha256Text } from "../../db/wecom-replay.js";
+import { claimNonce, nonceWrites, NONCE_TAKEN, peekNonce, purgeReplayState, repliesFor, sha256Text } from "../../db/wecom-replay.js";
+import { DuplicateKey } from "../../db/write.js";
 import type { Deps } from "../../deps.js";
 import { handleMessage } from "../pipeline.js";
 import { renderWecom } from "./render.js";
@@ -26,6 +27,8 @@ export const MESSAGE_BUDGET_MS = 800;
 export const CARD_BUDGET_MS = 3_500;
 
 type C = Context<AppEnv>;
+/** What the envelope checks learnt, for the message's own batch: its nonce row commits with its effect. */
+type Seal = { nonce: string; digest: string; encrypt: string; now: number };
 type Raced<T> = { kind: "done"; value: T } | { kind: "failed"; error: unknown } | { kind: "late" };
 
 /** Settles with the work's outcome, or "late" once `ms` has passed (the work keeps running). */
@@ -68,19 +71,25 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
     return c.body(JSON.stringify(body), 200, { "content-type": "text/plain; charset=utf-8" });
   }
 
-  /** Runs the pipeline (after fetching media) within the budget; a late result goes out through the outbox. */
-  async function answer(c: C, q: SignedQuery, inbound: Extract<Inbound, { kind: "message" | "card" }>, deadline: number, render: (md: string) => string | undefined) {
+  /**
+   * Runs the pipeline (after fetching media) within the budget; a late result goes out through the outbox.
+   * The nonce row rides in the message's own batch (with its inbox row and effect): one commit per command.
+   */
+  async function answer(c: C, q: SignedQuery, seal: Seal, inbound: Extract<Inbound, { kind: "message" | "card" }>, deadline: number, render: (md: string) => string | undefined) {
     const deps = c.get("deps");
     const receivedAt = deps.clock();
     const media = inbound.kind === "message" ? inbound.media : [];
+    const msgKey = `wecom:${inbound.msg.msgId}`;
+    const alsoWrite = nonceWrites(deps.db, seal.nonce, seal.digest, seal.now, msgKey);
     const work = (async () => {
       const uploads = media.length ? await downloadMedia(client, aesKey, media, deps.log) : [];
-      return (await handleMessage(deps, { ...inbound.msg, uploads })).map(renderWecom).join("\n\n");
+      return (await handleMessage(deps, { ...inbound.msg, uploads }, { alsoWrite })).map(renderWecom).join("\n\n");
     })();
-    const late = { msgKey: `wecom:${inbound.msg.msgId}`, chatId: inbound.msg.chatId, responseUrl: inbound.responseUrl, receivedAt };
+    const late = { msgKey, chatId: inbound.msg.chatId, responseUrl: inbound.responseUrl, receivedAt };
     const r = await within(work, deadline - Date.now());
     if (r.kind === "failed") {
-      // Nothing was committed (one batch per message): let WeCom redeliver rather than acknowledge lost work.
+      if (r.error instanceof DuplicateKey && r.error.constraint === NONCE_TAKEN) return replayed(c, q);
+      // Nothing was committed (one batch per message, nonce included): let WeCom redeliver rather than acknowledge lost work.
       deps.log.error("WeCom callback: processing failed", { msgId: inbound.msg.msgId, error: String((r.error as Error)?.stack ?? r.error) });
       return refuse(c, 503, "temporarily unavailable");
     }
@@ -89,6 +98,14 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
       if (body !== undefined) return encrypted(c, q, body);
       deps.waitUntil(sendLateReply(deps, { ...late, markdown: r.value }));
       return encrypted(c, q, EMPTY_REPLY);
+    }
+    // R08: we acknowledge before the work committed, so its intent (nonce row with the ciphertext) is made durable
+    // first; recover.ts runs it again if this process dies. If the work committed meanwhile this writes nothing.
+    try {
+      if ((await claimNonce(deps.db, seal.nonce, seal.digest, seal.now, { msgKey, encrypt: seal.encrypt })) === "replay") return replayed(c, q);
+    } catch (e) {
+      deps.log.error("WeCom callback: nonce store unavailable", { error: String(e) });
+      return refuse(c, 503, "temporarily unavailable"); // WeCom retries; a redelivery is answered from the inbox
     }
     deps.log.info("WeCom callback: answered before the work finished; the reply follows via response_url", { msgId: inbound.msg.msgId });
     deps.waitUntil(
@@ -101,17 +118,22 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
     return encrypted(c, q, EMPTY_REPLY);
   }
 
+  function replayed(c: C, q: SignedQuery) {
+    c.get("deps").log.warn("security: WeCom callback nonce reused with a different payload; refused as a replay", { nonce: q.nonce });
+    return refuse(c, 403, "nonce already used");
+  }
+
   /** After the envelope checks: what the decrypted payload asks for. */
-  async function dispatch(c: C, q: SignedQuery, inbound: Inbound, started: number) {
+  async function dispatch(c: C, q: SignedQuery, seal: Seal, inbound: Inbound, started: number) {
     const deps: Deps = c.get("deps");
     switch (inbound.kind) {
       case "message": {
         const id = inbound.msg.msgId;
-        return answer(c, q, inbound, started + MESSAGE_BUDGET_MS, (md) => finishedStream(id, md));
+        return answer(c, q, seal, inbound, started + MESSAGE_BUDGET_MS, (md) => finishedStream(id, md));
       }
       case "card": {
         const taskId = inbound.taskId;
-        return answer(c, q, inbound, started + CARD_BUDGET_MS, (md) => (taskId ? cardUpdate(taskId, md, config.publicBaseUrl) : undefined));
+        return answer(c, q, seal, inbound, started + CARD_BUDGET_MS, (md) => (taskId ? cardUpdate(taskId, md, config.publicBaseUrl) : undefined));
       }
       case "stream": {
         // §1.A.7: we only ever answer with finished streams (id = msgid), so a refresh gets the stored reply.
@@ -178,20 +200,20 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
     }
     const read = readPayload(plaintext, botId);
     if ("refuse" in read) return refuse(c, 400, read.refuse);
-    // R08: a message that runs a command is recorded with its ciphertext before any work, in the nonce's own write.
+    // R05: a nonce reused with another payload is refused before any work. A message that runs a command only
+    // looks here; its nonce row commits in the same batch as its inbox row and effect (answer). Anything else
+    // records its nonce now.
     const inbound = "inbound" in read ? read.inbound : undefined;
-    const intent = inbound && (inbound.kind === "message" || inbound.kind === "card") ? { msgKey: `wecom:${inbound.msg.msgId}`, encrypt } : undefined;
+    const runs = inbound?.kind === "message" || inbound?.kind === "card";
+    const seal: Seal = { nonce: q.nonce, digest: await sha256Text(encrypt), encrypt, now };
     let seen: Awaited<ReturnType<typeof claimNonce>>;
     try {
-      seen = await claimNonce(deps.db, q.nonce, await sha256Text(encrypt), now, intent);
+      seen = runs ? await peekNonce(deps.db, seal.nonce, seal.digest, now) : await claimNonce(deps.db, seal.nonce, seal.digest, now);
     } catch (e) {
       deps.log.error("WeCom callback: nonce store unavailable", { error: String(e) });
       return refuse(c, 503, "temporarily unavailable"); // WeCom retries; nothing was done
     }
-    if (seen === "replay") {
-      deps.log.warn("security: WeCom callback nonce reused with a different payload; refused as a replay", { nonce: q.nonce });
-      return refuse(c, 403, "nonce already used");
-    }
+    if (seen === "replay") return replayed(c, q);
     if (seen === "fresh" && Math.random() < 0.02) deps.waitUntil(purgeReplayState(deps.db, now));
     if (!inbound) {
       // Authentic but not for us to act on: acknowledge so WeCom does not retry it.
@@ -199,7 +221,7 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
       return encrypted(c, q, EMPTY_REPLY);
     }
     deps.log.info("WeCom callback", { kind: inbound.kind, chatId: inbound.kind === "message" || inbound.kind === "card" ? inbound.msg.chatId : undefined });
-    return dispatch(c, q, inbound, started);
+    return dispatch(c, q, seal, inbound, started);
   });
 
   return r;
