@@ -36,6 +36,7 @@ export type Command =
   | { name: "chase"; ref: CaseRef } // 催办
   | { name: "patrol"; ref: CaseRef; result: "ok" | "rebound"; note?: string } // 巡查 正常 / 反弹
   | { name: "cancel"; ref: CaseRef; reason: string } // 撤销
+  | { name: "hold_accountable"; ref: CaseRef; action?: string; text: string } // 问责 #12 约谈 街道分管领导 (issue 11)
   | { name: "query"; ref: CaseRef; more?: CaseRef[] } // 查 #1 #2
   | { name: "remark_photo"; ref: CaseRef; nos: number[]; phase: "before" | "after" } // 照片 #12 第2张 改为整改后
   | { name: "select"; ref: CaseRef } // a bare case number: names the case (answers "which case?")

@@ -53,6 +53,8 @@ export function formatCommand(cmd: Command): string {
     case "unflag":
     case "chase":
       return `${v} ${formatRef(cmd.ref)}`;
+    case "hold_accountable":
+      return `${v} ${formatRef(cmd.ref)} ${cmd.text}`;
     case "return":
     case "refuse_extension":
     case "reject_closure":

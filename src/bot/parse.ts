@@ -109,6 +109,9 @@ function afterRefs(refs: CaseRef[], rest: string): ParseResult {
   return unknown(rest);
 }
 
+/** How officials are held to account (问责), as the inspection reports word it; the first one named is the action. */
+const ACCOUNTABILITY_ACTIONS = ["诫勉谈话", "约谈", "通报批评", "书面检查", "责令检查", "党纪处分", "政务处分", "组织处理", "免职", "停职", "问责"];
+
 type RefsRead = { refs: CaseRef[]; rest: string } | { bad: string } | undefined;
 
 /** One or more case numbers at the start ("#88 #91", "88号、91号", "#88和#91"), without repeats. */
@@ -236,6 +239,11 @@ function dispatch(name: CommandName, rawRest: string): ParseResult {
       if (!d.ok) return fail(name, "BAD_DEADLINE", `日期「${clip(d.text)}」不正确。`);
       const reason = d.rest.replace(/^[\s:,;]+/, "");
       return reason ? { name, ref, deadline: d.spec, reason } : needText("延期原因");
+    }
+    case "hold_accountable": {
+      if (!arg) return needText("问责处理方式和对象（例如：约谈 街道分管负责人）");
+      const action = ACCOUNTABILITY_ACTIONS.find((a) => arg.startsWith(a)) ?? ACCOUNTABILITY_ACTIONS.find((a) => arg.includes(a));
+      return action ? { name, ref, action, text: arg } : { name, ref, text: arg };
     }
     case "patrol": {
       if (!arg) return needText("巡查结果：正常 或 反弹");

@@ -26,6 +26,7 @@ import { myCases, overdueCases } from "../handlers/list-cases.js";
 import { showStats } from "../handlers/stats.js";
 import { showHelp } from "../handlers/help.js";
 import { loginLink } from "../handlers/login-link.js";
+import { holdAccountable } from "../handlers/hold-accountable.js";
 import { assignTargets, resolveOfficer, resolveReassignUnit } from "../handlers/resolve.js";
 
 export async function route(ctx: HandlerCtx, cmd: Command): Promise<Outcome> {
@@ -52,6 +53,7 @@ export async function route(ctx: HandlerCtx, cmd: Command): Promise<Outcome> {
     case "chase": return chaseCase({ ctx, input: { ref: cmd.ref } });
     case "patrol": return patrolCase({ ctx, input: { ref: cmd.ref, result: cmd.result, note: cmd.note } });
     case "cancel": return cancelCase({ ctx, input: { ref: cmd.ref, reason: cmd.reason } });
+    case "hold_accountable": return holdAccountable({ ctx, input: { ref: cmd.ref, action: cmd.action, text: cmd.text } });
     case "query": return queryCase({ ctx, input: { ref: cmd.ref } });
     case "remark_photo": return remarkPhoto({ ctx, input: { ref: cmd.ref, nos: cmd.nos, phase: cmd.phase } });
     case "select": return selectCase({ ctx, input: { ref: cmd.ref } });

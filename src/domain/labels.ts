@@ -29,5 +29,5 @@ export const EVENT_LABEL: Record<string, string> = {
   created: "交办", acknowledged: "签收", returned: "退回", reassigned: "改派", officer_assigned: "指派责任人", progress: "报送进展",
   extension_requested: "申请延期", extension_approved: "同意延期", extension_refused: "不同意延期", closure_submitted: "申请办结",
   closure_approved: "审核通过（销号）", closure_rejected: "驳回办结", flagged: "挂牌督办", unflagged: "摘牌", chased: "催办", patrol_ok: "巡查正常",
-  rebound: "巡查反弹", cancelled: "撤销", evidence: "上传附件", note: "备注", reminder: "提醒",
+  rebound: "巡查反弹", cancelled: "撤销", evidence: "上传附件", note: "备注", reminder: "提醒", accountability: "问责",
 };

@@ -40,6 +40,8 @@ export function canDo(a: ActorLike, action: CaseAction, c: CaseLike): boolean {
     case "chase":
     case "cancel":
       return isOffice(a);
+    case "hold_accountable":
+      return has(a, "accountability", "leader");
     case "decide_extension":
     case "approve_closure":
     case "reject_closure":
@@ -65,4 +67,5 @@ export const WHO_MAY: Record<CaseAction, string> = {
   approve_closure: "领导",
   reject_closure: "领导",
   flag: "领导",
+  hold_accountable: "问责组或领导",
 };

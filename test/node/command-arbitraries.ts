@@ -6,11 +6,11 @@ import { normalize } from "../../src/bot/normalize.js";
 export const COMMAND_NAMES: CommandName[] = [
   "help", "assign", "acknowledge", "return", "reassign", "assign_officer", "progress", "request_extension",
   "approve_extension", "refuse_extension", "submit_closure", "approve_closure", "reject_closure", "flag", "unflag",
-  "chase", "patrol", "cancel", "query", "select", "mine", "overdue", "stats", "login", "remark_photo",
+  "chase", "patrol", "cancel", "query", "select", "mine", "overdue", "stats", "login", "remark_photo", "hold_accountable",
 ];
 
 /** Words that carry meaning somewhere in the grammar; plain text is built without them. */
-const RESERVED = ["属实", "满意", "联系", "约谈", "责令整改", "立案处罚", "问责", "罚款", "处罚", "整改前", "整改后", "无", "阶段", "现场", "问题", "整改完成", "整改完毕", "已整改", "已完成整改"];
+const RESERVED = ["属实", "满意", "联系", "约谈", "责令整改", "立案处罚", "问责", "罚款", "处罚", "整改前", "整改后", "无", "阶段", "现场", "问题", "整改完成", "整改完毕", "已整改", "已完成整改", "诫勉谈话", "通报批评", "书面检查", "责令检查", "党纪处分", "政务处分", "组织处理", "免职", "停职"];
 /** 交办 keywords (a token must not start with one) and flags (a token must not equal one). */
 const ASSIGN_KEYWORDS = ["牵头", "交给", "给", "由", "配合", "协办", "限", "时限", "期限", "督办", "包案", "编号", "受理编号"];
 const FLAGS = ["紧急", "加急", "特急", "重点关注"];
@@ -140,6 +140,9 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
     .tuple(fc.constantFrom("return", "refuse_extension", "reject_closure", "cancel" as const), caseRef, plainText)
     .map(([name, ref, reason]): Command => ({ name, ref, reason })),
   fc.tuple(caseRef, unitName).map(([ref, unit]): Command => ({ name: "reassign", ref, unit })),
+  fc
+    .tuple(caseRef, fc.option(fc.constantFrom("约谈", "通报批评", "诫勉谈话"), { nil: undefined }), plainText)
+    .map(([ref, action, t]): Command => (action ? { name: "hold_accountable", ref, action, text: `${action} ${t}` } : { name: "hold_accountable", ref, text: t })),
   fc.tuple(caseRef, plainText).map(([ref, note]): Command => ({ name: "approve_closure", ref, note })),
   fc
     .tuple(caseRef, fc.uniqueArray(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 4 }), fc.constantFrom("before", "after" as const))

@@ -23,10 +23,11 @@ export function closedLabel(c: Pick<CaseRow, "state" | "outcome">): "已办结" 
   return c.outcome === "staged" ? "阶段性办结" : "已办结";
 }
 
-/** 责任人被处理情况: the accountable party, the action and the fine. */
-export function accountabilityText(c: Pick<CaseRow, "accountableParty" | "accountabilityAction" | "penaltyAmount">): string {
+/** 责任人被处理情况: the accountable party, the action and the fine, then each recorded 问责 outcome (issue 11). */
+export function accountabilityText(c: Pick<CaseRow, "accountableParty" | "accountabilityAction" | "penaltyAmount"> & { accountabilityLog?: CaseRow["accountabilityLog"] }): string {
   const fine = c.penaltyAmount ? `罚款${c.penaltyAmount}元` : "";
-  return [c.accountableParty, c.accountabilityAction, fine].filter(Boolean).join("；");
+  const held = (c.accountabilityLog ?? []).map((e) => `问责：${e.text}`);
+  return [c.accountableParty, c.accountabilityAction, fine, ...held].filter(Boolean).join("；");
 }
 
 /** Working days past due: until now while open, until closure when closed late; 0 otherwise. */
