@@ -3,20 +3,15 @@ import { serve, type ServerType } from "@hono/node-server";
 import { assertResidency, ConfigError, localListenProblem, parseConfig, type Config } from "../config.js";
 import { createApp } from "../app.js";
 import { openNodeDb, migrateNodeDb, type OpenDb } from "../db/open-node.js";
-import { diskFiles } from "../files/disk.js";
 import { createLogger, type Logger } from "../log.js";
-import { loadCalendar } from "../db/calendar-seed.js";
 import { seedInstalledCalendar } from "../db/calendar-package-node.js";
 import { recomputeForNewPlan, warnMissingPlan } from "../schedules/calendar-plan.js";
-import { chromiumPdf } from "../web/pdf/chromium.js";
 import { seedDemo } from "../db/seed-demo.js";
-import { SimHub } from "../bot/sim/hub.js";
-import { simDeliver } from "../bot/sim/deliver.js";
 import { createWecomClient } from "../bot/wecom/client.js";
 import { wecomDeliver } from "../bot/wecom/deliver.js";
-import { callbackRecovery } from "../bot/wecom/recover.js";
 import type { Clock, Deps } from "../deps.js";
-import { nodeHasher } from "../web/auth/password-node.js";
+import { nodeDeps } from "./node-deps.js";
+import { diskFiles } from "../files/disk.js";
 import { startSchedules } from "../schedules/cron-node.js";
 import { drainOutbox } from "../delivery/relay.js";
 import { createLongConn, type LongConn } from "../bot/wecom/longconn.js";
@@ -39,39 +34,9 @@ export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?:
     const r = await seedDemo(store.db, { now: clock(), files: diskFiles(config.filesDir) });
     if (r.created) log.info("demo data seeded", { units: r.units, people: r.people, cases: r.cases });
   }
-  const pending = new Set<Promise<unknown>>();
-  const sim = config.simulator ? new SimHub() : undefined;
-  let cal: ReturnType<Deps["calendar"]> | undefined;
-  const deps: Deps = {
-    config,
-    db: store.db,
-    files: diskFiles(config.filesDir),
-    clock,
-    log,
-    calendar: () => (cal ??= loadCalendar(store.db, config.timezone)),
-    invalidateCalendar: () => void (cal = undefined),
-    passwords: nodeHasher,
-    waitUntil: (p) => {
-      const tracked = p.catch((e) => log.error("background task failed", { error: String(e) })).finally(() => pending.delete(tracked));
-      pending.add(tracked);
-    },
-    // One channel per platform, picked by the outbox target's prefix (src/delivery/channels.ts).
-    deliver: channels({
-      wecom:
-        config.wecom.mode !== "off" // longconn: still the robots' route for groups that have a key (startNode)
-          ? wecomDeliver({ db: store.db, clock, log, client: createWecomClient({ apiBase: config.wecom.apiBase }) })
-          : config.local // DingTalk alone: a WeCom row fails visibly instead of "arriving" in no simulator
-            ? simDeliver(sim, clock)
-            : undefined,
-      dingtalk: config.dingtalk.mode !== "off" ? createDingtalkChannel({ db: store.db, clock, log, config }) : undefined,
-    }),
-    recoverInbound: config.wecom.mode === "callback" ? callbackRecovery(config) : undefined,
-    dbHealth: store.probe,
-    pdf: chromiumPdf(config.chromiumPath), // the PDF dossier, when Chromium is installed (issue 14)
-    sim,
-  };
+  const { deps, idle } = nodeDeps(config, store.db, { clock, log, dbHealth: store.probe });
   await recomputeForNewPlan(deps, newPlanFrom); // a newer chinese-days brought a year: its deadlines (issue 14)
-  return { deps, store, idle: async () => void (await Promise.all([...pending])) };
+  return { deps, store, idle };
 }
 
 /** The host part of this server's own URL: the wildcard addresses are reached as localhost, IPv6 in brackets. */

@@ -3,8 +3,8 @@ import type { Db } from "../../src/db/types.js";
 import type { Deps } from "../../src/deps.js";
 import { parseConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/log.js";
-import { diskFiles } from "../../src/files/disk.js";
-import { loadCalendar, seedCalendar } from "../../src/db/calendar-seed.js";
+import { seedCalendar } from "../../src/db/calendar-seed.js";
+import { nodeDeps } from "../../src/runtime/node-deps.js";
 import { handleMessage } from "../../src/bot/pipeline.js";
 import { renderWecom } from "../../src/bot/wecom/render.js";
 import { simDeliver } from "../../src/bot/sim/deliver.js";
@@ -20,20 +20,19 @@ export function testClock(start = Date.parse("2026-12-01T01:00:00Z")) {
   return Object.assign(clock, { set: (t: number) => void (now = t), advance: (ms: number) => void (now += ms) });
 }
 
+/** Node's own Deps (src/runtime/node-deps.ts) on the test's database, with a settable clock and a quiet logger. */
 export async function testDeps(db: Db, dir: string, clock: () => number): Promise<Deps> {
   await seedCalendar(db);
   const config = parseConfig({ FILES_DIR: join(dir, "files"), LOG_LEVEL: "error" });
-  const cal = loadCalendar(db, config.timezone);
-  return {
-    config,
-    db,
-    files: diskFiles(config.filesDir),
+  return nodeDeps(config, db, {
     clock,
     log: silentLogger,
-    calendar: () => cal,
     waitUntil: track,
     deliver: simDeliver(undefined, clock), // renders like the simulator; nothing is listening
-  };
+    sim: undefined,
+    pdf: undefined, // tests that print the dossier pass their own
+    passwords: undefined, // the portable PBKDF2 hasher; tests of scrypt pass nodeHasher
+  }).deps;
 }
 
 let seq = 0;
