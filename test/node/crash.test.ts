@@ -12,6 +12,7 @@ import { parseConfig } from "../../src/config.js";
 import { drainOutbox } from "../../src/delivery/relay.js";
 import { buildNodeDeps } from "../../src/runtime/node.js";
 import { handleMessage } from "../../src/bot/pipeline.js";
+import { toPlain } from "../../src/domain/message.js";
 import { commandTarget, deliveryCounts, inspect, load, sleep, startChild, type Child } from "../helpers/crash.js";
 
 describe("kill -9 under load", () => {
@@ -51,7 +52,7 @@ describe("kill -9 under load", () => {
     const t = target!;
     // The connection closes the moment the reply is back: the relay started after the commit finds it gone.
     const replies = await handleMessage({ ...dying.deps, waitUntil: (p) => void p.catch(() => {}) }, { channel: "sim", msgId: "r15-a", chatId: t.chatId, chatType: "group", senderId: t.userId, text: `交办 提交后即崩溃 某工地扬尘 给 ${t.units[0]} 限 3个工作日`, uploads: [] });
-    expect(replies.join("")).toContain("已交办");
+    expect(replies.map(toPlain).join("")).toContain("已交办");
     dying.store.close();
     const before = await deliveryCounts(dir);
     expect(before.queued).toBeGreaterThan(0);
