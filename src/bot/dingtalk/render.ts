@@ -64,7 +64,7 @@ function titleOf(c: Content): string {
   const plain = (spans: Span[]) => spans.map((s) => (typeof s === "string" ? s : "text" in s && s.text ? s.text : "caseId" in s ? `#${s.caseId}` : "")).join("");
   const first = isMessage(c) ? (c.blocks.find((b) => b.kind === "title") ?? c.blocks.find((b) => b.kind === "line")) : undefined;
   const raw = isMessage(c) ? (first && "spans" in first ? plain(first.spans) : "") : (c.split("\n").find((l) => l.trim()) ?? "");
-  const t = raw.replace(/[*#>`]/g, "").trim() || "督办助手";
+  const t = raw.replace(/[*>`]/g, "").replace(/^#+\s*/, "").trim() || "督办助手";
   return [...t].slice(0, MAX_TITLE_CHARS).join("");
 }
 
@@ -73,14 +73,19 @@ function pack(pieces: string[], sep: string): string[] {
   const out: string[] = [];
   let cur = "";
   for (const piece of pieces) {
-    const parts = jsonBytes(piece) > MAX_TEXT_JSON_BYTES ? splitMessage(piece, Math.floor(MAX_TEXT_JSON_BYTES / 2)) : [piece];
-    for (const p of parts) {
-      const next = cur ? `${cur}${sep}${p}` : p;
-      if (cur && jsonBytes(next) > MAX_TEXT_JSON_BYTES) {
-        out.push(cur);
-        cur = p;
-      } else cur = next;
+    if (jsonBytes(piece) > MAX_TEXT_JSON_BYTES) {
+      // Worst-case JSON escaping doubles the bytes, so half the cap in raw bytes always fits; parts join with "".
+      if (cur) out.push(cur);
+      const parts = splitMessage(piece, Math.floor(MAX_TEXT_JSON_BYTES / 2));
+      out.push(...parts.slice(0, -1));
+      cur = parts.at(-1) ?? "";
+      continue;
     }
+    const next = cur ? `${cur}${sep}${piece}` : piece;
+    if (cur && jsonBytes(next) > MAX_TEXT_JSON_BYTES) {
+      out.push(cur);
+      cur = piece;
+    } else cur = next;
   }
   if (cur || out.length === 0) out.push(cur);
   return out;
@@ -94,10 +99,12 @@ export function renderDingtalk(c: Content, people: Map<string, DingtalkPerson>, 
   const extraMentions = opts.mentions ?? [];
   const ctx: Ctx = { people, at: new Set(), names: {}, botName: opts.botName ?? "督办助手" };
   const pieces = isMessage(c) ? c.blocks.map((b) => block(b, ctx)) : c.split("\n");
-  const tail = [...new Set([...(isMessage(c) ? (c.mentions ?? []) : []), ...extraMentions])];
+  const inline = new Set(isMessage(c) ? c.blocks.flatMap((b) => ("spans" in b ? b.spans.flatMap((s) => (typeof s === "object" && "mention" in s ? [s.mention] : [])) : [])) : []);
+  const tail = [...new Set([...(isMessage(c) ? (c.mentions ?? []) : []), ...extraMentions])].filter((u) => !inline.has(u)); // @ once
   if (tail.length) pieces.push(tail.map((u) => mentionText(u, undefined, ctx)).join(" "));
   const title = titleOf(c);
-  return pack(pieces.map((p) => p.replace(/ {2,}/g, " ")), isMessage(c) ? "\n\n" : "\n").map((text) => {
+  // Blocks are paragraphs; plain-text lines end in a markdown hard break ("  \n") so DingTalk keeps them apart.
+  return pack(pieces.map((p) => p.replace(/ {2,}/g, " ")), isMessage(c) ? "\n\n" : "  \n").map((text) => {
     const atUserIds = [...ctx.at].filter((id) => text.includes(`@${id}`));
     return { title, text, atUserIds, names: Object.fromEntries(atUserIds.map((id) => [id, ctx.names[id]])) };
   });
