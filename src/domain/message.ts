@@ -47,16 +47,20 @@ export const line = (...spans: Span[]): Block => ({ kind: "line", spans });
 export const quote = (...spans: Span[]): Block => ({ kind: "quote", spans });
 export const buttons = (...b: Button[]): Block => ({ kind: "buttons", buttons: b });
 
-/** A message from blocks; strings become plain lines and multi-line strings one line each. */
-export function msg(...parts: (Block | string | undefined | false)[]): Message {
+/** A message from blocks (or lists of them); strings become plain lines and multi-line strings one line each. Empty strings are skipped. */
+export function msg(...parts: (Block | Block[] | string | undefined | false | null)[]): Message {
   const blocks: Block[] = [];
   for (const p of parts) {
-    if (p === undefined || p === false) continue;
+    if (p === undefined || p === false || p === null || p === "") continue;
     if (typeof p === "string") blocks.push(...p.split("\n").map((t) => line(t)));
+    else if (Array.isArray(p)) blocks.push(...p);
     else blocks.push(p);
   }
   return { blocks };
 }
+
+/** The same message with people to @ at the end (our user ids; blanks and repeats dropped). */
+export const withMentions = (m: Message, userIds: string[]): Message => ({ ...m, mentions: [...new Set([...(m.mentions ?? []), ...userIds.filter(Boolean)])] });
 
 /** Any content as a message (plain text: one line per text line). */
 export const asMessage = (c: Content): Message => (typeof c === "string" ? msg(c) : c);

@@ -6,6 +6,7 @@ import type { Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { authorize, changeCase, findCase, purposeGroup, pushTo } from "./common.js";
 import { caseCard, caseNo, fmtDateTime, nextStep, unitName } from "./text.js";
+import { msg } from "../domain/message.js";
 
 export type AcknowledgeInput = { ref: CaseRef };
 
@@ -21,12 +22,12 @@ export async function acknowledgeCase({ ctx, input }: UseCaseArgs<AcknowledgeInp
   const after = { ...c, state: "in_progress" as const };
   return {
     caseId: c.id,
-    reply: [`${ctx.actor.name} 已签收`, caseCard(after, units, ctx.now, ctx.deps.config.timezone), nextStep(`办理中请随时报送：进展 ${caseNo(c)} 内容（可附照片）`)].join("\n"),
+    reply: msg(`${ctx.actor.name} 已签收`, caseCard(after, units, ctx.now, ctx.deps.config.timezone), nextStep(`办理中请随时报送：进展 ${caseNo(c)} 内容（可附照片）`)),
     writes: changeCase(ctx, c, {
       set: { state: "in_progress", acknowledgedAt: ctx.now, acknowledgedBy: ctx.actor.userId, officerUserId: officer },
       event: { kind: "acknowledged" },
       action: "case.acknowledge",
-      outbox: pushTo(ctx, await purposeGroup(ctx, "command"), 1, `${caseNo(c)} ${c.title}\n已由${unitName(units, c.leadUnitId)} ${ctx.actor.name} 签收`, c.id),
+      outbox: pushTo(ctx, await purposeGroup(ctx, "command"), 1, msg(`${caseNo(c)} ${c.title}`, `已由${unitName(units, c.leadUnitId)} ${ctx.actor.name} 签收`), c.id),
     }),
   };
 }

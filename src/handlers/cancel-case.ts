@@ -3,13 +3,14 @@ import type { CaseRef } from "../domain/values.js";
 import type { Outcome, UseCaseArgs } from "./context.js";
 import { authorize, changeCase, findCase, pushTo, unitGroup } from "./common.js";
 import { caseNo } from "./text.js";
+import { line, msg, strong } from "../domain/message.js";
 
 export type CancelInput = { ref: CaseRef; reason: string };
 
 export async function cancelCase({ ctx, input }: UseCaseArgs<CancelInput>): Promise<Outcome> {
   const c = await findCase(ctx, input.ref);
   authorize(ctx, "cancel", c);
-  const text = `**${caseNo(c)} ${c.title}** 已撤销（${ctx.actor.name}）\n原因：${input.reason}`;
+  const text = msg(line(strong(`${caseNo(c)} ${c.title}`), ` 已撤销（${ctx.actor.name}）`), `原因：${input.reason}`);
   return {
     caseId: c.id,
     reply: text,

@@ -7,6 +7,7 @@ import type { Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
 import { caseNo, fmtDate, fmtDateTime, unitName } from "./text.js";
+import { line, msg, quote, title } from "../domain/message.js";
 
 export type ChaseInput = { ref: CaseRef };
 
@@ -21,11 +22,11 @@ export async function chaseCase({ ctx, input }: UseCaseArgs<ChaseInput>): Promis
   const group = await unitGroup(ctx, c.leadUnitId);
   const due = c.dueAt ? `时限 ${fmtDate(c.dueAt, tz)}${isOverdue(c, ctx.now) ? "，已逾期" : ""}` : "";
   const ask = c.state === "pending_ack" ? `请立即签收：签收 ${caseNo(c)}` : `请报送进展：进展 ${caseNo(c)} 内容`;
-  const text = `**催办 ${caseNo(c)} ${c.title}**\n${STATE_LABEL[c.state]}　${due}\n> ${ask}（${ctx.actor.name}）`;
-  const push = pushTo(ctx, group, 1, text, c.id, [c.officerUserId ?? "", ...(await unitContacts(ctx, c.leadUnitId))]);
+  const text = [title(`催办 ${caseNo(c)} ${c.title}`), line(`${STATE_LABEL[c.state]}　${due}`), quote(`${ask}（${ctx.actor.name}）`)];
+  const push = pushTo(ctx, group, 1, msg(text), c.id, [c.officerUserId ?? "", ...(await unitContacts(ctx, c.leadUnitId))]);
   return {
     caseId: c.id,
-    reply: group ? `已向${unitName(units, c.leadUnitId)}催办 ${caseNo(c)}。` : `${text}\n（${unitName(units, c.leadUnitId)}尚未绑定群聊，请通知其负责人）`,
+    reply: group ? `已向${unitName(units, c.leadUnitId)}催办 ${caseNo(c)}。` : msg(text, `（${unitName(units, c.leadUnitId)}尚未绑定群聊，请通知其负责人）`),
     writes: changeCase(ctx, c, { set: { lastChasedAt: ctx.now }, event: { kind: "chased" }, action: "case.chase", outbox: push }),
   };
 }

@@ -1,6 +1,8 @@
 /** Shared steps of the use cases: find the case, authorise, check the transition, build the one atomic write. */
 import { and, eq } from "drizzle-orm";
 import type { CaseRef } from "../domain/values.js";
+import type { Content } from "../domain/message.js";
+import { targetOf } from "../domain/targets.js";
 import { cases, groups } from "../db/schema.js";
 import { insertAudit, insertEvent, insertOutbox, newToken, updateCase, type BatchItem, type OutboxInput } from "../db/write.js";
 import type { EventKind } from "../db/schema.js";
@@ -69,11 +71,14 @@ export async function purposeGroup(ctx: HandlerCtx, purpose: "command" | "accoun
   return g;
 }
 
-/** A push to a group, unless that group is where the conversation is happening (the reply already says it). */
-export function pushTo(ctx: HandlerCtx, group: GroupRow | undefined, n: number, markdown: string, caseId: number, mentions: string[] = []): OutboxInput[] {
+/**
+ * A push to a group, unless that group is where the conversation is happening (the reply already says it).
+ * Neutral content with the people to @ by user id; the group's platform renders it (issue 15).
+ */
+export function pushTo(ctx: HandlerCtx, group: GroupRow | undefined, n: number, message: Content, caseId: number, mentions: string[] = []): OutboxInput[] {
   if (!group || group.chatId === ctx.chat.chatId) return [];
   const uniq = [...new Set(mentions.filter(Boolean))];
-  return [{ key: `${ctx.msgKey}:push:${n}`, channel: "group", target: group.chatId, payload: { markdown, mentions: uniq }, caseId, at: ctx.now }];
+  return [{ key: `${ctx.msgKey}:push:${n}`, channel: "group", target: targetOf(group), payload: { message, mentions: uniq }, caseId, at: ctx.now }];
 }
 
 /** The people a unit's pushes should @: head and liaisons. */

@@ -11,7 +11,8 @@ import { DomainError } from "./errors.js";
 import { attachUploads } from "./evidence.js";
 import { pushTo, unitContacts, unitGroup } from "./common.js";
 import { ASSIGN_USAGE as USAGE, defaultDeadlines, personById, resolveDue, unitById } from "./resolve.js";
-import { fmtDate, fmtDateTime, titleOf } from "./text.js";
+import { fmtDate, fmtDateTime, nextStep, titleOf } from "./text.js";
+import { line, msg, quote, strong, title as heading, warn } from "../domain/message.js";
 
 
 /** Units and the 包案 leader by id: names typed in chat are resolved before (src/handlers/resolve.ts assignTargets). */
@@ -53,22 +54,25 @@ export async function createCase({ ctx, input: cmd }: UseCaseArgs<CreateCaseInpu
   const tz = ctx.deps.config.timezone;
   // R39/R40(a): the title goes to every group; it is cut from the complaint without its names and numbers.
   const title = titleOf(stripPii(cmd.content, complainantNames(cmd.complainant))) || "交办问题";
-  const ackText = urgent ? `<font color="warning">${fmtDateTime(ackBy, tz)}（紧急）</font>` : fmtDate(ackBy, tz);
+  const ackText = urgent ? warn(`${fmtDateTime(ackBy, tz)}（紧急）`) : fmtDate(ackBy, tz);
   const coText = co.length ? `，配合：${co.map((u) => u.name).join("、")}` : "";
-  const notice = [
-    `**新交办 #${CASE_ID} ${title}**`,
-    `牵头：${lead.name}${coText}`,
-    `签收时限：${ackText}　办结时限：${fmtDate(dueAt, tz)}`,
-    `> 请发送：签收 #${CASE_ID}　（不属于本单位请发送：退回 #${CASE_ID} 原因）`,
-  ].join("\n");
+  const head = [heading(`新交办 #${CASE_ID} ${title}`), line(`牵头：${lead.name}${coText}`), line("签收时限：", ackText, `　办结时限：${fmtDate(dueAt, tz)}`)];
+  const notice = msg(head, quote(`请发送：签收 #${CASE_ID}　（不属于本单位请发送：退回 #${CASE_ID} 原因）`));
+  const coNotice = msg(head, quote(`请配合牵头单位办理，进展可发送：进展 #${CASE_ID} 内容`));
   const pushes = [
     ...pushTo(ctx, await unitGroup(ctx, lead.id), 1, notice, 0, await unitContacts(ctx, lead.id)),
-    ...(await Promise.all(co.map(async (u, i) => pushTo(ctx, await unitGroup(ctx, u.id), i + 2, notice.replace(/\n> .*$/, `\n> 请配合牵头单位办理，进展可发送：进展 #${CASE_ID} 内容`), 0, await unitContacts(ctx, u.id))))).flat(),
+    ...(await Promise.all(co.map(async (u, i) => pushTo(ctx, await unitGroup(ctx, u.id), i + 2, coNotice, 0, await unitContacts(ctx, u.id))))).flat(),
   ];
   return {
     caseToken: token,
-    reply: [`已交办 **#${CASE_ID} ${title}**`, `牵头：${lead.name}${coText}`, `签收时限：${ackText}　办结时限：${fmtDate(dueAt, tz)}`, leader ? `包案领导：${leader.name}` : "",
-      cmd.complainant ? "来电人信息已单独保存，不在群消息中显示" : "", `> 下一步：等待${lead.name}签收（签收 #${CASE_ID}）`].filter(Boolean).join("\n"),
+    reply: msg(
+      line("已交办 ", strong(`#${CASE_ID} ${title}`)),
+      `牵头：${lead.name}${coText}`,
+      line("签收时限：", ackText, `　办结时限：${fmtDate(dueAt, tz)}`),
+      leader ? `包案领导：${leader.name}` : "",
+      cmd.complainant ? "来电人信息已单独保存，不在群消息中显示" : "",
+      nextStep(`等待${lead.name}签收（签收 #${CASE_ID}）`),
+    ),
     writes: [
       db.insert(cases).values({
         externalNo: cmd.externalNo?.toUpperCase() ?? null,

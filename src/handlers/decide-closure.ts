@@ -12,6 +12,7 @@ import { caseNo, nextStep } from "./text.js";
 import { insertAudit } from "../db/write.js";
 import { DomainError } from "./errors.js";
 import { casePhotoChecks, currentRound, flagLines } from "./photo-flags.js";
+import { line, msg, quote, strong } from "../domain/message.js";
 
 /** 通过 with an optional 核实说明 (required when photos are flagged), or 驳回 with the items to redo and why. */
 export type DecideClosureInput = { ref: CaseRef; approve: true; note?: string } | { ref: CaseRef; approve: false; reason: string };
@@ -33,10 +34,10 @@ export async function decideClosure({ ctx, input }: UseCaseArgs<DecideClosureInp
     }
     const confirm = flags.length && note ? { photoFlags: flags, photoCheckNote: note } : undefined;
     const label = OUTCOME_LABEL[c.outcome ?? "closed"];
-    const text = `**${no} ${c.title}** 审核通过，${label}（${ctx.actor.name}）`;
+    const text = msg(line(strong(`${no} ${c.title}`), ` 审核通过，${label}（${ctx.actor.name}）`));
     return {
       caseId: c.id,
-      reply: [text, nextStep(`办结后将按期巡查防反弹；发现反弹请发送：巡查 ${no} 反弹 情况`)].join("\n"),
+      reply: msg(text.blocks, nextStep(`办结后将按期巡查防反弹；发现反弹请发送：巡查 ${no} 反弹 情况`)),
       writes: [
         ...changeCase(ctx, c, { set: { state: "closed", closedAt: ctx.now }, event: { kind: "closure_approved", text: confirm ? `${label}；照片核查已核实：${note}` : label, data: confirm }, action: "case.closure.approve", outbox: pushTo(ctx, group, 1, text, c.id) }),
         ...(confirm ? [insertAudit(ctx.deps.db, { at: ctx.now, actor: ctx.actor.userId, action: "case.closure.photo_confirm", object: `case:${c.id}`, result: "ok", source: ctx.source, detail: confirm })] : []),
@@ -46,12 +47,12 @@ export async function decideClosure({ ctx, input }: UseCaseArgs<DecideClosureInp
   const { items, reason } = namedItems(input.approve ? "" : input.reason);
   const redo = items.length ? items : [...GATE_KEYS];
   const round = startRound(ctx, c, "rejected", redo);
-  const text = `**${no} ${c.title}** 办结申请被驳回（${ctx.actor.name}）\n原因：${reason}\n需重新报送：${redo.join("、")}${items.length ? "（其余沿用）" : ""}`;
+  const text = [line(strong(`${no} ${c.title}`), ` 办结申请被驳回（${ctx.actor.name}）`), line(`原因：${reason}`), line(`需重新报送：${redo.join("、")}${items.length ? "（其余沿用）" : ""}`)];
   return {
     caseId: c.id,
-    reply: [text, nextStep(`整改到位后重新申请：办结 ${no}（写明${redo.join("、")}）`)].join("\n"),
+    reply: msg(text, nextStep(`整改到位后重新申请：办结 ${no}（写明${redo.join("、")}）`)),
     writes: [
-      ...changeCase(ctx, c, { set: { state: "in_progress", submittedAt: null, ...round.set }, event: { kind: "closure_rejected", text: reason, data: { items: redo, round: c.round + 1 } }, action: "case.closure.reject", outbox: pushTo(ctx, group, 1, `${text}\n> 请整改后重新申请：办结 ${no}`, c.id, contacts) }),
+      ...changeCase(ctx, c, { set: { state: "in_progress", submittedAt: null, ...round.set }, event: { kind: "closure_rejected", text: reason, data: { items: redo, round: c.round + 1 } }, action: "case.closure.reject", outbox: pushTo(ctx, group, 1, msg(text, quote(`请整改后重新申请：办结 ${no}`)), c.id, contacts) }),
       round.write,
     ],
   };

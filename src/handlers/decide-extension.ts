@@ -4,6 +4,7 @@ import type { Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
 import { caseNo, fmtDate } from "./text.js";
+import { msg, quote } from "../domain/message.js";
 
 export type DecideExtensionInput = { ref: CaseRef; approve: true } | { ref: CaseRef; approve: false; reason: string };
 
@@ -20,14 +21,14 @@ export async function decideExtension({ ctx, input }: UseCaseArgs<DecideExtensio
     : `${ctx.actor.name} 不同意 ${caseNo(c)} 延期，原因：${reason}；时限仍为 ${c.dueAt ? fmtDate(c.dueAt, tz) : "未定"}`;
   return {
     caseId: c.id,
-    reply: `${text}\n> ${c.title}`,
+    reply: msg(text, quote(c.title)),
     writes: changeCase(ctx, c, {
       set: approve ? { ...clear, dueAt: c.extRequestedDue } : clear,
       event: approve
         ? { kind: "extension_approved", data: { from: c.dueAt, to: c.extRequestedDue } }
         : { kind: "extension_refused", text: reason, data: { requested: c.extRequestedDue } },
       action: approve ? "case.extension.approve" : "case.extension.refuse",
-      outbox: pushTo(ctx, await unitGroup(ctx, c.leadUnitId), 1, `${text}\n> ${c.title}`, c.id, c.extRequestedBy ? [c.extRequestedBy] : await unitContacts(ctx, c.leadUnitId)),
+      outbox: pushTo(ctx, await unitGroup(ctx, c.leadUnitId), 1, msg(text, quote(c.title)), c.id, c.extRequestedBy ? [c.extRequestedBy] : await unitContacts(ctx, c.leadUnitId)),
     }),
   };
 }

@@ -10,6 +10,7 @@ import { canDo } from "../domain/permissions.js";
 import type { HandlerCtx, Outcome, StoredUpload, Upload, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { caseNo } from "./text.js";
+import { msg, quote } from "../domain/message.js";
 
 export type { StoredUpload, Upload } from "./context.js";
 
@@ -116,7 +117,10 @@ export async function receiveEvidence({ ctx, input }: UseCaseArgs<EvidenceInput>
       const label = phase ? `（${phase === "after" ? "整改后" : "整改前"}）` : "";
       return {
         caseId: c.id,
-        reply: `已将 ${n} 个附件归入 ${caseNo(c)} ${c.title}${label}。\n> ${phase ? `如需更正，例如：照片 ${caseNo(c)} 第1张 改为整改${phase === "after" ? "前" : "后"}` : `整改后的照片请注明，例如发送照片时附「整改后」，或：照片 ${caseNo(c)} 第1张 改为整改后`}`,
+        reply: msg(
+          `已将 ${n} 个附件归入 ${caseNo(c)} ${c.title}${label}。`,
+          quote(phase ? `如需更正，例如：照片 ${caseNo(c)} 第1张 改为整改${phase === "after" ? "前" : "后"}` : `整改后的照片请注明，例如发送照片时附「整改后」，或：照片 ${caseNo(c)} 第1张 改为整改后`),
+        ),
         writes: [
           ...attachUploads(ctx, c.id, phase),
           insertEvent(db, { caseId: c.id, at: ctx.now, actor: ctx.actor.userId, kind: "evidence", text: `上传 ${n} 个附件`, data: { files: ctx.uploads.map((u) => u.sha256) } }),
@@ -126,7 +130,7 @@ export async function receiveEvidence({ ctx, input }: UseCaseArgs<EvidenceInput>
     }
   }
   return {
-    reply: `已收到 ${n} 个附件，请问属于哪个案件？\n> 请回复案件号，例如：#12（附件已暂存，不会丢失）`,
+    reply: msg(`已收到 ${n} 个附件，请问属于哪个案件？`, quote("请回复案件号，例如：#12（附件已暂存，不会丢失）")),
     writes: [...attachUploads(ctx, null), insertAudit(db, { at: ctx.now, actor: ctx.actor.userId, action: "evidence.pending", result: "ok", source: ctx.source, detail: { count: n } })],
   };
 }

@@ -4,6 +4,7 @@ import type { Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
 import { caseNo } from "./text.js";
+import { line, msg, strong } from "../domain/message.js";
 
 /** `on`: 挂牌 (true) or 摘牌 (false). */
 export type FlagInput = { ref: CaseRef; on: boolean };
@@ -13,7 +14,7 @@ export async function flagCase({ ctx, input }: UseCaseArgs<FlagInput>): Promise<
   authorize(ctx, "flag", c);
   const on = input.on;
   if (c.flagged === on) throw new DomainError("INVALID_TRANSITION", `${caseNo(c)} ${on ? "已是挂牌督办案件" : "未挂牌，无需摘牌"}。`);
-  const text = on ? `**${caseNo(c)} ${c.title}** 已由${ctx.actor.name}挂牌督办，每个工作日提醒直至办结。` : `**${caseNo(c)} ${c.title}** 已由${ctx.actor.name}摘牌。`;
+  const text = msg(line(strong(`${caseNo(c)} ${c.title}`), on ? ` 已由${ctx.actor.name}挂牌督办，每个工作日提醒直至办结。` : ` 已由${ctx.actor.name}摘牌。`));
   return {
     caseId: c.id,
     reply: text,

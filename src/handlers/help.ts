@@ -1,5 +1,6 @@
 /** 帮助: every command with who may use it and an example. */
 import type { Outcome, UseCaseArgs } from "./context.js";
+import { line, msg, quote, strong } from "../domain/message.js";
 
 type Entry = { verb: string; who: string; what: string; example: string };
 
@@ -38,7 +39,7 @@ export type HelpInput = { topic?: string };
 
 export async function showHelp({ input }: UseCaseArgs<HelpInput>): Promise<Outcome> {
   const e = input.topic ? helpFor(input.topic) : undefined;
-  if (e) return { reply: `**${e.verb}**（${e.who}）\n${e.what}\n例如：\n${e.example}`, writes: [] };
-  const lines = Object.values(HELP).map((x) => `· **${x.verb}** ${x.example.split("\n")[0].split("　/　")[0]}`);
-  return { reply: ["**督办助手 命令一览**（在群里请先 @我）", ...lines, "> 发送「帮助 命令」查看详细说明，例如：帮助 办结"].join("\n"), writes: [] };
+  if (e) return { reply: msg(line(strong(e.verb), `（${e.who}）`), e.what, "例如：", e.example), writes: [] };
+  const lines = Object.values(HELP).map((x) => line("· ", strong(x.verb), ` ${x.example.split("\n")[0].split("　/　")[0]}`));
+  return { reply: msg(line(strong("督办助手 命令一览"), "（在群里请先 @我）"), ...lines, quote("发送「帮助 命令」查看详细说明，例如：帮助 办结")), writes: [] };
 }

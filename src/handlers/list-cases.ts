@@ -1,13 +1,13 @@
 /** 我的 / 逾期: lists scoped by role — a unit sees its own cases, the office sees what waits for it. */
-import { and, asc, desc, eq, inArray, isNotNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { cases } from "../db/schema.js";
+import { dispatcherQueue, leaderQueue, unitOpenCases } from "../db/work-lists.js";
 import { isOverdue } from "../domain/lifecycle.js";
 import { seesAll } from "../domain/permissions.js";
 import type { CaseRow, HandlerCtx, NoInput, Outcome, UseCaseArgs } from "./context.js";
 import { caseNo, fmtDate, stateTag, unitName } from "./text.js";
 
 const LIMIT = 15;
-const OPEN = ["pending_ack", "in_progress", "pending_review", "returned"] as const;
 
 function ownUnit(ctx: HandlerCtx): SQL | undefined {
   const u = ctx.actor.unitId;
@@ -34,19 +34,19 @@ function urgentFirst(rows: CaseRow[], now: number): CaseRow[] {
 export async function myCases({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome> {
   const { db } = ctx.deps;
   const a = ctx.actor;
-  let where: SQL | undefined;
+  let rows: CaseRow[];
   let title: string;
   if (a.roles.includes("leader")) {
-    where = or(eq(cases.state, "pending_review"), and(eq(cases.state, "in_progress"), isNotNull(cases.extRequestedDue)), and(inArray(cases.state, [...OPEN]), eq(cases.leaderUserId, a.userId)));
+    rows = await leaderQueue(db, a.userId, 200);
     title = "**待您处理**（待审核、延期申请、包案案件）";
   } else if (a.roles.includes("dispatcher")) {
-    where = or(eq(cases.state, "returned"), and(eq(cases.state, "pending_ack"), lt(cases.ackBy, ctx.now)));
+    rows = await dispatcherQueue(db, ctx.now, 200);
     title = "**待督办办处理**（被退回、超时未签收）";
   } else {
-    where = and(inArray(cases.state, [...OPEN]), ownUnit(ctx) ?? sql`0`);
+    rows = a.unitId === null ? [] : await unitOpenCases(db, a.unitId, 200);
     title = "**本单位待办**";
   }
-  const rows = urgentFirst(await db.select().from(cases).where(where).orderBy(desc(cases.flagged), asc(cases.dueAt)).limit(200), ctx.now);
+  rows = urgentFirst(rows, ctx.now);
   return { reply: await render(ctx, title, rows.slice(0, LIMIT), "暂无待办，辛苦了。", rows.length - LIMIT), writes: [] };
 }
 

@@ -7,6 +7,7 @@ import type { Outcome, UseCaseArgs } from "./context.js";
 import { findCase } from "./common.js";
 import { casePhotoChecks, flagLines } from "./photo-flags.js";
 import { caseCard, fmtDateTime, unitName } from "./text.js";
+import { msg, quote } from "../domain/message.js";
 
 const EVENT_LABEL: Record<string, string> = {
   created: "交办", acknowledged: "签收", returned: "退回", reassigned: "改派", officer_assigned: "指派", progress: "进展",
@@ -47,9 +48,10 @@ export async function queryCase({ ctx, input }: UseCaseArgs<QueryInput>): Promis
     c.extRequestedDue ? `延期申请：待审批（${fmtDateTime(c.extRequestedDue, tz)}）` : "",
     `四不放过${c.round > 1 ? `（第${c.round}轮，只计本轮）` : ""}：查清${tick(c.verdict)} 整改${tick(c.rectification)} 责任${tick(c.accountabilityAction)} 满意${tick(c.callbackResult)}　附件 ${files} 个　反弹 ${c.reboundCount} 次`,
     // Issue 10: each flagged photo with its evidence; a finding for the reviewer, not a verdict.
-    flags.length ? ["照片核查（请核实）：", ...flags.map((l) => `> ${l}`)].join("\n") : checks.length ? `照片核查：未发现异常${photoNote ? `（${photoNote}）` : ""}` : "",
+    ...(flags.length ? ["照片核查（请核实）：", ...flags.map((l) => quote(l))] : []),
+    !flags.length && checks.length ? `照片核查：未发现异常${photoNote ? `（${photoNote}）` : ""}` : "",
     "最近动态：",
-    ...events.map((e) => `> ${fmtDateTime(e.at, tz)} ${who(e.actorUserId)} ${EVENT_LABEL[e.kind] ?? e.kind}${e.text ? `：${clip40(maskKnownNames(e.text, known))}` : ""}`),
+    ...events.map((e) => quote(`${fmtDateTime(e.at, tz)} ${who(e.actorUserId)} ${EVENT_LABEL[e.kind] ?? e.kind}${e.text ? `：${clip40(maskKnownNames(e.text, known))}` : ""}`)),
   ];
-  return { caseId: c.id, reply: lines.filter(Boolean).join("\n"), writes: [] };
+  return { caseId: c.id, reply: msg(...lines), writes: [] };
 }

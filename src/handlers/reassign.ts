@@ -11,6 +11,7 @@ import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from
 import { reassignUsage, unitById } from "./resolve.js";
 import { startRound } from "./rounds.js";
 import { caseNo, fmtDate, nextStep, unitName } from "./text.js";
+import { line, msg, quote, strong } from "../domain/message.js";
 
 export type ReassignInput = { ref: CaseRef; unitId: number };
 
@@ -28,12 +29,17 @@ export async function reassignCase({ ctx, input }: UseCaseArgs<ReassignInput>): 
   const closure = round ? { ...round.set, outcome: null, milestoneAt: null, submittedAt: null } : {};
   return {
     caseId: c.id,
-    reply: [`已将 ${caseNo(c)} ${c.title} 改派给 ${unit.name}${tag}`, `原牵头：${unitName(units, c.leadUnitId)}　签收时限：${fmtDate(ackBy, tz)}`, nextStep(`等待${unit.name}签收`)].join("\n"),
+    reply: msg(`已将 ${caseNo(c)} ${c.title} 改派给 ${unit.name}${tag}`, `原牵头：${unitName(units, c.leadUnitId)}　签收时限：${fmtDate(ackBy, tz)}`, nextStep(`等待${unit.name}签收`)),
     writes: [...changeCase(ctx, c, {
       set: { ...closure, state: "pending_ack", leadUnitId: unit.id, designated, ackBy, acknowledgedAt: null, acknowledgedBy: null, officerUserId: null, extRequestedDue: null, extReason: null, extRequestedBy: null, extRequestedAt: null, coUnitIds: c.coUnitIds.filter((id) => id !== unit.id) },
       event: { kind: "reassigned", text: unit.name, data: { fromUnitId: c.leadUnitId, toUnitId: unit.id, designated, ...(round ? { round: c.round + 1 } : {}) } },
       action: "case.reassign",
-      outbox: pushTo(ctx, await unitGroup(ctx, unit.id), 1, `**改派 ${caseNo(c)} ${c.title}**${tag}\n牵头：${unit.name}　签收时限：${fmtDate(ackBy, tz)}${c.dueAt ? `　办结时限：${fmtDate(c.dueAt, tz)}` : ""}\n> 请发送：签收 ${caseNo(c)}`, c.id, await unitContacts(ctx, unit.id)),
+      outbox: pushTo(
+        ctx,
+        await unitGroup(ctx, unit.id),
+        1,
+        msg(line(strong(`改派 ${caseNo(c)} ${c.title}`), tag), `牵头：${unit.name}　签收时限：${fmtDate(ackBy, tz)}${c.dueAt ? `　办结时限：${fmtDate(c.dueAt, tz)}` : ""}`, quote(`请发送：签收 ${caseNo(c)}`)),
+        c.id, await unitContacts(ctx, unit.id)),
     }), ...(round ? [round.write] : [])],
   };
 }

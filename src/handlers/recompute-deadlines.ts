@@ -13,6 +13,8 @@ import { commit, insertAudit, insertEvent, insertOutbox, newToken, updateCase, V
 import type { Deps } from "../deps.js";
 import { addWorkingDays, zonedTimeToUtc } from "../domain/calendar.js";
 import { fmtDate } from "./text.js";
+import { line, msg, strong, title } from "../domain/message.js";
+import { targetOf } from "../domain/targets.js";
 
 export type DueChange = { caseId: number; title: string; unitId: number | null; from: number; to: number };
 export type Recomputed = { changed: DueChange[]; unknown: { caseId: number; title: string; dueAt: number }[] };
@@ -59,24 +61,24 @@ export async function recomputeDeadlines(deps: Deps, firstDate: string, who: Who
 
   const [unitRows, groupRows] = await Promise.all([
     db.select({ id: units.id, name: units.name }).from(units),
-    db.select({ chatId: groups.chatId, unitId: groups.unitId, purpose: groups.purpose }).from(groups),
+    db.select({ chatId: groups.chatId, platform: groups.platform, unitId: groups.unitId, purpose: groups.purpose }).from(groups),
   ]);
-  const command = groupRows.find((g) => g.purpose === "command")?.chatId;
-  const chatOf = (unitId: number | null) => groupRows.find((g) => g.purpose === "unit" && g.unitId === unitId)?.chatId ?? command;
+  const command = groupRows.find((g) => g.purpose === "command");
+  const groupOf = (unitId: number | null) => groupRows.find((g) => g.purpose === "unit" && g.unitId === unitId) ?? command;
   const tz = cal.timeZone;
   const byUnit = new Map<number | null, typeof plans>();
   for (const p of plans) byUnit.set(p.unitId, [...(byUnit.get(p.unitId) ?? []), p]);
 
   for (const [unitId, list] of byUnit) {
-    const chat = chatOf(unitId);
+    const group = groupOf(unitId);
     const name = unitRows.find((u) => u.id === unitId)?.name ?? "未指定单位";
     const message = (lines: DueChange[], key: string): BatchItem[] =>
-      chat && lines.length
-        ? [insertOutbox(db, { key: `calendar:${who.year}:due:${unitId ?? "none"}:${who.now}${key}`, channel: "group", target: chat, at: who.now, payload: { mentions: [], markdown: [
-            `**办结时限调整 · ${name}**`,
+      group && lines.length
+        ? [insertOutbox(db, { key: `calendar:${who.year}:due:${unitId ?? "none"}:${who.now}${key}`, channel: "group", target: targetOf(group), at: who.now, payload: { mentions: [], message: msg(
+            title(`办结时限调整 · ${name}`),
             `${who.year}年法定节假日安排已收录，以下案件按工作日重新计算办结时限：`,
-            ...lines.map((l) => `- **#${l.caseId}** ${l.title}：${fmtDate(l.from, tz)} → **${fmtDate(l.to, tz)}**`),
-          ].join("\n") } })]
+            ...lines.map((l) => line("- ", strong(`#${l.caseId}`), ` ${l.title}：${fmtDate(l.from, tz)} → `, strong(fmtDate(l.to, tz)))),
+          ) } })]
         : [];
     const done: DueChange[] = [];
     let told = false;

@@ -11,6 +11,7 @@ import type { HandlerCtx, Outcome, UseCaseArgs } from "./context.js";
 import { changeCase, findCase, type CaseRow } from "./common.js";
 import { DomainError } from "./errors.js";
 import { caseNo } from "./text.js";
+import { msg, quote } from "../domain/message.js";
 
 const WORD = { before: "整改前", after: "整改后" } as const;
 
@@ -44,5 +45,5 @@ export type RemarkPhotoInput = { ref: CaseRef; nos: number[]; phase: "before" | 
 export async function remarkPhoto({ ctx, input }: UseCaseArgs<RemarkPhotoInput>): Promise<Outcome> {
   const c = await findCase(ctx, input.ref);
   const { writes, summary } = await remarkWrites(ctx, c, input.nos, input.phase);
-  return { caseId: c.id, reply: `已将 ${caseNo(c)} ${summary}。\n> 发送「查 ${caseNo(c)}」可看照片核查结果`, writes };
+  return { caseId: c.id, reply: msg(`已将 ${caseNo(c)} ${summary}。`, quote(`发送「查 ${caseNo(c)}」可看照片核查结果`)), writes };
 }

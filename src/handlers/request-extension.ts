@@ -5,6 +5,7 @@ import { DomainError } from "./errors.js";
 import { authorize, changeCase, findCase, purposeGroup, pushTo } from "./common.js";
 import { resolveDue } from "./resolve.js";
 import { caseNo, fmtDate, nextStep, unitName } from "./text.js";
+import { msg, quote, title } from "../domain/message.js";
 
 export type RequestExtensionInput = { ref: CaseRef; deadline: DeadlineSpec; reason: string };
 
@@ -19,12 +20,24 @@ export async function requestExtension({ ctx, input }: UseCaseArgs<RequestExtens
   const leaders = c.leaderUserId ? [c.leaderUserId] : [];
   return {
     caseId: c.id,
-    reply: [`已提交 ${caseNo(c)} 延期申请：至 ${fmtDate(due, tz)}`, `理由：${input.reason}`, nextStep("等待领导审批")].join("\n"),
+    reply: msg(`已提交 ${caseNo(c)} 延期申请：至 ${fmtDate(due, tz)}`, `理由：${input.reason}`, nextStep("等待领导审批")),
     writes: changeCase(ctx, c, {
       set: { extRequestedDue: due, extReason: input.reason, extRequestedBy: ctx.actor.userId, extRequestedAt: ctx.now },
       event: { kind: "extension_requested", text: input.reason, data: { requestedDue: due, currentDue: c.dueAt } },
       action: "case.extension.request",
-      outbox: pushTo(ctx, await purposeGroup(ctx, "command"), 1, `**延期申请 ${caseNo(c)} ${c.title}**\n${unitName(units, c.leadUnitId)} 申请延至 ${fmtDate(due, tz)}${c.dueAt ? `（原 ${fmtDate(c.dueAt, tz)}）` : ""}\n理由：${input.reason}\n> 领导审批：同意延期 ${caseNo(c)} 或 不同意延期 ${caseNo(c)} 原因`, c.id, leaders),
+      outbox: pushTo(
+        ctx,
+        await purposeGroup(ctx, "command"),
+        1,
+        msg(
+          title(`延期申请 ${caseNo(c)} ${c.title}`),
+          `${unitName(units, c.leadUnitId)} 申请延至 ${fmtDate(due, tz)}${c.dueAt ? `（原 ${fmtDate(c.dueAt, tz)}）` : ""}`,
+          `理由：${input.reason}`,
+          quote(`领导审批：同意延期 ${caseNo(c)} 或 不同意延期 ${caseNo(c)} 原因`),
+        ),
+        c.id,
+        leaders,
+      ),
     }),
   };
 }

@@ -5,6 +5,7 @@ import type { Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { authorize, changeCase, findCase, purposeGroup, pushTo } from "./common.js";
 import { caseNo, nextStep, unitName } from "./text.js";
+import { line, msg, quote, strong } from "../domain/message.js";
 
 export type ReturnInput = { ref: CaseRef; reason: string };
 
@@ -15,10 +16,10 @@ export async function returnCase({ ctx, input }: UseCaseArgs<ReturnInput>): Prom
   const units = await ctx.units();
   const count = c.returnCount + 1;
   const last = count >= MAX_RETURNS ? `\n此案已第 ${count} 次退回，请督办办定责：改派 ${caseNo(c)} 给 单位名称（定责后不可再退回）` : "";
-  const notice = `**${caseNo(c)} 被退回** ${c.title}\n退回单位：${unitName(units, c.leadUnitId)}（${ctx.actor.name}）\n原因：${input.reason}${last}\n> 请改派：改派 ${caseNo(c)} 给 单位名称`;
+  const notice = msg(line(strong(`${caseNo(c)} 被退回`), ` ${c.title}`), `退回单位：${unitName(units, c.leadUnitId)}（${ctx.actor.name}）`, `原因：${input.reason}${last}`, quote(`请改派：改派 ${caseNo(c)} 给 单位名称`));
   return {
     caseId: c.id,
-    reply: [`已退回 ${caseNo(c)} ${c.title}`, `原因：${input.reason}`, nextStep("等待督办办改派")].join("\n"),
+    reply: msg(`已退回 ${caseNo(c)} ${c.title}`, `原因：${input.reason}`, nextStep("等待督办办改派")),
     writes: changeCase(ctx, c, {
       set: { state: "returned", returnCount: count },
       event: { kind: "returned", text: input.reason, data: { fromUnitId: c.leadUnitId, count } },

@@ -6,6 +6,7 @@ import { DomainError } from "./errors.js";
 import { findCase } from "./common.js";
 import { bindPending } from "./evidence.js";
 import { caseCard, caseNo } from "./text.js";
+import { msg, quote } from "../domain/message.js";
 
 export type SelectInput = { ref: CaseRef };
 
@@ -18,7 +19,7 @@ export async function selectCase({ ctx, input }: UseCaseArgs<SelectInput>): Prom
   const card = caseCard(c, await ctx.units(), ctx.now, ctx.deps.config.timezone);
   return {
     caseId: c.id,
-    reply: bound.count ? `已将 ${bound.count} 个附件归入 ${caseNo(c)}。\n${card}` : `${card}\n> 30 分钟内发送的照片将归入 ${caseNo(c)}`,
+    reply: bound.count ? msg(`已将 ${bound.count} 个附件归入 ${caseNo(c)}。`, card) : msg(card, quote(`30 分钟内发送的照片将归入 ${caseNo(c)}`)),
     writes: bound.writes,
   };
 }

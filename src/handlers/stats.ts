@@ -4,6 +4,7 @@ import { seesAll } from "../domain/permissions.js";
 import type { NoInput, Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { unitName } from "./text.js";
+import { line, msg, strong, warn } from "../domain/message.js";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -13,9 +14,13 @@ export async function showStats({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome>
   const rows = await statsByUnit(ctx.deps.db, ctx.now, all ? undefined : ctx.actor.unitId!);
   const t = totals(rows);
   const units = await ctx.units();
-  const head = `**${all ? "全区" : unitName(units, ctx.actor.unitId)}办理情况**\n总数 ${t.total}，办结 ${t.closed}（其中阶段性 ${t.staged}），完成率 **${pct(t.completionRate)}**\n办理中 ${t.open}，<font color="warning">逾期 ${t.overdue}</font>，反弹 ${t.rebounds}，按时办结率 ${pct(t.onTimeRate)}`;
-  if (!all) return { reply: head, writes: [] };
+  const head = [
+    line(strong(`${all ? "全区" : unitName(units, ctx.actor.unitId)}办理情况`)),
+    line(`总数 ${t.total}，办结 ${t.closed}（其中阶段性 ${t.staged}），完成率 `, strong(pct(t.completionRate))),
+    line(`办理中 ${t.open}，`, warn(`逾期 ${t.overdue}`), `，反弹 ${t.rebounds}，按时办结率 ${pct(t.onTimeRate)}`),
+  ];
+  if (!all) return { reply: msg(head), writes: [] };
   const ranked = rankUnits(rows.filter((r) => r.unitId !== null)).slice(0, 20);
   const table = ranked.map((r, i) => `${i + 1}. ${unitName(units, r.unitId)} ${pct(r.completionRate)}（${r.closed}/${r.total}）逾期${r.overdue} 反弹${r.rebounds}`);
-  return { reply: [head, "单位排名（完成率、按时率、逾期、反弹）：", ...table].join("\n"), writes: [] };
+  return { reply: msg(head, "单位排名（完成率、按时率、逾期、反弹）：", ...table), writes: [] };
 }

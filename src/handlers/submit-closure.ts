@@ -13,6 +13,7 @@ import { casePhotoChecks, currentRound, flagLines } from "./photo-flags.js";
 import { resolveDue } from "./resolve.js";
 import { currentAfterPhotos, missingLines, roundNote } from "./rounds.js";
 import { caseNo, fmtDate, nextStep } from "./text.js";
+import { line, msg, quote, strong, title } from "../domain/message.js";
 
 export const CLOSURE_EXAMPLE = (no: string) => `办结 ${no}\n核查：属实，经现场核实……\n整改：已……\n分类：限期整改\n责任：约谈……，责令整改\n回访：满意`;
 
@@ -46,7 +47,7 @@ export async function submitClosure({ ctx, input }: UseCaseArgs<SubmitClosureInp
     const kept = ctx.uploads.length ? `\n（本次 ${ctx.uploads.length} 张照片已作为整改后照片保存）` : "";
     return {
       caseId: c.id,
-      reply: [`**${no} 暂不能申请办结**，按"四不放过"还缺：`, ...missingLines(missing, no), roundNote(c), kept, `> 请补齐后一次发送：\n${CLOSURE_EXAMPLE(no)}`].filter(Boolean).join("\n"),
+      reply: msg(line(strong(`${no} 暂不能申请办结`), `，按"四不放过"还缺：`), ...missingLines(missing, no), roundNote(c), kept, quote("请补齐后一次发送："), CLOSURE_EXAMPLE(no)),
       writes: [
         ...attachUploads(ctx, c.id, "after"),
         insertAudit(ctx.deps.db, { at: ctx.now, actor: ctx.actor.userId, action: "case.closure.submit", object: `case:${c.id}`, result: "denied", source: ctx.source, detail: { missing: missing.map((m) => m.item) } }),
@@ -59,11 +60,11 @@ export async function submitClosure({ ctx, input }: UseCaseArgs<SubmitClosureInp
   const summary = `核查：${f.verdict}｜分类：${f.handlingClass}｜责任：${f.accountabilityAction}｜回访：${f.callbackResult}${milestoneAt ? `｜阶段性办结，下一节点 ${fmtDate(milestoneAt, tz)}` : ""}`;
   // Issue 10: the photo checks travel with the submission to the leader (and the daily digest reads them back).
   const photoFlags = flagLines(currentRound(await casePhotoChecks(ctx, c, ctx.uploads, "after", ctx.now), c.round), tz);
-  const flagText = photoFlags.length ? `\n照片核查（供审核参考，请核实）：\n${photoFlags.map((l) => `> ${l}`).join("\n")}` : "";
+  const flagBlocks = photoFlags.length ? [line("照片核查（供审核参考，请核实）："), ...photoFlags.map((l) => quote(l))] : [];
   const approveHint = photoFlags.length ? `通过 ${no} 已现场核实（注明核实情况）` : `通过 ${no}`;
   return {
     caseId: c.id,
-    reply: [`已提交 ${no} ${c.title} 办结申请`, summary + flagText, nextStep(`等待领导审核：${approveHint} 或 驳回 ${no} 原因`)].join("\n"),
+    reply: msg(`已提交 ${no} ${c.title} 办结申请`, summary, flagBlocks, nextStep(`等待领导审核：${approveHint} 或 驳回 ${no} 原因`)),
     writes: changeCase(ctx, c, {
       set: {
         state: "pending_review",
@@ -83,7 +84,7 @@ export async function submitClosure({ ctx, input }: UseCaseArgs<SubmitClosureInp
       event: { kind: "closure_submitted", text: summary, data: { ...f, milestoneAt, ...(photoFlags.length ? { photoFlags } : {}) } },
       action: "case.closure.submit",
       phase: "after",
-      outbox: pushTo(ctx, await purposeGroup(ctx, "command"), 1, `**办结待审 ${no} ${c.title}**\n${summary}${flagText}\n> 领导审核：${approveHint} 或 驳回 ${no} 原因`, c.id, c.leaderUserId ? [c.leaderUserId] : []),
+      outbox: pushTo(ctx, await purposeGroup(ctx, "command"), 1, msg(title(`办结待审 ${no} ${c.title}`), summary, flagBlocks, quote(`领导审核：${approveHint} 或 驳回 ${no} 原因`)), c.id, c.leaderUserId ? [c.leaderUserId] : []),
     }),
   };
 }

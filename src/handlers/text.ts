@@ -1,5 +1,6 @@
-/** The words the bot says: short WeCom-flavoured markdown (bold, <font color>, quotes) for replies and pushes. */
+/** The words the bot says, as neutral content (src/domain/message.ts): each channel renders tones, titles and quotes. */
 import type { CaseRow, UnitRow } from "./context.js";
+import { info, line, muted, quote, title, warn, type Block, type Span } from "../domain/message.js";
 import { STATE_LABEL, PRIORITY_LABEL } from "../domain/labels.js";
 import { isOverdue } from "../domain/lifecycle.js";
 import { localParts } from "../domain/calendar.js";
@@ -22,11 +23,12 @@ export function fmtDateTime(ms: number, tz: string): string {
 
 export const caseNo = (c: { id: number }) => `#${c.id}`;
 
-const STATE_COLOR: Record<string, string> = { pending_ack: "warning", in_progress: "info", pending_review: "warning", closed: "info", returned: "warning", cancelled: "comment" };
+const STATE_TONE: Record<string, (t: string) => Span> = { pending_ack: warn, in_progress: info, pending_review: warn, closed: info, returned: warn, cancelled: muted };
 
-export function stateTag(c: CaseRow, now: number): string {
-  const overdue = isOverdue(c, now) ? ' <font color="warning">已逾期</font>' : "";
-  return `<font color="${STATE_COLOR[c.state]}">${STATE_LABEL[c.state]}</font>${overdue}`;
+/** The state, coloured, and "已逾期" when the case is past its deadline. */
+export function stateTag(c: CaseRow, now: number): Span[] {
+  const state = STATE_TONE[c.state](STATE_LABEL[c.state]);
+  return isOverdue(c, now) ? [state, " ", warn("已逾期")] : [state];
 }
 
 export function unitName(units: UnitRow[], id: number | null): string {
@@ -34,15 +36,18 @@ export function unitName(units: UnitRow[], id: number | null): string {
 }
 
 /** The headline card every reply about a case starts with: number, title, state, unit, deadline. */
-export function caseCard(c: CaseRow, units: UnitRow[], now: number, tz: string): string {
+export function caseCard(c: CaseRow, units: UnitRow[], now: number, tz: string): Block[] {
   const flags = [c.flagged ? "【挂牌督办】" : "", c.priority !== "normal" ? `【${PRIORITY_LABEL[c.priority]}】` : ""].join("");
-  const lines = [`**${caseNo(c)} ${flags}${c.title}**`, `状态：${stateTag(c, now)} · 牵头：${unitName(units, c.leadUnitId)}`];
-  if (c.dueAt) lines.push(`时限：${fmtDate(c.dueAt, tz)}`);
-  return lines.join("\n");
+  const blocks = [title(`${caseNo(c)} ${flags}${c.title}`), line("状态：", ...stateTag(c, now), ` · 牵头：${unitName(units, c.leadUnitId)}`)];
+  if (c.dueAt) blocks.push(line(`时限：${fmtDate(c.dueAt, tz)}`));
+  return blocks;
 }
 
-/** Quote line for the next step a person should take. */
-export const nextStep = (text: string) => `> 下一步：${text}`;
+/** The next step a person should take, set apart. */
+export const nextStep = (text: string): Block => quote(`下一步：${text}`);
+
+/** A hint set apart (a quote block). */
+export const hint = (text: string): Block => quote(text);
 
 /** A short title from the complaint text: first clause, at most 24 characters. */
 export function titleOf(content: string): string {

@@ -109,7 +109,7 @@ describe("cases", () => {
     const events = await json(await call(`/cases/${c.id}/events`, { token: tokens.disp }));
     expect(events.items).toMatchObject([{ kind: "created", kindLabel: "交办", actor: { userId: `api:${dispTokenId}` } }]);
     expect(await w.db.select().from(auditLog).where(and(eq(auditLog.action, "case.create"), eq(auditLog.actor, `api:${dispTokenId}`)))).toHaveLength(1);
-    expect((await w.db.select().from(outbox).where(eq(outbox.caseId, c.id))).map((o) => o.target)).toContain("g-hh");
+    expect((await w.db.select().from(outbox).where(eq(outbox.caseId, c.id))).map((o) => o.target)).toContain("wecom:g-hh");
     const dup = await call("/cases", { token: tokens.disp, method: "POST", body: { content: "同一受理编号再次推送", leadUnit: "荷花池街道", externalNo: "D3SC202612010009" } });
     expect(dup.status).toBe(422);
     expect((await json(dup)).message).toContain("已是案件");

@@ -31,7 +31,7 @@ describe("a case from 交办 to 已办结 and back through a rebound", () => {
     // 5 working days from Tue 2026-12-01 → end of Tue 2026-12-08 in Shanghai.
     expect(new Date(c.dueAt!).toISOString()).toBe("2026-12-08T15:59:59.999Z");
     const pushes = await t.db.select().from(outbox).where(eq(outbox.caseId, id));
-    expect(pushes.map((p) => p.target).sort()).toEqual(["g-cg", "g-hh"]);
+    expect(pushes.map((p) => p.target).sort()).toEqual(["wecom:g-cg", "wecom:g-hh"]);
     expect(JSON.stringify(pushes[0].payload)).toContain(`#${id}`);
     expect(JSON.stringify(pushes[0].payload)).not.toContain("{{caseId}}");
 

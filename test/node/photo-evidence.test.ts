@@ -8,6 +8,7 @@ import type { Deps } from "../../src/deps.js";
 import { tempDb } from "../helpers/db.js";
 import { say, seedFixture, testClock, testDeps } from "../helpers/fixture.js";
 import { crop, decode, encode, plantExif, resize, scene } from "../helpers/photos.js";
+import { renderWecomChunks } from "../../src/bot/wecom/render.js";
 
 const CLOSE = "核查：属实，经现场核实\n整改：已清理完毕\n分类：限期整改\n责任：约谈负责人，责令整改\n回访：满意";
 let t: Awaited<ReturnType<typeof tempDb>>;
@@ -27,7 +28,7 @@ async function closeWith(id: number, unit: string, images: Uint8Array[]): Promis
 }
 /** What reached the command group (the leader) about a case. */
 const leaderPush = async (id: number) =>
-  (await t.db.all<{ p: string }>(sql`select payload as p from outbox where target = 'g-command' and case_id = ${id} order by id`)).map((r) => (JSON.parse(r.p) as { markdown: string }).markdown).join("\n");
+  (await t.db.all<{ p: string }>(sql`select payload as p from outbox where target = 'wecom:g-command' and case_id = ${id} order by id`)).map((r) => renderWecomChunks(JSON.parse(r.p)).map((c) => c.markdown).join("\n")).join("\n");
 
 const A = photo(11);
 let caseA: number;
