@@ -6,7 +6,6 @@
 import type { Command } from "./commands.js";
 import type { HandlerCtx, Outcome } from "../handlers/context.js";
 import { createCase } from "../handlers/create-case.js";
-import { acknowledgeCase } from "../handlers/acknowledge.js";
 import { returnCase } from "../handlers/return-case.js";
 import { reassignCase } from "../handlers/reassign.js";
 import { assignOfficer } from "../handlers/assign-officer.js";
@@ -19,7 +18,6 @@ import { flagCase } from "../handlers/flag.js";
 import { chaseCase } from "../handlers/chase.js";
 import { patrolCase } from "../handlers/patrol.js";
 import { cancelCase } from "../handlers/cancel-case.js";
-import { queryCase } from "../handlers/query-case.js";
 import { remarkPhoto } from "../handlers/remark-photo.js";
 import { selectCase } from "../handlers/select-case.js";
 import { myCases, overdueCases } from "../handlers/list-cases.js";
@@ -27,6 +25,7 @@ import { showStats } from "../handlers/stats.js";
 import { showHelp } from "../handlers/help.js";
 import { loginLink } from "../handlers/login-link.js";
 import { holdAccountable } from "../handlers/hold-accountable.js";
+import { acknowledgeMany, queryMany } from "./route-many.js";
 import { assignTargets, resolveOfficer, resolveReassignUnit } from "../handlers/resolve.js";
 
 export async function route(ctx: HandlerCtx, cmd: Command): Promise<Outcome> {
@@ -37,7 +36,7 @@ export async function route(ctx: HandlerCtx, cmd: Command): Promise<Outcome> {
       const { leadUnit, coUnits, leader, name: _, ...rest } = cmd;
       return createCase({ ctx, input: { ...rest, ...(await assignTargets(ctx, { leadUnit, coUnits, leader })) } });
     }
-    case "acknowledge": return acknowledgeCase({ ctx, input: { ref: cmd.ref } });
+    case "acknowledge": return acknowledgeMany(ctx, [cmd.ref, ...(cmd.more ?? [])], cmd.casual === true);
     case "return": return returnCase({ ctx, input: { ref: cmd.ref, reason: cmd.reason } });
     case "reassign": return reassignCase({ ctx, input: { ref: cmd.ref, unitId: await resolveReassignUnit(ctx, cmd.ref, cmd.unit) } });
     case "assign_officer": return assignOfficer({ ctx, input: { ref: cmd.ref, userId: await resolveOfficer(ctx, cmd.ref, cmd.person) } });
@@ -54,7 +53,7 @@ export async function route(ctx: HandlerCtx, cmd: Command): Promise<Outcome> {
     case "patrol": return patrolCase({ ctx, input: { ref: cmd.ref, result: cmd.result, note: cmd.note } });
     case "cancel": return cancelCase({ ctx, input: { ref: cmd.ref, reason: cmd.reason } });
     case "hold_accountable": return holdAccountable({ ctx, input: { ref: cmd.ref, action: cmd.action, text: cmd.text } });
-    case "query": return queryCase({ ctx, input: { ref: cmd.ref } });
+    case "query": return queryMany(ctx, [cmd.ref, ...(cmd.more ?? [])]);
     case "remark_photo": return remarkPhoto({ ctx, input: { ref: cmd.ref, nos: cmd.nos, phase: cmd.phase } });
     case "select": return selectCase({ ctx, input: { ref: cmd.ref } });
     case "mine": return myCases(none);

@@ -1,0 +1,62 @@
+/** Everyday chat through the real pipeline (issue 11): several cases in one 签收, 收到 as 签收, sentences as 进展. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq, inArray } from "drizzle-orm";
+import { tempDb } from "../helpers/db.js";
+import { say, seedFixture, testClock, testDeps } from "../helpers/fixture.js";
+import { caseEvents, cases } from "../../src/db/schema.js";
+import type { Deps } from "../../src/deps.js";
+
+let t: Awaited<ReturnType<typeof tempDb>>;
+let deps: Deps;
+const clock = testClock();
+
+beforeAll(async () => {
+  t = await tempDb();
+  await seedFixture(t.db);
+  deps = await testDeps(t.db, t.dir, clock);
+});
+afterAll(() => t.cleanup());
+
+const dispatch = async (text: string) => Number(/#(\d+)/.exec(await say(deps, "disp", "g-command", text))![1]);
+const states = async (ids: number[]) => Object.fromEntries((await t.db.select().from(cases).where(inArray(cases.id, ids))).map((c) => [c.id, c.state]));
+
+describe("everyday chat (issue 11)", () => {
+  it("签收 #a #b signs both; a case of another unit is reported on its own line", async () => {
+    const a = await dispatch("交办 某烧烤店油烟扰民 给 荷花池");
+    const b = await dispatch("交办 某工地扬尘 给 荷花池");
+    const other = await dispatch("交办 某河段漂浮物 给 驷马桥");
+    const reply = await say(deps, "hh.officer", "g-hh", `签收 #${a}、#${b} #${other}`);
+    expect(reply).toContain(`#${a}`);
+    expect(reply).toContain(`#${b}`);
+    expect(reply).toMatch(new RegExp(`#${other}：没有找到案件`));
+    expect(await states([a, b, other])).toEqual({ [a]: "in_progress", [b]: "in_progress", [other]: "pending_ack" });
+  });
+
+  it("收到 #N signs where the sender may; otherwise it is a polite acknowledgement, not an error", async () => {
+    const c = await dispatch("交办 某小区垃圾站异味 给 荷花池");
+    expect(await say(deps, "hh.officer", "g-hh", `收到 #${c}，马上安排`)).toContain("已签收");
+    expect(await states([c])).toEqual({ [c]: "in_progress" });
+    const again = await say(deps, "hh.head", "g-hh", `好的 #${c}`);
+    expect(again).toContain(`好的，王芳已收到 #${c}`);
+    expect(again).toContain("无需重复签收");
+    const d = await dispatch("交办 某餐馆油烟 给 荷花池");
+    expect(await say(deps, "lead", "g-command", `收到 #${d}`)).toContain(`已收到 #${d}`);
+    expect(await states([d])).toEqual({ [d]: "pending_ack" });
+  });
+
+  it("#N 已经处理好了 is a progress report; #N 什么情况 asks about the case", async () => {
+    const e = await dispatch("交办 某餐馆油烟 给 荷花池");
+    await say(deps, "hh.officer", "g-hh", `${e}号件收到`);
+    expect(await say(deps, "hh.officer", "g-hh", `#${e} 已经处理好了`)).not.toContain("无法识别");
+    const evs = await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, e));
+    expect(evs.find((x) => x.kind === "progress")?.text).toBe("已经处理好了");
+    expect(await say(deps, "hh.head", "g-hh", `#${e} 什么情况`)).toContain(`#${e}`);
+  });
+
+  it("a message it cannot read names the case it mentions and offers the commands, never a cut echo", async () => {
+    const reply = await say(deps, "hh.officer", "g-hh", "王主任你好关于81号件的情况汇报如下");
+    expect(reply).toContain("进展 #81");
+    expect(reply).toContain("查 #81");
+    expect(reply).not.toContain("「王主任");
+  });
+});
