@@ -5,6 +5,7 @@
 import { and, asc, desc, eq, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
 import { isShortOnly, SEARCH_CAP, searchHits, searchTerms } from "./case-search.js";
 import { batches, cases, people, units, type CaseState } from "./schema.js";
+import { casesInOrder } from "./work-lists.js";
 import { OVERDUE_STATES } from "./stats.js";
 import type { Db } from "./types.js";
 
@@ -83,13 +84,6 @@ async function cappedCount(db: Db, from: SQL, where: SQL | undefined): Promise<{
   return Number(n) > COUNT_CAP ? { total: COUNT_CAP, capped: true } : { total: Number(n), capped: false };
 }
 
-/** The rows of `ids` in that order. */
-async function rowsInOrder(db: Db, ids: number[]): Promise<CaseRow[]> {
-  if (!ids.length) return [];
-  const found = new Map((await db.select().from(cases).where(inArray(cases.id, ids))).map((r) => [r.id, r]));
-  return ids.map((id) => found.get(id)).filter((r): r is CaseRow => r !== undefined);
-}
-
 /**
  * One page of the ledger, 挂牌 cases first, then newest first — by keyset (`cursor`: the last row's key) so
  * a page reads about one page of index entries however deep it is; `page` (OFFSET) only up to MAX_OFFSET_PAGE.
@@ -135,7 +129,7 @@ async function searchPage(db: Db, f: LedgerFilter, q: string, scope: Scope, now:
   const total = Number(n);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const p = Math.min(page, pages);
-  const rows = p === page ? await rowsInOrder(db, ids.map((r) => Number(r.id))) : (await searchPage(db, f, q, scope, now, p, pageSize)).rows;
+  const rows = p === page ? await casesInOrder(db, ids.map((r) => Number(r.id))) : (await searchPage(db, f, q, scope, now, p, pageSize)).rows;
   // Reaching the cap means older hits were left out: said as "至少" in the UI.
   const capped = total >= SEARCH_CAP;
   return { rows, total, capped, page: p, pageSize, pages, search: isShortOnly(terms) ? "recent" : "ranked" };

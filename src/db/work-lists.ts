@@ -1,0 +1,68 @@
+/**
+ * The chat's 我的 lists (handlers/list-cases.ts): what waits for a unit, a leader or the dispatchers. Each reads
+ * the ids it needs through an index, sorts only those, and loads at most `limit` whole rows (issue 12: a unit
+ * with 10,000 open cases among a million).
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { cases } from "./schema.js";
+import type { Db } from "./types.js";
+
+export type CaseRow = typeof cases.$inferSelect;
+
+// Written out (not bound) so that SQLite can match the partial index cases_open_co_idx.
+const OPEN = sql.raw(`('pending_ack','in_progress','pending_review','returned')`);
+
+/** The rows of `ids`, in that order; one bound parameter whatever the count (D1 allows 100 per statement). */
+export async function casesInOrder(db: Db, ids: number[]): Promise<CaseRow[]> {
+  if (!ids.length) return [];
+  const rows = await db.select().from(cases).where(sql`${cases.id} in (select value from json_each(${JSON.stringify(ids)}))`);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id)).filter((r): r is CaseRow => r !== undefined);
+}
+
+/** Ids of `select id, flagged, due_at …` parts, 挂牌 first, then earliest deadline (no deadline first, as before). */
+async function firstIds(db: Db, parts: SQL[], limit: number): Promise<number[]> {
+  const rows = await db.all<{ id: number }>(sql`select id from (${sql.join(parts, sql` union `)}) order by flagged desc, due_at asc, id limit ${limit}`);
+  return rows.map((r) => Number(r.id));
+}
+
+/** Open cases the unit leads (index cases_lead_state_idx) or co-handles (partial index cases_open_co_idx). */
+export async function unitOpenCases(db: Db, unitId: number, limit: number): Promise<CaseRow[]> {
+  const ids = await firstIds(
+    db,
+    [
+      sql`select id, flagged, due_at from cases where lead_unit_id = ${unitId} and state in ${OPEN}`,
+      sql`select id, flagged, due_at from cases indexed by cases_open_co_idx
+        where state in ${OPEN} and co_unit_ids != '[]' and exists (select 1 from json_each(co_unit_ids) where value = ${unitId})`,
+    ],
+    limit,
+  );
+  return casesInOrder(db, ids);
+}
+
+/** For a leader: cases awaiting review, extension requests, and open cases they lead (包案). */
+export async function leaderQueue(db: Db, userId: string, limit: number): Promise<CaseRow[]> {
+  const ids = await firstIds(
+    db,
+    [
+      sql`select id, flagged, due_at from cases where state = 'pending_review'`,
+      sql`select id, flagged, due_at from cases where state = 'in_progress' and ext_requested_due is not null`,
+      sql`select id, flagged, due_at from cases where state in ${OPEN} and leader_user_id = ${userId}`,
+    ],
+    limit,
+  );
+  return casesInOrder(db, ids);
+}
+
+/** For the dispatchers: cases returned to them and cases not acknowledged in time. */
+export async function dispatcherQueue(db: Db, now: number, limit: number): Promise<CaseRow[]> {
+  const ids = await firstIds(
+    db,
+    [
+      sql`select id, flagged, due_at from cases where state = 'returned'`,
+      sql`select id, flagged, due_at from cases where state = 'pending_ack' and ack_by < ${now}`,
+    ],
+    limit,
+  );
+  return casesInOrder(db, ids);
+}
