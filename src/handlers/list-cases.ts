@@ -6,6 +6,7 @@ import { isOverdue } from "../domain/lifecycle.js";
 import { seesAll } from "../domain/permissions.js";
 import type { CaseRow, HandlerCtx, NoInput, Outcome, UseCaseArgs } from "./context.js";
 import { caseNo, fmtDate, stateTag, unitName } from "./text.js";
+import { line, msg, strong, type Block, type Message } from "../domain/message.js";
 
 const LIMIT = 15;
 
@@ -15,15 +16,15 @@ function ownUnit(ctx: HandlerCtx): SQL | undefined {
   return or(eq(cases.leadUnitId, u), sql`exists (select 1 from json_each(${cases.coUnitIds}) where value = ${u})`);
 }
 
-async function render(ctx: HandlerCtx, title: string, rows: CaseRow[], empty: string, more: number): Promise<string> {
-  if (rows.length === 0) return `${title}\n${empty}`;
+async function render(ctx: HandlerCtx, title: Block, rows: CaseRow[], empty: string, more: number): Promise<Message> {
+  if (rows.length === 0) return msg(title, empty);
   const units = await ctx.units();
   const tz = ctx.deps.config.timezone;
   const lines = rows.map((c) => {
     const due = c.dueAt ? ` 限${fmtDate(c.dueAt, tz)}` : "";
-    return `${caseNo(c)} ${c.flagged ? "【挂牌】" : ""}${c.title}\n　${stateTag(c, ctx.now)} · ${unitName(units, c.leadUnitId)}${due}`;
+    return [line(`${caseNo(c)} ${c.flagged ? "【挂牌】" : ""}${c.title}`), line("　", ...stateTag(c, ctx.now), ` · ${unitName(units, c.leadUnitId)}${due}`)];
   });
-  return [title, ...lines, more > 0 ? `……另有 ${more} 件，请在督办台账中查看` : ""].filter(Boolean).join("\n");
+  return msg(title, ...lines, more > 0 ? `……另有 ${more} 件，请在督办台账中查看` : "");
 }
 
 /** Most urgent first: 挂牌, then overdue, then nearest due date. */
@@ -35,16 +36,16 @@ export async function myCases({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome> {
   const { db } = ctx.deps;
   const a = ctx.actor;
   let rows: CaseRow[];
-  let title: string;
+  let title: Block;
   if (a.roles.includes("leader")) {
     rows = await leaderQueue(db, a.userId, 200);
-    title = "**待您处理**（待审核、延期申请、包案案件）";
+    title = line(strong("待您处理"), "（待审核、延期申请、包案案件）");
   } else if (a.roles.includes("dispatcher")) {
     rows = await dispatcherQueue(db, ctx.now, 200);
-    title = "**待督办办处理**（被退回、超时未签收）";
+    title = line(strong("待督办办处理"), "（被退回、超时未签收）");
   } else {
     rows = a.unitId === null ? [] : await unitOpenCases(db, a.unitId, 200);
-    title = "**本单位待办**";
+    title = line(strong("本单位待办"));
   }
   rows = urgentFirst(rows, ctx.now);
   return { reply: await render(ctx, title, rows.slice(0, LIMIT), "暂无待办，辛苦了。", rows.length - LIMIT), writes: [] };
@@ -56,6 +57,6 @@ export async function overdueCases({ ctx }: UseCaseArgs<NoInput>): Promise<Outco
     await ctx.deps.db.select().from(cases).where(and(inArray(cases.state, ["pending_ack", "in_progress", "returned"]), lt(cases.dueAt, ctx.now), scope)).orderBy(asc(cases.dueAt)).limit(500),
     ctx.now,
   );
-  const title = `**逾期案件 ${rows.length} 件**${seesAll(ctx.actor) ? "（全区）" : "（本单位）"}`;
+  const title = line(strong(`逾期案件 ${rows.length} 件`), seesAll(ctx.actor) ? "（全区）" : "（本单位）");
   return { reply: await render(ctx, title, rows.slice(0, LIMIT), "没有逾期案件。", rows.length - LIMIT), writes: [] };
 }

@@ -25,12 +25,6 @@ export function flagLines(checks: PhotoCheck[], tz: string): string[] {
     .map((p) => `第${p.no}张${p.phase ? `（${PHASE[p.phase]}）` : ""}：${p.findings.map((f) => findingText(f, tz)).join("；")}`);
 }
 
-/** The flag block for a chat message, or nothing when no check fired. */
-export function flagBlock(checks: PhotoCheck[], tz: string): string {
-  const lines = flagLines(checks, tz);
-  return lines.length ? ["照片核查（供审核参考，请核实）：", ...lines.map((l) => `> ${l}`)].join("\n") : "";
-}
-
 export const openFlagCount = (checks: PhotoCheck[]) => checks.filter((p) => p.findings.length).length;
 
 /** The photos of the case's current handling round: an earlier round's flags were answered when it was decided. */
