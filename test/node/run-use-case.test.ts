@@ -8,6 +8,7 @@ import { tempDb } from "../helpers/db.js";
 import { say, seedFixture, testClock, testDeps, U } from "../helpers/fixture.js";
 import type { Deps } from "../../src/deps.js";
 import { handleMessage } from "../../src/bot/pipeline.js";
+import type { IncomingMessage } from "../../src/bot/message.js";
 import { insertAudit } from "../../src/db/write.js";
 import { units } from "../../src/db/schema.js";
 import { acknowledgeCase } from "../../src/handlers/acknowledge.js";
@@ -34,7 +35,7 @@ const newCase = async () => {
   expect(await say(deps, "disp", "g-command", "交办 某河段排污口异味 给 荷花池街道")).toContain("已交办");
   return Number((await one("select max(id) as id from cases")).id);
 };
-const msg = (msgId: string, text: string, senderId = "hh.officer") => ({ channel: "sim", msgId, chatId: "g-hh", chatType: "group" as const, senderId, text, uploads: [] });
+const msg = (msgId: string, text: string, senderId = "hh.officer"): IncomingMessage => ({ channel: "sim", msgId, chatId: "g-hh", chatType: "group" as const, senderId, text, uploads: [] });
 
 describe("handleMessage's alsoWrite", () => {
   it("commits the channel's rows with the effect and the inbox row", async () => {
