@@ -17,6 +17,7 @@ export function ImportForm(props: { user: WebUser; source?: string }) {
         {Object.values(COLUMNS).filter((c) => c.required || c.expected).map((c) => c.label).join("、")}；可选：责任单位、办理时限、地址、配合单位。
         先预览（不写入任何数据），确认无误后一次性全部导入；已存在的受理编号不会重复导入。
       </p>
+      <p><a href="/dashboard/import/template.xlsx" id="import-template" download>下载交办清单模板（.xlsx）</a></p>
       <form method="post" action="/dashboard/import/preview" enctype="multipart/form-data" class="inline" id="import-form" data-progress>
         <CsrfField user={props.user} />
         <label>

@@ -19,8 +19,17 @@ import { actorOf, handlerCtx, runUseCase } from "../../handlers/run.js";
 import { ImportForm, PreviewView } from "./import-view.js";
 import { Notice, page, userOf, type Ctx } from "./shared.js";
 import { toPlain } from "../../domain/message.js";
+import { templateXlsx } from "../excel/template.js";
+import { attachmentHeader, XLSX_MIME } from "./export.js";
 
 const unitNames = async (deps: Deps) => new Map((await loadDirectory(deps.db)).units.map((u) => [u.id, u.name]));
+
+/** GET /dashboard/import/template.xlsx: the columns the import reads, with an example row (issue 11). */
+export async function importTemplate(_c: Ctx) {
+  return new Response((await templateXlsx()) as Uint8Array<ArrayBuffer>, {
+    headers: { "Content-Type": XLSX_MIME, "Content-Disposition": attachmentHeader("duban-handover-template.xlsx", "交办清单模板.xlsx"), "Cache-Control": "private, no-store" },
+  });
+}
 
 export async function importPage(c: Ctx) {
   return page(c, "导入交办清单", "import", <ImportForm user={userOf(c)} />);

@@ -11,7 +11,7 @@ import { dossierPage } from "./dossier.js";
 import { batchDossiersZip, dossierPdf } from "./dossier-pdf.js";
 import { exportLedger, exportLedgerGet } from "./export.js";
 import { serveFile, serveOriginal } from "./files.js";
-import { importCommit, importPage, importPreview } from "./import.js";
+import { importCommit, importPage, importPreview, importTemplate } from "./import.js";
 import { ledgerPage } from "./ledger.js";
 import { overviewPage } from "./overview.js";
 import { rankingPage } from "./ranking.js";
@@ -51,6 +51,7 @@ const HANDLERS: Record<keyof typeof DATA_PAGES_POLICY, Handler> = {
   "POST /dashboard/files/:id/original": serveOriginal,
   "GET /dashboard/ranking": rankingPage,
   "GET /dashboard/import": importPage,
+  "GET /dashboard/import/template.xlsx": importTemplate,
   "POST /dashboard/import/preview": importPreview,
   "POST /dashboard/import/commit": importCommit,
   "GET /dashboard/assets/:name": serveAsset,

@@ -27,6 +27,7 @@ export const DATA_PAGES_POLICY: Record<string, readonly Role[]> = {
   "POST /dashboard/files/:id/original": EVIDENCE_ROLES, // a POST because every read of an original is audited
   "GET /dashboard/ranking": READ_ROLES,
   "GET /dashboard/import": IMPORT_ROLES,
+  "GET /dashboard/import/template.xlsx": IMPORT_ROLES, // the blank hand-over template (no data, nothing written)
   "POST /dashboard/import/preview": IMPORT_ROLES,
   "POST /dashboard/import/commit": IMPORT_ROLES,
   "GET /dashboard/assets/:name": READ_ROLES,
