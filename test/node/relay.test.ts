@@ -10,7 +10,7 @@ import { splitBytes as splitMessage } from "../../src/delivery/split.js";
 import { renderWecomChunks, WECOM_LIMITS as LIMITS } from "../../src/bot/wecom/render.js";
 import { channels } from "../../src/delivery/channels.js";
 import { line, msg, title } from "../../src/domain/message.js";
-import { robotBody, sendToRobot } from "../../src/delivery/wecom-robot.js";
+import { robotBody, sendToRobot } from "../../src/bot/wecom/robot.js";
 import type { Channel, DeliverResult } from "../../src/delivery/types.js";
 import { silentLogger } from "../../src/log.js";
 

@@ -1,11 +1,11 @@
 /**
- * The one WeCom HTTP client: group-robot sends (wecom.md §2, via src/delivery/wecom-robot.ts), the single
+ * The one WeCom HTTP client: group-robot sends (wecom.md §2, via ./robot.ts), the single
  * `response_url` POST of a smart-bot message (§1.A.8) and media downloads (§1.A.4). Every call has a timeout.
  * Robot sends go to the configurable WECOM_API_BASE; response_url and media URLs come inside callbacks, so every
  * request goes through the host allow-list (hosts.ts) and is refused before any connection when it fails.
  */
 import type { DeliverResult } from "../../delivery/types.js";
-import { sendToRobot, SEND_TIMEOUT_MS, type RobotMessage } from "../../delivery/wecom-robot.js";
+import { sendToRobot, SEND_TIMEOUT_MS, type RobotMessage } from "./robot.js";
 import { allowedFetch, OutboundRefused } from "./hosts.js";
 
 export const MEDIA_TIMEOUT_MS = 20_000;

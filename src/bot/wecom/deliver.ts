@@ -13,7 +13,7 @@ import { commit, insertOutbox } from "../../db/write.js";
 import { targetOf } from "../../domain/targets.js";
 import type { Content } from "../../domain/message.js";
 import type { Chunk, DeliverResult, OutboxPayload } from "../../delivery/types.js";
-import type { RobotMessage } from "../../delivery/wecom-robot.js";
+import type { RobotMessage } from "./robot.js";
 import type { Logger } from "../../log.js";
 import type { WecomClient } from "./client.js";
 import { chunkMarkdown, renderWecomChunks } from "./render.js";

@@ -1,5 +1,5 @@
 /** Group-robot webhook sender (wecom.md §2): one POST per message, errcode classified for the relay. */
-import type { DeliverResult } from "./types.js";
+import type { DeliverResult } from "../../delivery/types.js";
 
 /** Permanent: the key, the robot or the content is wrong — retrying cannot help (R17). */
 const PERMANENT = new Set([93000, 93004, 93008, 44004, 40008, 40058, 40035]);
