@@ -8,6 +8,7 @@ import type { OutboxInput } from "../db/write.js";
 import type { Calendar } from "../domain/calendar.js";
 import type { Policy } from "../domain/policy.js";
 import { splitMessage } from "../delivery/split.js";
+import { targetOf } from "../domain/targets.js";
 import { fmtDate, fmtDateTime } from "../handlers/text.js";
 import { morningOf, prevWorkingDay } from "./business-time.js";
 import { collectItems } from "./collect.js";
@@ -98,7 +99,8 @@ export async function composeRun(db: Db, cal: Calendar, policy: Policy, plan: Pl
     chunks.forEach((markdown, i) => {
       const key = `sched:${today}:${chat.chatId}:${at}${chunks.length > 1 ? `:${i + 1}` : ""}`;
       const m = i === 0 ? mentions : [];
-      out.outbox.push({ key, channel: "group", target: chat.chatId, payload: { markdown, mentions: m }, at, sendAfter: Math.min(at, now) });
+      // "<platform>:<chat>": a DingTalk group's digest goes through the DingTalk channel (issue 15).
+      out.outbox.push({ key, channel: "group", target: targetOf(chat), payload: { markdown, mentions: m }, at, sendAfter: Math.min(at, now) });
       out.queued.push({ chatId: chat.chatId, key, head: markdown.split("\n")[0], mentions: m, bytes: bytes(markdown) });
     });
     out.slots.push(...mine.map((b) => b.slot), ...lines.map((l) => ({ job: l.job, slot: l.slot, target: lineTarget(l.caseId, chat.chatId) })));

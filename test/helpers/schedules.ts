@@ -4,6 +4,7 @@ import { cases, outbox, policies, scheduleSlots } from "../../src/db/schema.js";
 import type { Db } from "../../src/db/types.js";
 import type { Deps } from "../../src/deps.js";
 import { localDate } from "../../src/domain/calendar.js";
+import { parseTarget } from "../../src/domain/targets.js";
 import { runDue, type RunResult } from "../../src/schedules/run-due.js";
 import { tempDb } from "./db.js";
 import { seedFixture, testClock, testDeps } from "./fixture.js";
@@ -37,7 +38,7 @@ export async function schedBench(start: string) {
         .filter((r) => r.idempotencyKey.startsWith("sched:"))
         .map((r) => {
           const p = r.payload as { markdown: string; mentions: string[] };
-          return { id: r.id, chatId: r.target, at: r.createdAt, day: dayOf(r.createdAt), markdown: p.markdown, mentions: p.mentions, key: r.idempotencyKey };
+          return { id: r.id, chatId: parseTarget(r.target).chatId, at: r.createdAt, day: dayOf(r.createdAt), markdown: p.markdown, mentions: p.mentions, key: r.idempotencyKey };
         });
     },
     async slots() {

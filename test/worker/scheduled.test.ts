@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema.js";
 import type { Db } from "../../src/db/types.js";
 import { U, seedFixture } from "../helpers/seed-fixture.js";
+import { parseTarget } from "../../src/domain/targets.js";
 
 type Scheduler = { scheduled(o: { scheduledTime: Date; cron: string }): Promise<{ outcome: string }> };
 const fire = (iso: string) => (SELF as unknown as Scheduler).scheduled({ scheduledTime: new Date(iso), cron: "* * * * *" });
@@ -13,7 +14,7 @@ const DUE = Date.parse("2026-11-27T15:59:59.999Z"); // end of Friday 11-27 in As
 
 async function scheduledRows() {
   const out = await env.DB.prepare("select target, payload from outbox where idempotency_key like 'sched:%' order by id").all<{ target: string; payload: string }>();
-  return out.results.map((r) => ({ target: r.target, markdown: (JSON.parse(r.payload) as { markdown: string }).markdown }));
+  return out.results.map((r) => ({ target: parseTarget(r.target).chatId, markdown: (JSON.parse(r.payload) as { markdown: string }).markdown }));
 }
 
 describe("Cron Trigger → runScheduled → runDue in workerd", () => {
