@@ -15,9 +15,11 @@ import { receiveDingtalk } from "./receive.js";
 
 export const BOT_TOPIC = "/v1.0/im/bot/messages/get";
 const OPEN_TIMEOUT_MS = 10_000;
+/** A socket that answers no WebSocket ping for this long is dead (a NAT dropped it): close it and reconnect. */
+const HEARTBEAT_MS = 30_000;
 
 type Frame = { specVersion?: string; type?: string; headers?: Record<string, string>; data?: string };
-export type StreamOptions = { fetch?: Fetch; client?: DingtalkClient; backoff?: { baseMs: number; capMs: number }; random?: () => number };
+export type StreamOptions = { fetch?: Fetch; client?: DingtalkClient; backoff?: { baseMs: number; capMs: number }; random?: () => number; heartbeatMs?: number };
 
 const ack = (messageId: string, data: unknown) => JSON.stringify({ code: 200, headers: { contentType: "application/json", messageId }, message: "OK", data: JSON.stringify(data) });
 
@@ -47,7 +49,8 @@ export function startDingtalkStream(deps: Deps, opts: StreamOptions = {}): { sto
     if (!res.ok || !body?.endpoint || !body.ticket) throw new Error(`Stream connection refused (HTTP ${res.status} ${body?.code ?? ""}): check DINGTALK_APP_KEY and DINGTALK_APP_SECRET, and that the app's robot uses Stream mode`);
     // The endpoint is DingTalk's answer, but still only a DingTalk host or the configured base may be dialled.
     const asHttp = body.endpoint.replace(/^ws(s?):/i, "http$1:");
-    if (!/^wss?:/i.test(body.endpoint) || !isAllowedUrl(asHttp, hosts)) throw new Error(`Stream endpoint refused: ${urlForLog(body.endpoint)} is not a DingTalk host or DINGTALK_API_BASE`);
+    const sameHost = apiBaseSet && new URL(asHttp).hostname === new URL(apiBase).hostname; // a private gateway beside its API
+    if (!/^wss?:/i.test(body.endpoint) || !(isAllowedUrl(asHttp, hosts) || sameHost)) throw new Error(`Stream endpoint refused: ${urlForLog(body.endpoint)} is not a DingTalk host or DINGTALK_API_BASE`);
     return `${body.endpoint}${body.endpoint.includes("?") ? "&" : "?"}ticket=${encodeURIComponent(body.ticket)}`;
   }
 
@@ -118,13 +121,23 @@ export function startDingtalkStream(deps: Deps, opts: StreamOptions = {}): { sto
     if (stopped) return;
     const socket = new WebSocket(url, { handshakeTimeout: OPEN_TIMEOUT_MS });
     ws = socket;
+    let alive = true;
+    let beat: ReturnType<typeof setInterval> | undefined;
     socket.on("open", () => {
       failures = 0;
       log.info("DingTalk Stream connected", { host: urlForLog(url) });
+      beat = setInterval(() => {
+        if (!alive) return void socket.terminate(); // "close" follows and reconnects
+        alive = false;
+        socket.ping();
+      }, opts.heartbeatMs ?? HEARTBEAT_MS);
+      beat.unref?.();
     });
+    socket.on("pong", () => (alive = true));
     socket.on("message", (d) => onFrame(socket, String(d)));
     socket.on("error", (e) => log.warn("DingTalk Stream socket error", { error: String(e.message) }));
     socket.on("close", (code) => {
+      clearInterval(beat);
       if (ws === socket) ws = undefined;
       if (stopped) return;
       log.info("DingTalk Stream closed; reconnecting", { code });
