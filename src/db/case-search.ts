@@ -59,8 +59,6 @@ export function searchHits(terms: SearchTerms, cap: number | undefined): SQL {
 /** A search with words only 1–2 characters long (answered from the newest SHORT_WINDOW cases, unranked). */
 export const isShortOnly = (terms: SearchTerms) => terms.long.length === 0 && terms.short.length > 0;
 
-const CREATE = sql.raw(`CREATE VIRTUAL TABLE case_search USING fts5(title, content, place, external_no, notes, tokenize = 'trigram')`);
-
 /** The row of case c as the migration's triggers write it (keep the two in step). */
 const ROW_OF = sql.raw(`c.id, c.title, c.content, trim(coalesce(c.area, '') || ' ' || coalesce(c.address, '')), coalesce(c.external_no, ''),
   trim(coalesce(c.finding, '') || char(10) || coalesce(c.rectification, '') || char(10) || coalesce(c.callback_note, '') || char(10) ||
@@ -70,25 +68,25 @@ const ROW_OF = sql.raw(`c.id, c.title, c.content, trim(coalesce(c.area, '') || '
 export type Progress = (done: number, total: number) => void;
 
 /**
- * Rebuild case_search from cases and case_events (after a restore or a bulk load by SQL): drop and recreate
- * the table (the triggers refer to it by name, so writes meanwhile land in the new one), then fill it by id
- * range, `chunk` cases per statement, so memory does not grow with the number of cases and no statement
- * runs long on D1. Idempotent; a row a trigger already wrote is left alone. Searches meanwhile see a
- * partial index. Returns the number of indexed cases.
+ * Rebuild case_search from cases and case_events (after a restore or a load that bypassed the triggers): by id
+ * range, `chunk` ids per step, each step one batch that deletes the range's index rows and writes them again,
+ * so memory does not grow with the number of cases, no statement runs long on D1, and searches keep working
+ * meanwhile (a range is replaced atomically). Index rows of deleted cases go too. Idempotent. Returns the
+ * number of indexed cases.
  */
 export async function rebuildCaseSearch(db: Db, onProgress?: Progress, chunk = 2000): Promise<number> {
-  await db.batch([db.run(sql`DROP TABLE IF EXISTS case_search`), db.run(CREATE)]);
-  const [{ maxId }] = await db.all<{ maxId: number | null }>(sql`select max(id) as maxId from cases`);
-  const top = Number(maxId ?? 0);
-  onProgress?.(0, top);
-  for (let from = 0; from < top; from += chunk) {
-    const to = Math.min(from + chunk, top);
-    await db.run(sql`INSERT INTO case_search(rowid, title, content, place, external_no, notes)
-      SELECT ${ROW_OF} FROM cases c WHERE c.id > ${from} AND c.id <= ${to}
-        AND NOT EXISTS (SELECT 1 FROM case_search s WHERE s.rowid = c.id)`);
-    onProgress?.(to, top);
+  const [{ top }] = await db.all<{ top: number | null }>(sql`select max(coalesce((select max(id) from cases), 0), coalesce((select max(rowid) from case_search), 0)) as top`);
+  const last = Number(top ?? 0);
+  onProgress?.(0, last);
+  for (let from = 0; from < last; from += chunk) {
+    const to = Math.min(from + chunk, last);
+    await db.batch([
+      db.run(sql`DELETE FROM case_search WHERE rowid > ${from} AND rowid <= ${to}`),
+      db.run(sql`INSERT INTO case_search(rowid, title, content, place, external_no, notes) SELECT ${ROW_OF} FROM cases c WHERE c.id > ${from} AND c.id <= ${to}`),
+    ]);
+    onProgress?.(to, last);
   }
-  // Merge the index segments written chunk by chunk, so queries read few b-trees.
+  // Merge the index segments the steps wrote, so queries read few b-trees.
   await db.run(sql`INSERT INTO case_search(case_search) VALUES ('optimize')`);
   const [{ n }] = await db.all<{ n: number }>(sql`select count(*) as n from case_search`);
   return Number(n);

@@ -8,21 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/db/api-tokens.js";
 import { COUNT_CAP, listCases, MAX_OFFSET_PAGE } from "../../src/db/ledger.js";
 import type { Db } from "../../src/db/types.js";
+import { bulkCases } from "../helpers/bulk-cases.js";
 import { ORIGIN, sessionFor, webApp } from "../helpers/web.js";
 
 let w: Awaited<ReturnType<typeof webApp>>;
 let token = "";
 const ALL = { all: true } as const;
-
-/** n plain cases by SQL (unit 1 or 2 alternately, every 7th 挂牌, every 11th cancelled), as a bulk load would. */
-export async function bulkCases(db: Db, n: number, now: number, tag = "批量"): Promise<void> {
-  await db.run(sql`
-    with recursive k(i) as (select 1 union all select i + 1 from k where i < ${n})
-    insert into cases (source, title, content, lead_unit_id, flagged, state, due_at, created_by, created_at, updated_at, write_token)
-    select '12345', ${tag} || '案件' || i, ${tag} || '内容' || i, 1 + (i % 2), (i % 7 = 0), case when i % 11 = 0 then 'cancelled' else 'in_progress' end,
-      ${now} + i * 1000, 'bulk', ${now} - i, ${now}, ${tag} || '-' || i || '-' || abs(random())
-    from k`);
-}
 
 const plan = async (db: Db, q: ReturnType<typeof sql>) => (await db.all<{ detail: string }>(sql`explain query plan ${q}`)).map((r) => r.detail);
 
