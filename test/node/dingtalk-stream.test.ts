@@ -13,7 +13,7 @@ let t: Awaited<ReturnType<typeof dingtalkApp>>;
 let stream: { stop(): Promise<void> };
 beforeAll(async () => {
   t = await dingtalkApp({ DINGTALK_MODE: "stream" });
-  stream = startDingtalkStream(t.deps, { backoff: { baseMs: 20, capMs: 100 } });
+  stream = startDingtalkStream(t.deps, { backoff: { baseMs: 20, capMs: 100 }, heartbeatMs: 100 });
   await until(() => t.fake.sockets.length === 1, "the Stream connection");
 });
 afterAll(async () => {
@@ -63,5 +63,13 @@ describe("Stream mode", () => {
     const m = textMessage(t.fake.url, staff("hh.officer"), cid("g-hh"), "帮助", t.clock());
     const frame = t.fake.pushMessage(m);
     await until(() => ackFor(frame), "the ACK on the new connection");
+  });
+
+  it("drops a socket that stops answering pings (a dead NAT path) and reconnects", async () => {
+    const before = t.fake.sockets.length;
+    t.fake.sockets.at(-1)!.pause(); // the server stops reading: no pong comes back
+    await until(() => t.fake.sockets.length === before + 1 && t.fake.sockets.at(-1)!.readyState === 1, "the reconnection after missed pongs");
+    const frame = t.fake.pushMessage(textMessage(t.fake.url, staff("hh.officer"), cid("g-hh"), "帮助", t.clock()));
+    await until(() => ackFor(frame), "the ACK after the heartbeat reconnect");
   });
 });
