@@ -2,10 +2,12 @@
  * Benchmark: signed, encrypted WeCom callbacks carrying real commands against `duban serve` (what `npm start`
  * runs) on loopback, beside a Hono hello-world on the same machine in the same run.
  *
- *   npx tsx bench/callback.ts [--seconds 15] [--connections 8] [--r01-seconds 60]
+ *   npx tsx bench/callback.ts [--seconds 15] [--connections 32] [--r01-seconds 60]
  *
  * Each server runs in its own child process; this process is the load generator (closed loop: each
- * connection sends its next request when the previous answer arrives). Callbacks are sealed beforehand with
+ * connection sends its next request when the previous answer arrives). The same run measures the two
+ * ceilings the chat path is compared with (issue 12): bare Hono's req/s, and one connection's durable
+ * two-row commits per second on a file with the production pragmas. Callbacks are sealed beforehand with
  * the official `@wecom/crypto` package, so the client's crypto is not inside the timed loop. Every reply is
  * opened and checked afterwards: a request only counts if it carried a real, correctly signed bot reply.
  * Figures and method are written into docs/performance.md between the callback markers.
@@ -13,18 +15,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fmt, machine, writeSection } from "./report.js";
 import { openReply, sealCallback, TEST_AES_KEY, TEST_TOKEN } from "../test/helpers/fake-wecom-api.js";
 import { eq } from "drizzle-orm";
-import { openNodeDb } from "../src/db/open-node.js";
-import { groups, people, units } from "../src/db/schema.js";
+import { migrateNodeDb, openNodeDb } from "../src/db/open-node.js";
+import { cases, groups, inbox, people, units } from "../src/db/schema.js";
+import { commit } from "../src/db/write.js";
 import { freePort } from "../test/helpers/net.js";
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "15" }, connections: { type: "string", default: "8" }, "r01-seconds": { type: "string", default: "60" } },
+  options: { seconds: { type: "string", default: "15" }, connections: { type: "string", default: "32" }, "r01-seconds": { type: "string", default: "60" } },
 });
 const R01_SECONDS = Number(values["r01-seconds"]);
 const R01_RATE = 50; // reliability R01: 50 req/s, each a real command with a DB write
@@ -123,6 +126,31 @@ async function benchHello(): Promise<Result> {
   }
 }
 
+/**
+ * The durable commit ceiling: a tight loop of two-row commits on ONE plain connection (no group commit) to a
+ * migrated file with the production pragmas (WAL, synchronous=FULL), each awaited before the next.
+ */
+async function commitCeiling(seconds: number): Promise<{ commits: number; perSecond: number }> {
+  const dir = mkdtempSync(join(tmpdir(), "duban-bench-ceiling-"));
+  const { db, close } = await openNodeDb(`file:${join(dir, "ceiling.db")}`, undefined, { groupCommit: false });
+  try {
+    await migrateNodeDb(db);
+    const row = (k: string) => db.insert(inbox).values({ key: k, receivedAt: 1, replies: [] });
+    for (let i = 0; i < 200; i++) await commit(db, [row(`w${i}a`), row(`w${i}b`)]); // warm-up
+    let n = 0;
+    const t0 = performance.now();
+    const deadline = t0 + seconds * 1000;
+    while (performance.now() < deadline) {
+      await commit(db, [row(`c${n}a`), row(`c${n}b`)]);
+      n++;
+    }
+    return { commits: n, perSecond: n / ((performance.now() - t0) / 1000) };
+  } finally {
+    close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** People and groups of the seeded demo district, with unit names, read from the server's database file. */
 async function demoDirectory(file: string) {
   const { db, close } = await openNodeDb(`file:${file}`);
@@ -132,13 +160,14 @@ async function demoDirectory(file: string) {
     return {
       people: (await db.select().from(people).where(eq(people.active, true))).map((p) => ({ userId: p.userId, unit: nameOf(p.unitId), roles: p.roles })),
       groups: (await db.select().from(groups)).map((g) => ({ chatId: g.chatId, purpose: g.purpose, unit: nameOf(g.unitId) })),
+      inProgress: (await db.select({ id: cases.id, unit: cases.leadUnitId }).from(cases).where(eq(cases.state, "in_progress"))).map((c) => ({ id: c.id, unit: nameOf(c.unit) })),
     };
   } finally {
     close();
   }
 }
 
-async function benchCallback(): Promise<Result & { notes: string[]; r01: Result }> {
+async function benchCallback(): Promise<Result & { notes: string[]; r01: Result; reads: Result; writes: Result }> {
   const dir = mkdtempSync(join(tmpdir(), "duban-bench-"));
   // WeCom's API is across the network edge: a loopback stand-in answers robot sends with errcode 0.
   const fakeApi = createServer((req, res) => {
@@ -175,9 +204,15 @@ async function benchCallback(): Promise<Result & { notes: string[]; r01: Result 
       { kind: "我的", make: () => { const o = officers[seq % officers.length]; return msg(o.p.userId, o.g.chatId, "我的"); } },
       { kind: "统计", make: () => msg(dispatcher.userId, command.chatId, "统计") },
     ];
-    let turn = 0;
-    const next = () => {
-      const m = mix[turn++ % mix.length];
+    // 进展 on in-progress cases by an officer of the lead unit, in the unit's group: each request changes a case.
+    const progressTargets = dir0.inProgress.flatMap((c) => {
+      const g = unitGroups.find((u) => u.unit === c.unit);
+      const o = officers.find((x) => x.p.unit === c.unit);
+      return g && o ? [{ id: c.id, userId: o.p.userId, chatId: g.chatId }] : [];
+    });
+    const progress = { kind: "进展", make: () => { const t = progressTargets[seq % progressTargets.length]; return msg(t.userId, t.chatId, `进展 #${t.id} 压测第${seq}次：已现场检查，整改进行中`); } };
+    const readMine = mix[2];
+    const send = (m: { kind: string; make: () => Record<string, unknown> }) => {
       const sealed = sealCallback(m.make(), { timestamp: Math.floor(Date.now() / 1000) });
       return {
         kind: m.kind,
@@ -187,30 +222,35 @@ async function benchCallback(): Promise<Result & { notes: string[]; r01: Result 
         },
       };
     };
-    await load(next, 2); // warm-up: JIT, statement cache, page cache
-    const { samples, wallMs } = await load(next, SECONDS);
+    const phase = async (pick: () => { kind: string; make: () => Record<string, unknown> }) => {
+      await load(() => send(pick()), 2); // warm-up: JIT, statement cache, page cache
+      return load(() => send(pick()), SECONDS);
+    };
+    const reads = await phase(() => readMine);
+    const writes = await phase(() => progress);
+    let turn = 0;
+    const { samples, wallMs } = await phase(() => mix[turn++ % mix.length]);
     // R01: every request a 交办, which writes a case, its timeline, audit and outbox rows.
     const assign = mix[0];
-    const r01 = await openLoop(() => { const sealed = sealCallback(assign.make(), { timestamp: Math.floor(Date.now() / 1000) }); return { kind: "交办", send: async () => {
-      const res = await fetch(`${base}/wecom/callback?${sealed.query}`, { method: "POST", body: sealed.body, headers: { "content-type": "application/json" } });
-      return { status: res.status, body: await res.text(), nonce: sealed.nonce };
-    } }; }, R01_RATE, R01_SECONDS);
+    const r01 = await openLoop(() => send(assign), R01_RATE, R01_SECONDS);
     const notes: string[] = [];
     const ok = (s: Sample) => {
       if (s.status !== 200) return false;
       try {
         const { json } = openReply(s.body, s.nonce);
         const content = JSON.stringify(json);
+        if (s.kind === "进展" && !content.includes("已记录")) return false;
         return json.msgtype === "stream" && !content.includes("未登记") && !content.includes("用法：");
       } catch {
         return false;
       }
     };
-    const bad = samples.find((s) => !ok(s));
-    if (bad) notes.push(`first rejected answer (${bad.kind}, HTTP ${bad.status}): ${bad.body.slice(0, 200)}`);
-    const bad01 = r01.samples.find((s) => !ok(s));
-    if (bad01) notes.push(`first rejected answer in the R01 run (HTTP ${bad01.status}): ${bad01.body.slice(0, 200)}`);
-    return { ...summarise(samples, wallMs, ok), notes, r01: summarise(r01.samples, r01.wallMs, ok) };
+    for (const [what, run] of [["我的", reads], ["进展", writes], ["mixed", { samples, wallMs }], ["R01", r01]] as const) {
+      const bad = run.samples.find((x) => !ok(x));
+      if (bad) notes.push(`first rejected answer in the ${what} run (${bad.kind}, HTTP ${bad.status}): ${bad.body.slice(0, 200)}`);
+    }
+    notes.push(`进展 spread over ${progressTargets.length} in-progress demo cases (concurrent changes to one case conflict and are retried).`);
+    return { ...summarise(samples, wallMs, ok), notes, r01: summarise(r01.samples, r01.wallMs, ok), reads: summarise(reads.samples, reads.wallMs, ok), writes: summarise(writes.samples, writes.wallMs, ok) };
   } finally {
     child.kill();
     await new Promise<void>((r) => fakeApi.close(() => r()));
@@ -219,23 +259,39 @@ async function benchCallback(): Promise<Result & { notes: string[]; r01: Result 
 }
 
 
+const loadBefore = loadavg()[0];
 const hello = await benchHello();
+const ceiling = await commitCeiling(5);
 const cb = await benchCallback();
+const pct = (x: number, of: number) => `${fmt((100 * x) / of)} %`;
+const row = (name: string, r: Result) => `| ${name} | ${r.requests} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.errors} |`;
 const section = [
   "## WeCom callbacks (`bench/callback.ts`)",
   "",
-  `Measured ${machine()}; ${CONNECTIONS} connections, ${SECONDS} s after a 2 s warm-up, closed loop.`,
+  `Measured ${machine()}; ${CONNECTIONS} connections, ${SECONDS} s per run after a 2 s warm-up, closed loop.`,
+  `Machine load (1-minute load average) before the run ${fmt(loadBefore)}, after it ${fmt(loadavg()[0])}: this host is shared, so other work may have taken CPU during the run.`,
   "",
-  "| server | requests | throughput (req/s) | p50 (ms) | p99 (ms) | max (ms) | rejected |",
+  "| run | requests | throughput (req/s) | p50 (ms) | p99 (ms) | max (ms) | rejected |",
   "|---|---:|---:|---:|---:|---:|---:|",
-  `| Hono hello-world (\`bench/hello.mjs\`) | ${hello.requests} | ${fmt(hello.rps)} | ${fmt(hello.p50)} | ${fmt(hello.p99)} | ${fmt(hello.max)} | ${hello.errors} |`,
-  `| \`duban serve\`, \`POST /wecom/callback\` | ${cb.requests} | ${fmt(cb.rps)} | ${fmt(cb.p50)} | ${fmt(cb.p99)} | ${fmt(cb.max)} | ${cb.errors} |`,
+  row("Hono hello-world (`bench/hello.mjs`)", hello),
+  row("`duban serve`, reads: 我的", cb.reads),
+  row("`duban serve`, state changes: 进展", cb.writes),
+  row("`duban serve`, mixed 交办/查/我的/统计", cb),
+  "",
+  `Ceilings measured in the same run: bare Hono ${fmt(hello.rps)} req/s; one connection's durable two-row commits (a tight loop of`,
+  `\`commit()\` on a plain connection, WAL, synchronous=FULL, no group commit) ${fmt(ceiling.perSecond)} commits/s.`,
+  "",
+  "| ratio | measured | goal (issue 12) |",
+  "|---|---:|---:|",
+  `| 我的 ÷ bare Hono | ${pct(cb.reads.rps, hello.rps)} | ≥ 10 % |`,
+  `| 进展 ÷ single-connection commit ceiling | ${pct(cb.writes.rps, ceiling.perSecond)} | ≥ 100 % |`,
+  `| p99 我的 / 进展 | ${fmt(cb.reads.p99)} / ${fmt(cb.writes.p99)} ms | ≤ 50 ms |`,
   "",
   `Reliability R01 (open loop, ${R01_RATE} 交办 callbacks per second for ${R01_SECONDS} s, each writing a case): ${cb.r01.requests} requests,`,
   `p50 ${fmt(cb.r01.p50)} ms, p99 ${fmt(cb.r01.p99)} ms, max ${fmt(cb.r01.max)} ms, ${cb.r01.errors} rejected (${fmt((100 * cb.r01.errors) / Math.max(1, cb.r01.requests))}%) —`,
   `${cb.r01.p99 <= 1000 && cb.r01.max <= 3000 && cb.r01.errors / Math.max(1, cb.r01.requests) < 0.001 ? "within" : "**outside**"} the bar of p99 ≤ 1000 ms, max ≤ 3000 ms, < 0.1 % failures.`,
   "",
-  "Per command (closed-loop callbacks):",
+  "Per command (mixed run):",
   "",
   "| command | requests | p50 (ms) | p99 (ms) |",
   "|---|---:|---:|---:|",
@@ -249,10 +305,12 @@ const section = [
   "(交办 writes the case, timeline, audit and outbox rows in one batch) and answers with an encrypted finished",
   "stream. Afterwards every answer is opened and its signature checked; \"rejected\" counts answers that were not a",
   "correctly signed bot reply to a valid command. The demo district (seeded on first start) provides the people,",
-  "groups and cases; WeCom's API is a loopback stand-in that answers robot sends with errcode 0.",
+  "groups and cases; WeCom's API is a loopback stand-in that answers robot sends with errcode 0. The server",
+  "group-commits (docs/architecture.md, \"Group commit\"): concurrent commands' batches share one durable COMMIT,",
+  "and a request is answered only after the COMMIT that holds its writes returned.",
   ...(cb.notes.length ? ["", ...cb.notes.map((n) => `Note: ${n}`)] : []),
 ].join("\n");
 
 writeSection("callback", section);
 console.log(section);
-if (cb.errors || cb.r01.errors) process.exitCode = 1;
+if (cb.errors || cb.r01.errors || cb.reads.errors || cb.writes.errors) process.exitCode = 1;
