@@ -6,6 +6,7 @@ import { and, asc, between, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { inbox, responseUrlUses, wecomNonces } from "./schema.js";
 import type { Db } from "./types.js";
 import type { BatchItem } from "./write.js";
+import type { Content } from "../domain/message.js";
 
 /** WeCom promises a nonce does not repeat within 2 hours (wecom.md §1.A.1). */
 export const NONCE_TTL_MS = 2 * 60 * 60_000;
@@ -108,7 +109,7 @@ export async function purgeReplayState(db: Db, now: number): Promise<void> {
 }
 
 /** The replies already given for an inbound message key ("wecom:<msgid>"), if it was processed. */
-export async function repliesFor(db: Db, key: string): Promise<string[] | undefined> {
+export async function repliesFor(db: Db, key: string): Promise<Content[] | undefined> {
   const [row] = await db.select({ replies: inbox.replies }).from(inbox).where(eq(inbox.key, key));
-  return row?.replies as string[] | undefined;
+  return row?.replies as Content[] | undefined; // neutral content since issue 15: each channel renders it
 }

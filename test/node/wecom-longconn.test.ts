@@ -20,6 +20,7 @@ import { handleMessage } from "../../src/bot/pipeline.js";
 import { createLongConn, streamIdFor, type LongConn } from "../../src/bot/wecom/longconn.js";
 import { startNode } from "../../src/runtime/node.js";
 import type { Deps } from "../../src/deps.js";
+import { renderWecom } from "../../src/bot/wecom/render.js";
 
 const BOT_ID = "aib-duban-test";
 const SECRET = "long-connection-secret-do-not-log";
@@ -85,7 +86,7 @@ describe("WeCom long connection", () => {
     const { reply, content } = await roundTrip(text("m-mine", "disp", "g-command", "@督办助手 我的"));
     expect(reply.body).toMatchObject({ msgtype: "stream", stream: { id: streamIdFor("m-mine"), finish: true } });
     const direct = await handleMessage(deps, { channel: "sim", msgId: "direct-mine", chatId: "g-command", chatType: "group", senderId: "disp", text: "@督办助手 我的", uploads: [] });
-    expect(content).toBe(direct.join("\n\n"));
+    expect(content).toBe(direct.map(renderWecom).join("\n\n"));
     expect(content.length).toBeGreaterThan(0);
   });
 

@@ -138,7 +138,7 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
       case "stream": {
         // §1.A.7: we only ever answer with finished streams (id = msgid), so a refresh gets the stored reply.
         const replies = await repliesFor(deps.db, `wecom:${inbound.streamId}`);
-        return encrypted(c, q, replies ? finishedStream(inbound.streamId, replies.join("\n\n")) : EMPTY_REPLY);
+        return encrypted(c, q, replies ? finishedStream(inbound.streamId, replies.map(renderWecom).join("\n\n")) : EMPTY_REPLY);
       }
       case "welcome":
         return encrypted(c, q, welcomeText());
