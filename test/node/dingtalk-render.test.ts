@@ -115,3 +115,10 @@ describe("DingTalk settings", () => {
     }
   });
 });
+
+describe("mention spacing", () => {
+  it("puts one space around a pinged @id and none around a plain name", () => {
+    const [m] = renderDingtalk(msg(line("请", mention("hh.head"), "和", mention("cg.head"), "签收"), line(mention("hh.head"), "  已签收")), people);
+    expect(m.text).toBe("请 @dt-hh.head 和郑八签收\n\n@dt-hh.head 已签收");
+  });
+});

@@ -21,6 +21,10 @@ export type DingtalkPerson = { name: string; dingtalkId: string | null };
 /** One DingTalk markdown message: what the sessionWebhook, the custom robot and groupMessages/send take. */
 export type DingtalkMarkdown = { title: string; text: string; atUserIds: string[]; names: Record<string, string> };
 
+/** Marks where a pinged @id needs a space on each side (DingTalk ends the id at whitespace); resolved per block. */
+const PAD = "\u0000";
+const padOut = (t: string) => t.replace(new RegExp(` *${PAD} *`, "g"), " ").replace(/^ | $/g, "");
+
 const COLOR = { warn: "#D93026", info: "#1677FF", muted: "#8C8C8C" } as const;
 const enc = new TextEncoder();
 const jsonBytes = (s: string) => enc.encode(JSON.stringify(s)).byteLength;
@@ -38,15 +42,15 @@ function mentionText(userId: string, fallbackName: string | undefined, ctx: Ctx)
   if (p?.dingtalkId) {
     ctx.at.add(p.dingtalkId);
     ctx.names[p.dingtalkId] = p.name;
-    return `@${p.dingtalkId}`;
+    return `${PAD}@${p.dingtalkId}${PAD}`;
   }
-  return p?.name ?? fallbackName ?? userId; // no DingTalk account: named, not pinged
+  return p?.name ?? fallbackName ?? userId; // no DingTalk account: named, not pinged, no spaces added
 }
 
 function span(s: Span, ctx: Ctx, inTitle: boolean): string {
   if (typeof s === "string") return s;
   if ("tone" in s) return s.tone === "strong" ? (inTitle ? s.text : `**${s.text}**`) : `<font color=${COLOR[s.tone]}>${s.text}</font>`;
-  if ("mention" in s) return ` ${mentionText(s.mention, s.name, ctx)} `;
+  if ("mention" in s) return mentionText(s.mention, s.name, ctx);
   if ("caseId" in s) return s.text ?? `#${s.caseId}`;
   return `[${s.text}](${s.link})`;
 }
@@ -56,7 +60,7 @@ function block(b: Block, ctx: Ctx): string {
     const links = b.buttons.map((x) => commandLink(x.label, x.command)).join("　");
     return `${links}\n\n> 也可 @${ctx.botName} 发送：${b.buttons.map((x) => x.command).join(" / ")}`;
   }
-  const t = b.spans.map((s) => span(s, ctx, b.kind === "title")).join("");
+  const t = padOut(b.spans.map((s) => span(s, ctx, b.kind === "title")).join(""));
   return b.kind === "title" ? `**${t}**` : b.kind === "quote" ? `> ${t}` : t;
 }
 
@@ -101,10 +105,10 @@ export function renderDingtalk(c: Content, people: Map<string, DingtalkPerson>, 
   const pieces = isMessage(c) ? c.blocks.map((b) => block(b, ctx)) : c.split("\n");
   const inline = new Set(isMessage(c) ? c.blocks.flatMap((b) => ("spans" in b ? b.spans.flatMap((s) => (typeof s === "object" && "mention" in s ? [s.mention] : [])) : [])) : []);
   const tail = [...new Set([...(isMessage(c) ? (c.mentions ?? []) : []), ...extraMentions])].filter((u) => !inline.has(u)); // @ once
-  if (tail.length) pieces.push(tail.map((u) => mentionText(u, undefined, ctx)).join(" "));
+  if (tail.length) pieces.push(padOut(tail.map((u) => mentionText(u, undefined, ctx)).join(" ")));
   const title = titleOf(c);
   // Blocks are paragraphs; plain-text lines end in a markdown hard break ("  \n") so DingTalk keeps them apart.
-  return pack(pieces.map((p) => p.replace(/ {2,}/g, " ")), isMessage(c) ? "\n\n" : "  \n").map((text) => {
+  return pack(pieces, isMessage(c) ? "\n\n" : "  \n").map((text) => {
     const atUserIds = [...ctx.at].filter((id) => text.includes(`@${id}`));
     return { title, text, atUserIds, names: Object.fromEntries(atUserIds.map((id) => [id, ctx.names[id]])) };
   });
