@@ -3,7 +3,7 @@ import type { CaseState } from "./codes.js";
 
 export type CaseAction =
   | "acknowledge" | "return" | "reassign" | "assign_officer" | "progress" | "request_extension" | "decide_extension"
-  | "submit_closure" | "approve_closure" | "reject_closure" | "flag" | "chase" | "patrol" | "cancel" | "hold_accountable" | "view";
+  | "submit_closure" | "approve_closure" | "reject_closure" | "flag" | "chase" | "patrol" | "cancel" | "hold_accountable" | "edit_fields" | "view";
 
 const OPEN: CaseState[] = ["pending_ack", "in_progress", "pending_review", "returned"];
 
@@ -24,6 +24,7 @@ export const ALLOWED_IN: Record<CaseAction, readonly CaseState[]> = {
   patrol: ["closed"],
   cancel: OPEN,
   hold_accountable: [...OPEN, "closed"], // 问责 follows an escalation, and may be decided after a late closure
+  edit_fields: [...OPEN, "closed"], // the disclosure fields may be completed after closure too (issue 11)
   view: ["pending_ack", "in_progress", "pending_review", "closed", "returned", "cancelled"],
 };
 

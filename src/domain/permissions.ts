@@ -37,6 +37,7 @@ export function canDo(a: ActorLike, action: CaseAction, c: CaseLike): boolean {
     case "patrol":
       return isOffice(a) || (has(a, "unit_head", "officer") && inLead(a, c));
     case "reassign":
+    case "edit_fields":
     case "chase":
     case "cancel":
       return isOffice(a);
@@ -68,4 +69,5 @@ export const WHO_MAY: Record<CaseAction, string> = {
   reject_closure: "领导",
   flag: "领导",
   hold_accountable: "问责组或领导",
+  edit_fields: "督办员或领导",
 };

@@ -26,6 +26,7 @@ const EXPECTED: Record<CaseAction, Record<(typeof ROLES)[number], string>> = {
   chase:             { admin: "", dispatcher: "LCO", leader: "LCO", unit_head: "", officer: "", accountability: "", auditor: "" },
   patrol:            { admin: "", dispatcher: "LCO", leader: "LCO", unit_head: "L", officer: "L", accountability: "", auditor: "" },
   cancel:            { admin: "", dispatcher: "LCO", leader: "LCO", unit_head: "", officer: "", accountability: "", auditor: "" },
+  edit_fields:       { admin: "", dispatcher: "LCO", leader: "LCO", unit_head: "", officer: "", accountability: "", auditor: "" },
   hold_accountable:  { admin: "", dispatcher: "", leader: "LCO", unit_head: "", officer: "", accountability: "LCO", auditor: "" },
 };
 

@@ -15,6 +15,8 @@ import { decideExtension } from "../../handlers/decide-extension.js";
 import { flagCase } from "../../handlers/flag.js";
 import { reassignCase } from "../../handlers/reassign.js";
 import { remarkPhoto } from "../../handlers/remark-photo.js";
+import { editCase } from "../../handlers/edit-case.js";
+import { editBody } from "./case-edit.js";
 import type { WebUser } from "../context.js";
 import { CsrfField } from "./shared.js";
 
@@ -31,6 +33,7 @@ export const actionBody = z.discriminatedUnion("action", [
   z.object({ action: z.literal("approve_extension") }),
   z.object({ action: z.literal("refuse_extension"), reason: reason("不同意延期的原因") }),
   z.object({ action: z.literal("remark_photo"), no: z.coerce.number({ error: "照片序号不正确" }).int().min(1).max(999), phase: z.enum(["before", "after"], { error: "请选择整改前或整改后" }) }),
+  editBody,
 ], { error: "未知的操作" });
 export type ActionBody = z.infer<typeof actionBody>;
 
@@ -46,6 +49,7 @@ export const DONE_TEXT: Record<ActionBody["action"], string> = {
   approve_extension: "已同意延期。",
   refuse_extension: "已不同意延期。",
   remark_photo: "已更改照片标记。",
+  edit: "已保存案件信息。",
 };
 
 /** The use case behind each form: the same use cases as the chat commands, with the ids the form already holds. */
@@ -62,6 +66,8 @@ export function useCaseFor(b: ActionBody, id: number): (ctx: HandlerCtx) => Prom
     case "approve_extension": return (ctx) => decideExtension({ ctx, input: { ref, approve: true } });
     case "refuse_extension": return (ctx) => decideExtension({ ctx, input: { ref, approve: false, reason: b.reason } });
     case "remark_photo": return (ctx) => remarkPhoto({ ctx, input: { ref, nos: [b.no], phase: b.phase } });
+    case "edit":
+      return (ctx) => editCase({ ctx, input: { ref, version: b.version, title: b.title, content: b.content, address: b.address || null, area: b.area || null, pollutionTypes: b.types, source: b.source, batchId: b.batch === "" ? null : b.batch } });
   }
 }
 

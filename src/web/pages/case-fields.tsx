@@ -37,6 +37,7 @@ export function CaseFields(props: { c: CaseRow } & FieldOpts) {
     ["提交审核", c.submittedAt ? ymdHm(c.submittedAt, tz) : "—"],
     ["办结时间", c.closedAt && c.state === "closed" ? ymdHm(c.closedAt, tz) : "—"],
     ["反弹次数", String(c.reboundCount)],
+    ["问责情况", c.accountabilityLog.length ? <div class="pre">{c.accountabilityLog.map((e) => `${ymd(e.at, tz)} ${e.text}（${personName(dir, e.by)}）`).join("\n")}</div> : "—"],
     ["举报人信息", props.complainant ?? (c.complainant ? <span class="muted">（已隐藏）</span> : "—")],
     ["录入", `${personName(dir, c.createdBy)} · ${ymdHm(c.createdAt, tz)}`],
   ];

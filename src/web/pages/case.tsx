@@ -5,10 +5,11 @@ import { currentAfterPhotoCount, loadCaseDetail } from "../../db/case-detail.js"
 import { loadDirectory } from "../../db/ledger.js";
 import { commit, DuplicateKey, insertAudit } from "../../db/write.js";
 import { canView } from "../../domain/permissions.js";
-import { isOverdue } from "../../domain/lifecycle.js";
+import { ALLOWED_IN, isOverdue } from "../../domain/lifecycle.js";
 import { DomainError } from "../../handlers/errors.js";
 import { actorOf, runUseCase } from "../../handlers/run.js";
 import { actionBody, CaseActions, DONE_TEXT, useCaseFor } from "./case-actions.js";
+import { CaseEditForm } from "./case-edit.js";
 import { CaseFields } from "./case-fields.js";
 import { Checklist } from "./checklist.js";
 import { issuesText } from "../../db/ledger-query.js";
@@ -70,6 +71,7 @@ async function renderCase(c: Ctx, id: number, extra: Extra = {}) {
         <CaseActions c={k} user={user} dir={dir} />
         <p class="small"><a href={`/dashboard/cases/${k.id}/dossier`} target="_blank">打印一案一档 →</a></p>
       </section>
+      {canDo(user, "edit_fields", k) && ALLOWED_IN.edit_fields.includes(k.state) ? <CaseEditForm c={k} user={user} dir={dir} /> : null}
       <div class="two">
         <section class="card">
           <h2>基本信息</h2>
@@ -123,7 +125,7 @@ export async function caseAction(c: Ctx) {
   if (!id) return notFound(c);
   const deps = c.get("deps");
   const user = userOf(c);
-  const parsed = actionBody.safeParse(await c.req.parseBody());
+  const parsed = actionBody.safeParse(await c.req.parseBody({ all: true })); // all: the 污染类型 checkboxes repeat
   if (!parsed.success) return renderCase(c, id, { notice: <Notice kind="error">{issuesText(parsed.error)}</Notice>, status: 400 });
   try {
     await runUseCase({ deps, actor: actorOf(user), source: "web", action: `web.${parsed.data.action}` }, useCaseFor(parsed.data, id));
