@@ -2,7 +2,10 @@
  * The app robot's HTTP receive (dingtalk.md §1), mounted at POST /dingtalk/callback when DINGTALK_MODE=http.
  * Body cap (R09) → `timestamp` + `sign` headers checked against DINGTALK_APP_SECRET in constant time, within 1 h
  * (401 otherwise) → zod → the shared receive path (deduplicated on msgId: the sign covers only the timestamp, so a
- * captured request replays within the hour, §1). DingTalk gets its 200 as soon as the message is committed, or
+ * captured request replays within the hour, §1). Known limit: the same header pair with ANOTHER body also passes
+ * within that hour, so a party that can read this route's traffic (past TLS) could post as anyone; claiming each
+ * header pair once would refuse two genuine pushes signed in the same millisecond, so it is not done. Keep the
+ * route behind TLS with headers unlogged, or use DINGTALK_MODE=stream (no inbound URL at all). DingTalk gets its 200 as soon as the message is committed, or
  * after RECEIVE_BUDGET_MS with the work still running; the reply follows through the sessionWebhook (outbox).
  */
 import { Hono, type Context } from "hono";
