@@ -6,7 +6,8 @@
  * within that hour, so a party that can read this route's traffic (past TLS) could post as anyone; claiming each
  * header pair once would refuse two genuine pushes signed in the same millisecond, so it is not done. Keep the
  * route behind TLS with headers unlogged, or use DINGTALK_MODE=stream (no inbound URL at all).
- * DingTalk gets its 200 as soon as the message is committed, or after RECEIVE_BUDGET_MS with the work still running; the reply follows through the sessionWebhook (outbox).
+ * DingTalk gets its 200 as soon as the message is committed, or after RECEIVE_BUDGET_MS with the work still
+ * running; the reply follows through the sessionWebhook (outbox).
  */
 import { Hono, type Context } from "hono";
 import type { Config } from "../../config.js";
