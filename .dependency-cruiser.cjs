@@ -17,6 +17,7 @@ module.exports = {
     },
     upward("domain-is-a-leaf", "^src/domain/", "^src/(?!domain/)", "src/domain/ is pure: it imports only from src/domain/."),
     upward("db-below-use-cases", "^src/db/", "^src/(handlers|bot|web|api|schedules|delivery)/", "src/db/ imports only domain (and other db modules)."),
+    upward("sheets-below-use-cases", "^src/sheets/", "^src/(handlers|bot|web|api|schedules|delivery)/", "Hand-over list parsing is shared by the import use case, the dashboard and the CLI."),
     upward("handlers-know-no-surface", "^src/handlers/", "^src/(bot|web|api)/", "Use cases take plain inputs; no chat, dashboard or API module below them."),
     upward("api-never-imports-web", "^src/api/", "^src/web/", "Shared HTTP pieces live in src/http/ or src/env.ts."),
     upward("delivery-below-use-cases", "^src/delivery/", "^src/(handlers|web|api|bot)/", "The relay knows channels through deps, not the chat modules."),

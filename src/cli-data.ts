@@ -15,7 +15,7 @@ import { buildNodeDeps } from "./runtime/node.js";
 import { ledgerXlsx } from "./web/excel/export-rows.js";
 import { roundsOfCases } from "./db/case-detail.js";
 import { commit, insertAudit } from "./db/write.js";
-import { readTable, TableReadError } from "./web/excel/read.js";
+import { readTable, TableReadError } from "./sheets/read.js";
 import { handlerCtx, runUseCase } from "./handlers/run.js";
 import { toPlain } from "./domain/message.js";
 

@@ -7,10 +7,10 @@
  * accountabilityAction and penaltyAmount with the 责任 line); 交办 fields contain no keyword tokens.
  */
 import type { CaseRef, ClosureFields, Command } from "./commands.js";
-import { formatDeadline } from "./parse-deadline.js";
+import { formatDeadline } from "../domain/deadline-text.js";
 import { VERB_OF } from "./verbs.js";
 
-export { formatDeadline } from "./parse-deadline.js";
+export { formatDeadline } from "../domain/deadline-text.js";
 
 export function formatRef(ref: CaseRef): string {
   return ref.kind === "id" ? `#${ref.id}` : ref.no;

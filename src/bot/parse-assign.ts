@@ -6,7 +6,7 @@
  */
 import type { Command, ParseError, Priority } from "./commands.js";
 import { splitComplainant } from "./parse-complainant.js";
-import { parseDeadlinePrefix } from "./parse-deadline.js";
+import { parseDeadlinePrefix } from "../domain/deadline-text.js";
 import { FIELD_USAGE, USAGE } from "./verbs.js";
 
 type AssignKey = "lead" | "co" | "deadline" | "leader" | "externalNo" | "complainant" | "address" | "area";

@@ -1,6 +1,6 @@
 /** The lines of a multi-line 办结 (spec §2.2 "四不放过"): 核查 / 整改 / 分类 / 责任 / 回访 / 结果 / 节点. */
 import type { AccountabilityAction, CallbackResult, ClosureFields, HandlingClass, Verdict } from "./commands.js";
-import { parseDeadlinePrefix } from "./parse-deadline.js";
+import { parseDeadlinePrefix } from "../domain/deadline-text.js";
 
 export type ClosureKey = "finding" | "rectification" | "handlingClass" | "accountability" | "callback" | "outcome" | "milestone";
 

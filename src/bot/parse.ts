@@ -6,11 +6,11 @@ import type { CaseRef, Command, CommandName, ParseError, ParseResult } from "./c
 import { normalize, stripBotMentions, utf8Length } from "./normalize.js";
 import { clip, isExternalNo, parseAssign } from "./parse-assign.js";
 import { parseClosureBody } from "./parse-closure.js";
-import { parseDeadlinePrefix } from "./parse-deadline.js";
+import { parseDeadlinePrefix } from "../domain/deadline-text.js";
 import { phaseFromText } from "../domain/photo-phase.js";
 import { FIELD_USAGE, matchVerb, USAGE, VERB_OF, VERBS } from "./verbs.js";
 
-export { parseDeadline } from "./parse-deadline.js";
+export { parseDeadline } from "../domain/deadline-text.js";
 
 export const MAX_BYTES = 2048;
 

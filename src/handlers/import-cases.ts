@@ -10,8 +10,8 @@ import { loadPolicy } from "../db/policy.js";
 import { SOURCES } from "../db/schema.js";
 import { addWorkingDays } from "../domain/calendar.js";
 import { canCreate } from "../domain/permissions.js";
-import { planImport, type ImportPlan, type ImportRow } from "../web/excel/import-rows.js";
-import type { Sheet } from "../web/excel/read.js";
+import { planImport, type ImportPlan, type ImportRow } from "../sheets/import-rows.js";
+import type { Sheet } from "../sheets/read.js";
 import type { HandlerCtx, Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 

@@ -49,8 +49,4 @@ export const nextStep = (text: string): Block => quote(`下一步：${text}`);
 /** A hint set apart (a quote block). */
 export const hint = (text: string): Block => quote(text);
 
-/** A short title from the complaint text: first clause, at most 24 characters. */
-export function titleOf(content: string): string {
-  const first = content.split(/[。；;\n]/)[0].trim() || content.trim();
-  return first.length > 24 ? `${first.slice(0, 24)}…` : first;
-}
+export { titleOf } from "../domain/title.js";

@@ -12,7 +12,7 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { MAX_BODY_BYTES as CALLBACK_MAX } from "../bot/wecom/callback-http.js";
 import { MAX_BODY_BYTES as SIM_MAX } from "../bot/sim/routes.js";
-import { MAX_TABLE_BYTES } from "./excel/read.js";
+import { MAX_TABLE_BYTES } from "../sheets/read.js";
 import type { WebEnv } from "./context.js";
 
 const KB = 1024;

@@ -20,7 +20,7 @@ import { DuplicateKey } from "../../src/db/write.js";
 import { silentLogger } from "../../src/log.js";
 import { seedFixture, testClock } from "../helpers/fixture.js";
 import { HEADER } from "../fixtures/handover.js";
-import { MAX_IMPORT_ROWS } from "../../src/web/excel/import-rows.js";
+import { MAX_IMPORT_ROWS } from "../../src/sheets/import-rows.js";
 import { createFakeWecom, openReply, sealCallback } from "../helpers/fake-wecom-api.js";
 import { callbackEnv, serveLoopback } from "../helpers/net.js";
 

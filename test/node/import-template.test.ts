@@ -1,7 +1,7 @@
 /** The import page offers the hand-over template (issue 11); the template, filled as shipped, previews without errors. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readTable } from "../../src/web/excel/read.js";
-import { COLUMNS } from "../../src/web/excel/headers.js";
+import { readTable } from "../../src/sheets/read.js";
+import { COLUMNS } from "../../src/sheets/headers.js";
 import { ORIGIN, get, sessionFor, webApp } from "../helpers/web.js";
 
 let w: Awaited<ReturnType<typeof webApp>>;

@@ -3,8 +3,8 @@
  * 钉钉ID. Idempotent on 账号: a row equal to the stored person changes nothing; a blank 钉钉ID keeps the stored one. Privileged roles (admin, auditor)
  * are never granted or changed by an import — only on the person's own page.
  */
-import type { Cell } from "../excel/read.js";
-import { normalizeHeader } from "../excel/headers.js";
+import type { Cell } from "../../sheets/read.js";
+import { normalizeHeader } from "../../sheets/headers.js";
 import { ROLES, type Role } from "../../db/schema.js";
 import { ROLE_LABEL } from "../../domain/labels.js";
 import { EXCLUSIVE_ROLES } from "../../domain/duties.js";

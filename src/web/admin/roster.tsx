@@ -7,7 +7,7 @@ import { allPeople, insertPerson, updatePerson } from "../../db/admin/people.js"
 import { proposeRoleChange } from "../../db/admin/role-changes.js";
 import { splitGrant } from "../../domain/role-grants.js";
 import { listUnits } from "../../db/admin/units.js";
-import { readTable, TableReadError } from "../excel/read.js";
+import { readTable, TableReadError } from "../../sheets/read.js";
 import { adminCtx, adminPage, Csrf, Errors, Flash, formOf, saveWithAudit, text, type AdminCtx, type C } from "./common.js";
 import { MAX_ROSTER_ROWS, planRoster, readRoster, type RosterInput, type RosterRow } from "./roster-parse.js";
 

@@ -3,7 +3,7 @@
  * example row, so an office can fill it in instead of guessing the headers.
  */
 import writeXlsxFile, { type Row } from "write-excel-file/universal";
-import { COLUMNS, type ColumnKey } from "./headers.js";
+import { COLUMNS, type ColumnKey } from "../../sheets/headers.js";
 
 const ORDER: ColumnKey[] = ["seq", "externalNo", "content", "area", "types", "channel", "focus", "batch", "unit", "due", "address", "coUnits", "complainant", "contact"];
 const EXAMPLE: Partial<Record<ColumnKey, string | number>> = {

@@ -3,7 +3,7 @@ import { SOURCES } from "../../db/schema.js";
 import { localDate } from "../../domain/calendar.js";
 import type { ImportInput, ImportPreview } from "../../handlers/import-cases.js";
 import type { WebUser } from "../context.js";
-import { COLUMNS } from "../excel/headers.js";
+import { COLUMNS } from "../../sheets/headers.js";
 import { Notice, CsrfField } from "./shared.js";
 
 const SHOWN_ROWS = 100;

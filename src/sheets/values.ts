@@ -1,6 +1,6 @@
 /** Cell values of a hand-over list as the inspection team writes them: dates, yes/no, types, batch labels. */
-import { POLLUTION_TYPES } from "../../db/schema.js";
-import { formatYmd, isValidDate } from "../../domain/calendar.js";
+import { POLLUTION_TYPES } from "../db/schema.js";
+import { formatYmd, isValidDate } from "../domain/calendar.js";
 import type { Cell } from "./read.js";
 
 const FULL_WIDTH = /[\uFF01-\uFF5E]/g;

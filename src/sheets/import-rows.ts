@@ -3,12 +3,12 @@
  * CLI and the tests call it with the units, the calendar and the clock. Nothing here writes.
  */
 import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
-import { POLLUTION_TYPES } from "../../db/schema.js";
-import { addWorkingDays, endOfDate, localDate, resolveDeadline, zonedTimeToUtc, type Calendar } from "../../domain/calendar.js";
-import { matchUnit, type UnitLike } from "../../domain/match-unit.js";
-import { parseDeadline } from "../../bot/parse-deadline.js";
-import { complainantNames, stripPii } from "../../domain/pii.js";
-import { titleOf } from "../../handlers/text.js";
+import { POLLUTION_TYPES } from "../db/schema.js";
+import { addWorkingDays, endOfDate, localDate, resolveDeadline, zonedTimeToUtc, type Calendar } from "../domain/calendar.js";
+import { matchUnit, type UnitLike } from "../domain/match-unit.js";
+import { parseDeadline } from "../domain/deadline-text.js";
+import { complainantNames, stripPii } from "../domain/pii.js";
+import { titleOf } from "../domain/title.js";
 import { COLUMNS, findHeader, type ColumnKey } from "./headers.js";
 import type { Cell, Sheet } from "./read.js";
 import { batchOrdinal, cellText, channelOf, findDate, halfWidth, monthDayAfter, pollutionTypes, yesNo } from "./values.js";

@@ -1,6 +1,6 @@
 /** Deadline parsing (spec §3): 12月10日, 12-10, 12.10, 2026-12-10, 本周五, 下周三, 月底, 3天内, 5个工作日. */
-import type { DeadlineSpec } from "./commands.js";
-import { normalize } from "./normalize.js";
+import type { DeadlineSpec } from "./values.js";
+import { fold } from "./fold.js";
 
 export type DeadlinePrefix =
   | { ok: true; spec: DeadlineSpec; rest: string }
@@ -73,7 +73,7 @@ export function parseDeadlinePrefix(text: string): DeadlinePrefix {
 
 /** Parses a whole string as a deadline; undefined when it is not exactly one valid deadline. */
 export function parseDeadline(s: string): DeadlineSpec | undefined {
-  const r = parseDeadlinePrefix(normalize(s));
+  const r = parseDeadlinePrefix(fold(s));
   return r?.ok && r.rest === "" ? r.spec : undefined;
 }
 
