@@ -18,6 +18,7 @@ import { createLongConn, type LongConn } from "../bot/wecom/longconn.js";
 import { longConnRoute } from "../bot/wecom/longconn-route.js";
 import { channels } from "../delivery/channels.js";
 import { createDingtalkChannel } from "../bot/dingtalk/deliver.js";
+import { startDingtalkStream } from "../bot/dingtalk/stream.js";
 
 export type NodeHandle = { deps: Deps; url: string; server: ServerType; longConn?: LongConn; close: () => Promise<void> };
 
@@ -70,6 +71,8 @@ export async function startNode(env: Record<string, string | undefined> = proces
   const port = typeof addr === "object" && addr ? addr.port : config.port;
   const url = `http://${urlHost(config.host)}:${port}`;
   longConn?.start();
+  // DINGTALK_MODE=stream: an outbound connection to DingTalk, so an intranet host needs no public URL (issue 15).
+  const dingtalkStream = config.dingtalk.mode === "stream" ? startDingtalkStream(deps) : undefined;
   // __Host- session cookies are Secure: browsers drop them on plain http anywhere but localhost (R32).
   if (/^http:\/\/(?!localhost[:/]|127\.0\.0\.1[:/]|localhost$|127\.0\.0\.1$)/.test(config.publicBaseUrl)) {
     deps.log.warn("PUBLIC_BASE_URL is plain http: dashboard sign-in only works over HTTPS (or on localhost); put a TLS reverse proxy in front", { publicBaseUrl: config.publicBaseUrl });
@@ -85,6 +88,7 @@ export async function startNode(env: Record<string, string | undefined> = proces
     close: async () => {
       await schedules?.stop();
       await longConn?.stop();
+      await dingtalkStream?.stop();
       await new Promise<void>((r) => server.close(() => r()));
       await idle();
       store.close();
