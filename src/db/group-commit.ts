@@ -83,7 +83,8 @@ export function groupCommitClient(writer: Client, reader: Client, opts: GroupCom
       const group = queue.slice(0, maxGroup);
       queue = queue.slice(group.length);
       if (queue.length) schedule();
-      await runGroup(group, 0);
+      // Never leave a caller hanging: whatever escapes still settles every batch of the group (a no-op for settled ones).
+      await runGroup(group, 0).catch((e: unknown) => group.forEach((g) => g.reject(e)));
     });
   }
 
@@ -138,7 +139,11 @@ export function groupCommitClient(writer: Client, reader: Client, opts: GroupCom
       } else tx.close();
     } catch (e) {
       // SAVEPOINT, RELEASE or COMMIT failed: nothing of this group is committed.
-      tx.close();
+      try {
+        tx.close();
+      } catch {
+        // the connection is gone; the reset below replaces it
+      }
       await afterFailure(e);
       const pending = done.map((d) => d.entry);
       if (attempt === 0 && worthRetry(e) && !writer.closed) again = [...pending, ...again];

@@ -30,7 +30,7 @@ describe("kill -9 under load", () => {
     for (let cycle = 0; cycle < 2; cycle++) {
       child = await startChild(dir);
       target ??= await commandTarget(child.url);
-      const running = load(child.url, target, 400);
+      const running = load(child.url, target, 400, 8); // 8 clients: their commands share group commits
       await sleep(400 + Math.random() * 600);
       child.proc.kill("SIGKILL");
       await child.exited;
