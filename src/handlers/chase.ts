@@ -7,7 +7,7 @@ import type { Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from "./common.js";
 import { caseNo, fmtDate, fmtDateTime, unitName } from "./text.js";
-import { line, msg, quote, title } from "../domain/message.js";
+import { buttons, line, msg, quote, title } from "../domain/message.js";
 
 export type ChaseInput = { ref: CaseRef };
 
@@ -23,7 +23,8 @@ export async function chaseCase({ ctx, input }: UseCaseArgs<ChaseInput>): Promis
   const due = c.dueAt ? `时限 ${fmtDate(c.dueAt, tz)}${isOverdue(c, ctx.now) ? "，已逾期" : ""}` : "";
   const ask = c.state === "pending_ack" ? `请立即签收：签收 ${caseNo(c)}` : `请报送进展：进展 ${caseNo(c)} 内容`;
   const text = [title(`催办 ${caseNo(c)} ${c.title}`), line(`${STATE_LABEL[c.state]}　${due}`), quote(`${ask}（${ctx.actor.name}）`)];
-  const push = pushTo(ctx, group, 1, msg(text), c.id, [c.officerUserId ?? "", ...(await unitContacts(ctx, c.leadUnitId))]);
+  const sign = c.state === "pending_ack" && buttons({ label: "签收", command: `签收 ${caseNo(c)}`, style: "primary" });
+  const push = pushTo(ctx, group, 1, msg(text, sign), c.id, [c.officerUserId ?? "", ...(await unitContacts(ctx, c.leadUnitId))]);
   return {
     caseId: c.id,
     reply: group ? `已向${unitName(units, c.leadUnitId)}催办 ${caseNo(c)}。` : msg(text, `（${unitName(units, c.leadUnitId)}尚未绑定群聊，请通知其负责人）`),

@@ -12,7 +12,7 @@ import { attachUploads } from "./evidence.js";
 import { pushTo, unitContacts, unitGroup } from "./common.js";
 import { ASSIGN_USAGE as USAGE, defaultDeadlines, personById, resolveDue, unitById } from "./resolve.js";
 import { fmtDate, fmtDateTime, nextStep, titleOf } from "./text.js";
-import { line, msg, quote, strong, title as heading, warn } from "../domain/message.js";
+import { buttons, line, msg, quote, strong, title as heading, warn } from "../domain/message.js";
 
 
 /** Units and the 包案 leader by id: names typed in chat are resolved before (src/handlers/resolve.ts assignTargets). */
@@ -57,7 +57,7 @@ export async function createCase({ ctx, input: cmd }: UseCaseArgs<CreateCaseInpu
   const ackText = urgent ? warn(`${fmtDateTime(ackBy, tz)}（紧急）`) : fmtDate(ackBy, tz);
   const coText = co.length ? `，配合：${co.map((u) => u.name).join("、")}` : "";
   const head = [heading(`新交办 #${CASE_ID} ${title}`), line(`牵头：${lead.name}${coText}`), line("签收时限：", ackText, `　办结时限：${fmtDate(dueAt, tz)}`)];
-  const notice = msg(head, quote(`请发送：签收 #${CASE_ID}　（不属于本单位请发送：退回 #${CASE_ID} 原因）`));
+  const notice = msg(head, quote(`请发送：签收 #${CASE_ID}　（不属于本单位请发送：退回 #${CASE_ID} 原因）`), buttons({ label: "签收", command: `签收 #${CASE_ID}`, style: "primary" }));
   const coNotice = msg(head, quote(`请配合牵头单位办理，进展可发送：进展 #${CASE_ID} 内容`));
   const pushes = [
     ...pushTo(ctx, await unitGroup(ctx, lead.id), 1, notice, 0, await unitContacts(ctx, lead.id)),

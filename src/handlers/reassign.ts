@@ -11,7 +11,7 @@ import { authorize, changeCase, findCase, pushTo, unitContacts, unitGroup } from
 import { reassignUsage, unitById } from "./resolve.js";
 import { startRound } from "./rounds.js";
 import { caseNo, fmtDate, nextStep, unitName } from "./text.js";
-import { line, msg, quote, strong } from "../domain/message.js";
+import { buttons, line, msg, quote, strong } from "../domain/message.js";
 
 export type ReassignInput = { ref: CaseRef; unitId: number };
 
@@ -38,7 +38,7 @@ export async function reassignCase({ ctx, input }: UseCaseArgs<ReassignInput>): 
         ctx,
         await unitGroup(ctx, unit.id),
         1,
-        msg(line(strong(`改派 ${caseNo(c)} ${c.title}`), tag), `牵头：${unit.name}　签收时限：${fmtDate(ackBy, tz)}${c.dueAt ? `　办结时限：${fmtDate(c.dueAt, tz)}` : ""}`, quote(`请发送：签收 ${caseNo(c)}`)),
+        msg(line(strong(`改派 ${caseNo(c)} ${c.title}`), tag), `牵头：${unit.name}　签收时限：${fmtDate(ackBy, tz)}${c.dueAt ? `　办结时限：${fmtDate(c.dueAt, tz)}` : ""}`, quote(`请发送：签收 ${caseNo(c)}`), buttons({ label: "签收", command: `签收 ${caseNo(c)}`, style: "primary" })),
         c.id, await unitContacts(ctx, unit.id)),
     }), ...(round ? [round.write] : [])],
   };

@@ -5,7 +5,7 @@ import { DomainError } from "./errors.js";
 import { authorize, changeCase, findCase, purposeGroup, pushTo } from "./common.js";
 import { resolveDue } from "./resolve.js";
 import { caseNo, fmtDate, nextStep, unitName } from "./text.js";
-import { msg, quote, title } from "../domain/message.js";
+import { buttons, msg, quote, title } from "../domain/message.js";
 
 export type RequestExtensionInput = { ref: CaseRef; deadline: DeadlineSpec; reason: string };
 
@@ -34,6 +34,7 @@ export async function requestExtension({ ctx, input }: UseCaseArgs<RequestExtens
           `${unitName(units, c.leadUnitId)} 申请延至 ${fmtDate(due, tz)}${c.dueAt ? `（原 ${fmtDate(c.dueAt, tz)}）` : ""}`,
           `理由：${input.reason}`,
           quote(`领导审批：同意延期 ${caseNo(c)} 或 不同意延期 ${caseNo(c)} 原因`),
+          buttons({ label: "同意延期", command: `同意延期 ${caseNo(c)}`, style: "primary" }),
         ),
         c.id,
         leaders,

@@ -13,7 +13,7 @@ import { casePhotoChecks, currentRound, flagLines } from "./photo-flags.js";
 import { resolveDue } from "./resolve.js";
 import { currentAfterPhotos, missingLines, roundNote } from "./rounds.js";
 import { caseNo, fmtDate, nextStep } from "./text.js";
-import { line, msg, quote, strong, title } from "../domain/message.js";
+import { buttons, line, msg, quote, strong, title } from "../domain/message.js";
 
 export const CLOSURE_EXAMPLE = (no: string) => `办结 ${no}\n核查：属实，经现场核实……\n整改：已……\n分类：限期整改\n责任：约谈……，责令整改\n回访：满意`;
 
@@ -84,7 +84,7 @@ export async function submitClosure({ ctx, input }: UseCaseArgs<SubmitClosureInp
       event: { kind: "closure_submitted", text: summary, data: { ...f, milestoneAt, ...(photoFlags.length ? { photoFlags } : {}) } },
       action: "case.closure.submit",
       phase: "after",
-      outbox: pushTo(ctx, await purposeGroup(ctx, "command"), 1, msg(title(`办结待审 ${no} ${c.title}`), summary, flagBlocks, quote(`领导审核：${approveHint} 或 驳回 ${no} 原因`)), c.id, c.leaderUserId ? [c.leaderUserId] : []),
+      outbox: pushTo(ctx, await purposeGroup(ctx, "command"), 1, msg(title(`办结待审 ${no} ${c.title}`), summary, flagBlocks, quote(`领导审核：${approveHint} 或 驳回 ${no} 原因`), !photoFlags.length && buttons({ label: "通过", command: `通过 ${no}`, style: "primary" })), c.id, c.leaderUserId ? [c.leaderUserId] : []),
     }),
   };
 }

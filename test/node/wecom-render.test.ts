@@ -34,6 +34,13 @@ describe("WeCom rendering of neutral content", () => {
     expect(renderWecom("纯文本 **不是** 标记")).toBe("纯文本 **不是** 标记");
   });
 
+  it("does not repeat a button whose command the text already spells out (签收 #1 is not said by 签收 #12)", () => {
+    const m = msg(line("请发送：签收 #12"), buttons({ label: "签收", command: "签收 #12" }));
+    expect(renderWecom(m)).toBe("请发送：签收 #12");
+    const other = msg(line("请发送：签收 #12"), buttons({ label: "签收", command: "签收 #1" }), buttons({ label: "通过", command: "通过 #12" }));
+    expect(renderWecom(other)).toBe("请发送：签收 #12\n> 可回复：签收 #1\n> 可回复：通过 #12");
+  });
+
   it("puts the payload's mentions after the message's, once each, in the outbox chunk", () => {
     expect(renderWecomChunks({ message: card, mentions: ["lisi", "wangwu"] })).toEqual([{ markdown: `${renderWecom({ ...card, mentions: [] })}\n<@lisi> <@wangwu>` }]);
   });

@@ -4,7 +4,7 @@
  * first (R19). Buttons are a "可回复：…" quote line until template cards (issue 11) get their own renderer:
  * `renderWecomWith(c, { buttons })` is the slot for it.
  */
-import { isMessage, type Block, type Button, type Content, type Message, type Span } from "../../domain/message.js";
+import { isMessage, spanText, type Block, type Button, type Content, type Message, type Span } from "../../domain/message.js";
 import { packBlocks, splitBytes } from "../../delivery/split.js";
 import type { Chunk, OutboxPayload } from "../../delivery/types.js";
 
@@ -35,10 +35,22 @@ function block(b: Block, o: WecomRenderOptions): string {
   return b.kind === "title" ? `**${t}**` : b.kind === "quote" ? `> ${t}` : t;
 }
 
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Buttons whose command the text already spells out (e.g. "请发送：签收 #12") are not repeated as a quote line. */
+function unsaid(m: Message, b: Button[]): Button[] {
+  const text = m.blocks.map((x) => (x.kind === "buttons" ? "" : x.spans.map(spanText).join(""))).join("\n");
+  return b.filter((x) => !new RegExp(`${escapeRe(x.command)}(?!\\d)`).test(text));
+}
+
 /** One markdown string per block, then the message's own `mentions` (and `extra` ones) as a last line of <@…>. */
 export function wecomBlocks(m: Message, extra: string[] = [], o: WecomRenderOptions = {}): string[] {
   const tail = [...new Set([...(m.mentions ?? []), ...extra])];
-  const out = m.blocks.map((b) => block(b, o));
+  const out = m.blocks.flatMap((b) => {
+    if (b.kind !== "buttons" || o.buttons) return [block(b, o)];
+    const left = unsaid(m, b.buttons);
+    return left.length ? [buttonsAsQuote(left)] : [];
+  });
   if (tail.length) out.push(tail.map((u) => `<@${u}>`).join(" "));
   return out;
 }
