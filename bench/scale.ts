@@ -6,7 +6,7 @@
  *
  * The commands run as child processes of the compiled CLI (the same esbuild bundle as dist/node, built once into
  * dist/bench-scale so concurrent edits of src/ cannot trigger a rebuild mid-run). Each child reports the time from
- * its module load to the end of its work and its own peak RSS (process.resourceUsage().maxRSS); a no-op start
+ * its module load to the end of its work and its own peak RSS (VmHWM); a no-op start
  * (`duban --version`) is measured alongside. Pages and chat commands go to `duban serve` (schedules off) on
  * loopback: pages with a signed-in session cookie, chat as signed, encrypted WeCom callbacks.
  * Figures and method go into docs/performance.md (section "scale").
@@ -54,12 +54,14 @@ async function buildBundle(): Promise<void> {
     logLevel: "warning",
   });
   writeFileSync(join(OUT, "run.mjs"), `import { enableCompileCache } from "node:module";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 enableCompileCache?.();
 const t0 = performance.now();
 const m = await import("./cli.js");
 const loaded = performance.now();
-const report = (code) => process.env.SCALE_REPORT && writeFileSync(process.env.SCALE_REPORT, JSON.stringify({ code, loadMs: loaded - t0, workMs: performance.now() - loaded, maxRssKb: process.resourceUsage().maxRSS }));
+// Peak RSS of this process image: VmHWM. (getrusage's maxRSS keeps the parent's peak across fork + exec on Linux.)
+const peakKb = () => { try { return Number(/VmHWM:\\s+(\\d+)/.exec(readFileSync("/proc/self/status", "utf8"))[1]); } catch { return process.resourceUsage().maxRSS; } };
+const report = (code) => process.env.SCALE_REPORT && writeFileSync(process.env.SCALE_REPORT, JSON.stringify({ code, loadMs: loaded - t0, workMs: performance.now() - loaded, maxRssKb: peakKb() }));
 const argv = process.argv.slice(2);
 if (argv[0] === "serve") {
   const h = await m.startNode(process.env, { schedules: false });
@@ -242,7 +244,8 @@ async function main() {
     "derived table starts empty and is filled by `duban reindex`. Each command is a child process of the compiled",
     "bundle (`dist/bench-scale`, the same esbuild build as `dist/node`); \"work beyond process start\" is the time from",
     "the bundle's load to the end of `main()`, measured inside the child, and peak memory is the child's own",
-    "`process.resourceUsage().maxRSS`. `tick` runs on a copy of the file (it writes). Pages: `duban serve` with the",
+    "peak RSS (`VmHWM`; getrusage's maxRSS would carry over the parent's peak across exec). `tick` runs on a copy of the",
+    "file (it writes). Pages: `duban serve` with the",
     `in-process schedules off, a dispatcher's session cookie, sequential requests after one warm-up, at most ${REQUESTS}`,
     "each (fewer when a figure is slow); the search rotates over 油烟扰民, 金泉路, a 受理编号, 夜间施工 and the 2-character 污水.",
     "Chat: signed, encrypted WeCom callbacks to `/wecom/callback` from the big unit's head (统计) and officer (我的) in its group.",
