@@ -80,9 +80,11 @@ export async function rebuildCaseSearch(db: Db, onProgress?: Progress, chunk = 2
   onProgress?.(0, last);
   for (let from = 0; from < last; from += chunk) {
     const to = Math.min(from + chunk, last);
+    // Integers written into the text: drizzle's D1 batch cannot bind parameters of raw statements.
+    const [lo, hi] = [sql.raw(String(Math.trunc(from))), sql.raw(String(Math.trunc(to)))];
     await db.batch([
-      db.run(sql`DELETE FROM case_search WHERE rowid > ${from} AND rowid <= ${to}`),
-      db.run(sql`INSERT INTO case_search(rowid, title, content, place, external_no, notes) SELECT ${ROW_OF} FROM cases c WHERE c.id > ${from} AND c.id <= ${to}`),
+      db.run(sql`DELETE FROM case_search WHERE rowid > ${lo} AND rowid <= ${hi}`),
+      db.run(sql`INSERT INTO case_search(rowid, title, content, place, external_no, notes) SELECT ${ROW_OF} FROM cases c WHERE c.id > ${lo} AND c.id <= ${hi}`),
     ]);
     onProgress?.(to, last);
   }

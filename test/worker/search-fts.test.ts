@@ -1,0 +1,80 @@
+/**
+ * Full-text search on D1 inside workerd (issue 12): the migration's FTS5 trigram table and triggers exist on
+ * D1, the 台账 page and listCases find a case by a 3+ character substring (ranked) and by a two-character word,
+ * rebuildCaseSearch runs in chunks there, and the aggregate tables answer the ranking history.
+ */
+import { SELF, env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { rebuildCaseSearch } from "../../src/db/case-search.js";
+import { listCases } from "../../src/db/ledger.js";
+import { statsByUnit, statsByUnitAsOf } from "../../src/db/stats.js";
+import { d1, sessionFor } from "../helpers/worker-session.js";
+
+const BASE = "https://duban.test";
+const ALL = { all: true } as const;
+let session: { cookie: string; csrf: string };
+let id = 0;
+
+beforeAll(async () => {
+  session = await sessionFor("disp");
+  const now = Date.now();
+  const r = await env.DB.prepare(
+    `insert into cases (source, title, content, address, external_no, lead_unit_id, state, due_at, created_by, created_at, updated_at, write_token)
+     values ('12345', '天回镇某养殖场粪污直排', '群众反映养殖场粪污直排入河道，气味刺鼻', '天回镇明月村三组', 'D1FTS20261202', 1, 'in_progress', ?, 'test', ?, ?, 'fts-d1-1') returning id`,
+  ).bind(now + 86_400_000, now, now).first<{ id: number }>();
+  id = r!.id;
+});
+
+describe("FTS5 trigram on D1", () => {
+  it("is the migration's virtual table with its triggers", async () => {
+    const objects = await env.DB.prepare(`select type, name from sqlite_master where name like 'case_search%' order by name`).all<{ type: string; name: string }>();
+    const names = objects.results.map((o) => o.name);
+    expect(names).toEqual(expect.arrayContaining(["case_search", "case_search_insert", "case_search_update", "case_search_delete", "case_search_event"]));
+    expect((await env.DB.prepare(`select sql from sqlite_master where name = 'case_search'`).first<{ sql: string }>())!.sql).toMatch(/fts5\(.*trigram/);
+  });
+
+  it("finds the case by substring (ranked), by 受理编号 and by a two-character word", async () => {
+    const find = async (q: string) => listCases(d1(), { q }, ALL, Date.now(), { pageSize: 20 });
+    const ranked = await find("养殖场");
+    expect(ranked.rows.map((r) => r.id)).toEqual([id]);
+    expect(ranked.search).toBe("ranked");
+    expect((await find("d1fts2026")).rows.map((r) => r.id)).toEqual([id]);
+    expect((await find("明月村")).rows.map((r) => r.id)).toEqual([id]);
+    const short = await find("粪污");
+    expect(short.rows.map((r) => r.id)).toEqual([id]);
+    expect(short.search).toBe("recent");
+    expect((await find("不存在的词语")).rows).toEqual([]);
+  });
+
+  it("answers the 台账 search over HTTP", async () => {
+    const res = await SELF.fetch(`${BASE}/dashboard/cases?q=${encodeURIComponent("粪污直排")}`, { headers: { cookie: session.cookie } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect([...html.matchAll(/data-case="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([id]);
+    expect(html).toContain("按相关度排列");
+  });
+
+  it("follows an update and is rebuilt in chunks", async () => {
+    await env.DB.prepare(`update cases set content = '河道旁堆放建筑垃圾' , title = '河道旁堆放建筑垃圾' where id = ?`).bind(id).run();
+    const find = async (q: string) => (await listCases(d1(), { q }, ALL, Date.now(), { pageSize: 20 })).rows.map((r) => r.id);
+    expect(await find("养殖场")).toEqual([]);
+    expect(await find("建筑垃圾")).toEqual([id]);
+    await env.DB.prepare(`delete from case_search`).run();
+    expect(await find("建筑垃圾")).toEqual([]);
+    const steps: number[] = [];
+    const [{ n, top }] = (await env.DB.prepare(`select count(*) as n, max(id) as top from cases`).all<{ n: number; top: number }>()).results;
+    expect(await rebuildCaseSearch(d1(), (done) => steps.push(done), 2)).toBe(n);
+    expect(steps).toEqual([0, ...Array.from({ length: Math.ceil(top / 2) }, (_, i) => Math.min(2 * (i + 1), top))]);
+    expect(await find("建筑垃圾")).toEqual([id]);
+  });
+});
+
+describe("aggregates on D1", () => {
+  it("the ranking history as of now equals the current figures", async () => {
+    const now = Date.now();
+    const key = (rows: { unitId: number | null }[]) => [...rows].sort((a, b) => (a.unitId ?? 0) - (b.unitId ?? 0));
+    const current = await statsByUnit(d1(), now);
+    expect(current.length).toBeGreaterThan(0);
+    expect(key(await statsByUnitAsOf(d1(), now))).toEqual(key(current));
+  });
+});
