@@ -89,8 +89,11 @@ describe.skipIf(skip)("模拟群聊 page in headless Chromium", () => {
     const push = page.locator("#messages .msg.push", { hasText: "新交办" }).filter({ hasText: `#${caseNo}` });
     await push.first().waitFor();
 
-    // 3. 签收.
-    await send(`签收 #${caseNo}`);
+    // 3. 签收 with the push's button (issue 15): the button sends its command as the person chosen.
+    const sign = push.first().locator(".btns button", { hasText: "签收" });
+    expect(await sign.getAttribute("data-cmd")).toBe(`签收 #${caseNo}`);
+    await sign.click();
+    await page.locator("#messages .msg.me", { hasText: `签收 #${caseNo}` }).waitFor();
     await botBubble("已签收").waitFor();
 
     // 4. 进展 with one photo: the thumbnail shows before sending, the reply counts the attachment.
