@@ -21,7 +21,7 @@ import { personVerb } from "../../src/cli-person.js";
 import { seedFixture, testClock } from "../helpers/fixture.js";
 import { distinctPhoto } from "../helpers/distinct-photo.js";
 import { createFakeWecom, openReply, sealCallback } from "../helpers/fake-wecom-api.js";
-import { APP_KEY, APP_SECRET, FakeDingtalk, refSign, robotMessage, ROBOT_CODE, signedHeaders } from "../helpers/fake-dingtalk.js";
+import { APP_KEY, APP_SECRET, FakeDingtalk, refSign, robotMessage, ROBOT_CODE, signedHeaders, textMessage } from "../helpers/fake-dingtalk.js";
 import { callbackEnv, serveLoopback } from "../helpers/net.js";
 
 const CLOSE_ALL = "核查：属实，经现场核实该店未安装油烟净化设施\n整改：已安装油烟净化器并投入使用\n分类：限期整改\n责任：约谈店主张某，责令整改\n回访：满意";
@@ -232,5 +232,39 @@ describe("a scheduled reminder on DingTalk", () => {
     expect(reminders.length, JSON.stringify(posts.map(webhookText))).toBeGreaterThan(0);
     // The fake accepts a post only with the URL-encoded HMAC of timestamp + "\n" + secret, within the hour.
     for (const r of posts) expect(r).toMatchObject({ kind: "webhook", token: WEBHOOK_TOKEN, signed: "ok" });
+  });
+});
+
+describe("DINGTALK_MODE=stream under npm start (an intranet host: no public URL)", () => {
+  it("opens the Stream connection at start, runs a pushed message, ACKs it and replies through the sessionWebhook; stops on close", async () => {
+    const sdir = mkdtempSync(join(tmpdir(), "duban-stream-"));
+    const gw = await new FakeDingtalk().start();
+    const env = {
+      PORT: "0", HOST: "127.0.0.1", DATABASE_URL: `file:${join(sdir, "duban.db")}`, FILES_DIR: join(sdir, "files"), LOG_LEVEL: "error",
+      SESSION_SECRET: "s".repeat(40), SIMULATOR: "false", DEMO_SEED: "false",
+      DINGTALK_MODE: "stream", DINGTALK_APP_KEY: APP_KEY, DINGTALK_APP_SECRET: APP_SECRET, DINGTALK_ROBOT_CODE: ROBOT_CODE, DINGTALK_API_BASE: gw.url,
+    };
+    const s = await startNode(env, { schedules: false });
+    try {
+      await seedFixture(s.deps.db);
+      await s.deps.db.update(groups).set({ platform: "dingtalk" }).where(eq(groups.chatId, "g-command"));
+      const out: string[] = [];
+      expect(await personVerb(s.deps.db, ["set", "--user", "disp", "--dingtalk", "dt-disp"], (l) => out.push(l), Date.now()), out.join()).toBe(0);
+      await until(() => gw.sockets[0], "the Stream connection");
+      expect(gw.opens[0]).toMatchObject({ clientId: APP_KEY, clientSecret: APP_SECRET });
+      // No HTTP receiver in this mode: the callback route is not mounted.
+      expect((await fetch(`${s.url}/dingtalk/callback`, { method: "POST", body: "{}", headers: signedHeaders(Date.now()) })).status).toBe(404);
+      const m = textMessage(gw.url, "dt-disp", "g-command", "交办 城北某汽修厂喷漆废气 给 荷花池街道", Date.now());
+      const frame = gw.pushMessage(m);
+      await until(() => gw.acks.find((a) => a.headers?.messageId === frame), "the ACK");
+      const reply = (await until(() => gw.sent.find((c) => c.kind === "session" && c.session === sessionOf(m)), "the reply")) as { body: unknown };
+      expect(JSON.stringify(reply.body)).toContain("已交办");
+      expect(await s.deps.db.all(sql`select state from cases where title like '%喷漆废气%'`)).toEqual([{ state: "pending_ack" }]);
+    } finally {
+      await s.close();
+      await until(() => (gw.sockets.every((w) => w.readyState === w.CLOSED) ? true : undefined), "the socket closed by stop()");
+      await gw.stop();
+      rmSync(sdir, { recursive: true, force: true });
+    }
   });
 });
