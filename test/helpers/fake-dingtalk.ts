@@ -51,6 +51,7 @@ export class FakeDingtalk {
   readonly files = new Map<string, Uint8Array>();
   /** Queued answers for the next webhook / group sends (errcode, or HTTP status + code). */
   readonly webhookErrors: number[] = [];
+  readonly sessionErrors: number[] = [];
   readonly groupErrors: { status: number; code: string }[] = [];
   /** The fake's clock for the 1-hour 加签 window (the app's signing clock is the test clock). */
   now: () => number = Date.now;
@@ -135,7 +136,8 @@ export class FakeDingtalk {
       }
       case "POST /robot/sendBySession": {
         this.sent.push({ kind: "session", session: u.searchParams.get("session") ?? "", body });
-        return Response.json({ errcode: 0, errmsg: "ok" });
+        const err = this.sessionErrors.shift();
+        return Response.json(err ? { errcode: err, errmsg: "session 不存在" } : { errcode: 0, errmsg: "ok" });
       }
       case "POST /robot/send":
         return this.customRobot(u, body);

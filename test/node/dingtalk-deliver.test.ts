@@ -111,3 +111,44 @@ describe("app robot group send (§4b)", () => {
     expect(await t.db.all(sql`select name from leases where name = ${`pause:group:dingtalk:${cid("g-cg")}`}`)).toHaveLength(1);
   });
 });
+
+describe("replies through the sessionWebhook (§1)", () => {
+  const reply = async (chat: string, expiresAt: number, session: string) => {
+    const key = `reply-${++n}`;
+    const payload = { message: `回复${n}`, sessionWebhook: `https://oapi.dingtalk.com/robot/sendBySession?session=${session}`, expiresAt };
+    await commit(t.db, [insertOutbox(t.db, { key, channel: "response_url", target: `dingtalk:${cid(chat)}`, payload, at: t.clock() })]);
+    await drainOutbox(t.deps);
+    return key;
+  };
+
+  it("uses the session while it is valid, through DINGTALK_API_BASE in place of oapi.dingtalk.com", async () => {
+    const key = await reply("g-command", t.clock() + 5_400_000, "live1");
+    expect(t.fake.sent).toEqual([expect.objectContaining({ kind: "session", session: "live1" })]);
+    expect((await rowOf(key)).status).toBe("sent");
+  });
+
+  it("sends to the group robot once the session has expired, or when DingTalk says it is gone (300001)", async () => {
+    await reply("g-command", t.clock() + 30_000, "nearly-expired"); // inside the one-minute margin
+    expect(t.fake.sent.map((s) => s.kind)).toEqual(["group"]);
+    t.fake.sent.length = 0;
+    t.fake.sessionErrors.push(300001);
+    const key = await reply("g-command", t.clock() + 5_400_000, "gone");
+    expect(t.fake.sent.map((s) => s.kind)).toEqual(["session", "group"]);
+    expect((await rowOf(key)).status).toBe("sent");
+  });
+});
+
+describe("one-to-one push", () => {
+  it("sends to the person's staffId with the app robot; a person without one fails visibly", async () => {
+    await commit(t.db, [insertOutbox(t.db, { key: `user-${++n}`, channel: "user", target: "dingtalk:hh.head", payload: { message: "登录链接" }, at: t.clock() })]);
+    await drainOutbox(t.deps);
+    const [u] = t.fake.sent.filter((s): s is Extract<Sent, { kind: "user" }> => s.kind === "user");
+    expect(u.body).toMatchObject({ robotCode: "dingtestappkey0001", userIds: [staff("hh.head")], msgKey: "sampleMarkdown" });
+    await t.db.run(sql`update people set dingtalk_id = null where user_id = 'cg.head'`);
+    const key = `user-${++n}`;
+    await commit(t.db, [insertOutbox(t.db, { key, channel: "user", target: "dingtalk:cg.head", payload: { message: "登录链接" }, at: t.clock() })]);
+    await drainOutbox(t.deps);
+    expect(await rowOf(key)).toMatchObject({ status: "failed" });
+    expect((await rowOf(key)).last_error).toContain("duban person set --user cg.head --dingtalk");
+  });
+});
