@@ -60,3 +60,23 @@ describe("everyday chat (issue 11)", () => {
     expect(reply).not.toContain("「王主任");
   });
 });
+
+describe("帮助 for the person asking (issue 11)", () => {
+  it("lists only the commands the sender's roles allow, with their own unit's case number", async () => {
+    const own = await dispatch("交办 某小区噪声扰民 给 荷花池");
+    const officer = await say(deps, "hh.officer", "g-hh", "帮助");
+    expect(officer).toContain("签收");
+    expect(officer).toContain(`#${own}`); // a real case of 荷花池 instead of "#12"
+    for (const verb of ["交办", "通过", "挂牌", "问责", "改派"]) expect(officer).not.toContain(`**${verb}**`);
+    const leader = await say(deps, "lead", "g-command", "帮助");
+    for (const verb of ["通过", "挂牌", "问责", "交办"]) expect(leader).toContain(`**${verb}**`);
+    expect(leader).not.toContain("**签收**");
+    expect(leader).not.toContain("李区长"); // the district's own leader stands in the example
+  });
+
+  it("帮助 办结 explains 阶段性办结; asking about a command one may not use says so", async () => {
+    const h = await say(deps, "hh.officer", "g-hh", "帮助 办结");
+    expect(h).toContain("阶段性办结 下一节点");
+    expect(await say(deps, "hh.officer", "g-hh", "帮助 通过")).toContain("您的角色不能使用「通过」");
+  });
+});

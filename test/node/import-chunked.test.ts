@@ -134,7 +134,7 @@ describe("an import at the row cap while WeCom callbacks arrive", () => {
     expect(answers).toHaveLength(5);
     for (const a of answers) {
       expect(a.status).toBe(200);
-      expect(a.answer).toContain("交办"); // the 帮助 text lists the commands
+      expect(a.answer).toContain("签收"); // the 帮助 text lists the officer's commands
     }
     // Structure of the import's writes: N / STAGE_CHUNK staging transactions of ≤ STAGE_CHUNK rows, then one swap whose size
     // does not grow with the file (a constant number of statements, each within D1's 100 parameters).
