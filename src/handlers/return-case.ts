@@ -19,7 +19,7 @@ export async function returnCase({ ctx, input }: UseCaseArgs<ReturnInput>): Prom
   const notice = msg(line(strong(`${caseNo(c)} 被退回`), ` ${c.title}`), `退回单位：${unitName(units, c.leadUnitId)}（${ctx.actor.name}）`, `原因：${input.reason}${last}`, quote(`请改派：改派 ${caseNo(c)} 给 单位名称`));
   return {
     caseId: c.id,
-    reply: msg(`已退回 ${caseNo(c)} ${c.title}`, `原因：${input.reason}`, nextStep("等待督办办改派")),
+    reply: msg(`已退回 ${caseNo(c)} ${c.title}`, `原因：${input.reason}`, nextStep("督办办公室将改派其他单位或定责")),
     writes: changeCase(ctx, c, {
       set: { state: "returned", returnCount: count },
       event: { kind: "returned", text: input.reason, data: { fromUnitId: c.leadUnitId, count } },
