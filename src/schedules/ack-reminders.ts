@@ -10,7 +10,7 @@ export async function ackItems(ctx: JobCtx, want: Want): Promise<Found> {
     ${ctx.crossedAfter !== undefined ? sql`AND ack_by >= ${ctx.crossedAfter}` : sql``} ${routed(ctx)}`;
   return pagedItems(ctx, want, "ack", "cases_state_ack_idx", where, (c) => {
     const limit = c.priority === "urgent" ? fmtDateTime(c.ackBy!, ctx.tz) : fmtDate(c.ackBy!, ctx.tz);
-    const line = `${caseHead(c)} 签收时限 ${limit} 已过，请立即签收：签收 #${c.id}`;
+    const line = [...caseHead(c), ` 签收时限 ${limit} 已过，请立即签收：签收 #${c.id}`];
     return item("ack", ctx.today, c, unitLine(ctx, c, "ack", line, [...doers(ctx, c), ...ctx.route.head(c.leadUnitId)]));
   });
 }

@@ -1,13 +1,14 @@
 /**
  * One message per group per run: a group's digest slice, its reports and all its reminder lines travel
- * together. Mentions are handed out here — each person at most `mentionsPerPersonPerDay` a business day,
- * across groups and runs — and the text is fitted to WeCom's 4096-byte markdown limit.
+ * together, as neutral content (src/domain/message.ts) that each channel renders and splits to its own limit.
+ * Mentions are handed out here — each person at most `mentionsPerPersonPerDay` a business day, across groups
+ * and runs; long sections list `policy.listLinesPerSection` cases in full and the rest by number.
  */
 import type { Db } from "../db/types.js";
 import type { OutboxInput } from "../db/write.js";
 import type { Calendar } from "../domain/calendar.js";
+import { title, toPlain, type Block, type Message } from "../domain/message.js";
 import type { Policy } from "../domain/policy.js";
-import { splitMessage } from "../delivery/split.js";
 import { targetOf } from "../domain/targets.js";
 import { fmtDate, fmtDateTime } from "../handlers/text.js";
 import { morningOf, prevWorkingDay } from "./business-time.js";
@@ -20,28 +21,17 @@ import { calendarPlanBlock } from "./calendar-plan.js";
 import { commandReport, loadPeriodChanges, periodsOf, unitReport } from "./reports.js";
 import { renderSections, type Line } from "./sections.js";
 
-export const MARKDOWN_LIMIT = 4096;
-const enc = new TextEncoder();
-const bytes = (s: string) => enc.encode(s).byteLength;
-/** The delivery layer appends mentions to markdown as "\n<@a> <@b>"; that must fit too. */
-const mentionTail = (m: string[]) => (m.length ? `\n${m.map((u) => `<@${u}>`).join(" ")}` : "");
+const bytes = (s: string) => new TextEncoder().encode(s).byteLength;
 
-/** The most detail that fits one message; split (each chunk its own outbox row) only when numbers alone do not fit. */
-export function fitText(render: (lines: number) => string, start: number, limit: number): string[] {
-  for (let lines = Math.max(0, start); ; lines = Math.floor(lines / 2)) {
-    const text = render(lines);
-    if (bytes(text) <= limit) return [text];
-    if (lines === 0) return splitMessage(text, limit);
-  }
-}
-
+/** `queued` describes each message for the operator (`duban tick`): its first line and its size as plain text. */
 export type Composed = { outbox: OutboxInput[]; slots: SlotRow[]; selected: Item[]; pending: number; queued: { chatId: string; key: string; head: string; mentions: string[]; bytes: number }[] };
 
-type Block = { slot: SlotRow; render: (lines: number) => string | undefined };
+/** A digest or report part of a group's message, with the slot it fills. */
+type Part = { slot: SlotRow; render: (lines: number) => Block[] | undefined };
 
 /** Digest and report blocks for each group not yet served in today's slots (morning pass only). */
-async function morningBlocks(db: Db, cal: Calendar, policy: Policy, plan: Plan, chats: JobCtx["route"]["chats"], taken: Set<string>, workdays: JobCtx["workdays"]): Promise<Map<string, Block[]>> {
-  const out = new Map<string, Block[]>();
+async function morningParts(db: Db, cal: Calendar, policy: Policy, plan: Plan, chats: JobCtx["route"]["chats"], taken: Set<string>, workdays: JobCtx["workdays"]): Promise<Map<string, Part[]>> {
+  const out = new Map<string, Part[]>();
   const { today, at, tz } = plan.bt;
   const periods = periodsOf(today, tz);
   const wants = (job: string, slot: string, chatId: string) => !taken.has(slotKey({ job, slot, target: chatId }));
@@ -50,7 +40,7 @@ async function morningBlocks(db: Db, cal: Calendar, policy: Policy, plan: Plan, 
   const d: DigestData = await loadDigest(db, cal, at, morningOf(prevWorkingDay(cal, today), tz, policy), workdays, policy.listLinesPerSection);
   const changes = await Promise.all(periods.map((p) => loadPeriodChanges(db, p)));
   for (const c of due) {
-    const blocks: Block[] = [];
+    const blocks: Part[] = [];
     const unit = c.purpose === "unit" ? c.unitId : null;
     if (wants("digest", today, c.chatId)) {
       blocks.push({ slot: { job: "digest", slot: today, target: c.chatId }, render: (lines) => (unit === null ? commandDigest(d, { late: plan.late, lines }) : unitDigest(d, unit, { late: plan.late })) });
@@ -73,15 +63,15 @@ export async function composeRun(db: Db, cal: Calendar, policy: Policy, plan: Pl
   const taken = await takenSlots(db, today, plan.since, periods);
   const ctx: JobCtx = { db, at, tz, today, cal, policy, route, urgentOnly: plan.urgentOnly, crossedAfter: plan.crossedAfter, since: plan.since, workdays };
   const { selected, pending } = await collectItems(ctx, taken, policy.runBudgetItems);
-  const blocks = plan.morning ? await morningBlocks(db, cal, policy, plan, route.chats, taken, workdays) : new Map<string, Block[]>();
+  const parts = plan.morning ? await morningParts(db, cal, policy, plan, route.chats, taken, workdays) : new Map<string, Part[]>();
   // December, while next year's holiday plan is missing: one line to the command group, once (issue 14, R21).
   const planBlock = plan.morning ? await calendarPlanBlock(db, cal, at, route.commandChat) : undefined;
-  if (planBlock) blocks.set(route.commandChat!, [...(blocks.get(route.commandChat!) ?? []), planBlock]);
+  if (planBlock) parts.set(route.commandChat!, [...(parts.get(route.commandChat!) ?? []), planBlock]);
   const counts = await mentionCounts(db, today);
   const out: Composed = { outbox: [], slots: [], selected, pending, queued: [] };
   for (const chat of route.chats) {
     const lines: Line[] = selected.flatMap((i) => i.deliveries.filter((d) => d.chatId === chat.chatId).map((d) => ({ ...d, caseId: i.caseId, job: i.job, slot: i.slot })));
-    const mine = (blocks.get(chat.chatId) ?? []).map((b) => ({ ...b, probe: b.render(policy.listLinesPerSection) })).filter((b) => b.probe !== undefined);
+    const mine = (parts.get(chat.chatId) ?? []).map((b) => ({ ...b, blocks: b.render(policy.listLinesPerSection) })).filter((b) => b.blocks !== undefined);
     if (!lines.length && !mine.length) continue;
     // Each person at most N times per business day; people who left are never @-ed.
     const mentions: string[] = [];
@@ -93,16 +83,13 @@ export async function composeRun(db: Db, cal: Calendar, policy: Policy, plan: Pl
       out.slots.push({ job: "mention", slot: today, target: `${u}#${n + 1}` });
     }
     const more = taken.has(slotKey({ job: "digest", slot: today, target: chat.chatId })) ? "（续）" : "";
-    const header = mine.length ? [] : [plan.urgentOnly ? `**紧急督办提醒 · ${fmtDateTime(at, tz)}**` : `**督办提醒 · ${fmtDate(at, tz)}**${more}`];
-    const render = (n: number) => [...header, ...mine.map((b) => b.render(n)!), ...renderSections(lines, n)].join("\n");
-    const chunks = fitText(render, policy.listLinesPerSection, MARKDOWN_LIMIT - bytes(mentionTail(mentions)));
-    chunks.forEach((markdown, i) => {
-      const key = `sched:${today}:${chat.chatId}:${at}${chunks.length > 1 ? `:${i + 1}` : ""}`;
-      const m = i === 0 ? mentions : [];
-      // "<platform>:<chat>": a DingTalk group's digest goes through the DingTalk channel (issue 15).
-      out.outbox.push({ key, channel: "group", target: targetOf(chat), payload: { markdown, mentions: m }, at, sendAfter: Math.min(at, now) });
-      out.queued.push({ chatId: chat.chatId, key, head: markdown.split("\n")[0], mentions: m, bytes: bytes(markdown) });
-    });
+    const header = mine.length ? [] : [title(plan.urgentOnly ? `紧急督办提醒 · ${fmtDateTime(at, tz)}` : `督办提醒 · ${fmtDate(at, tz)}${more}`)];
+    const message: Message = { blocks: [...header, ...mine.flatMap((b) => b.blocks!), ...renderSections(lines, policy.listLinesPerSection)] };
+    const key = `sched:${today}:${chat.chatId}:${at}`;
+    // "<platform>:<chat>": a DingTalk group's digest goes through the DingTalk channel (issue 15).
+    out.outbox.push({ key, channel: "group", target: targetOf(chat), payload: { message, mentions }, at, sendAfter: Math.min(at, now) });
+    const plain = toPlain(message);
+    out.queued.push({ chatId: chat.chatId, key, head: plain.split("\n")[0], mentions, bytes: bytes(plain) });
     out.slots.push(...mine.map((b) => b.slot), ...lines.map((l) => ({ job: l.job, slot: l.slot, target: lineTarget(l.caseId, chat.chatId) })));
   }
   return out;

@@ -10,6 +10,7 @@ import type { Db } from "../db/types.js";
 import { changesByUnit, rankUnits, sumChanges, totals, type Changes, type Figures, type KeyedStats, type OverdueCase, type UnitStats } from "../db/stats.js";
 import { figuresByBatch, figuresBySource, figuresByUnit, overdueList } from "../db/unit-day-stats.js";
 import type { Calendar } from "../domain/calendar.js";
+import { line, muted, strong, title, warn, type Block, type Span } from "../domain/message.js";
 import { fmtDate, fmtDateTime } from "../handlers/text.js";
 import { flaggedSubmissions, type FlaggedSubmission } from "./photo-flags.js";
 import { capped } from "./sections.js";
@@ -64,48 +65,50 @@ export async function loadDigest(db: Db, cal: Calendar, at: number, since: numbe
 export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const name = (d: DigestData, id: number | null) => d.unitNames.get(id) ?? "未指定单位";
 
-function figureLines(f: Figures): string[] {
+function figureLines(f: Figures): Span[][] {
   return [
-    `案件 **${f.total}** 件，办结 **${f.closed}** 件（其中阶段性 ${f.staged}），完成率 **${pct(f.completionRate)}**，按时办结率 ${pct(f.onTimeRate)}`,
-    `办理中 ${f.open} 件，${f.overdue ? `<font color="warning">逾期 ${f.overdue} 件</font>` : "逾期 0 件"}，反弹 ${f.rebounds} 次`,
+    ["案件 ", strong(String(f.total)), " 件，办结 ", strong(String(f.closed)), ` 件（其中阶段性 ${f.staged}），完成率 `, strong(pct(f.completionRate)), `，按时办结率 ${pct(f.onTimeRate)}`],
+    [`办理中 ${f.open} 件，`, f.overdue ? warn(`逾期 ${f.overdue} 件`) : "逾期 0 件", `，反弹 ${f.rebounds} 次`],
   ];
 }
 
-function changeLine(d: DigestData, c: Omit<Changes, "unitId">): string {
-  return `**较上期**（${fmtDateTime(d.since, d.tz)} 以来）：新增 ${c.created}，办结 ${c.closed}，反弹 ${c.rebounds}，新增逾期 ${c.newlyOverdue}`;
+function changeLine(d: DigestData, c: Omit<Changes, "unitId">): Block {
+  return line(strong("较上期"), `（${fmtDateTime(d.since, d.tz)} 以来）：新增 ${c.created}，办结 ${c.closed}，反弹 ${c.rebounds}，新增逾期 ${c.newlyOverdue}`);
 }
 
 const keyedLine = (rows: KeyedStats[], blank: string) => rows.map((r) => `${r.key ?? blank} ${r.closed}/${r.total}`).join(" · ");
 
+/** A title, with "（补发，原定 08:30）" when the digest is sent after its time (R22). */
+const heading = (text: string, late?: string): Block => (late ? title(text, muted(`（补发，原定 ${late}）`)) : title(text));
+
 /** The command group's digest. `late` labels a digest sent after its time (R22). */
-export function commandDigest(d: DigestData, o: { late?: string; lines: number }): string {
-  const title = `**每日通报 · ${fmtDate(d.at, d.tz)}**${o.late ? ` <font color="comment">（补发，原定 ${o.late}）</font>` : ""}`;
-  const out = [title, ...figureLines(d.total).map((l, i) => (i === 0 ? `全区${l}` : l)), changeLine(d, sumChanges(d.changes))];
-  if (d.bySource.length) out.push(`**按来源**（办结/总数）：${keyedLine(d.bySource, "未注明")}`);
-  if (d.byBatch.some((b) => b.key !== null)) out.push(`**按批次**（办结/总数）：${keyedLine(d.byBatch, "未分批")}`);
+export function commandDigest(d: DigestData, o: { late?: string; lines: number }): Block[] {
+  const [first, second] = figureLines(d.total);
+  const out = [heading(`每日通报 · ${fmtDate(d.at, d.tz)}`, o.late), line("全区", ...first), line(...second), changeLine(d, sumChanges(d.changes))];
+  if (d.bySource.length) out.push(line(strong("按来源"), `（办结/总数）：${keyedLine(d.bySource, "未注明")}`));
+  if (d.byBatch.some((b) => b.key !== null)) out.push(line(strong("按批次"), `（办结/总数）：${keyedLine(d.byBatch, "未分批")}`));
   if (d.total.overdue) {
-    out.push(`**逾期清单**（${d.total.overdue} 件）`);
-    out.push(...capped(d.overdue, o.lines, (c) => `#${c.id}${c.flagged ? "【挂牌】" : ""} ${c.title} · ${name(d, c.leadUnitId)} · 逾期 ${c.days} 个工作日`, (c) => c.id, OVERDUE_NUMBERS, d.total.overdue));
+    out.push(line(strong("逾期清单"), `（${d.total.overdue} 件）`));
+    out.push(...capped(d.overdue, o.lines, (c) => [`#${c.id}${c.flagged ? "【挂牌】" : ""} ${c.title} · ${name(d, c.leadUnitId)} · 逾期 ${c.days} 个工作日`], (c) => c.id, OVERDUE_NUMBERS, d.total.overdue));
   }
   if (d.flaggedPhotos.length) {
     // Findings for the reviewer, not verdicts: the leader looks at the photos side by side on the case page.
-    out.push(`**照片核查提示**（${d.flaggedPhotos.length} 件办结申请，审核时请核实）`);
-    out.push(...capped(d.flaggedPhotos, o.lines, (f) => `#${f.caseId} ${f.title} · ${name(d, f.leadUnitId)}：${f.flags.join("；")}`, (f) => f.caseId, 100));
+    out.push(line(strong("照片核查提示"), `（${d.flaggedPhotos.length} 件办结申请，审核时请核实）`));
+    out.push(...capped(d.flaggedPhotos, o.lines, (f) => [`#${f.caseId} ${f.title} · ${name(d, f.leadUnitId)}：${f.flags.join("；")}`], (f) => f.caseId, 100));
   }
   if (d.ranked.length) {
-    out.push("**单位排名**（完成率｜按时办结率｜逾期｜反弹）");
-    d.ranked.forEach((r, i) => out.push(`${i + 1}. ${name(d, r.unitId)} ${pct(r.completionRate)}｜${pct(r.onTimeRate)}｜${r.overdue}｜${r.rebounds}`));
+    out.push(line(strong("单位排名"), "（完成率｜按时办结率｜逾期｜反弹）"));
+    d.ranked.forEach((r, i) => out.push(line(`${i + 1}. ${name(d, r.unitId)} ${pct(r.completionRate)}｜${pct(r.onTimeRate)}｜${r.overdue}｜${r.rebounds}`)));
   }
-  return out.join("\n");
+  return out;
 }
 
 /** A unit group's slice: only its own figures and its place in the ranking; undefined when it has no cases. */
-export function unitDigest(d: DigestData, unitId: number, o: { late?: string }): string | undefined {
+export function unitDigest(d: DigestData, unitId: number, o: { late?: string }): Block[] | undefined {
   const s = d.stats.find((r) => r.unitId === unitId);
   if (!s) return undefined;
   const place = d.ranked.findIndex((r) => r.unitId === unitId) + 1;
   const change = d.changes.find((c) => c.unitId === unitId) ?? { created: 0, closed: 0, rebounds: 0, newlyOverdue: 0 };
-  const title = `**${name(d, unitId)} · 每日通报 ${fmtDate(d.at, d.tz)}**${o.late ? ` <font color="comment">（补发，原定 ${o.late}）</font>` : ""}`;
   const [first, second] = figureLines(s);
-  return [title, `本单位${first}（全区第 ${place}/${d.ranked.length} 名）`, second, changeLine(d, change)].join("\n");
+  return [heading(`${name(d, unitId)} · 每日通报 ${fmtDate(d.at, d.tz)}`, o.late), line("本单位", ...first, `（全区第 ${place}/${d.ranked.length} 名）`), line(...second), changeLine(d, change)];
 }

@@ -1,6 +1,7 @@
 /** 黄灯: a warning N working days before the deadline (policy, default 2) and on the due day. Mornings only. */
 import { sql } from "drizzle-orm";
 import { addWorkingDays, localDate } from "../domain/calendar.js";
+import { strong, type Span } from "../domain/message.js";
 import { fmtDate } from "../handlers/text.js";
 import { casesVia } from "./page.js";
 import { caseHead, doers, item, unitLine, type Item, type JobCtx } from "./items.js";
@@ -15,12 +16,12 @@ export async function dueSoonItems(ctx: JobCtx): Promise<Item[]> {
   for (const c of rows) {
     const left = ctx.workdays(ctx.at, c.dueAt!);
     const due = fmtDate(c.dueAt!, ctx.tz);
-    let text: string;
-    if (left === n) text = `还剩 **${n}** 个工作日（${due}到期）`;
-    else if (left === 0) text = localDate(c.dueAt!, ctx.tz) === ctx.today ? "**今日到期**" : `今天是到期前最后一个工作日（${due}到期）`;
+    let text: Span[];
+    if (left === n) text = ["还剩 ", strong(String(n)), ` 个工作日（${due}到期）`];
+    else if (left === 0) text = localDate(c.dueAt!, ctx.tz) === ctx.today ? [strong("今日到期")] : [`今天是到期前最后一个工作日（${due}到期）`];
     else continue;
     const ask = c.state === "pending_ack" ? `请先签收：签收 #${c.id}` : `请按时办结：办结 #${c.id}`;
-    out.push(item("due_soon", ctx.today, c, unitLine(ctx, c, "due_soon", `${caseHead(c)} ${text}，${ask}`, doers(ctx, c))));
+    out.push(item("due_soon", ctx.today, c, unitLine(ctx, c, "due_soon", [...caseHead(c), " ", ...text, `，${ask}`], doers(ctx, c))));
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { asc, sql, type SQL } from "drizzle-orm";
 import { cases, groups, people, units } from "../db/schema.js";
 import type { Db } from "../db/types.js";
 import { workingDaysBetween, type Calendar } from "../domain/calendar.js";
+import { strong, type Span } from "../domain/message.js";
 import type { Policy } from "../domain/policy.js";
 
 export const REMINDER_JOBS = ["overdue", "ack", "due_soon", "flagged", "patrol", "milestone"] as const;
@@ -13,8 +14,8 @@ export type JobName = (typeof REMINDER_JOBS)[number];
 /** Message sections; besides one per job, the escalation ladder adds lines to the command and accountability groups. */
 export type Section = JobName | "leader" | "accountability" | "office_patrol";
 
-/** One line for one group, with the people it would like to @. */
-export type Delivery = { chatId: string; section: Section; line: string; mentions: string[] };
+/** One line for one group (neutral spans, src/domain/message.ts), with the people it would like to @. */
+export type Delivery = { chatId: string; section: Section; line: Span[]; mentions: string[] };
 /** One reminder about one case in one slot (the business date, or the patrol/milestone date). */
 export type Item = { job: JobName; slot: string; caseId: number; urgent: boolean; deliveries: Delivery[] };
 
@@ -110,8 +111,8 @@ export function routed(ctx: JobCtx): SQL {
 }
 
 /** "#12 【紧急】【挂牌】title" — every line carries the case number so people can spot duplicates. */
-export function caseHead(c: Pick<CaseLite, "id" | "title" | "priority" | "flagged">): string {
-  return `**#${c.id}** ${c.priority === "urgent" ? "【紧急】" : ""}${c.flagged ? "【挂牌】" : ""}${c.title}`;
+export function caseHead(c: Pick<CaseLite, "id" | "title" | "priority" | "flagged">): Span[] {
+  return [strong(`#${c.id}`), ` ${c.priority === "urgent" ? "【紧急】" : ""}${c.flagged ? "【挂牌】" : ""}${c.title}`];
 }
 
 /** The people who do the work: the officer, or the unit's liaisons while no officer is named. */
@@ -119,11 +120,11 @@ export function doers(ctx: JobCtx, c: CaseLite): string[] {
   return c.officerUserId ? [c.officerUserId] : ctx.route.liaisons(c.leadUnitId);
 }
 
-export function unitLine(ctx: JobCtx, c: CaseLite, section: Section, line: string, mentions: string[]): Delivery[] {
+export function unitLine(ctx: JobCtx, c: CaseLite, section: Section, line: Span[], mentions: string[]): Delivery[] {
   const chatId = ctx.route.unitChat(c.leadUnitId);
   if (!chatId) return [];
   const own = chatId !== ctx.route.commandChat;
-  return [{ chatId, section, line: own ? line : `${line}（${ctx.route.unitName(c.leadUnitId)}，未绑定单位群）`, mentions }];
+  return [{ chatId, section, line: own ? line : [...line, `（${ctx.route.unitName(c.leadUnitId)}，未绑定单位群）`], mentions }];
 }
 
 /** One item; two lines for the same group (a unit without its own group) merge into the first. */

@@ -3,12 +3,13 @@ import type { Deps } from "../deps.js";
 import { loadPolicy } from "../db/policy.js";
 import { localDate, localParts } from "../domain/calendar.js";
 import { morningOf, prevWorkingDay } from "./business-time.js";
-import { fitText, MARKDOWN_LIMIT } from "./compose.js";
+import type { Block } from "../domain/message.js";
+import { targetOf } from "../domain/targets.js";
 import { commandDigest, loadDigest, unitDigest } from "./digest.js";
 import { loadRouting, memoWorkdays } from "./items.js";
 import { runDue, type RunResult } from "./run-due.js";
 
-type OpDeps = Pick<Deps, "db" | "clock" | "log" | "calendar" | "config">;
+type OpDeps = Pick<Deps, "db" | "clock" | "log" | "calendar" | "config" | "deliver">;
 
 /** An ISO 8601 instant with its zone ("Z" or "+08:00"): a bare local time would depend on the machine. */
 export function parseInstant(s: string): number | undefined {
@@ -49,6 +50,9 @@ export async function previewDigest(deps: OpDeps, at: number, chatId?: string): 
   const d = await loadDigest(deps.db, cal, at, since, memoWorkdays(cal), policy.listLinesPerSection);
   const unit = chat.purpose === "unit" ? chat.unitId : null;
   if (unit !== null && !d.stats.some((s) => s.unitId === unit)) return { text: `（${route.unitName(unit)}暂无案件，不发送每日通报）` };
-  const chunks = fitText((lines) => (unit === null ? commandDigest(d, { lines }) : unitDigest(d, unit, {})!), policy.listLinesPerSection, MARKDOWN_LIMIT);
-  return { text: chunks.join("\n\n----- (next message) -----\n\n") };
+  const blocks: Block[] = unit === null ? commandDigest(d, { lines: policy.listLinesPerSection }) : unitDigest(d, unit, {})!;
+  // Rendered by the group's own channel, as the group would receive it (split where the channel would split).
+  const chunks = await deps.deliver.render({ id: 0, channel: "group", target: targetOf(chat), payload: { message: { blocks } } });
+  const text = chunks.map((c) => String(c.markdown ?? c.text ?? c.content ?? JSON.stringify(c)));
+  return { text: text.join("\n\n----- (next message) -----\n\n") };
 }

@@ -4,6 +4,7 @@
  * accountability group (day 7). 紧急 cases are reminded at any hour (policy).
  */
 import { sql } from "drizzle-orm";
+import { warn } from "../domain/message.js";
 import { fmtDate } from "../handlers/text.js";
 import { caseHead, doers, item, routed, unitLine, type CaseLite, type Delivery, type Item, type JobCtx } from "./items.js";
 import { pagedItems, type Found, type Want } from "./page.js";
@@ -18,16 +19,16 @@ function overdueItem(ctx: JobCtx, c: CaseLite): Item {
   const { ladderDays } = ctx.policy;
   // An urgent case may be reminded at 00:00 on a day off, when it is 0 working days late: call it day 1.
   const days = Math.max(1, ctx.workdays(c.dueAt!, ctx.at));
-  const late = `逾期 <font color="warning">**${days}**</font> 个工作日（时限 ${fmtDate(c.dueAt!, ctx.tz)}）`;
+  const late = ["逾期 ", warn(String(days)), ` 个工作日（时限 ${fmtDate(c.dueAt!, ctx.tz)}）`];
   const unsigned = c.state === "pending_ack" ? "，尚未签收" : "";
   const unit = ctx.route.unitName(c.leadUnitId);
-  const out: Delivery[] = unitLine(ctx, c, "overdue", `${caseHead(c)} ${late}${unsigned}，请尽快办结：办结 #${c.id}`,
+  const out: Delivery[] = unitLine(ctx, c, "overdue", [...caseHead(c), " ", ...late, `${unsigned}，请尽快办结：办结 #${c.id}`],
     days >= ladderDays.officer ? [...doers(ctx, c), ...ctx.route.head(c.leadUnitId)] : []);
   if (days >= ladderDays.leader && ctx.route.commandChat) {
-    out.push({ chatId: ctx.route.commandChat, section: "leader", line: `${caseHead(c)}（${unit}）${late}${unsigned}`, mentions: c.leaderUserId ? [c.leaderUserId] : [] });
+    out.push({ chatId: ctx.route.commandChat, section: "leader", line: [...caseHead(c), `（${unit}）`, ...late, unsigned], mentions: c.leaderUserId ? [c.leaderUserId] : [] });
   }
   if (days >= ladderDays.accountability && ctx.route.accountabilityChat) {
-    out.push({ chatId: ctx.route.accountabilityChat, section: "accountability", line: `${caseHead(c)}（${unit}）${late}${unsigned}`, mentions: [] });
+    out.push({ chatId: ctx.route.accountabilityChat, section: "accountability", line: [...caseHead(c), `（${unit}）`, ...late, unsigned], mentions: [] });
   }
   return item("overdue", ctx.today, c, out);
 }

@@ -14,8 +14,8 @@ const inWindow = (ctx: JobCtx, ymd: string) => ymd > ctx.since && ymd <= ctx.tod
 
 function lines(ctx: JobCtx, c: CaseLite, what: string): Delivery[] {
   const ask = `请开展回头看巡查：巡查 #${c.id} 正常 / 巡查 #${c.id} 反弹 情况`;
-  const out = unitLine(ctx, c, "patrol", `${caseHead(c)} ${what}，${ask}`, doers(ctx, c));
-  if (ctx.route.commandChat) out.push({ chatId: ctx.route.commandChat, section: "office_patrol", line: `${caseHead(c)}（${ctx.route.unitName(c.leadUnitId)}）${what}`, mentions: [] });
+  const out = unitLine(ctx, c, "patrol", [...caseHead(c), ` ${what}，${ask}`], doers(ctx, c));
+  if (ctx.route.commandChat) out.push({ chatId: ctx.route.commandChat, section: "office_patrol", line: [...caseHead(c), `（${ctx.route.unitName(c.leadUnitId)}）${what}`], mentions: [] });
   return out;
 }
 

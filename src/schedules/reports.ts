@@ -6,6 +6,7 @@
 import type { Db } from "../db/types.js";
 import { changesByUnit, sumChanges, type Changes, type UnitStats } from "../db/stats.js";
 import { addCalendarDays } from "../domain/calendar.js";
+import { info, line, muted, strong, warn, type Block, type Span } from "../domain/message.js";
 import type { Policy } from "../domain/policy.js";
 import { isoWeek, startOfDate, weekStart } from "./business-time.js";
 import { pct, type DigestData } from "./digest.js";
@@ -29,30 +30,30 @@ export function periodsOf(today: string, tz: string): Period[] {
 export const loadPeriodChanges = (db: Db, p: Period) => changesByUnit(db, p.from, p.to);
 
 export type Card = "红牌" | "黄牌" | "绿牌";
-const CARD_COLOR: Record<Card, string> = { 红牌: "warning", 黄牌: "comment", 绿牌: "info" };
+const CARD_TONE: Record<Card, (t: string) => Span> = { 红牌: warn, 黄牌: muted, 绿牌: info };
 
 /** Below `red` → 红牌, below `yellow` → 黄牌, else 绿牌 (thresholds are policy data). */
 export function cardOf(s: Pick<UnitStats, "completionRate">, cards: Policy["cards"]): Card {
   return s.completionRate < cards.red ? "红牌" : s.completionRate < cards.yellow ? "黄牌" : "绿牌";
 }
-const tag = (c: Card) => `<font color="${CARD_COLOR[c]}">${c}</font>`;
+const tag = (c: Card) => CARD_TONE[c](c);
 
 const changeText = (c: Omit<Changes, "unitId">) => `新增 ${c.created}，办结 ${c.closed}，反弹 ${c.rebounds}`;
 
-export function commandReport(p: Period, d: DigestData, changes: Changes[], cards: Policy["cards"]): string {
-  const out = [`**${p.label}**`, `本期${changeText(sumChanges(changes))}；截至目前全区完成率 ${pct(d.total.completionRate)}`];
+export function commandReport(p: Period, d: DigestData, changes: Changes[], cards: Policy["cards"]): Block[] {
+  const out = [line(strong(p.label)), line(`本期${changeText(sumChanges(changes))}；截至目前全区完成率 ${pct(d.total.completionRate)}`)];
   for (const card of ["红牌", "黄牌", "绿牌"] as Card[]) {
     const units = d.ranked.filter((r) => cardOf(r, cards) === card);
-    if (units.length) out.push(`${tag(card)}（${units.length}）：${units.map((u) => `${d.unitNames.get(u.unitId) ?? "未指定单位"} ${pct(u.completionRate)}`).join("、")}`);
+    if (units.length) out.push(line(tag(card), `（${units.length}）：${units.map((u) => `${d.unitNames.get(u.unitId) ?? "未指定单位"} ${pct(u.completionRate)}`).join("、")}`));
   }
-  out.push(`<font color="comment">评牌标准：完成率低于 ${pct(cards.red)} 红牌，低于 ${pct(cards.yellow)} 黄牌</font>`);
-  return out.join("\n");
+  out.push(line(muted(`评牌标准：完成率低于 ${pct(cards.red)} 红牌，低于 ${pct(cards.yellow)} 黄牌`)));
+  return out;
 }
 
 /** A unit's own card; undefined when it has no cases. */
-export function unitReport(p: Period, d: DigestData, unitId: number, changes: Changes[], cards: Policy["cards"]): string | undefined {
+export function unitReport(p: Period, d: DigestData, unitId: number, changes: Changes[], cards: Policy["cards"]): Block[] | undefined {
   const s = d.ranked.find((r) => r.unitId === unitId);
   if (!s) return undefined;
   const c = changes.find((x) => x.unitId === unitId) ?? { created: 0, closed: 0, rebounds: 0 };
-  return `**${p.label}**：本期${changeText({ newlyOverdue: 0, ...c })}；完成率 ${pct(s.completionRate)}，评为 ${tag(cardOf(s, cards))}`;
+  return [line(strong(p.label), `：本期${changeText({ newlyOverdue: 0, ...c })}；完成率 ${pct(s.completionRate)}，评为 `, tag(cardOf(s, cards)))];
 }

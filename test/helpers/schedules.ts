@@ -4,7 +4,9 @@ import { cases, outbox, policies, scheduleSlots } from "../../src/db/schema.js";
 import type { Db } from "../../src/db/types.js";
 import type { Deps } from "../../src/deps.js";
 import { localDate } from "../../src/domain/calendar.js";
+import type { Message } from "../../src/domain/message.js";
 import { parseTarget } from "../../src/domain/targets.js";
+import { renderWecom } from "../../src/bot/wecom/render.js";
 import { runDue, type RunResult } from "../../src/schedules/run-due.js";
 import { tempDb } from "./db.js";
 import { seedFixture, testClock, testDeps } from "./fixture.js";
@@ -14,7 +16,8 @@ export const TZ = "Asia/Shanghai";
 export const cst = (s: string) => Date.parse(`${s.replace(" ", "T")}:00+08:00`);
 export const dayOf = (ms: number) => localDate(ms, TZ);
 
-export type Msg = { id: number; chatId: string; at: number; day: string; markdown: string; mentions: string[]; key: string };
+/** A scheduled message as WeCom would show it: `markdown` is the neutral payload rendered (mentions apart). */
+export type Msg = { id: number; chatId: string; target: string; at: number; day: string; markdown: string; mentions: string[]; key: string; message: Message };
 
 export async function schedBench(start: string) {
   const t = await tempDb();
@@ -37,8 +40,9 @@ export async function schedBench(start: string) {
       return rows
         .filter((r) => r.idempotencyKey.startsWith("sched:"))
         .map((r) => {
-          const p = r.payload as { markdown: string; mentions: string[] };
-          return { id: r.id, chatId: parseTarget(r.target).chatId, at: r.createdAt, day: dayOf(r.createdAt), markdown: p.markdown, mentions: p.mentions, key: r.idempotencyKey };
+          const p = r.payload as { message: Message; mentions: string[] };
+          const markdown = renderWecom(p.message);
+          return { id: r.id, chatId: parseTarget(r.target).chatId, target: r.target, at: r.createdAt, day: dayOf(r.createdAt), markdown, mentions: p.mentions, key: r.idempotencyKey, message: p.message };
         });
     },
     async slots() {

@@ -3,6 +3,8 @@
  * notice (preview, then save with its audit row), deadlines counted in working days are recomputed and the unit
  * told; the command group hears about it once in December.
  */
+import { renderWecom } from "../../src/bot/wecom/render.js";
+import type { Content } from "../../src/domain/message.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,9 +107,11 @@ describe("while 2027 is missing (today 2026-12-24)", () => {
     const [ev] = await w.db.select().from(caseEvents).where(and(eq(caseEvents.caseId, working), eq(caseEvents.kind, "note")));
     expect(ev.text).toContain("重算为 1月8日");
     expect(await w.db.select().from(auditLog).where(eq(auditLog.action, "case.due.recompute"))).toHaveLength(2);
-    const told = (await w.db.select().from(outbox).where(like(outbox.idempotencyKey, "calendar:2027:due:%"))).map((o) => ({ target: o.target, md: (o.payload as { markdown: string }).markdown }));
-    expect(told.map((t) => t.target).sort()).toEqual(["g-hh", "g-sm"]);
-    const hh = told.find((t) => t.target === "g-hh")!.md;
+    // Neutral payloads (issue 15), read as WeCom would show them.
+    const md = (p: { message?: Content; markdown?: string }) => (p.message !== undefined ? renderWecom(p.message) : p.markdown!);
+    const told = (await w.db.select().from(outbox).where(like(outbox.idempotencyKey, "calendar:2027:due:%"))).map((o) => ({ target: o.target, md: md(o.payload as { message?: Content }) }));
+    expect(told.map((t) => t.target).sort()).toEqual(["wecom:g-hh", "wecom:g-sm"]);
+    const hh = told.find((t) => t.target === "wecom:g-hh")!.md;
     expect(hh).toContain(`**#${working}**`);
     expect(hh).toContain("1月7日(周四) → **1月8日(周五)**");
     expect(hh).not.toContain(`#${typedDate}`);

@@ -44,7 +44,7 @@ describe("the duban CLI for schedules", () => {
     expect(first.code).toBe(0);
     expect(first.text).toContain("tick 2026-12-01T00:30:00.000Z = 2026-12-01 08:30:00 Asia/Shanghai: morning run");
     expect(first.text).toContain("queued 2 message(s); 2 reminder(s) processed, 0 left for the next run");
-    expect(first.text).toMatch(/g-hh +\d+ B +@hh\.officer @hh\.head +\*\*荷花池街道 · 每日通报/);
+    expect(first.text).toMatch(/g-hh +\d+ B +@hh\.officer @hh\.head +荷花池街道 · 每日通报/);
     const again = await run("tick", "--at", "2026-12-01T08:30:00+08:00");
     expect(again.text).toContain("queued 0 message(s)");
     expect((await b.messages()).map((m) => m.chatId).sort()).toEqual(["g-command", "g-hh"]);

@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { batches, caseEvents, cases } from "../../src/db/schema.js";
-import { fitText } from "../../src/schedules/compose.js";
+import { renderWecomChunks } from "../../src/bot/wecom/render.js";
 import { previewDigest } from "../../src/schedules/operator.js";
 import { cardOf } from "../../src/schedules/reports.js";
 import { U } from "../helpers/fixture.js";
@@ -120,14 +120,13 @@ describe("每日通报 and 周报/月报", () => {
     expect(msgs.find((m) => m.chatId === "g-command")!.markdown.startsWith(`${preview}\n`)).toBe(true);
   });
 
-  it("fits a long message into one by listing fewer lines in full, and splits only as a last resort", () => {
-    const render = (n: number) => Array.from({ length: 60 }, (_, i) => (i < n ? `#${i} ${"很长的案件标题".repeat(8)}` : `#${i}`)).join("\n");
-    const [one] = fitText(render, 60, 4096);
-    expect(new TextEncoder().encode(one).byteLength).toBeLessThanOrEqual(4096);
-    expect(one).toContain("很长的案件标题");
-    const parts = fitText(render, 60, 100);
-    expect(parts.length).toBeGreaterThan(1);
-    expect(parts.every((p) => new TextEncoder().encode(p).byteLength <= 100)).toBe(true);
-    expect(parts.join("")).toBe(render(0));
+  it("queues one neutral message per group and leaves fitting to the channel: WeCom splits it into chunks of at most 4096 bytes", () => {
+    const cmd = msgs.find((m) => m.chatId === "g-command")!;
+    expect(cmd.target).toBe("wecom:g-command");
+    const long = { message: { blocks: [...cmd.message.blocks, ...Array.from({ length: 60 }, () => cmd.message.blocks).flat()] }, mentions: ["hh.head"] };
+    const chunks = renderWecomChunks(long);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.every((c) => new TextEncoder().encode(String(c.markdown)).byteLength <= 4096)).toBe(true);
+    expect(String(chunks.at(-1)!.markdown).endsWith("<@hh.head>")).toBe(true);
   });
 });
