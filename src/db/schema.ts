@@ -555,3 +555,30 @@ export const unitDayStats = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.unitId, t.day] }), index("unit_day_stats_day_idx").on(t.day)],
 );
+
+/**
+ * Decisions about repeat complaints (issue 13). `merged`: case_id (the later complaint) was 并案 into other_id and
+ * cancelled; prior_state keeps what 撤销并案 restores, reopened says whether the merge reopened other_id (a closed
+ * case: rebound). `not_duplicate`: the pair is never suggested again (either order). Undone rows stay (undone_at).
+ */
+export const caseLinks = sqliteTable(
+  "case_links",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    caseId: integer("case_id").notNull().references(() => cases.id),
+    otherId: integer("other_id").notNull().references(() => cases.id),
+    kind: text("kind", { enum: ["merged", "not_duplicate"] }).notNull(),
+    by: text("by").notNull(),
+    at: integer("at").notNull(),
+    priorState: text("prior_state", { mode: "json" }).$type<{ state: CaseState; cancelReason: string | null }>(),
+    reopened: integer("reopened", { mode: "boolean" }).notNull().default(false),
+    undoneAt: integer("undone_at"),
+    undoneBy: text("undone_by"),
+  },
+  (t) => [
+    index("case_links_case_idx").on(t.caseId, t.kind),
+    index("case_links_other_idx").on(t.otherId, t.kind),
+    // One live merge per case: a case is part of at most one earlier case.
+    uniqueIndex("case_links_one_merge").on(t.caseId).where(sql`kind = 'merged' and undone_at is null`),
+  ],
+);
