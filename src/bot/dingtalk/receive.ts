@@ -45,6 +45,7 @@ export async function receiveDingtalk(deps: Deps, client: DingtalkClient, m: Inb
   const robotCode = m.robotCode || deps.config.dingtalk.robotCode || "";
   const senderId = await senderOf(deps, m.staffId);
   const chatId = m.chatType === "group" ? m.chatId : `single:${senderId}`;
+  deps.log.info("DingTalk message", { chatType: m.chatType, chatId }); // HTTP or Stream; the admin registers groups by this id
   const uploads = m.media.length ? await downloadMedia(deps, client, robotCode, m.media) : [];
   const replies = await handleMessage(deps, { channel: "dingtalk", msgId: m.msgId, chatId, chatType: m.chatType, senderId, text: m.text, uploads });
   await queueReply(deps, m, chatId, replies);
