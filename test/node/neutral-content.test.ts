@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 /** Folders that must stay platform-neutral (schedules join when they are converted). */
-export const NEUTRAL_DIRS = ["src/handlers", "src/domain", "src/delivery"];
+export const NEUTRAL_DIRS = ["src/handlers", "src/domain", "src/delivery", "src/schedules"];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
