@@ -64,18 +64,28 @@ export const splitMessage = (text: string, limit: number) => splitBytes(text, li
  */
 export function packBlocks(blocks: string[], limit: number, sep = "\n", atoms: RegExp = MARKUP_ATOMS): string[] {
   const out: string[] = [];
-  let cur: string | undefined;
+  const sepBytes = utf8Bytes(sep);
+  let cur: string[] = [];
+  let curBytes = 0; // bytes of cur.join(sep), kept as we go rather than re-encoding the chunk per block
+  const flush = () => {
+    if (cur.length) out.push(cur.join(sep));
+    cur = [];
+    curBytes = 0;
+  };
   for (const b of blocks) {
-    const joined = cur === undefined ? b : cur + sep + b;
-    if (utf8Bytes(joined) <= limit) {
-      cur = joined;
+    const bb = utf8Bytes(b);
+    const joined = cur.length ? curBytes + sepBytes + bb : bb;
+    if (joined <= limit) {
+      cur.push(b);
+      curBytes = joined;
       continue;
     }
-    if (cur !== undefined) out.push(cur);
-    cur = undefined;
-    if (utf8Bytes(b) <= limit) cur = b;
-    else out.push(...splitBytes(b, limit, atoms));
+    flush();
+    if (bb <= limit) {
+      cur = [b];
+      curBytes = bb;
+    } else out.push(...splitBytes(b, limit, atoms));
   }
-  if (cur !== undefined) out.push(cur);
+  flush();
   return out;
 }
