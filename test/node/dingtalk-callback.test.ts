@@ -10,6 +10,7 @@ import { UNREGISTERED_REPLY } from "../../src/bot/pipeline.js";
 import { settleBackground } from "../helpers/background.js";
 import { cid, dingtalkApp, staff, until } from "../helpers/dingtalk-app.js";
 import { robotMessage, signedHeaders, textMessage, type RobotMsg, type Sent } from "../helpers/fake-dingtalk.js";
+import { distinctPhoto } from "../helpers/distinct-photo.js";
 import { PNG } from "../helpers/fixture.js";
 
 let t: Awaited<ReturnType<typeof dingtalkApp>>;
@@ -95,6 +96,13 @@ describe("a conversation in DingTalk groups", () => {
     expect(t.fake.sent.some((s) => s.kind === "download" && s.downloadCode === "dl-photo-1" && s.robotCode === "dingtestappkey0001")).toBe(true);
     const photo = await q1<{ sha256: string; mime: string }>(sql`select sha256, mime from attachments where case_id = ${id}`);
     expect(photo).toEqual({ sha256: createHash("sha256").update(PNG).digest("hex"), mime: "image/png" });
+  });
+
+  it("a bare picture message binds to the case the sender last named", async () => {
+    t.fake.files.set("dl-photo-2", distinctPhoto(7)); // not a near-duplicate of the first photo
+    const m = robotMessage(t.fake.url, staff("hh.officer"), cid("g-hh"), { msgtype: "picture", content: { downloadCode: "dl-photo-2", pictureDownloadCode: "x" } }, t.clock());
+    expect(await say(m)).toContain(`#${id}`);
+    expect(await q1(sql`select count(*) as n from attachments where case_id = ${id}`)).toEqual({ n: 2 });
   });
 
   it("a picture that cannot be downloaded is asked for again, not dropped", async () => {
