@@ -1,0 +1,51 @@
+/**
+ * Is a new complaint a repeat of an earlier case (issue 13)? Place first, words second: the same named site or
+ * the same house number is strong evidence, the same road or street weak; a conflict (another house number,
+ * another road, another shop of the same kind, another pollution type) rules the pair out however alike the
+ * words are. Thresholds are measured on test/fixtures/complaint-pairs.ts (docs/architecture.md "Repeat complaints").
+ */
+import { comparePlaces, parsePlace, type Place, type PlaceMatch } from "./place.js";
+import { letterCount, ngrams, dice } from "./similarity.js";
+import { inferPollutionTypes } from "./pollution-infer.js";
+
+export type Complaint = { content: string; title?: string; address?: string | null; area?: string | null; pollutionTypes?: readonly string[] };
+
+/** Prepared once per complaint: the parsed place, bigrams and pollution types. */
+export type Prepared = { place: Place; grams: Set<string>; types: string[]; short: boolean };
+
+/** Fewer comparable letters than this: the words say too little, the pair is matched on place only. */
+export const SHORT_TEXT = 6;
+/** A pair scoring at least this is suggested. */
+export const THRESHOLD = 0.6;
+
+export function prepare(c: Complaint): Prepared {
+  const text = c.content || c.title || "";
+  const types = c.pollutionTypes?.length ? [...c.pollutionTypes] : inferPollutionTypes(text);
+  return { place: parsePlace(`${c.area ?? ""}${c.address ?? ""}`, text), grams: ngrams(text), types, short: letterCount(text) < SHORT_TEXT };
+}
+
+// Weight of each place level: a named site or a house number almost decides; a road or street alone does not.
+const PLACE_WEIGHT: Record<PlaceMatch["level"], number> = { site: 0.6, number: 0.55, compound: 0.45, road: 0.2, street: 0.1, none: 0 };
+/** A site name of three characters or fewer is a kind of business (烧烤店), not a proper name (老王烧烤店). */
+const GENERIC_SITE = 0.3;
+
+export type Score = { score: number; place: PlaceMatch; text: number; sameType: boolean; reasons: string[] };
+
+export function scorePair(a: Prepared, b: Prepared): Score {
+  const place = comparePlaces(a.place, b.place);
+  const text = a.short || b.short ? 0 : dice(a.grams, b.grams);
+  const sameType = a.types.some((t) => b.types.includes(t));
+  const typeConflict = a.types.length > 0 && b.types.length > 0 && !sameType;
+  const out = (score: number, reasons: string[]): Score => ({ score: Math.round(score * 100) / 100, place, text, sameType, reasons });
+  if (place.conflict || typeConflict) return out(0, []);
+  const generic = place.level === "site" && [...(place.what ?? "")].length <= 3;
+  let score = generic ? GENERIC_SITE : PLACE_WEIGHT[place.level];
+  score += 0.5 * text + (sameType ? 0.1 : 0);
+  // Short texts carry no words to compare: a strong place match with no conflict is enough.
+  if ((a.short || b.short) && (place.level === "site" || place.level === "number") && !generic) score = Math.max(score, THRESHOLD);
+  const reasons: string[] = [];
+  if (place.level !== "none" && place.what) reasons.push(place.level === "site" ? `同一处：${place.what}` : place.level === "number" ? `同一门牌：${place.what}` : `同在${place.what}`);
+  if (text >= 0.2) reasons.push(`文字相近 ${Math.round(text * 100)}%`);
+  if (sameType) reasons.push(`同为${a.types.filter((t) => b.types.includes(t)).join("、")}污染`);
+  return out(score, reasons);
+}
