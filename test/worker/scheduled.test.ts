@@ -1,5 +1,7 @@
 /** The Workers `scheduled` handler inside workerd against D1: the morning run once, whatever fires twice or at once. */
 import { SELF, env } from "cloudflare:test";
+import { renderWecom } from "../../src/bot/wecom/render.js";
+import type { Message } from "../../src/domain/message.js";
 import { drizzle } from "drizzle-orm/d1";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema.js";
@@ -14,7 +16,7 @@ const DUE = Date.parse("2026-11-27T15:59:59.999Z"); // end of Friday 11-27 in As
 
 async function scheduledRows() {
   const out = await env.DB.prepare("select target, payload from outbox where idempotency_key like 'sched:%' order by id").all<{ target: string; payload: string }>();
-  return out.results.map((r) => ({ target: parseTarget(r.target).chatId, markdown: (JSON.parse(r.payload) as { markdown: string }).markdown }));
+  return out.results.map((r) => ({ target: parseTarget(r.target).chatId, markdown: renderWecom((JSON.parse(r.payload) as { message: Message }).message) }));
 }
 
 describe("Cron Trigger → runScheduled → runDue in workerd", () => {
