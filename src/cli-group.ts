@@ -10,8 +10,6 @@ import { listUnits } from "./db/admin/units.js";
 import { commit, DuplicateKey, insertAudit } from "./db/write.js";
 import { chatIdProblem, isPlatform, PLATFORM_LABEL, PLATFORMS, robotKeyFrom, robotSecretProblem, webhookProblem } from "./domain/channel-fields.js";
 
-export { robotKeyFrom };
-
 export const GROUP_USAGE = `  group list            the groups with their platform, purpose and (masked) robot credentials
   group add [--platform wecom|dingtalk] --chat <chatId|conversationId> --name <name> (--unit <unit name> | --purpose command|accountability|other)
             [--webhook <url> --secret <SEC…>]   (DingTalk only: a custom robot with 加签 for scheduled messages)
