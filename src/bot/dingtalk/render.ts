@@ -76,20 +76,32 @@ function titleOf(c: Content): string {
 function pack(pieces: string[], sep: string): string[] {
   const out: string[] = [];
   let cur = "";
+  let curBytes = 0; // jsonBytes(cur), kept incrementally: JSON escaping is per character, so sizes add up (minus quotes)
+  const flush = () => {
+    if (cur) out.push(cur);
+    cur = "";
+    curBytes = 0;
+  };
   for (const piece of pieces) {
-    if (jsonBytes(piece) > MAX_TEXT_JSON_BYTES) {
+    const pieceBytes = jsonBytes(piece);
+    if (pieceBytes > MAX_TEXT_JSON_BYTES) {
       // Worst-case JSON escaping doubles the bytes, so half the cap in raw bytes always fits; parts join with "".
-      if (cur) out.push(cur);
+      flush();
       const parts = splitMessage(piece, Math.floor(MAX_TEXT_JSON_BYTES / 2));
       out.push(...parts.slice(0, -1));
       cur = parts.at(-1) ?? "";
+      curBytes = jsonBytes(cur);
       continue;
     }
-    const next = cur ? `${cur}${sep}${piece}` : piece;
-    if (cur && jsonBytes(next) > MAX_TEXT_JSON_BYTES) {
-      out.push(cur);
+    const added = cur ? jsonBytes(sep) - 2 + pieceBytes - 2 : pieceBytes;
+    if (cur && curBytes + added > MAX_TEXT_JSON_BYTES) {
+      flush();
       cur = piece;
-    } else cur = next;
+      curBytes = pieceBytes;
+    } else {
+      cur = cur ? `${cur}${sep}${piece}` : piece;
+      curBytes += added;
+    }
   }
   if (cur || out.length === 0) out.push(cur);
   return out;
