@@ -23,7 +23,8 @@ export type DingtalkMarkdown = { title: string; text: string; atUserIds: string[
 
 /** Marks where a pinged @id needs a space on each side (DingTalk ends the id at whitespace); resolved per block. */
 const PAD = "\u0000";
-const padOut = (t: string) => t.replace(new RegExp(` *${PAD} *`, "g"), " ").replace(/^ | $/g, "");
+const PAD_RUN = new RegExp(` *${PAD} *`, "g");
+const padOut = (t: string) => (t.includes(PAD) ? t.replace(PAD_RUN, " ").replace(/^ | $/g, "") : t);
 
 const COLOR = { warn: "#D93026", info: "#1677FF", muted: "#8C8C8C" } as const;
 const enc = new TextEncoder();
