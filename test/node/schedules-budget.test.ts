@@ -1,5 +1,6 @@
 /** R24: 1,000 open cases are worked through in bounded runs — processed + pending == total after every run, nothing doubled. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderWecomChunks } from "../../src/bot/wecom/render.js";
 import { DEFAULT_POLICY } from "../../src/domain/policy.js";
 import { U } from "../helpers/fixture.js";
 import { caseNumbers, cst, insertCases, mentionsPerDay, schedBench, type Bench } from "../helpers/schedules.js";
@@ -56,9 +57,12 @@ describe("1,000 overdue cases and a per-run budget", () => {
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
     const perRun = new Set(msgs.map((m) => `${m.chatId}@${m.at}`));
     expect(perRun.size).toBe(msgs.length);
-    // As sent: the robot appends mentions as "\n<@a> <@b>" (src/delivery/wecom-robot.ts).
-    const sent = (m: (typeof msgs)[number]) => m.markdown + (m.mentions.length ? `\n${m.mentions.map((u) => `<@${u}>`).join(" ")}` : "");
-    for (const m of msgs) expect(new TextEncoder().encode(sent(m)).byteLength).toBeLessThanOrEqual(4096);
+    // As sent: the WeCom channel renders the neutral message with its mentions and splits it to its 4096-byte limit.
+    for (const m of msgs) {
+      const chunks = renderWecomChunks({ message: m.message, mentions: m.mentions });
+      for (const c of chunks) expect(new TextEncoder().encode(String(c.markdown)).byteLength).toBeLessThanOrEqual(4096);
+      expect(chunks.map((c) => String(c.markdown)).join("\n")).toContain(m.mentions.map((u) => `<@${u}>`).join(" "));
+    }
     expect([...mentionsPerDay(msgs).values()].every((n) => n === 1)).toBe(true);
     const after = await b.tick(cst("2026-12-01 08:30") + runs.length * 60_000);
     expect([after.processed, after.pending, after.queued.length]).toEqual([0, 0, 0]);
