@@ -42,52 +42,61 @@ function figures(r: RawFigures): Figures {
 /*
  * Current figures come from case_totals and per-day figures from unit_day_stats (src/db/unit-day-stats.ts, kept
  * by triggers on cases). Overdue depends on the clock and is counted from the open cases through the partial
- * index cases_open_due_idx. So no figure here reads the case table beyond the open cases past due.
+ * indexes of open cases (cases_open_group_idx; the list: cases_open_due_idx). So no figure here reads the case table beyond the open cases past due.
  */
 const SUMS = sql.raw(`sum(total) as total, sum(closed) as closed, sum(staged) as staged, sum(open) as open, sum(closed_on_time) as onTime, sum(rebounds) as rebounds`);
 const OVERDUE = sql.raw(`('pending_ack','in_progress','returned')`);
 /** The business day (UTC+8, as unit_day_stats keys it) of an instant given in SQL. */
 const dayOf = (ms: SQL | number) => sql`date(${ms} / 1000 + 28800, 'unixepoch')`;
-const DAY = 86_400_000;
-const UTC8 = 8 * 3_600_000;
-/** The first instant of that business day (UTC+8 has no daylight saving, so this is arithmetic). */
-const startOfDay = (at: number) => Math.floor((at + UTC8) / DAY) * DAY - UTC8;
 /** unit_id 0 stands for "no lead unit" in the aggregate tables. */
 const unitIdOf = (k: number) => (k === 0 ? null : k);
 const totalsScope = (unitId?: number) => (unitId === undefined ? sql`` : sql`where unit_id = ${unitId}`);
 const casesScope = (unitId?: number) => (unitId === undefined ? sql`` : sql`and lead_unit_id = ${unitId}`);
 
-/** Open cases past due at `now` (due before `before`, if given, and from `from`), counted per `key`. */
-async function overdueBy(db: Db, now: number, key: SQL, unitId?: number, from?: number): Promise<Map<unknown, number>> {
-  const rows = await db.all<{ key: unknown; n: number }>(sql`
-    select ${key} as key, count(*) as n from cases indexed by cases_open_due_idx
-    where state in ${OVERDUE} and due_at < ${now} ${from === undefined ? sql`` : sql`and due_at >= ${from}`} ${casesScope(unitId)}
-    group by 1`);
-  return new Map(rows.map((r) => [r.key, n(r.n)]));
+type OverdueGroup = { u: number; s: string; b: string | null; n: number };
+
+/**
+ * Open cases past due at `at`, per lead unit, source and batch (name), in one pass over the partial index of
+ * open cases in its own order (no sort); the callers sum the groups they need.
+ */
+async function overdueGroups(db: Db, at: number, unitId?: number): Promise<OverdueGroup[]> {
+  return db.all<OverdueGroup>(sql`
+    select coalesce(lead_unit_id, 0) as u, source as s, (select name from batches x where x.id = cases.batch_id) as b, count(*) as n
+    from cases indexed by cases_open_group_idx
+    where state in ${OVERDUE} and due_at < ${at} ${casesScope(unitId)}
+    group by lead_unit_id, source, batch_id`);
+}
+
+function sumBy<K>(groups: OverdueGroup[], key: (g: OverdueGroup) => K): Map<K, number> {
+  const m = new Map<K, number>();
+  for (const g of groups) m.set(key(g), (m.get(key(g)) ?? 0) + n(g.n));
+  return m;
 }
 
 export async function statsByUnit(db: Db, now: number, unitId?: number): Promise<UnitStats[]> {
-  const [rows, overdue] = await Promise.all([
+  const [rows, groups] = await Promise.all([
     db.all<RawFigures & { unitId: number }>(sql`select unit_id as unitId, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id having sum(total) > 0`),
-    overdueBy(db, now, sql`coalesce(lead_unit_id, 0)`, unitId),
+    overdueGroups(db, now, unitId),
   ]);
-  return rows.map((r) => ({ unitId: unitIdOf(r.unitId), ...figures({ ...r, overdue: overdue.get(r.unitId) ?? 0 }) }));
+  const overdue = sumBy(groups, (g) => n(g.u));
+  return rows.map((r) => ({ unitId: unitIdOf(r.unitId), ...figures({ ...r, overdue: overdue.get(n(r.unitId)) ?? 0 }) }));
 }
 
-async function keyed(db: Db, now: number, totalsKey: SQL, casesKey: SQL, unitId?: number): Promise<KeyedStats[]> {
-  const [rows, overdue] = await Promise.all([
+async function keyed(db: Db, now: number, totalsKey: SQL, groupKey: (g: OverdueGroup) => string | null, unitId?: number): Promise<KeyedStats[]> {
+  const [rows, groups] = await Promise.all([
     db.all<RawFigures & { key: string | null }>(sql`select ${totalsKey} as key, ${SUMS} from case_totals ${totalsScope(unitId)} group by 1 having sum(total) > 0 order by total desc, key`),
-    overdueBy(db, now, casesKey, unitId),
+    overdueGroups(db, now, unitId),
   ]);
+  const overdue = sumBy(groups, groupKey);
   return rows.map((r) => ({ key: r.key, ...figures({ ...r, overdue: overdue.get(r.key) ?? 0 }) }));
 }
 
 /** Figures per source of the complaint (spec §1: 中央督察, 省督察, 12345 …). */
-export const statsBySource = (db: Db, now: number, unitId?: number) => keyed(db, now, sql`source`, sql`source`, unitId);
+export const statsBySource = (db: Db, now: number, unitId?: number) => keyed(db, now, sql`source`, (g) => g.s, unitId);
 
 /** Figures per received batch (by name); cases outside any batch have key null. */
 export const statsByBatch = (db: Db, now: number, unitId?: number) =>
-  keyed(db, now, sql`(select name from batches b where b.id = case_totals.batch_id)`, sql`(select name from batches b where b.id = cases.batch_id)`, unitId);
+  keyed(db, now, sql`(select name from batches b where b.id = case_totals.batch_id)`, (g) => g.b, unitId);
 
 export function totals(rows: Figures[]): Figures {
   const sum = (k: keyof Figures) => rows.reduce((a, r) => a + Number(r[k] ?? 0), 0);
@@ -163,36 +172,37 @@ export async function flowByWindow(db: Db, windows: { start: number; end: number
   const rows = await db.all<{ i: number; received: number; closed: number }>(sql`
     with w(i, s, e) as (values ${w})
     select w.i as i, coalesce(sum(d.received), 0) as received, coalesce(sum(d.closed), 0) as closed
-    from w left join unit_day_stats d on d.day >= w.s and d.day < w.e ${scope}
+    from w left join unit_day_stats d indexed by unit_day_stats_day_idx on d.day >= w.s and d.day < w.e ${scope}
     group by w.i order by w.i`);
   return rows.map((r) => ({ received: n(r.received), closed: n(r.closed) }));
 }
 
 /**
- * Per-unit figures as they stood at instant `at` (单位排名 history), from unit_day_stats: the cases received by
- * that day, those closed by then (with their 阶段性 and on-time shares), and those due by `at` and still open.
- * Read from today's case rows, as the aggregates are: a case cancelled since is left out, a case closed late
- * since is no longer overdue, and rebounds are today's count. Reads units × days rows and, for the day of `at`
- * only, the open cases due that day; never the whole case table.
+ * Per-unit figures as they stood at instant `at` (单位排名 history): today's figures (case_totals) less what
+ * unit_day_stats records after that day (cases received, closed, staged, closed on time), and the open cases due
+ * before `at`. Read from today's case rows, as the aggregates are: a case cancelled since is left out, a case
+ * closed late since is no longer overdue, and rebounds are today's count. Reads the units × days since `at`
+ * and the open cases; never the whole case table, and less the more recent `at` is.
  */
 export async function statsByUnitAsOf(db: Db, at: number, unitId?: number): Promise<UnitStats[]> {
   const scope = unitId === undefined ? sql`` : sql`and unit_id = ${unitId}`;
-  const [days, today, rebounds] = await Promise.all([
-    db.all<{ unitId: number; total: number; closed: number; staged: number; onTime: number; dueBefore: number }>(sql`
-      select unit_id as unitId, sum(received) as total, sum(closed) as closed, sum(staged) as staged, sum(closed_on_time) as onTime,
-        sum(case when day < ${dayOf(at)} then due_open else 0 end) as dueBefore
-      from unit_day_stats where day <= ${dayOf(at)} ${scope} group by unit_id`),
-    // Due on the day of `at`, before `at`, and open: counted from the cases (one day's worth, by index).
-    overdueBy(db, at, sql`coalesce(lead_unit_id, 0)`, unitId, startOfDay(at)),
-    db.all<{ unitId: number; rebounds: number }>(sql`select unit_id as unitId, sum(rebounds) as rebounds from case_totals ${totalsScope(unitId)} group by unit_id`),
+  type Sums = { unitId: number; total: number; closed: number; staged: number; onTime: number };
+  const [current, after, groups] = await Promise.all([
+    db.all<Sums & { rebounds: number }>(sql`select unit_id as unitId, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id`),
+    db.all<Sums>(sql`
+      select unit_id as unitId, sum(received) as total, sum(closed) as closed, sum(staged) as staged, sum(closed_on_time) as onTime
+      from unit_day_stats indexed by unit_day_stats_day_idx where day > ${dayOf(at)} ${scope} group by unit_id`),
+    overdueGroups(db, at, unitId),
   ]);
-  const reb = new Map(rebounds.map((r) => [r.unitId, n(r.rebounds)]));
-  return days
-    .filter((r) => n(r.total) > 0)
+  const later = new Map(after.map((r) => [n(r.unitId), r]));
+  const overdue = sumBy(groups, (g) => n(g.u));
+  return current
     .map((r) => {
-      const total = n(r.total);
-      const closed = n(r.closed);
-      const overdue = n(r.dueBefore) + (today.get(r.unitId) ?? 0);
-      return { unitId: unitIdOf(r.unitId), ...figures({ total, closed, staged: r.staged, open: total - closed, overdue, onTime: r.onTime, rebounds: reb.get(r.unitId) ?? 0 }) };
-    });
+      const l = later.get(n(r.unitId));
+      const less = (k: keyof Sums) => n(r[k]) - n(l?.[k]);
+      const [total, closed] = [less("total"), less("closed")];
+      const raw = { total, closed, staged: less("staged"), open: total - closed, overdue: overdue.get(n(r.unitId)) ?? 0, onTime: less("onTime"), rebounds: n(r.rebounds) };
+      return { unitId: unitIdOf(n(r.unitId)), ...figures(raw) };
+    })
+    .filter((r) => r.total > 0);
 }

@@ -26,12 +26,12 @@ async function firstIds(db: Db, parts: SQL[], limit: number): Promise<number[]> 
   return rows.map((r) => Number(r.id));
 }
 
-/** Open cases the unit leads (index cases_lead_state_idx) or co-handles (partial index cases_open_co_idx). */
+/** Open cases the unit leads or co-handles, each part from its partial index of open cases (covering: no row reads). */
 export async function unitOpenCases(db: Db, unitId: number, limit: number): Promise<CaseRow[]> {
   const ids = await firstIds(
     db,
     [
-      sql`select id, flagged, due_at from cases where lead_unit_id = ${unitId} and state in ${OPEN}`,
+      sql`select id, flagged, due_at from cases indexed by cases_open_unit_idx where lead_unit_id = ${unitId} and state in ${OPEN}`,
       sql`select id, flagged, due_at from cases indexed by cases_open_co_idx
         where state in ${OPEN} and co_unit_ids != '[]' and exists (select 1 from json_each(co_unit_ids) where value = ${unitId})`,
     ],
