@@ -6,6 +6,7 @@ import { ROLES, type Role } from "../../src/db/schema.js";
 import { ROUTE_POLICY, type Access } from "../../src/web/route-policy.js";
 import { API_POLICY } from "../../src/api/policy.js";
 import { loadPolicy } from "../../src/db/policy.js";
+import { parseConfig } from "../../src/config.js";
 import { get, loginForm, ORIGIN, personId, post, ROLE_USER, routesOf, samplePath, sessionFor, webApp } from "../helpers/web.js";
 
 let w: Awaited<ReturnType<typeof webApp>>;
@@ -291,5 +292,30 @@ describe("admin pages", () => {
     expect(html).not.toContain("auth.logout");
     expect((await get(w.app, "/admin/audit", admin.cookie)).status).toBe(403);
     expect((await get(w.app, "/admin/units", auditor.cookie)).status).toBe(403);
+  });
+});
+
+describe("password-set links with DingTalk beside WeCom in callback mode", () => {
+  it("go to a person with a DingTalk staff id through the DingTalk channel; without one the WeCom bot cannot start the chat", async () => {
+    const full = parseConfig({
+      WECOM_MODE: "callback", WECOM_TOKEN: "DubanTestToken2026", WECOM_ENCODING_AES_KEY: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", SESSION_SECRET: "s".repeat(40),
+      DINGTALK_MODE: "http", DINGTALK_APP_KEY: "dingkey", DINGTALK_APP_SECRET: "d".repeat(24), DINGTALK_ROBOT_CODE: "dingkey",
+      DINGTALK_API_BASE: "http://127.0.0.1:9", // nothing listens: the relay's attempt fails at once, never leaves the machine
+    });
+    const d = await webApp({ config: { wecom: full.wecom, dingtalk: full.dingtalk } });
+    try {
+      const admin = await sessionFor(d.db, "admin", d.clock());
+      const send = (path: string) =>
+        d.app.request(`${ORIGIN}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", cookie: admin.cookie, origin: ORIGIN }, body: new URLSearchParams({ _csrf: admin.csrf }).toString() });
+      await d.db.update(people).set({ dingtalkId: "dt-qianqi" }).where(eq(people.userId, "sm.officer"));
+      expect((await send(`/admin/people/${await personId(d.db, "sm.officer")}/password-link`)).status).toBe(303);
+      const refused = await send(`/admin/people/${await personId(d.db, "sm.head")}/password-link`);
+      expect(await refused.text()).toContain("回调模式下机器人不能主动发送单聊消息");
+      const rows = (await d.db.select().from(outbox)).filter((o) => o.idempotencyKey.startsWith("password-link:"));
+      expect(rows.map((o) => [o.channel, o.target])).toEqual([["user", "dingtalk:sm.officer"]]);
+    } finally {
+      await d.settle();
+      await d.store.cleanup();
+    }
   });
 });

@@ -11,6 +11,7 @@ import { listRoleChanges, proposeRoleChange } from "../../db/admin/role-changes.
 import { newPasswordLink, PASSWORD_LINK_TTL_MS } from "../../db/login-links.js";
 import { insertOutbox } from "../../db/write.js";
 import { splitGrant } from "../../domain/role-grants.js";
+import { targetOf } from "../../domain/targets.js";
 import { listUnits } from "../../db/admin/units.js";
 import { endSessionsOf } from "../../db/sessions.js";
 import { resetMfa } from "../../db/mfa.js";
@@ -19,7 +20,7 @@ import { PeopleTable, PersonActions, PersonForm } from "./people-view.js";
 import { deciderOf, PendingRoleChanges, roleChangeRoutes, rolesText } from "./role-changes.js";
 
 /** A smart bot in callback mode cannot start a single chat (src/bot/wecom/deliver.ts). */
-const CALLBACK_NO_DM = "回调模式下机器人不能主动发送单聊消息：请该人员在与「督办助手」的单聊中发送「登录」，用一次性链接登录督办台。";
+const CALLBACK_NO_DM = "回调模式下机器人不能主动发送单聊消息：请该人员在与「督办助手」的单聊中发送「登录」，用一次性链接登录督办台（使用钉钉的人员请先填写其钉钉 ID）。";
 
 async function parsePerson(a: AdminCtx, b: Body, userId: string): Promise<{ ok: true; f: PersonFields } | { ok: false; errors: string[] }> {
   const unit = text(b, "unitId");
@@ -192,14 +193,16 @@ export function peopleRoutes(): Hono<WebEnv> {
     const cur = await loadPerson(c);
     if (!cur) return notFoundPage(c, "人员");
     if (!cur.active) return personPage(c, cur, ["该账号已停用，不能发送设置密码链接。"]);
-    if (a.deps.config.wecom.mode === "callback") return personPage(c, cur, [CALLBACK_NO_DM]);
+    // A DingTalk user gets it from the app robot's one-to-one send; a WeCom bot in callback mode cannot start a chat.
+    const viaDingtalk = a.deps.config.dingtalk.mode !== "off" && !!cur.dingtalkId;
+    if (!viaDingtalk && a.deps.config.wecom.mode === "callback") return personPage(c, cur, [CALLBACK_NO_DM]);
     const { db, config } = a.deps;
     const link = await newPasswordLink(db, cur.id, a.now);
     const hours = PASSWORD_LINK_TTL_MS / 3_600_000;
     const text = `督办台设置密码链接（${hours} 小时内有效，只能使用一次，请勿转发）。系统管理员 ${a.user.name} 为您发送，请自行设置密码：\n${config.publicBaseUrl}/password/set/${link.token}`;
     await saveWithAudit(
       a,
-      [link.write, insertOutbox(db, { key: `password-link:${link.tokenHash}`, channel: "user", target: cur.userId, payload: { text }, at: a.now })],
+      [link.write, insertOutbox(db, { key: `password-link:${link.tokenHash}`, channel: "user", target: viaDingtalk ? targetOf({ platform: "dingtalk", chatId: cur.userId }) : cur.userId, payload: { text }, at: a.now })],
       "admin.person.password_link",
       `person:${cur.id}`,
     );
