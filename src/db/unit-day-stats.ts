@@ -27,6 +27,9 @@
  *   `day` is the date in UTC+8 (China Standard Time, the product's BUSINESS_TIMEZONE); a row is a pure function
  *   of the current case rows (not a log of transitions), so a rebuild gives exactly what the triggers keep.
  *   Windows (a week, 8 weeks of history) read at most units × days rows and never the case table.
+ *
+ * Readers here: figuresByUnit / figuresBySource / figuresByBatch (the Figures of db/stats.ts, equal to its scans;
+ * test/node/schedules-scale.test.ts) and overdueList (the head of the overdue list, LIMITed).
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Figures, KeyedStats, OverdueCase, UnitStats } from "./stats.js";
