@@ -60,19 +60,27 @@ const STREET = part(2, "街道|镇|乡");
 const ROAD = part(1, "大道|路|街(?!道)|巷|胡同");
 const COMPOUND = part(2, "小区|花园|家园|公寓|大厦|新村|村");
 const NUMBER = /(\d{1,5})号/;
-const LEFT_CUT = /^.*(?:反映|投诉|举报|来电|称|位于|地处|省|市|(?<![小社园])区|县|街道|镇|乡|大道|路|街|巷|号|附近|旁边|对面|门口|路口|的|在|有|内|里|栋|幢|单元|楼下|楼上|楼|底下|旁|边|组|\d)/u;
+// Words that end a part's left edge in running text; the short ones (的, 在, 门口) only for sites, as road and
+// street names contain them (营门口街道).
+const VERBS = "反映|投诉|举报|来电|位于|地处";
+const cut = (before: string) => new RegExp(`^.*(?:${VERBS}|${before})`, "u");
+// Each part is cut at the parts that come before it in an address (a street name may contain 路: 西安路街道).
+const CUT_DISTRICT = cut("省|市");
+const CUT_STREET = cut("省|市|(?<![小社园])区|县");
+const CUT_ROAD = cut("省|市|(?<![小社园])区|县|街道|镇|乡");
+const LEFT_CUT = cut("称|到|又|了|就|还|也|和|跟|被|把|从|附近|旁边|对面|门口|路口|的|在|有|内|里|省|市|(?<![小社园])区|县|街道|镇|乡|大道|路|街|巷|号|栋|幢|单元|楼下|楼上|楼|底下|旁|边|组|\\d");
 const FILLER = /^(?:某|该|一家|一处|这家|那家|家)+/;
 
-function partOf(re: RegExp, s: string): string | undefined {
+function partOf(re: RegExp, s: string, left: RegExp): string | undefined {
   const m = re.exec(s);
   if (!m) return undefined;
-  const body = m[1].replace(LEFT_CUT, "").replace(FILLER, "");
+  const body = m[1].replace(left, "").replace(FILLER, "");
   return body ? body + m[2] : undefined;
 }
 
 /** Kinds of business or site people complain about; the word before names which one. */
 const SITE_KINDS = "店|厂|工地|小区|河段|河道|排口|排污口|养殖场|搅拌站|洗车场|加油站|农贸市场|菜市场|市场|作坊|酒吧|ktv|砂石场|采石场|公司|学校|医院|酒店|宾馆|超市|垃圾站|中转站";
-const SITE = new RegExp(`(${N}{1,8}?)(${SITE_KINDS})`, "gu");
+const SITE = new RegExp(`(${N}{1,8}?)(${SITE_KINDS})(?!子)`, "gu"); // 茶店子 is a place name, not a 店
 
 /** Site names in text order, each cut at its left edge and without 某/该; generic kinds alone (店, 厂) are dropped. */
 export function sitesOf(folded: string): string[] {
@@ -85,19 +93,24 @@ export function sitesOf(folded: string): string[] {
 }
 
 /** The parts of an address (and of the complaint text, which often carries the address itself). */
-export function parsePlace(address: string | null | undefined, text = ""): Place {
+export function parsePlace(address: string | null | undefined, text = "", area?: string | null): Place {
   const a = foldPlace(address ?? "");
   const t = foldPlace(text);
-  const first = (re: RegExp) => partOf(re, a) ?? partOf(re, t);
-  const road = first(ROAD);
+  const first = (re: RegExp, left: RegExp, x = a, y = t) => partOf(re, x, left) ?? partOf(re, y, left);
+  const street = first(STREET, CUT_STREET);
+  // 西安路街道 is a street, not a road: the road is looked for with the street's name taken out.
+  const drop = (s: string) => (street ? s.replaceAll(street, " ") : s);
+  const road = first(ROAD, CUT_ROAD, drop(a), drop(t));
   const num = (NUMBER.exec(a) ?? (road ? new RegExp(`${road}(\\d{1,5})号`).exec(t) : null))?.[1];
   const sites = [...sitesOf(a), ...sitesOf(t)].filter((s, i, all) => all.indexOf(s) === i);
+  // 区域 (行政区域) only fills what the address and text leave open.
+  const zone = area ? parsePlace(area) : undefined;
   return {
-    district: first(DISTRICT),
-    street: first(STREET),
+    district: first(DISTRICT, CUT_DISTRICT) ?? zone?.district,
+    street: street ?? zone?.street,
     road,
     number: num === undefined ? undefined : String(Number(num)),
-    compound: first(COMPOUND),
+    compound: first(COMPOUND, LEFT_CUT),
     sites,
   };
 }

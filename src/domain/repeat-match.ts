@@ -20,8 +20,25 @@ export const THRESHOLD = 0.6;
 
 export function prepare(c: Complaint): Prepared {
   const text = c.content || c.title || "";
-  const types = c.pollutionTypes?.length ? [...c.pollutionTypes] : inferPollutionTypes(text);
-  return { place: parsePlace(`${c.area ?? ""}${c.address ?? ""}`, text), grams: ngrams(text), types, short: letterCount(text) < SHORT_TEXT };
+  const place = parsePlace(c.address, text, c.area);
+  // The words are compared without the place's names: the place is scored on its own, once.
+  let words = text.normalize("NFKC");
+  for (const s of [...place.sites, place.road, place.compound]) if (s) words = words.replaceAll(s, " ");
+  return { place, grams: ngrams(words), types: c.pollutionTypes?.length ? [...c.pollutionTypes] : typesOf(text, place.sites), short: letterCount(text) < SHORT_TEXT };
+}
+
+/** Everyday words for a type that the ledger's inference does not need but complaints use. */
+const MORE: [RegExp, string][] = [[/脏水|黑水|臭水|水沟|排水/, "水"], [/灰尘|尘土|落灰|一层灰/, "大气"]];
+
+/**
+ * Pollution types from the words, leaving out the site's name (老王烧烤店 says nothing about noise there) and the
+ * smell words that go with water and rubbish too (臭, 气味).
+ */
+function typesOf(text: string, sites: string[]): string[] {
+  let t = text.normalize("NFKC");
+  for (const s of sites) t = t.replaceAll(s, " ");
+  const named = [...inferPollutionTypes(t.replace(/气味|异味|味道|难闻|臭/g, " ")), ...MORE.filter(([re]) => re.test(t)).map(([, k]) => k)];
+  return [...new Set(named)]; // smell alone (又臭了) names no type: it neither matches nor conflicts
 }
 
 // Weight of each place level: a named site or a house number almost decides; a road or street alone does not.
