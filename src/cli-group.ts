@@ -8,7 +8,7 @@ import { listGroupRobots, maskKey, setRobotKey } from "./db/robot-keys.js";
 import { groupByChatId, insertGroup, listGroups, type GroupFields, type GroupPurpose } from "./db/admin/groups.js";
 import { listUnits } from "./db/admin/units.js";
 import { commit, DuplicateKey, insertAudit } from "./db/write.js";
-import { chatIdProblem, isPlatform, PLATFORM_LABEL, PLATFORMS, robotKeyFrom, robotSecretProblem, webhookProblem } from "./domain/channel-fields.js";
+import { chatIdProblem, isPlatform, PLATFORM_LABEL, PLATFORMS, robotKeyFrom, robotSecretProblem, webhookProblem, webhookUrlFrom } from "./domain/channel-fields.js";
 
 export const GROUP_USAGE = `  group list            the groups with their platform, purpose and (masked) robot credentials
   group add [--platform wecom|dingtalk] --chat <chatId|conversationId> --name <name> (--unit <unit name> | --purpose command|accountability|other)
@@ -102,7 +102,7 @@ async function addGroup(db: Db, args: string[], out: (line: string) => void, now
     problems.push("--webhook 和 --secret 只用于钉钉群；企业微信群的群机器人请用 duban group set-robot <chatId> <key>。");
   } else {
     if (v.secret !== undefined && v.webhook === undefined) problems.push("--secret 须与 --webhook 一起给出。");
-    const w = v.webhook !== undefined ? webhookProblem(v.webhook.trim()) : undefined;
+    const w = v.webhook !== undefined ? webhookProblem(webhookUrlFrom(v.webhook)) : undefined;
     if (w) problems.push(w);
     const s = v.secret !== undefined ? robotSecretProblem(v.secret.trim()) : undefined;
     if (s) problems.push(s);
@@ -114,7 +114,7 @@ async function addGroup(db: Db, args: string[], out: (line: string) => void, now
     return 1;
   }
   const f: GroupFields = { name, purpose, unitId, platform };
-  const robot = { webhook: v.webhook?.trim() ?? null, secret: v.secret?.trim() ?? null };
+  const robot = { webhook: v.webhook !== undefined ? webhookUrlFrom(v.webhook) : null, secret: v.secret?.trim() ?? null };
   try {
     await commit(db, [
       insertGroup(db, chatId, f, robot),

@@ -41,6 +41,10 @@ export function webhookProblem(url: string): string | undefined {
   return url.length > 500 ? "群机器人 Webhook 地址过长。" : undefined;
 }
 
+/** The webhook as stored: a bare access_token (copied alone) becomes the public robot URL; a URL is kept as typed. */
+export const webhookUrlFrom = (input: string): string =>
+  /^[A-Za-z0-9_-]{8,200}$/.test(input.trim()) ? `https://oapi.dingtalk.com/robot/send?access_token=${input.trim()}` : input.trim();
+
 /** The 加签 secret shown when 加签 is chosen in the robot's security settings: `SEC` and printable characters. */
 export function robotSecretProblem(secret: string): string | undefined {
   return /^SEC[\x21-\x7e]{8,200}$/.test(secret) ? undefined : "加签密钥格式不正确：应以 SEC 开头（在机器人安全设置中勾选「加签」后复制）。";

@@ -56,6 +56,9 @@ describe("duban group add / person set for DingTalk", () => {
     expect(list.text).toContain("cidCommand==\tdingtalk\tcommand\t钉钉指挥群\twebhook …TOKN 加签");
     expect(list.text).toContain(`${CID}\tdingtalk\tunit`);
     expect(list.text).toContain("g-hh\twecom\tunit");
+    // The access_token alone is taken too: stored as the robot's public URL.
+    expect((await run("group", "add", "--platform", "dingtalk", "--chat", "cidBare==", "--name", "钉钉问责群", "--purpose", "accountability", "--webhook", "bare0123456789TOKEN")).code).toBe(0);
+    expect((await group("cidBare=="))?.robotWebhook).toBe("https://oapi.dingtalk.com/robot/send?access_token=bare0123456789TOKEN");
     const everything = JSON.stringify(await t.db.select().from(auditLog)) + list.text + r.text;
     expect(everything).not.toContain("0123456789abcdef0123456789abcdef");
     expect(everything).not.toContain(SECRET.slice(3, 20));

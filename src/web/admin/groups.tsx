@@ -8,7 +8,7 @@ import type { WebEnv } from "../context.js";
 import { DuplicateKey } from "../../db/write.js";
 import { getGroup, insertGroup, listGroups, updateGroup, writeDingtalkRobot, writeRobotKey, type GroupFields, type GroupView } from "../../db/admin/groups.js";
 import { listUnits, type UnitRow } from "../../db/admin/units.js";
-import { chatIdProblem, maskWebhook, PLATFORM_LABEL, PLATFORMS, robotKeyFrom, robotSecretProblem, webhookProblem } from "../../domain/channel-fields.js";
+import { chatIdProblem, maskWebhook, PLATFORM_LABEL, PLATFORMS, robotKeyFrom, robotSecretProblem, webhookProblem, webhookUrlFrom } from "../../domain/channel-fields.js";
 import { adminCtx, adminPage, Csrf, Errors, Flash, formOf, idParam, notFoundPage, saveWithAudit, text, type AdminCtx, type Body, type C } from "./common.js";
 
 const PURPOSE_LABEL: Record<GroupView["purpose"], string> = { command: "指挥群", unit: "单位群", accountability: "问责群", other: "其他" };
@@ -102,7 +102,7 @@ function DingtalkRobotForm(props: { a: AdminCtx; g: GroupView }) {
         留空的输入框保留已保存的内容。
       </p>
       <label class="f">
-        <span>Webhook 地址</span> <input type="password" name="webhook" autocomplete="off" maxlength={500} placeholder="https://oapi.dingtalk.com/robot/send?access_token=…" />
+        <span>Webhook 地址</span> <input type="password" name="webhook" autocomplete="off" maxlength={500} placeholder="https://oapi.dingtalk.com/robot/send?access_token=…（或只粘贴 access_token）" />
       </label>
       <label class="f">
         <span>加签密钥</span> <input type="password" name="secret" autocomplete="off" maxlength={210} placeholder="SEC…" />
@@ -204,7 +204,7 @@ export function groupRoutes(): Hono<WebEnv> {
       await saveWithAudit(a, [writeDingtalkRobot(a.deps.db, g.id, { webhook: null, secret: null })], "admin.group.dingtalk_robot_clear", `group:${g.chatId}`);
       return c.redirect(`/admin/groups/${g.id}?ok=keycleared`, 303);
     }
-    const webhook = text(b, "webhook").trim();
+    const webhook = text(b, "webhook").trim() ? webhookUrlFrom(text(b, "webhook")) : "";
     const secret = text(b, "secret").trim();
     const errors = [webhook ? webhookProblem(webhook) : undefined, secret ? robotSecretProblem(secret) : undefined].filter((e): e is string => !!e);
     if (!webhook && !secret) errors.push("请填写 Webhook 地址或加签密钥（留空的项保持不变）。");
