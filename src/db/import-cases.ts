@@ -8,6 +8,8 @@
  * through the swap: a failed or abandoned import leaves none. Every statement binds at most 100 parameters
  * (D1's limit); rows refer to their batch and case through sub-selects, never assumed ids.
  */
+import { announceImport } from "./import-announce.js";
+import { selectAll } from "./select-all.js";
 import { and, getTableColumns, gte, lt, sql, eq, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteInsertValue, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { batches, cases, caseEvents, auditLog, importStaging, writeGuard } from "./schema.js";
@@ -41,7 +43,8 @@ export type NewCase = {
   origin: Record<string, unknown>;
 };
 
-export type ImportMeta = { actor: string; source: string; at: number; fileName: string; sha256: string };
+/** `offsetMs`: the business zone's UTC offset at `at`; when given, each unit group is told of its new cases (issue 11). */
+export type ImportMeta = { actor: string; source: string; at: number; fileName: string; sha256: string; offsetMs?: number };
 
 type CaseInsert = typeof cases.$inferInsert;
 
@@ -116,20 +119,6 @@ export function stageChunks(db: Db, importId: string, rows: NewCase[], meta: Imp
   return chunks;
 }
 
-/**
- * `select` of every insertable column of `table` in drizzle's order, for `db.insert(table).select(…)`:
- * `exprs` by property name, the column default for the rest (an autoincrement id gets null).
- */
-function selectAll(table: SQLiteTable, exprs: Record<string, SQL>, from: SQL): SQL {
-  const parts = Object.entries(getTableColumns(table) as Record<string, SQLiteColumn>)
-    .filter(([, col]) => !(col as unknown as { shouldDisableInsert(): boolean }).shouldDisableInsert()) // drizzle's own list
-    .map(([key, col]) => {
-      if (exprs[key]) return exprs[key];
-      if (col.default !== undefined && col.default !== null) return sql`${sql.param(col.default, col)}`;
-      return sql`null`;
-    });
-  return sql`select ${sql.join(parts, sql`, `)} ${from}`;
-}
 
 /** The swap: a constant number of statements; `count` staged rows must all be there or nothing happens. */
 export function swapStatements(db: Db, importId: string, count: number, batchList: Map<string, string>, meta: ImportMeta): BatchItem[] {
@@ -197,7 +186,8 @@ export async function commitImport(db: Db, rows: NewCase[], meta: ImportMeta): P
       await commit(db, chunk);
       await yieldTurn();
     }
-    await commit(db, swapStatements(db, importId, rows.length, batchList, meta));
+    const announce = meta.offsetMs === undefined ? [] : [announceImport(db, importId, { at: meta.at, source: meta.source, offsetMs: meta.offsetMs })];
+    await commit(db, [...swapStatements(db, importId, rows.length, batchList, meta), ...announce]);
   } catch (e) {
     await commit(db, [db.delete(importStaging).where(eq(importStaging.importId, importId))]).catch(() => undefined);
     if (e instanceof VersionConflict) throw new Error("import staging incomplete: rows were removed before the swap");

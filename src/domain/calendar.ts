@@ -165,7 +165,7 @@ function utcWall(year: number, month: number, day: number, h: number, mi: number
 }
 
 /** UTC offset (local minus UTC, in ms, whole seconds) of `timeZone` at an instant. */
-function offsetAt(instantMs: number, timeZone: string): number {
+export function offsetAt(instantMs: number, timeZone: string): number {
   const p = localParts(instantMs, timeZone);
   return utcWall(p.year, p.month, p.day, p.hour, p.minute, p.second, 0) - Math.floor(instantMs / 1000) * 1000;
 }

@@ -8,7 +8,7 @@ import { existingExternalNos } from "../db/ledger.js";
 import { commitImport, type NewCase } from "../db/import-cases.js";
 import { loadPolicy } from "../db/policy.js";
 import { SOURCES } from "../db/schema.js";
-import { addWorkingDays } from "../domain/calendar.js";
+import { addWorkingDays, offsetAt } from "../domain/calendar.js";
 import { canCreate } from "../domain/permissions.js";
 import { planImport, type ImportPlan, type ImportRow } from "../sheets/import-rows.js";
 import type { Sheet } from "../sheets/read.js";
@@ -71,7 +71,9 @@ export async function importCases({ ctx, input }: UseCaseArgs<ImportInput>): Pro
     dueAt: r.dueAt,
     origin: { file: input.fileName, line: r.line, seq: r.seq || null, channel: r.channel },
   }));
-  await commitImport(ctx.deps.db, rows, { actor: ctx.actor.userId, source: input.source, at: ctx.now, fileName: input.fileName, sha256: input.sha256 });
+  const offsetMs = offsetAt(ctx.now, ctx.deps.config.timezone);
+  await commitImport(ctx.deps.db, rows, { actor: ctx.actor.userId, source: input.source, at: ctx.now, fileName: input.fileName, sha256: input.sha256, offsetMs });
   const note = skipped ? `；另有 ${skipped} 条受理编号已存在，已跳过，未作改动` : "";
-  return { preview, imported: rows.length, skipped, writes: [], reply: `已导入 ${rows.length} 件${note}。` };
+  // The swap queued one announcement per unit group; the per-minute relay sends it.
+  return { preview, imported: rows.length, skipped, writes: [], reply: `已导入 ${rows.length} 件${note}，已通知各承办单位群。` };
 }

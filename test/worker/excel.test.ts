@@ -57,6 +57,10 @@ describe("Excel inside workerd", () => {
     const done = await upload("/dashboard/import/commit", confirm);
     expect(done.text).toContain("已导入 4 件");
     expect(await count("cases")).toBe(before + 4);
+    // Announced in the same batch on D1 too (issue 11): one message per unit group named in the list.
+    const announced = await env.DB.prepare("select target, payload from outbox where idempotency_key like 'import:%'").all<{ target: string; payload: string }>();
+    expect(announced.results.length).toBeGreaterThan(0);
+    for (const r of announced.results) expect(JSON.parse(r.payload).message.blocks.at(-1)).toMatchObject({ kind: "buttons" });
     const events = await count("case_events");
     const again = await upload("/dashboard/import/commit", confirm);
     expect(again.text).toContain("未作任何改动");
