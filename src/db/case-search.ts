@@ -56,6 +56,24 @@ export function searchHits(terms: SearchTerms, cap: number | undefined): SQL {
     order by rowid desc ${limit}`;
 }
 
+/** A 受理编号 as people paste it: one word of letters, digits, '-' or '_'. */
+const EXTERNAL_NO = /^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/;
+
+/**
+ * The search's hits, best first (bm25, then newest), at most `cap`. A query that is exactly one case's 受理编号
+ * goes straight to that case through the unique index: digit trigrams are in most rows, so MATCH would read
+ * long lists to find the one row.
+ */
+export async function findHits(db: Db, terms: SearchTerms, cap: number): Promise<number[]> {
+  const words = [...terms.long, ...terms.short];
+  if (words.length === 1 && EXTERNAL_NO.test(words[0])) {
+    const exact = await db.all<{ id: number }>(sql`select id from cases where external_no = ${words[0]} or external_no = ${words[0].toUpperCase()} limit 1`);
+    if (exact.length) return [Number(exact[0].id)];
+  }
+  const hits = await db.all<{ id: number; r: number }>(searchHits(terms, cap));
+  return hits.sort((a, b) => Number(a.r) - Number(b.r) || Number(b.id) - Number(a.id)).map((h) => Number(h.id));
+}
+
 /** A search with words only 1–2 characters long (answered from the newest SHORT_WINDOW cases, unranked). */
 export const isShortOnly = (terms: SearchTerms) => terms.long.length === 0 && terms.short.length > 0;
 

@@ -3,7 +3,7 @@
  * what the viewer may see (a unit sees the cases it leads or co-handles; the office sees all).
  */
 import { and, asc, desc, eq, inArray, lt, ne, or, sql, type SQL } from "drizzle-orm";
-import { isShortOnly, SEARCH_CAP, searchHits, searchTerms } from "./case-search.js";
+import { findHits, isShortOnly, SEARCH_CAP, searchHits, searchTerms } from "./case-search.js";
 import { batches, cases, people, units, type CaseState } from "./schema.js";
 import { casesInOrder } from "./work-lists.js";
 import { OVERDUE_STATES } from "./stats.js";
@@ -118,21 +118,19 @@ export async function listCases(db: Db, f: LedgerFilter, scope: Scope, now: numb
 
 async function searchPage(db: Db, f: LedgerFilter, q: string, scope: Scope, now: number, page: number, pageSize: number): Promise<Page> {
   const terms = searchTerms(q);
+  // The full-text index is read once (at most SEARCH_CAP hits, ranked); the other filters then keep some of them.
+  const hits = await findHits(db, terms, SEARCH_CAP);
   const where = ledgerWhere(f, scope, now);
-  // The hits are at most SEARCH_CAP rows, so OFFSET within them is bounded too.
-  const from = sql`from ${cases} join (${searchHits(terms, SEARCH_CAP)}) h on h.id = ${cases.id}`;
-  const w = where ? sql`where ${where}` : sql``;
-  const [[{ n }], ids] = await Promise.all([
-    db.all<{ n: number }>(sql`select count(*) as n ${from} ${w}`),
-    db.all<{ id: number }>(sql`select ${cases.id} as id ${from} ${w} order by h.r, ${cases.id} desc limit ${pageSize} offset ${(page - 1) * pageSize}`),
-  ]);
-  const total = Number(n);
+  const kept = hits.length
+    ? new Set((await db.all<{ id: number }>(sql`select ${cases.id} as id from ${cases} where ${cases.id} in (select value from json_each(${JSON.stringify(hits)})) and ${where ?? sql`1`}`)).map((r) => Number(r.id)))
+    : new Set<number>();
+  const ids = hits.filter((id) => kept.has(id));
+  const total = ids.length;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const p = Math.min(page, pages);
-  const rows = p === page ? await casesInOrder(db, ids.map((r) => Number(r.id))) : (await searchPage(db, f, q, scope, now, p, pageSize)).rows;
+  const rows = await casesInOrder(db, ids.slice((p - 1) * pageSize, p * pageSize));
   // Reaching the cap means older hits were left out: said as "至少" in the UI.
-  const capped = total >= SEARCH_CAP;
-  return { rows, total, capped, page: p, pageSize, pages, search: isShortOnly(terms) ? "recent" : "ranked" };
+  return { rows, total, capped: hits.length >= SEARCH_CAP, page: p, pageSize, pages, search: isShortOnly(terms) ? "recent" : "ranked" };
 }
 
 /** Every matching case for the export, in ledger order (capped; the caller says so when the cap is hit). */

@@ -38,6 +38,7 @@ describe("the index follows the cases", () => {
     expect(await search("蜀汉路")).toEqual([ids.noise]);
     expect(await search("SZ2026120199")).toEqual([ids.noise]);
     expect(await search("sz20261201")).toEqual([ids.noise]); // trigram matching ignores ASCII case
+    expect(await search("sz2026120199")).toEqual([ids.noise]); // a whole 受理编号 goes through its unique index
     expect(await search("夜间施工 驷马桥")).toEqual([ids.noise]); // every word must occur
     expect(await search("夜间施工 蜀汉路九号")).toEqual([]);
   });
