@@ -106,7 +106,9 @@ export function groupCommitClient(writer: Client, reader: Client, opts: GroupCom
       return;
     }
     const done: { entry: Entry; results: ResultSet[] }[] = [];
+    const failed = new Set<Entry>(); // told of their own error already
     let again: Entry[] = [];
+    let nextAttempt = attempt; // a batch dropped from the group is progress; a retry of the same group is not
     try {
       for (let i = 0; i < group.length; i++) {
         const entry = group[i];
@@ -117,10 +119,11 @@ export function groupCommitClient(writer: Client, reader: Client, opts: GroupCom
           await tx.execute("RELEASE g");
           done.push({ entry, results });
         } catch (e) {
+          failed.add(entry);
+          entry.reject(e);
           if (tx.closed) {
             // The error ended the whole transaction (ON CONFLICT ROLLBACK, RAISE(ROLLBACK), I/O): this batch
             // fails; the others did not commit and run again without it.
-            entry.reject(e);
             again = [...done.map((d) => d.entry), ...group.slice(i + 1)];
             done.length = 0;
             break;
@@ -128,7 +131,6 @@ export function groupCommitClient(writer: Client, reader: Client, opts: GroupCom
           await tx.execute("ROLLBACK TO g");
           await tx.execute("RELEASE g");
           stats.rolledBack++;
-          entry.reject(e);
         }
       }
       if (done.length) {
@@ -145,11 +147,13 @@ export function groupCommitClient(writer: Client, reader: Client, opts: GroupCom
         // the connection is gone; the reset below replaces it
       }
       await afterFailure(e);
-      const pending = done.map((d) => d.entry);
-      if (attempt === 0 && worthRetry(e) && !writer.closed) again = [...pending, ...again];
-      else for (const p of pending) p.reject(e);
+      // Every batch not yet told of its own error: those done so far and those the failure stopped before.
+      const pending = group.filter((g) => !failed.has(g));
+      again = attempt === 0 && worthRetry(e) && !writer.closed ? pending : [];
+      nextAttempt = 1;
+      if (!again.length) for (const p of pending) p.reject(e);
     }
-    if (again.length) await runGroup(again, attempt);
+    if (again.length) await runGroup(again, nextAttempt);
   }
 
   function submit(stmts: InStatement[]): Promise<ResultSet[]> {

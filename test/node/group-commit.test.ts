@@ -86,6 +86,20 @@ describe("group commit on the embedded file", () => {
     }
   });
 
+  it("tells no caller 'done' when the COMMIT itself fails, and the writer goes on", async () => {
+    // A deferred foreign key is checked only at COMMIT (the schema has none; temp tables make one here).
+    await t.client.execute("CREATE TEMP TABLE gc_parent (id INTEGER PRIMARY KEY)");
+    await t.client.execute("CREATE TEMP TABLE gc_child (pid INTEGER REFERENCES gc_parent(id) DEFERRABLE INITIALLY DEFERRED)");
+    const before = stats();
+    const outcomes = await Promise.allSettled([commit(t.db, [row("gc-h-1")]), t.client.execute("insert into gc_child values (999)"), commit(t.db, [row("gc-h-2")])]);
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(String((outcomes[0] as PromiseRejectedResult).reason)).toMatch(/FOREIGN KEY/);
+    expect(await keysIn(["gc-h-1", "gc-h-2"])).toEqual([]);
+    expect(stats().commits).toBe(before.commits);
+    await commit(t.db, [row("gc-h-3")]);
+    expect(await keysIn(["gc-h-3"])).toEqual(["gc-h-3"]);
+  });
+
   it("hands each caller its own statements' results", async () => {
     const got = await Promise.all(
       ["gc-e-1", "gc-e-2", "gc-e-3"].map((k) => t.db.insert(inbox).values({ key: k, receivedAt: 7, replies: [] }).returning({ key: inbox.key })),
