@@ -76,7 +76,9 @@ export function simRoutes(): Hono<AppEnv> {
     const { db } = c.get("deps");
     const chatId = c.req.param("chatId");
     const [g] = await db.select({ platform: groups.platform }).from(groups).where(eq(groups.chatId, chatId));
-    const targets = [...new Set([targetOf({ platform: g?.platform, chatId }), chatId])]; // unprefixed: rows from before issue 15
+    // Unprefixed: rows from before issue 15. A single chat "single:<userid>" also shows the pushes to that person.
+    const user = chatId.startsWith("single:") ? chatId.slice("single:".length) : undefined;
+    const targets = [...new Set([targetOf({ platform: g?.platform, chatId }), chatId, ...(user ? [targetOf({ chatId: user }), user] : [])])];
     const rows = await db.select().from(outbox).where(inArray(outbox.target, targets)).orderBy(asc(outbox.id)).limit(500);
     return c.json({
       messages: rows.map((o) => ({ id: o.id, at: o.createdAt, status: o.status, caseId: o.caseId, ...payloadView(o.payload) })),
