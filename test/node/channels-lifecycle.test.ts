@@ -232,6 +232,9 @@ describe("a scheduled reminder on DingTalk", () => {
     expect(reminders.length, JSON.stringify(posts.map(webhookText))).toBeGreaterThan(0);
     // The fake accepts a post only with the URL-encoded HMAC of timestamp + "\n" + secret, within the hour.
     for (const r of posts) expect(r).toMatchObject({ kind: "webhook", token: WEBHOOK_TOKEN, signed: "ok" });
+    // The DingTalk command group has no custom robot: its morning message goes through the app robot's group send.
+    const viaApp = dt.sent.slice(seen).filter((c) => c.kind === "group");
+    expect(viaApp.map((c) => (c as { body: { openConversationId: string; robotCode: string } }).body)).toEqual([expect.objectContaining({ openConversationId: CID.command, robotCode: ROBOT_CODE })]);
   });
 });
 
