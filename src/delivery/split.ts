@@ -9,9 +9,6 @@ export const utf8Bytes = (s: string) => enc.encode(s).byteLength;
 /** Markdown links, `<tag …>text</tag>`, `<…>` without spaces, else one code point. */
 export const MARKUP_ATOMS = /\[[^\]\n]*\]\([^)\s]*\)|<([a-z]+)[^<>\n]*>[^<\n]*<\/\1>|<[^<>\s]+>|[\s\S]/gu;
 
-/** @deprecated the WeCom limits live in src/bot/wecom/render.ts; kept for callers not yet on neutral content. */
-export const LIMITS = { markdown: 4096, text: 2048 } as const;
-
 /** Split into chunks of at most `limit` UTF-8 bytes, preferring line breaks; concatenation gives back the input. */
 export function splitBytes(text: string, limit: number, atoms: RegExp = MARKUP_ATOMS): string[] {
   if (utf8Bytes(text) <= limit) return [text];
