@@ -27,7 +27,8 @@ export type Scope = { all: true } | { all: false; unitId: number | null };
 
 /** SQL for "this case belongs to unit u": lead unit or one of the co-units. */
 export function ofUnit(unitId: number): SQL {
-  return or(eq(cases.leadUnitId, unitId), sql`exists (select 1 from json_each(${cases.coUnitIds}) where value = ${unitId})`)!;
+  // The '[]' test first: most cases have no co-units, and it spares them the JSON parse.
+  return or(eq(cases.leadUnitId, unitId), sql`(${cases.coUnitIds} != '[]' and exists (select 1 from json_each(${cases.coUnitIds}) where value = ${unitId}))`)!;
 }
 
 export function ledgerWhere(f: LedgerFilter, scope: Scope, now: number): SQL | undefined {
