@@ -37,6 +37,9 @@ export type Command =
   | { name: "patrol"; ref: CaseRef; result: "ok" | "rebound"; note?: string } // 巡查 正常 / 反弹
   | { name: "cancel"; ref: CaseRef; reason: string } // 撤销
   | { name: "hold_accountable"; ref: CaseRef; action?: string; text: string } // 问责 #12 约谈 街道分管领导 (issue 11)
+  | { name: "merge"; ref: CaseRef; into: CaseRef } // 并案 #91 到 #57 (issue 13)
+  | { name: "not_duplicate"; ref: CaseRef; other?: CaseRef } // 不是重复 #91 [#57]
+  | { name: "unmerge"; ref: CaseRef } // 撤销并案 #91
   | { name: "query"; ref: CaseRef; more?: CaseRef[] } // 查 #1 #2
   | { name: "remark_photo"; ref: CaseRef; nos: number[]; phase: "before" | "after" } // 照片 #12 第2张 改为整改后
   | { name: "select"; ref: CaseRef } // a bare case number: names the case (answers "which case?")

@@ -55,6 +55,12 @@ export function formatCommand(cmd: Command): string {
       return `${v} ${formatRef(cmd.ref)}`;
     case "hold_accountable":
       return `${v} ${formatRef(cmd.ref)} ${cmd.text}`;
+    case "merge":
+      return `${v} ${formatRef(cmd.ref)} 到 ${formatRef(cmd.into)}`;
+    case "not_duplicate":
+      return `${v} ${formatRef(cmd.ref)}${cmd.other ? ` ${formatRef(cmd.other)}` : ""}`;
+    case "unmerge":
+      return `${v} ${formatRef(cmd.ref)}`;
     case "return":
     case "refuse_extension":
     case "reject_closure":

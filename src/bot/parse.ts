@@ -240,6 +240,17 @@ function dispatch(name: CommandName, rawRest: string): ParseResult {
       const reason = d.rest.replace(/^[\s:,;]+/, "");
       return reason ? { name, ref, deadline: d.spec, reason } : needText("延期原因");
     }
+    case "unmerge":
+      return { name, ref };
+    case "merge":
+    case "not_duplicate": {
+      const rest2 = arg.replace(/^(?:并入到|并入|并到|合并到|归入|到|至|和|与|跟)\s*/, "");
+      const other = rest2 ? readRef(rest2) : undefined;
+      if (other && "ref" in other && other.rest === "" && refText(other.ref) !== refText(ref)) return name === "merge" ? { name, ref, into: other.ref } : { name, ref, other: other.ref };
+      if (name === "not_duplicate" && !arg) return { name, ref };
+      if (other && "ref" in other && refText(other.ref) === refText(ref)) return fail(name, "BAD_VALUE", `${refText(ref)} 不能与自身${verb}。`);
+      return name === "merge" && !arg ? needText("要并入的原案件号（到 #原案件号）") : fail(name, "BAD_CASE", `没有识别到${name === "merge" ? "要并入的原" : "疑似重复的"}案件号：「${clip(arg)}」。`);
+    }
     case "hold_accountable": {
       if (!arg) return needText("问责处理方式和对象（例如：约谈 街道分管负责人）");
       const action = ACCOUNTABILITY_ACTIONS.find((a) => arg.startsWith(a)) ?? ACCOUNTABILITY_ACTIONS.find((a) => arg.includes(a));

@@ -25,6 +25,10 @@ import { showStats } from "../handlers/stats.js";
 import { showHelp } from "../handlers/help.js";
 import { loginLink } from "../handlers/login-link.js";
 import { holdAccountable } from "../handlers/hold-accountable.js";
+import { mergeCase } from "../handlers/merge-case.js";
+import { unmergeCase } from "../handlers/unmerge-case.js";
+import { markNotDuplicate } from "../handlers/not-duplicate.js";
+import { withSimilar } from "./route-similar.js";
 import { acknowledgeMany, queryMany } from "./route-many.js";
 import { assignTargets, resolveOfficer, resolveReassignUnit } from "../handlers/resolve.js";
 
@@ -34,7 +38,8 @@ export async function route(ctx: HandlerCtx, cmd: Command): Promise<Outcome> {
     case "help": return showHelp({ ctx, input: { topic: cmd.topic } });
     case "assign": {
       const { leadUnit, coUnits, leader, name: _, ...rest } = cmd;
-      return createCase({ ctx, input: { ...rest, ...(await assignTargets(ctx, { leadUnit, coUnits, leader })) } });
+      const out = await createCase({ ctx, input: { ...rest, ...(await assignTargets(ctx, { leadUnit, coUnits, leader })) } });
+      return withSimilar(ctx, { content: cmd.content, address: cmd.address, area: cmd.area }, out);
     }
     case "acknowledge": return acknowledgeMany(ctx, [cmd.ref, ...(cmd.more ?? [])], cmd.casual === true);
     case "return": return returnCase({ ctx, input: { ref: cmd.ref, reason: cmd.reason } });
@@ -53,6 +58,9 @@ export async function route(ctx: HandlerCtx, cmd: Command): Promise<Outcome> {
     case "patrol": return patrolCase({ ctx, input: { ref: cmd.ref, result: cmd.result, note: cmd.note } });
     case "cancel": return cancelCase({ ctx, input: { ref: cmd.ref, reason: cmd.reason } });
     case "hold_accountable": return holdAccountable({ ctx, input: { ref: cmd.ref, action: cmd.action, text: cmd.text } });
+    case "merge": return mergeCase({ ctx, input: { ref: cmd.ref, into: cmd.into } });
+    case "not_duplicate": return markNotDuplicate({ ctx, input: { ref: cmd.ref, other: cmd.other } });
+    case "unmerge": return unmergeCase({ ctx, input: { ref: cmd.ref } });
     case "query": return queryMany(ctx, [cmd.ref, ...(cmd.more ?? [])]);
     case "remark_photo": return remarkPhoto({ ctx, input: { ref: cmd.ref, nos: cmd.nos, phase: cmd.phase } });
     case "select": return selectCase({ ctx, input: { ref: cmd.ref } });

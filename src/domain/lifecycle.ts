@@ -3,7 +3,8 @@ import type { CaseState } from "./codes.js";
 
 export type CaseAction =
   | "acknowledge" | "return" | "reassign" | "assign_officer" | "progress" | "request_extension" | "decide_extension"
-  | "submit_closure" | "approve_closure" | "reject_closure" | "flag" | "chase" | "patrol" | "cancel" | "hold_accountable" | "edit_fields" | "view";
+  | "submit_closure" | "approve_closure" | "reject_closure" | "flag" | "chase" | "patrol" | "cancel" | "hold_accountable" | "edit_fields" | "view"
+  | "merge" | "mark_not_duplicate" | "unmerge";
 
 const OPEN: CaseState[] = ["pending_ack", "in_progress", "pending_review", "returned"];
 
@@ -26,6 +27,11 @@ export const ALLOWED_IN: Record<CaseAction, readonly CaseState[]> = {
   hold_accountable: [...OPEN, "closed"], // 问责 follows an escalation, and may be decided after a late closure
   edit_fields: [...OPEN, "closed"], // the disclosure fields may be completed after closure too (issue 11)
   view: ["pending_ack", "in_progress", "pending_review", "closed", "returned", "cancelled"],
+  // Repeat complaints (issue 13): the later, still open complaint is merged into the earlier case; a merge is
+  // undone on the merged (cancelled) case; 不是重复 is a note that may be made at any time.
+  merge: OPEN,
+  mark_not_duplicate: ["pending_ack", "in_progress", "pending_review", "closed", "returned", "cancelled"],
+  unmerge: ["cancelled"],
 };
 
 /** Where a transition leads (actions not listed keep the state). */
@@ -37,6 +43,7 @@ export const NEXT_STATE: Partial<Record<CaseAction, CaseState>> = {
   approve_closure: "closed",
   reject_closure: "in_progress",
   cancel: "cancelled",
+  merge: "cancelled",
 };
 
 export const isOpen = (s: CaseState) => OPEN.includes(s);

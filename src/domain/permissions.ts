@@ -40,6 +40,8 @@ export function canDo(a: ActorLike, action: CaseAction, c: CaseLike): boolean {
     case "edit_fields":
     case "chase":
     case "cancel":
+    case "merge":
+    case "mark_not_duplicate":
       return isOffice(a);
     case "hold_accountable":
       return has(a, "accountability", "leader");
@@ -47,6 +49,7 @@ export function canDo(a: ActorLike, action: CaseAction, c: CaseLike): boolean {
     case "approve_closure":
     case "reject_closure":
     case "flag":
+    case "unmerge":
       return has(a, "leader");
   }
 }
@@ -70,4 +73,7 @@ export const WHO_MAY: Record<CaseAction, string> = {
   flag: "领导",
   hold_accountable: "问责组或领导",
   edit_fields: "督办员或领导",
+  merge: "督办员或领导",
+  mark_not_duplicate: "督办员或领导",
+  unmerge: "领导",
 };

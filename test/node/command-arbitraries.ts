@@ -7,6 +7,7 @@ export const COMMAND_NAMES: CommandName[] = [
   "help", "assign", "acknowledge", "return", "reassign", "assign_officer", "progress", "request_extension",
   "approve_extension", "refuse_extension", "submit_closure", "approve_closure", "reject_closure", "flag", "unflag",
   "chase", "patrol", "cancel", "query", "select", "mine", "overdue", "stats", "login", "remark_photo", "hold_accountable",
+  "merge", "not_duplicate", "unmerge",
 ];
 
 /** Words that carry meaning somewhere in the grammar; plain text is built without them. */
@@ -144,6 +145,9 @@ export const command: fc.Arbitrary<Command> = fc.oneof(
     .tuple(caseRef, fc.option(fc.constantFrom("约谈", "通报批评", "诫勉谈话"), { nil: undefined }), plainText)
     .map(([ref, action, t]): Command => (action ? { name: "hold_accountable", ref, action, text: `${action} ${t}` } : { name: "hold_accountable", ref, text: t })),
   fc.tuple(caseRef, plainText).map(([ref, note]): Command => ({ name: "approve_closure", ref, note })),
+  fc.tuple(caseRef, caseRef).filter(([a, b]) => JSON.stringify(a) !== JSON.stringify(b)).map(([ref, into]): Command => ({ name: "merge", ref, into })),
+  fc.tuple(caseRef, fc.option(caseRef, { nil: undefined })).filter(([a, b]) => JSON.stringify(a) !== JSON.stringify(b)).map(([ref, other]): Command => (other ? { name: "not_duplicate", ref, other } : { name: "not_duplicate", ref })),
+  caseRef.map((ref): Command => ({ name: "unmerge", ref })),
   fc
     .tuple(caseRef, fc.uniqueArray(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 4 }), fc.constantFrom("before", "after" as const))
     .map(([ref, nos, phase]): Command => ({ name: "remark_photo", ref, nos: [...nos].sort((a, b) => a - b), phase })),

@@ -28,6 +28,9 @@ const EXPECTED: Record<CaseAction, Record<(typeof ROLES)[number], string>> = {
   cancel:            { admin: "", dispatcher: "LCO", leader: "LCO", unit_head: "", officer: "", accountability: "", auditor: "" },
   edit_fields:       { admin: "", dispatcher: "LCO", leader: "LCO", unit_head: "", officer: "", accountability: "", auditor: "" },
   hold_accountable:  { admin: "", dispatcher: "", leader: "LCO", unit_head: "", officer: "", accountability: "LCO", auditor: "" },
+  merge:             { admin: "", dispatcher: "LCO", leader: "LCO", unit_head: "", officer: "", accountability: "", auditor: "" },
+  mark_not_duplicate:{ admin: "", dispatcher: "LCO", leader: "LCO", unit_head: "", officer: "", accountability: "", auditor: "" },
+  unmerge:           { admin: "", dispatcher: "", leader: "LCO", unit_head: "", officer: "", accountability: "", auditor: "" },
 };
 
 describe("the permission matrix of spec §1", () => {
