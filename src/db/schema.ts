@@ -145,8 +145,9 @@ export const cases = sqliteTable(
     index("cases_ledger_unit_idx").on(t.leadUnitId, t.flagged, t.id), // the same order within one lead unit
     // 我的 for a co-handling unit: only open cases that have co-units, with the list in the index (no row reads).
     // Overdue per unit, source and batch in one ordered pass over the open cases (no sort), and 我的 for a lead unit.
-    index("cases_open_group_idx").on(t.leadUnitId, t.source, t.batchId, t.dueAt).where(sql`state in ('pending_ack','in_progress','returned')`),
-    index("cases_open_unit_idx").on(t.leadUnitId, t.flagged, t.dueAt).where(sql`state in ('pending_ack','in_progress','pending_review','returned')`),
+    // (state last: SQLite reads a partial index as covering only when it holds every column the query names)
+    index("cases_open_group_idx").on(t.leadUnitId, t.source, t.batchId, t.dueAt, t.state).where(sql`state in ('pending_ack','in_progress','returned')`),
+    index("cases_open_unit_idx").on(t.leadUnitId, t.flagged, t.dueAt, t.state).where(sql`state in ('pending_ack','in_progress','pending_review','returned')`),
     index("cases_open_co_idx").on(t.coUnitIds).where(sql`state in ('pending_ack','in_progress','pending_review','returned') and co_unit_ids != '[]'`),
     // Only open rows (a tenth of a city's cases): overdue counts by unit/source/batch and the overdue list, covered.
     index("cases_open_due_idx").on(t.dueAt, t.leadUnitId, t.source, t.batchId).where(sql`state in ('pending_ack','in_progress','returned')`),
