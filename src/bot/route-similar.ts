@@ -12,9 +12,9 @@ import { caseLink, concat, line, muted, quote, warn } from "../domain/message.js
 export type SimilarOf = { content: string; address?: string; area?: string };
 
 /** "#57 title（已办结 11月12日，荷花池街道）" */
-export function similarLine(s: SimilarCase, tz: string): string {
+export function similarLine(s: SimilarCase, tz: string, unitName?: string): string {
   const when = s.state === "closed" && s.closedAt ? ` ${(({ month, day }) => `${month}月${day}日`)(localParts(s.closedAt, tz))}` : "";
-  const where = s.area ?? s.address;
+  const where = s.area ?? unitName ?? s.address; // 区域 if known, else the lead unit (a street names the place)
   return `#${s.id} ${s.title}（${STATE_LABEL[s.state]}${when}${where ? `，${where}` : ""}）`;
 }
 
@@ -30,11 +30,13 @@ export async function withSimilar(ctx: HandlerCtx, of: SimilarOf, out: Outcome):
   if (!found.length) return out;
   const tz = ctx.deps.config.timezone;
   const first = found[0].id;
+  const units = await ctx.units();
+  const unitOf = (id: number | null) => units.find((u) => u.id === id)?.name;
   return {
     ...out,
     reply: concat(
       out.reply,
-      ...found.map((s) => ({ blocks: [line(warn("疑似重复："), caseLink(s.id, similarLine(s, tz)), muted(s.reasons.length ? `（${s.reasons.join("；")}）` : ""))] })),
+      ...found.map((s) => ({ blocks: [line(warn("疑似重复："), caseLink(s.id, similarLine(s, tz, unitOf(s.leadUnitId))), muted(s.reasons.length ? `（${s.reasons.join("；")}）` : ""))] })),
       { blocks: [quote(`如属同一问题：并案 #{{caseId}} 到 #${first}；如不是：不是重复 #{{caseId}}`)] },
     ),
   };
