@@ -73,22 +73,34 @@ function sumBy<K>(groups: OverdueGroup[], key: (g: OverdueGroup) => K): Map<K, n
   return m;
 }
 
-export async function statsByUnit(db: Db, now: number, unitId?: number): Promise<UnitStats[]> {
-  const [rows, groups] = await Promise.all([
+async function byUnit(db: Db, groups: Promise<OverdueGroup[]>, unitId?: number): Promise<UnitStats[]> {
+  const [rows, g] = await Promise.all([
     db.all<RawFigures & { unitId: number }>(sql`select unit_id as unitId, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id having sum(total) > 0`),
-    overdueGroups(db, now, unitId),
+    groups,
   ]);
-  const overdue = sumBy(groups, (g) => n(g.u));
+  const overdue = sumBy(g, (x) => n(x.u));
   return rows.map((r) => ({ unitId: unitIdOf(r.unitId), ...figures({ ...r, overdue: overdue.get(n(r.unitId)) ?? 0 }) }));
 }
 
-async function keyed(db: Db, now: number, totalsKey: SQL, groupKey: (g: OverdueGroup) => string | null, unitId?: number): Promise<KeyedStats[]> {
-  const [rows, groups] = await Promise.all([
+export const statsByUnit = (db: Db, now: number, unitId?: number) => byUnit(db, overdueGroups(db, now, unitId), unitId);
+
+async function keyedBy(db: Db, groups: Promise<OverdueGroup[]>, totalsKey: SQL, groupKey: (g: OverdueGroup) => string | null, unitId?: number): Promise<KeyedStats[]> {
+  const [rows, g] = await Promise.all([
     db.all<RawFigures & { key: string | null }>(sql`select ${totalsKey} as key, ${SUMS} from case_totals ${totalsScope(unitId)} group by 1 having sum(total) > 0 order by total desc, key`),
-    overdueGroups(db, now, unitId),
+    groups,
   ]);
-  const overdue = sumBy(groups, groupKey);
+  const overdue = sumBy(g, groupKey);
   return rows.map((r) => ({ key: r.key, ...figures({ ...r, overdue: overdue.get(r.key) ?? 0 }) }));
+}
+
+const keyed = (db: Db, now: number, totalsKey: SQL, groupKey: (g: OverdueGroup) => string | null, unitId?: number) =>
+  keyedBy(db, overdueGroups(db, now, unitId), totalsKey, groupKey, unitId);
+
+/** 总览's two tables (per unit, per source) from one pass over the open cases. */
+export async function overviewFigures(db: Db, now: number, unitId?: number): Promise<{ units: UnitStats[]; sources: KeyedStats[] }> {
+  const groups = overdueGroups(db, now, unitId);
+  const [units, sources] = await Promise.all([byUnit(db, groups, unitId), keyedBy(db, groups, sql`source`, (g) => g.s, unitId)]);
+  return { units, sources };
 }
 
 /** Figures per source of the complaint (spec §1: 中央督察, 省督察, 12345 …). */

@@ -10,7 +10,7 @@ import { drizzle } from "drizzle-orm/libsql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema.js";
 import { seedDemo } from "../../src/db/seed-demo.js";
-import { flowByWindow, overdueCases, statsBySource, statsByBatch, statsByUnit, statsByUnitAsOf } from "../../src/db/stats.js";
+import { flowByWindow, overdueCases, overviewFigures, statsBySource, statsByBatch, statsByUnit, statsByUnitAsOf } from "../../src/db/stats.js";
 import type { Db } from "../../src/db/types.js";
 import { lastWeeks, pastWeekEnds } from "../../src/web/pages/weeks.js";
 import { bulkCases } from "../helpers/bulk-cases.js";
@@ -75,6 +75,11 @@ describe("current figures equal a recount", () => {
     expect(sorted(await statsBySource(db, NOW))).toEqual(sorted(key(await recount(sql`source`, NOW))));
     expect(sorted(await statsByBatch(db, NOW))).toEqual(sorted(key(await recount(sql`(select name from batches b where b.id = cases.batch_id)`, NOW))));
     expect(sorted(await statsBySource(db, NOW, 2))).toEqual(sorted(key(await recount(sql`source`, NOW, sql`and lead_unit_id = 2`))));
+    for (const unit of [undefined, 2]) {
+      const o = await overviewFigures(db, NOW, unit); // 总览: both tables from one pass
+      expect(sorted(o.units)).toEqual(sorted(await statsByUnit(db, NOW, unit)));
+      expect(o.sources).toEqual(await statsBySource(db, NOW, unit));
+    }
   });
 
   it("the overdue list agrees with the count, most overdue first", async () => {
@@ -127,6 +132,7 @@ describe("no query of the aggregate path scans the case table", () => {
     const sent: { sql: string; params: unknown[] }[] = [];
     const logged = drizzle(client, { schema, logger: { logQuery: (q, params) => sent.push({ sql: q, params }) } }) as unknown as Db;
     await statsByUnit(logged, NOW);
+    await overviewFigures(logged, NOW);
     await statsByUnit(logged, NOW, 2);
     await statsBySource(logged, NOW, 2);
     await statsByBatch(logged, NOW);

@@ -1,6 +1,6 @@
 /** 总览: headline figures, the weekly received-vs-closed trend and completion per unit (SVG drawn on the server). */
 import { loadDirectory } from "../../db/ledger.js";
-import { flowByWindow, overdueCases, rankUnits, statsBySource, statsByUnit, totals } from "../../db/stats.js";
+import { flowByWindow, overdueCases, overviewFigures, rankUnits, totals } from "../../db/stats.js";
 import { trendChart, unitChart } from "../charts/svg.js";
 import { pct, unitName, ymd } from "./format.js";
 import { page, scopeOf, userOf, type Ctx } from "./shared.js";
@@ -16,7 +16,7 @@ export async function overviewPage(c: Ctx) {
   const now = deps.clock();
   const tz = deps.config.timezone;
   const unitId = scope.all ? undefined : (scope.unitId ?? -1);
-  const [rows, bySource, dir, overdue] = await Promise.all([statsByUnit(db, now, unitId), statsBySource(db, now, unitId), loadDirectory(db), overdueCases(db, now, unitId, 10)]);
+  const [{ units: rows, sources: bySource }, dir, overdue] = await Promise.all([overviewFigures(db, now, unitId), loadDirectory(db), overdueCases(db, now, unitId, 10)]);
   const t = totals(rows);
   const weeks = lastWeeks(now, tz, WEEKS);
   const flow = await flowByWindow(db, weeks, unitId);
