@@ -152,6 +152,9 @@ export const cases = sqliteTable(
     // Only open rows (a tenth of a city's cases): overdue counts by unit/source/batch and the overdue list, covered.
     index("cases_open_due_idx").on(t.dueAt, t.leadUnitId, t.source, t.batchId).where(sql`state in ('pending_ack','in_progress','returned')`),
     index("cases_milestone_idx").on(t.milestoneAt).where(sql`milestone_at is not null`), // 阶段性办结 milestones
+    // The reminder passes (紧急 first, then the rest): cases past due or past their signing limit, without reading rows.
+    index("cases_prio_state_due_idx").on(t.priority, t.state, t.dueAt),
+    index("cases_prio_state_ack_idx").on(t.priority, t.state, t.ackBy),
     uniqueIndex("cases_write_token_idx").on(t.writeToken),
   ],
 );

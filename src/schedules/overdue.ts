@@ -12,7 +12,7 @@ import { pagedItems, type Found, type Want } from "./page.js";
 export async function overdueItems(ctx: JobCtx, want: Want): Promise<Found> {
   // Returned cases wait on the office (reassign), not on the unit: they appear in the digest's overdue list.
   const where = sql`state IN ('pending_ack','in_progress') AND due_at < ${ctx.at} ${ctx.crossedAfter !== undefined ? sql`AND due_at >= ${ctx.crossedAfter}` : sql``} ${routed(ctx)}`;
-  return pagedItems(ctx, want, "overdue", "cases_state_due_idx", where, (c) => overdueItem(ctx, c));
+  return pagedItems(ctx, want, "overdue", "cases_prio_state_due_idx", where, (c) => overdueItem(ctx, c));
 }
 
 function overdueItem(ctx: JobCtx, c: CaseLite): Item {

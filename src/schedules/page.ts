@@ -35,16 +35,20 @@ export function untaken(it: Item, taken: Set<string>): Item | undefined {
  * in this job's slot today was reminded by an earlier run and is skipped in SQL.
  */
 export async function pagedItems(ctx: JobCtx, want: Want, job: JobName, index: string, where: SQL, toItem: (c: CaseLite) => Item): Promise<Found> {
-  const prio = want.urgent ? sql`priority = 'urgent'` : sql`priority != 'urgent'`;
+  // IN lists rather than "!=": the reminder indexes lead with priority, so each pass is a few index ranges.
+  const prio = want.urgent ? sql`priority = 'urgent'` : sql`priority IN ('normal','focus')`;
   const fresh = sql`NOT EXISTS (SELECT 1 FROM schedule_slots s WHERE s.job = ${job} AND s.slot = ${ctx.today}
     AND s.target >= ('#' || cases.id || '@') AND s.target < ('#' || cases.id || 'A'))`;
-  const from = sql`FROM cases INDEXED BY ${sql.raw(index)} WHERE ${where} AND ${prio} AND ${fresh}`;
+  const from = sql`FROM cases INDEXED BY ${sql.raw(index)} WHERE ${prio} AND ${where} AND ${fresh}`;
   const items: Item[] = [];
   let after = 0;
-  // Pages of the limit (at least a few rows): a case whose lines all went out in another slot form is dropped and the next read.
+  // Ids first, from the index alone (no table row is read for a case that is not printed), then those rows.
+  // Pages of the limit (at least a few rows): a case whose lines all went out is dropped and the next one read.
   const page = Math.max(16, want.limit);
   while (items.length < want.limit) {
-    const rows = await ctx.db.all<CaseLite & { flagged: unknown }>(sql`SELECT ${COLS} ${from} AND id > ${after} ORDER BY id LIMIT ${page}`);
+    const rows = await ctx.db.all<CaseLite & { flagged: unknown }>(
+      sql`SELECT ${COLS} FROM cases WHERE id IN (SELECT id ${from} AND id > ${after} ORDER BY id LIMIT ${page}) ORDER BY id`,
+    );
     for (const r of rows) {
       after = r.id;
       const it = untaken(toItem({ ...r, flagged: Boolean(r.flagged) }), want.taken);
