@@ -73,7 +73,7 @@ const body = [
   "src/db/unit-day-stats.ts), overdue counts from the partial index of open rows, and each reminder job reads at most",
   "the run's budget of cases (LIMIT through a named index) and counts the rest in SQL; messages are neutral content that",
   "the WeCom channel renders and splits. test/worker/schedules-cost.test.ts measures D1's rows read per run in workerd",
-  "(flat with 10× closed history; about 8.5 rows per open case) and test/node/schedules-scale.test.ts the rows into JS.",
+  "(flat with 10× closed history; 7.5–8.5 rows per open case) and test/node/schedules-scale.test.ts the rows into JS.",
 ].join("\n");
 writeSection("schedules", body);
 console.log(body);
