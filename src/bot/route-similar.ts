@@ -5,18 +5,10 @@
  */
 import type { HandlerCtx, Outcome } from "../handlers/context.js";
 import { findSimilar, type SimilarCase } from "../db/similar-cases.js";
-import { localParts } from "../domain/calendar.js";
-import { STATE_LABEL } from "../domain/labels.js";
+import { similarLine } from "../domain/repeat-match.js";
 import { caseLink, concat, line, muted, quote, warn } from "../domain/message.js";
 
 export type SimilarOf = { content: string; address?: string; area?: string };
-
-/** "#57 title（已办结 11月12日，荷花池街道）" */
-export function similarLine(s: SimilarCase, tz: string, unitName?: string): string {
-  const when = s.state === "closed" && s.closedAt ? ` ${(({ month, day }) => `${month}月${day}日`)(localParts(s.closedAt, tz))}` : "";
-  const where = s.area ?? unitName ?? s.address; // 区域 if known, else the lead unit (a street names the place)
-  return `#${s.id} ${s.title}（${STATE_LABEL[s.state]}${when}${where ? `，${where}` : ""}）`;
-}
 
 /** The outcome with the 疑似重复 block appended when earlier cases match. `{{caseId}}` is the new case's number. */
 export async function withSimilar(ctx: HandlerCtx, of: SimilarOf, out: Outcome): Promise<Outcome> {

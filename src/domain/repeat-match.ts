@@ -7,6 +7,9 @@
 import { comparePlaces, parsePlace, type Place, type PlaceMatch } from "./place.js";
 import { letterCount, ngrams, dice } from "./similarity.js";
 import { inferPollutionTypes } from "./pollution-infer.js";
+import { localParts } from "./calendar.js";
+import { STATE_LABEL } from "./labels.js";
+import type { CaseState } from "./codes.js";
 
 export type Complaint = { content: string; title?: string; address?: string | null; area?: string | null; pollutionTypes?: readonly string[] };
 
@@ -65,4 +68,11 @@ export function scorePair(a: Prepared, b: Prepared): Score {
   if (text >= 0.2) reasons.push(`文字相近 ${Math.round(text * 100)}%`);
   if (sameType) reasons.push(`同为${a.types.filter((t) => b.types.includes(t)).join("、")}污染`);
   return out(score, reasons);
+}
+
+/** How a suggestion is named to people: "#57 title（已办结 11月12日，荷花池街道）" (区域, else the lead unit). */
+export function similarLine(s: { id: number; title: string; state: CaseState; closedAt: number | null; area: string | null; address: string | null }, tz: string, unitName?: string): string {
+  const when = s.state === "closed" && s.closedAt ? ` ${(({ month, day }) => `${month}月${day}日`)(localParts(s.closedAt, tz))}` : "";
+  const where = s.area ?? unitName ?? s.address;
+  return `#${s.id} ${s.title}（${STATE_LABEL[s.state]}${when}${where ? `，${where}` : ""}）`;
 }

@@ -1,4 +1,6 @@
 /** The import page's views: the upload form and the preview (per-row errors, new vs already stored rows, confirm). */
+import type { SimilarCase } from "../../db/similar-cases.js";
+import { similarLine } from "../../domain/repeat-match.js";
 import { SOURCES } from "../../db/schema.js";
 import { localDate } from "../../domain/calendar.js";
 import type { ImportInput, ImportPreview } from "../../handlers/import-cases.js";
@@ -6,7 +8,7 @@ import type { WebUser } from "../context.js";
 import { COLUMNS } from "../../sheets/headers.js";
 import { Notice, CsrfField } from "./shared.js";
 
-const SHOWN_ROWS = 100;
+export const SHOWN_ROWS = 100;
 
 export function ImportForm(props: { user: WebUser; source?: string }) {
   return (
@@ -37,7 +39,7 @@ export function ImportForm(props: { user: WebUser; source?: string }) {
 }
 
 /** `previewId`: the server's record of this upload (file hash, table digest); the confirm form carries only it and the table. */
-export function PreviewView(props: { user: WebUser; input: ImportInput; preview: ImportPreview; table: string[][]; previewId?: string; tz: string; units: Map<number, string>; error?: string }) {
+export function PreviewView(props: { user: WebUser; input: ImportInput; preview: ImportPreview; table: string[][]; previewId?: string; tz: string; units: Map<number, string>; error?: string; similar?: Map<number, SimilarCase[]> }) {
   const { plan, fresh, existing } = props.preview;
   const known = new Set(existing.map((r) => r.externalNo));
   const batches = [...new Set(fresh.map((r) => r.batch.name))];
@@ -84,13 +86,14 @@ export function PreviewView(props: { user: WebUser; input: ImportInput; preview:
       <section class="card">
         <h2>数据预览{plan.rows.length > SHOWN_ROWS ? `（前 ${SHOWN_ROWS} 行）` : ""}</h2>
         <table class="wide" id="preview-rows">
-          <thead><tr><th>行号</th><th>受理编号</th><th>问题</th><th>区域</th><th>污染类型</th><th>牵头单位</th><th>批次</th><th>办理时限</th><th>状态</th></tr></thead>
+          <thead><tr><th>行号</th><th>受理编号</th><th>问题</th><th>区域</th><th>污染类型</th><th>牵头单位</th><th>批次</th><th>办理时限</th><th>状态</th><th>疑似重复</th></tr></thead>
           <tbody>
             {plan.rows.slice(0, SHOWN_ROWS).map((r) => (
               <tr>
                 <td>{r.line}</td><td>{r.externalNo}</td><td>{r.title}</td><td>{r.area ?? ""}</td><td>{r.types.join("、")}</td><td>{r.leadUnitId === null ? <span class="muted">未指定</span> : props.units.get(r.leadUnitId)}</td><td>{r.batch.name}</td>
                 <td>{localDate(r.dueAt, props.tz)}</td>
                 <td>{known.has(r.externalNo) ? <span class="muted">已存在，跳过</span> : <span class="ok">新</span>}</td>
+                <td class="small">{(props.similar?.get(r.line) ?? []).map((s) => <div class="similar"><a href={`/dashboard/cases/${s.id}`}>#{s.id}</a> {similarLine(s, props.tz, s.leadUnitId === null ? undefined : props.units.get(s.leadUnitId)).replace(/^#\d+ /, "")}</div>)}</td>
               </tr>
             ))}
           </tbody>

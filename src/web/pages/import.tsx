@@ -16,7 +16,9 @@ import { importCases, previewImport, type ImportInput } from "../../handlers/imp
 import { sheetAsText } from "../../sheets/import-rows.js";
 import { MAX_TABLE_BYTES, readTable, TableReadError } from "../../sheets/read.js";
 import { actorOf, handlerCtx, runUseCase } from "../../handlers/run.js";
-import { ImportForm, PreviewView } from "./import-view.js";
+import { ImportForm, PreviewView, SHOWN_ROWS } from "./import-view.js";
+import { findSimilar, type SimilarCase } from "../../db/similar-cases.js";
+import type { Db } from "../../db/types.js";
 import { Notice, page, userOf, type Ctx } from "./shared.js";
 import { toPlain } from "../../domain/message.js";
 import { templateXlsx } from "../excel/template.js";
@@ -58,7 +60,8 @@ export async function importPreview(c: Ctx) {
     const table = sheetAsText(sheets);
     const canImport = preview.plan.errors.length === 0 && preview.fresh.length > 0;
     const previewId = canImport ? await savePreview(deps.db, { actor: user.userId, source, fileName: input.fileName, fileSha256: input.sha256, table, at: deps.clock() }) : undefined;
-    return page(c, "导入预览", "import", <PreviewView user={user} input={input} preview={preview} table={table} previewId={previewId} tz={deps.config.timezone} units={await unitNames(deps)} />);
+    const similar = await similarByRow(deps.db, preview);
+    return page(c, "导入预览", "import", <PreviewView user={user} input={input} preview={preview} table={table} previewId={previewId} tz={deps.config.timezone} units={await unitNames(deps)} similar={similar} />);
   } catch (e) {
     if (e instanceof TableReadError || (e instanceof DomainError && e.code === "BAD_INPUT")) return fail(c, e.message);
     if (e instanceof DomainError && e.code === "FORBIDDEN") return fail(c, e.message, 403);
@@ -115,4 +118,16 @@ export async function importCommit(c: Ctx) {
     if (e instanceof DuplicateKey) return fail(c, "导入期间有受理编号被其他人录入，本次未导入任何数据。请重新上传预览。", 409);
     throw e;
   }
+}
+
+/** Suspected repeats of the new rows the preview shows (issue 13), by spreadsheet line; a read-only hint. */
+async function similarByRow(db: Db, preview: Awaited<ReturnType<typeof previewImport>>): Promise<Map<number, SimilarCase[]>> {
+  const out = new Map<number, SimilarCase[]>();
+  const known = new Set(preview.existing.map((r) => r.externalNo));
+  for (const r of preview.plan.rows.slice(0, SHOWN_ROWS)) {
+    if (known.has(r.externalNo)) continue;
+    const found = await findSimilar(db, { content: r.content, title: r.title, address: r.address, area: r.area, pollutionTypes: r.types });
+    if (found.length) out.set(r.line, found);
+  }
+  return out;
 }
