@@ -40,6 +40,7 @@ describe("findSimilar on the labelled pairs", () => {
     let tp = 0, fp = 0, fn = 0, tn = 0;
     const byKind = new Map<string, { n: number; right: number }>();
     const wrong: string[] = [];
+    const started = performance.now(); // printed for docs/architecture.md, never asserted
     for (const p of PAIRS) {
       const found = await findSimilar(db, p.b);
       expect(found.length).toBeLessThanOrEqual(3);
@@ -52,6 +53,7 @@ describe("findSimilar on the labelled pairs", () => {
     }
     const precision = tp / (tp + fp);
     const recall = tp / (tp + fn);
+    console.log(`lookup mean ${((performance.now() - started) / PAIRS.length).toFixed(1)} ms over ${PAIRS.length}`);
     console.log(`pairs=${PAIRS.length} tp=${tp} fp=${fp} fn=${fn} tn=${tn} precision=${precision.toFixed(3)} recall=${recall.toFixed(3)}`);
     console.log([...byKind].map(([k, v]) => `${k}: ${v.right}/${v.n}`).join("\n"));
     if (wrong.length) console.log(wrong.slice(0, 30).join("\n"));
