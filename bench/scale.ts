@@ -14,7 +14,7 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
@@ -189,6 +189,7 @@ async function measureServe() {
 }
 
 async function main() {
+  const loadBefore = loadavg()[0];
   log(`building the bundle into ${OUT}`);
   // A shared checkout may be mid-edit: try again for a few minutes before giving up.
   for (let attempt = 1; ; attempt++) {
@@ -240,7 +241,7 @@ async function main() {
   const body = [
     "## City scale: 1 M cases (`bench/scale.ts`, issue 12)",
     "",
-    `${machine()}. File: ${(shape ?? { cases: N }).cases.toLocaleString("en-US")} cases${shape ? `, ${shape.open.toLocaleString("en-US")} open, ${shape.units} units, ${shape.people.toLocaleString("en-US")} people, ${shape.groups} groups, ${shape.events.toLocaleString("en-US")} timeline events; unit #${BIG_UNIT} has ${shape.bigUnitOpen.toLocaleString("en-US")} open cases; grown by SQL in ${fmt(shape.ms / 1000)} s` : " (a kept file)"}.`,
+    `${machine()}; 1-minute load average ${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end (a shared host: figures scale with it). File: ${(shape ?? { cases: N }).cases.toLocaleString("en-US")} cases${shape ? `, ${shape.open.toLocaleString("en-US")} open, ${shape.units} units, ${shape.people.toLocaleString("en-US")} people, ${shape.groups} groups, ${shape.events.toLocaleString("en-US")} timeline events; unit #${BIG_UNIT} has ${shape.bigUnitOpen.toLocaleString("en-US")} open cases; grown by SQL in ${fmt(shape.ms / 1000)} s` : " (a kept file)"}.`,
     "",
     "| work | measured | goal |",
     "|---|---|---|",

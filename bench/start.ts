@@ -12,7 +12,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { sql } from "drizzle-orm";
 import { migrateNodeDb, openNodeDb } from "../src/db/open-node.js";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fmt, machine, writeSection } from "./report.js";
@@ -49,6 +49,7 @@ async function timeStart(dir: string): Promise<number> {
 
 execFileSync("node", [join(ROOT, "scripts/build.mjs"), "--node-only"], { stdio: "ignore" });
 const dir = mkdtempSync(join(tmpdir(), "duban-start-"));
+const loadBefore = loadavg()[0];
 try {
   timeCommand(["--help"]); // warm the V8 compile cache, as any second run has it
   const help = Array.from({ length: RUNS }, () => timeCommand(["--help"]));
@@ -74,7 +75,8 @@ try {
   const body = `## Starting the compiled command (\`bench/start.ts\`)
 
 ${machine()}. \`node bin/duban.js\` on a built \`dist/node\` (esbuild bundle, V8 compile cache warm), median of ${RUNS} runs;
-wall time from spawning the process to its exit, or to the first 200 from \`/healthz\`.
+wall time from spawning the process to its exit, or to the first 200 from \`/healthz\`. Machine load (1-minute
+load average) ${loadBefore.toFixed(1)} before the run and ${loadavg()[0].toFixed(1)} after it: on a shared host the figures scale with it.
 
 | what | median ms | goal |
 |---|---|---|
