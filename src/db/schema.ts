@@ -148,6 +148,8 @@ export const cases = sqliteTable(
     // (state last: SQLite reads a partial index as covering only when it holds every column the query names)
     index("cases_open_group_idx").on(t.leadUnitId, t.source, t.batchId, t.dueAt, t.state).where(sql`state in ('pending_ack','in_progress','returned')`),
     index("cases_open_unit_idx").on(t.leadUnitId, t.flagged, t.dueAt, t.state).where(sql`state in ('pending_ack','in_progress','pending_review','returned')`),
+    // A unit viewer's 台账: every case (any state) that has co-units, with the list in the index.
+    index("cases_co_units_idx").on(t.coUnitIds).where(sql`co_unit_ids != '[]'`),
     index("cases_open_co_idx").on(t.coUnitIds).where(sql`state in ('pending_ack','in_progress','pending_review','returned') and co_unit_ids != '[]'`),
     // Only open rows (a tenth of a city's cases): overdue counts by unit/source/batch and the overdue list, covered.
     index("cases_open_due_idx").on(t.dueAt, t.leadUnitId, t.source, t.batchId).where(sql`state in ('pending_ack','in_progress','returned')`),

@@ -47,6 +47,25 @@ describe("keyset paging", () => {
     }
   });
 
+  it("walks a unit viewer's ledger (lead or co-unit) through the same cursor", async () => {
+    await w.db.run(sql`update cases set co_unit_ids = '[2]' where created_by = 'bulk' and lead_unit_id = 1 and id % 5 = 0`);
+    const want = (await w.db.all<{ id: number }>(sql`select id from cases where state != 'cancelled'
+      and (lead_unit_id = 2 or exists (select 1 from json_each(co_unit_ids) where value = 2)) order by flagged desc, id desc`)).map((r) => r.id);
+    expect(want.length).toBeGreaterThan(100);
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    let total = -1;
+    do {
+      const p = await listCases(w.db, {}, { all: false, unitId: 2 }, w.clock(), { cursor, pageSize: 30 });
+      if (total < 0) total = p.total;
+      seen.push(...p.rows.map((r) => r.id));
+      cursor = p.nextCursor;
+    } while (cursor && seen.length < 2000);
+    expect(seen).toEqual(want);
+    expect(total).toBe(want.length);
+    await w.db.run(sql`update cases set co_unit_ids = '[]' where created_by = 'bulk'`);
+  });
+
   it("uses the ledger index for the order and the cursor, never a sort of the case table", async () => {
     const first = await plan(w.db, sql`select * from cases where state != 'cancelled' and (flagged, id) < (1, 100) order by flagged desc, id desc limit 21`);
     expect(first.join(" | ")).toMatch(/cases_ledger_idx/);

@@ -1,0 +1,1 @@
+CREATE INDEX `cases_co_units_idx` ON `cases` (`co_unit_ids`) WHERE co_unit_ids != '[]';
