@@ -35,7 +35,7 @@ export async function rebuildDerived(
   registry: readonly Derived[] = DERIVED,
 ): Promise<Rebuilt[]> {
   const unknown = (opts.only ?? []).filter((n) => !registry.some((d) => d.name === n));
-  if (unknown.length) throw new Error(`unknown derived table(s): ${unknown.join(", ")}; known: ${registry.map((d) => d.name).join(", ") || "(none)"}`);
+  if (unknown.length) throw new Error(`未知的派生数据 unknown derived data: ${unknown.join(", ")}（可选 known: ${registry.map((d) => d.name).join(", ") || "—"}）`);
   const out: Rebuilt[] = [];
   for (const d of registry) {
     if (opts.only?.length && !opts.only.includes(d.name)) continue;
