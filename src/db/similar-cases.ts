@@ -7,7 +7,7 @@
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { caseLinks, cases } from "./schema.js";
 import type { Db } from "./types.js";
-import { placeTerms } from "../domain/place.js";
+import { placeQueries } from "../domain/place.js";
 import { lookupTrigrams } from "../domain/similarity.js";
 import { prepare, scorePair, THRESHOLD, type Complaint } from "../domain/repeat-match.js";
 import type { CaseState } from "../domain/codes.js";
@@ -21,9 +21,8 @@ export type SimilarCase = {
 
 const phrase = (w: string) => `"${w.replaceAll('"', '""')}"`;
 
-async function hits(db: Db, terms: string[], order: "recent" | "rank", limit: number): Promise<number[]> {
-  if (!terms.length) return [];
-  const expr = terms.map(phrase).join(" OR ");
+async function hits(db: Db, expr: string | undefined, order: "recent" | "rank", limit: number): Promise<number[]> {
+  if (!expr) return [];
   const by = order === "rank" ? sql`order by rank` : sql`order by rowid desc`;
   const rows = await db.all<{ id: number }>(sql`select rowid as id from case_search where case_search match ${expr} ${by} limit ${limit}`);
   return rows.map((r) => Number(r.id));
@@ -44,9 +43,12 @@ export async function findSimilar(db: Db, q: SimilarQuery, opts: SimilarOptions 
   const me = prepare(q);
   const text = q.content || q.title || "";
   // Newest first for the place's names (a place's latest cases matter most); bm25 for the words.
+  const at = placeQueries(me.place);
+  const grams = me.short ? [] : lookupTrigrams(text);
   const ids = new Set([
-    ...(await hits(db, placeTerms(me.place), "recent", placePool)),
-    ...(me.short ? [] : await hits(db, lookupTrigrams(text), "rank", textPool)),
+    ...(await hits(db, at.named, "recent", placePool)),
+    ...(await hits(db, at.road, "recent", textPool)),
+    ...(await hits(db, grams.length ? grams.map(phrase).join(" OR ") : undefined, "rank", textPool)),
   ]);
   if (q.excludeId !== undefined) {
     ids.delete(q.excludeId);

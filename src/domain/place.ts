@@ -68,7 +68,7 @@ const cut = (before: string) => new RegExp(`^.*(?:${VERBS}|${before})`, "u");
 const CUT_DISTRICT = cut("省|市");
 const CUT_STREET = cut("省|市|(?<![小社园])区|县");
 const CUT_ROAD = cut("省|市|(?<![小社园])区|县|街道|镇|乡");
-const LEFT_CUT = cut("称|到|又|了|就|还|也|和|跟|被|把|从|附近|旁边|对面|门口|路口|的|在|有|内|里|省|市|(?<![小社园])区|县|街道|镇|乡|大道|路|街|巷|号|栋|幢|单元|楼下|楼上|楼|底下|旁|边|组|\\d");
+const LEFT_CUT = cut("某|该|一家|那家|这家|称|到|又|了|就|还|也|和|跟|被|把|从|附近|旁边|对面|门口|路口|的|在|有|内|里|省|市|(?<![小社园])区|县|街道|镇|乡|大道|路|街|巷|号|栋|幢|单元|楼下|楼上|楼|底下|旁|边|组|\\d");
 const FILLER = /^(?:某|该|一家|一处|这家|那家|家)+/;
 
 function partOf(re: RegExp, s: string, left: RegExp): string | undefined {
@@ -82,12 +82,13 @@ function partOf(re: RegExp, s: string, left: RegExp): string | undefined {
 const SITE_KINDS = "店|厂|工地|小区|河段|河道|排口|排污口|养殖场|搅拌站|洗车场|加油站|农贸市场|菜市场|市场|作坊|酒吧|ktv|砂石场|采石场|公司|学校|医院|酒店|宾馆|超市|垃圾站|中转站";
 const SITE = new RegExp(`(${N}{1,8}?)(${SITE_KINDS})(?!子)`, "gu"); // 茶店子 is a place name, not a 店
 
-/** Site names in text order, each cut at its left edge and without 某/该; generic kinds alone (店, 厂) are dropped. */
+/** Site names in text order, each cut at its left edge and without 某/该. */
 export function sitesOf(folded: string): string[] {
   const out: string[] = [];
   for (const m of folded.matchAll(SITE)) {
     const name = m[1].replace(LEFT_CUT, "").replace(FILLER, "") + m[2];
-    if ([...name].length >= 2 && name !== m[2] && !out.includes(name)) out.push(name);
+    // A kind alone counts when it is a word of its own (某KTV, 一家工地), not a lone 店 or 厂.
+    if ([...name].length >= 2 && !out.includes(name)) out.push(name);
   }
   return out;
 }
@@ -136,26 +137,44 @@ export type PlaceMatch = {
   what?: string;
 };
 
+/** One road written with or without what comes before it (荷花池大安西路 / 大安西路). */
+export function sameRoad(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const [s, l] = a.length <= b.length ? [a, b] : [b, a];
+  return s === l || ([...s].length >= 3 && l.endsWith(s));
+}
+
 export function comparePlaces(a: Place, b: Place): PlaceMatch {
   const site = a.sites.find((x) => b.sites.some((y) => sameSite(x, y)));
-  const sameRoad = !!a.road && a.road === b.road;
-  const numberConflict = sameRoad && !!a.number && !!b.number && a.number !== b.number;
+  const onRoad = sameRoad(a.road, b.road);
+  const numberConflict = onRoad && !!a.number && !!b.number && a.number !== b.number;
   // Named sites of one kind that differ (某烧烤店 vs 某火锅店, 甲工地 vs 乙工地) are different places.
   const siteConflict = !site && a.sites.some((x) => b.sites.some((y) => kindOf(x) === kindOf(y) && !sameSite(x, y)));
   const compoundConflict = !!a.compound && !!b.compound && a.compound !== b.compound && !a.compound.includes(b.compound) && !b.compound.includes(a.compound);
   // Two roads or two streets named and different: different places, whatever the shop is called.
-  const streetConflict = (!!a.street && !!b.street && a.street !== b.street) || (!!a.road && !!b.road && a.road !== b.road);
-  const conflict = numberConflict || (siteConflict && !(sameRoad && a.number && a.number === b.number)) || compoundConflict || streetConflict;
+  const streetConflict = (!!a.street && !!b.street && a.street !== b.street) || (!!a.road && !!b.road && !onRoad);
+  const conflict = numberConflict || (siteConflict && !(onRoad && a.number && a.number === b.number)) || compoundConflict || streetConflict;
   if (site) return { level: "site", conflict: numberConflict || streetConflict, what: site };
-  if (sameRoad && a.number && a.number === b.number) return { level: "number", conflict: streetConflict, what: `${a.road}${a.number}号` };
+  if (onRoad && a.number && a.number === b.number) return { level: "number", conflict: streetConflict, what: `${a.road}${a.number}号` };
   if (a.compound && a.compound === b.compound) return { level: "compound", conflict: streetConflict, what: a.compound };
-  if (sameRoad) return { level: "road", conflict, what: a.road };
+  if (onRoad) return { level: "road", conflict, what: a.road };
   if (a.street && a.street === b.street) return { level: "street", conflict, what: a.street };
   return { level: "none", conflict };
 }
 
-/** The short words to look a place up by in a text index (≥ 3 characters each: the trigram index needs them). */
-export function placeTerms(p: Place): string[] {
-  const terms = [...p.sites, p.compound, p.road].filter((t): t is string => !!t && [...t].length >= 3);
-  return [...new Set(terms)].slice(0, 6);
+const phrase = (w: string) => `"${w.replaceAll('"', '""')}"`;
+const long = (t: string | undefined): t is string => !!t && [...t].length >= 3;
+
+/**
+ * FTS5 trigram queries that find earlier cases at this place (each term ≥ 3 characters, as trigrams need).
+ * `named`: proper site names and the compound, and a kind of business together with its road (烧烤店 AND
+ * 大安西路) — a kind alone would match a whole city; `road`: the road alone (its newest cases).
+ * A road is looked up by its last four characters, so 荷花池大安西路 finds 大安西路.
+ */
+export function placeQueries(p: Place): { named?: string; road?: string } {
+  const road = p.road && [...p.road].length > 4 ? [...p.road].slice(-4).join("") : p.road;
+  const named: string[] = [];
+  for (const s of p.sites.filter(long).slice(0, 4)) named.push([...s].length > 3 ? phrase(s) : long(road) ? `(${phrase(s)} AND ${phrase(road)})` : phrase(s));
+  if (long(p.compound) && !p.sites.includes(p.compound)) named.push(phrase(p.compound));
+  return { named: named.length ? named.join(" OR ") : undefined, road: long(road) ? phrase(road) : undefined };
 }

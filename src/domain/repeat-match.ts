@@ -4,7 +4,7 @@
  * another road, another shop of the same kind, another pollution type) rules the pair out however alike the
  * words are. Thresholds are measured on test/fixtures/complaint-pairs.ts (docs/architecture.md "Repeat complaints").
  */
-import { comparePlaces, parsePlace, type Place, type PlaceMatch } from "./place.js";
+import { comparePlaces, parsePlace, sameRoad, type Place, type PlaceMatch } from "./place.js";
 import { letterCount, ngrams, dice } from "./similarity.js";
 import { inferPollutionTypes } from "./pollution-infer.js";
 import { localParts } from "./calendar.js";
@@ -46,7 +46,7 @@ function typesOf(text: string, sites: string[]): string[] {
 
 // Weight of each place level: a named site or a house number almost decides; a road or street alone does not.
 const PLACE_WEIGHT: Record<PlaceMatch["level"], number> = { site: 0.6, number: 0.55, compound: 0.45, road: 0.2, street: 0.1, none: 0 };
-/** A site name of three characters or fewer is a kind of business (烧烤店), not a proper name (老王烧烤店). */
+/** A site name of three characters or fewer is a kind of business (烧烤店), not a proper name (老王烧烤店); more on the same road or street. */
 const GENERIC_SITE = 0.3;
 
 export type Score = { score: number; place: PlaceMatch; text: number; sameType: boolean; reasons: string[] };
@@ -59,7 +59,10 @@ export function scorePair(a: Prepared, b: Prepared): Score {
   const out = (score: number, reasons: string[]): Score => ({ score: Math.round(score * 100) / 100, place, text, sameType, reasons });
   if (place.conflict || typeConflict) return out(0, []);
   const generic = place.level === "site" && [...(place.what ?? "")].length <= 3;
-  let score = generic ? GENERIC_SITE : PLACE_WEIGHT[place.level];
+  // A kind of business on the same road (大安西路某烧烤店, as the lists anonymise it) is nearly a place of its own.
+  const onRoad = sameRoad(a.place.road, b.place.road);
+  const sameStreet = !!a.place.street && a.place.street === b.place.street;
+  let score = generic ? GENERIC_SITE + (onRoad ? 0.2 : sameStreet ? 0.1 : 0) : PLACE_WEIGHT[place.level];
   score += 0.5 * text + (sameType ? 0.1 : 0);
   // Short texts carry no words to compare: a strong place match with no conflict is enough.
   if ((a.short || b.short) && (place.level === "site" || place.level === "number") && !generic) score = Math.max(score, THRESHOLD);
