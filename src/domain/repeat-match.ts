@@ -31,7 +31,7 @@ export function prepare(c: Complaint): Prepared {
 }
 
 /** Everyday words for a type that the ledger's inference does not need but complaints use. */
-const MORE: [RegExp, string][] = [[/脏水|黑水|臭水|水沟|排水/, "水"], [/灰尘|尘土|落灰|一层灰/, "大气"]];
+const MORE: [RegExp, string][] = [[/脏水|黑水|臭水|水沟|排水/, "水"], [/灰尘|尘土|落灰|一层灰|烟/, "大气"]];
 
 /**
  * Pollution types from the words, leaving out the site's name (老王烧烤店 says nothing about noise there) and the

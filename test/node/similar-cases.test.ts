@@ -56,7 +56,7 @@ describe("findSimilar on the labelled pairs", () => {
     console.log(`lookup mean ${((performance.now() - started) / PAIRS.length).toFixed(1)} ms over ${PAIRS.length}`);
     console.log(`pairs=${PAIRS.length} tp=${tp} fp=${fp} fn=${fn} tn=${tn} precision=${precision.toFixed(3)} recall=${recall.toFixed(3)}`);
     console.log([...byKind].map(([k, v]) => `${k}: ${v.right}/${v.n}`).join("\n"));
-    if (wrong.length) console.log(wrong.slice(0, 8).join("\n"));
+    if (wrong.length) console.log(wrong.slice(0, 12).join("\n"));
     expect(precision).toBeGreaterThanOrEqual(0.95);
     expect(recall).toBeGreaterThanOrEqual(0.9);
   });
