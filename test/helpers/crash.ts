@@ -60,7 +60,7 @@ export async function load(url: string, t: Target, total: number, clients = 4): 
         const res = await fetch(`${url}/sim/messages`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ chatId: t.chatId, userId: t.userId, text: `交办 崩溃演练第${i}件 某餐馆油烟扰民 给 ${t.units[i % t.units.length]} 限 5个工作日`, msgId: `crash-${Date.now()}-${i}` }),
+          body: JSON.stringify({ chatId: t.chatId, userId: t.userId, text: `@督办助手 交办 崩溃演练第${i}件 某餐馆油烟扰民 给 ${t.units[i % t.units.length]} 限 5个工作日`, msgId: `crash-${Date.now()}-${i}` }),
         });
         const body = (await res.json()) as { replies: string[] };
         const m = /已交办[^#]*#(\d+)/.exec(body.replies.join("\n"));

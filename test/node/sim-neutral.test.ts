@@ -31,7 +31,7 @@ describe("the simulator and neutral content", () => {
   afterAll(() => t.cleanup());
 
   const post = async (chatId: string, userId: string, text: string) =>
-    (await (await app.request("/sim/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, text }) })).json()) as {
+    (await (await app.request("/sim/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, text: /^(dm-|single:)/.test(chatId) ? text : `@督办助手 ${text}` }) })).json()) as {
       replies: string[];
       views: { markdown: string; mentions: string[]; buttons: { label: string; command: string }[] }[];
     };
@@ -64,5 +64,15 @@ describe("the simulator and neutral content", () => {
     expect(seen.filter((e) => e.chatId === "single:hh.head").map((e) => e.markdown)).toEqual(["请于今日签收"]);
     const history = (await (await app.request("/sim/groups/single:hh.head/messages")).json()) as { messages: { markdown: string }[] };
     expect(history.messages.map((m) => m.markdown)).toEqual(["请于今日签收"]);
+  });
+  it("hands a group message to the bot only when it @s the bot, as WeCom does; the page links to 督办台 (issue 11)", async () => {
+    const before = seen.length;
+    const res = (await (await app.request("/sim/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId: "g-command", userId: "disp", text: "交办 没有@机器人的一句话 给 荷花池" }) })).json()) as { delivered?: boolean; replies: string[]; note?: string };
+    expect(res).toMatchObject({ delivered: false, replies: [] });
+    expect(res.note).toContain("没有 @督办助手");
+    expect(seen.slice(before).map((e) => e.kind)).toEqual(["chat"]); // shown to others as ordinary chat
+    const page = await (await app.request("/sim")).text();
+    expect(page).toContain('href="/dashboard"');
+    expect(page).toContain('id="atbot"');
   });
 });

@@ -10,7 +10,7 @@ import { seedFixture } from "../helpers/seed-fixture.js";
 const CLOSE = "核查：属实，经现场核实\n整改：已清理完毕\n分类：限期整改\n责任：约谈负责人，责令整改\n回访：满意";
 
 async function say(userId: string, chatId: string, text: string, images?: Uint8Array[]): Promise<string> {
-  const res = await SELF.fetch("http://localhost/sim/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, text, images: images?.map(base64) }) });
+  const res = await SELF.fetch("http://localhost/sim/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, text: /^(dm-|single:)/.test(chatId) ? text : `@督办助手 ${text}`, images: images?.map(base64) }) });
   expect(res.status).toBe(200);
   return ((await res.json()) as { replies: string[] }).replies.join("\n");
 }

@@ -14,7 +14,7 @@ const CLOSE_ALL = "核查：属实，经现场核实该店未安装油烟净化�
 const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 
 async function say(userId: string, chatId: string, text: string, images?: Uint8Array[]): Promise<string> {
-  const res = await SELF.fetch("http://localhost/sim/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, text, images: images?.map(b64) }) });
+  const res = await SELF.fetch("http://localhost/sim/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, text: /^(dm-|single:)/.test(chatId) ? text : `@督办助手 ${text}`, images: images?.map(b64) }) });
   expect(res.status).toBe(200);
   return ((await res.json()) as { replies: string[] }).replies.join("\n");
 }

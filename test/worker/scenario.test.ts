@@ -13,7 +13,7 @@ const AFTER_2 = btoa(String.fromCharCode(...distinctPhoto(12)));
 const CLOSE_ALL = "核查：属实，经现场核实该店未安装油烟净化设施\n整改：已安装油烟净化器并投入使用\n分类：限期整改\n责任：约谈店主张某，责令整改\n回访：满意";
 
 async function say(userId: string, chatId: string, text: string, images?: string[]): Promise<string> {
-  const res = await SELF.fetch("http://localhost/sim/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, text, images }) });
+  const res = await SELF.fetch("http://localhost/sim/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, text: /^(dm-|single:)/.test(chatId) ? text : `@督办助手 ${text}`, images }) });
   expect(res.status).toBe(200);
   return ((await res.json()) as { replies: string[] }).replies.join("\n");
 }

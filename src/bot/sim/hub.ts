@@ -1,5 +1,5 @@
 /** In-process fan-out of simulator events to the page's live stream (local mode only; state lives in the DB). */
-export type SimEvent = { kind: "push" | "reply"; chatId: string; at: number; markdown: string; mentions?: string[]; buttons?: { label: string; command: string }[]; outboxId?: number };
+export type SimEvent = { kind: "push" | "reply" | "chat"; chatId: string; at: number; markdown: string; userId?: string; mentions?: string[]; buttons?: { label: string; command: string }[]; outboxId?: number };
 
 export class SimHub {
   #listeners = new Set<(e: SimEvent) => void>();

@@ -19,6 +19,9 @@ header select{flex:1;min-width:0;font-size:14px;padding:5px 4px;border-radius:6p
 .msg .meta{font-size:12px;color:#8f959e;margin:0 2px 2px}
 .msg .bub{background:#fff;border-radius:8px;padding:8px 11px;word-break:break-word;box-shadow:0 1px 1px rgba(0,0,0,.05)}
 .msg.me{flex-direction:row-reverse}
+.msg.peer .av{background:#7a8691}
+#at-bot{display:flex;align-items:center;gap:2px;font-size:13px;color:#2b5fd9;white-space:nowrap}
+#dashboard-link{margin-left:auto;font-size:13px}
 .msg.me .col{align-items:flex-end}
 .msg.me .bub{background:#cde4ff;white-space:pre-wrap}
 .msg.push .bub{border-left:3px solid #2b5fd9}
@@ -50,7 +53,8 @@ export const SIM_SCRIPT = String.raw`(function(){
 var ROLE={admin:'系统管理员',dispatcher:'督办员',leader:'领导',unit_head:'单位负责人',officer:'责任人',accountability:'问责组',auditor:'审计员'};
 var PURPOSE={command:'指挥群',unit:'单位群',accountability:'问责群',other:'群'};
 var $=function(id){return document.getElementById(id)};
-var person=$('person'),chat=$('chat'),input=$('input'),send=$('send'),file=$('file'),box=$('messages'),thumbs=$('thumbs');
+var person=$('person'),chat=$('chat'),input=$('input'),send=$('send'),file=$('file'),box=$('messages'),thumbs=$('thumbs'),atbot=$('atbot'),atBox=$('at-bot');
+var BOT=$('app').getAttribute('data-bot')||'督办助手';
 var dir={people:[],groups:[]},names={},logs={},unread={},quiet={},images=[],cur='',busy=false;
 function esc(s){return String(s==null?'':s).replace(/&/g,'&amp;').replace(/</g,'&lt;').replace(/>/g,'&gt;').replace(/"/g,'&quot;').replace(/'/g,'&#39;')}
 function md(s){return esc(s).split('\n').map(function(l){
@@ -64,8 +68,8 @@ function who(){for(var i=0;i<dir.people.length;i++)if(dir.people[i].userId===per
 function el(e){
   if(e.kind==='sys'){var s=document.createElement('div');s.className='sys'+(e.err?' err':'');s.textContent=e.text;return s}
   var d=document.createElement('div');d.className='msg '+e.kind;
-  var me=e.kind==='me',nm=me?e.name:'督办机器人';
-  var body=me?esc(e.text):md(e.md);
+  var me=e.kind==='me',peer=e.kind==='peer',nm=me||peer?e.name:'督办机器人';
+  var body=me||peer?esc(e.text):md(e.md);
   if(e.imgs)body+='<div>'+e.imgs.map(function(u){return '<img alt="图片" src="'+esc(u)+'">'}).join('')+'</div>';
   if(e.mentions&&e.mentions.length)body+='<div class="ment">'+e.mentions.map(function(m){return '@'+esc(m==='@all'?'所有人':(names[m]||m))}).join(' ')+'</div>';
   if(e.buttons&&e.buttons.length)body+='<div class="btns">'+e.buttons.map(function(b){return '<button type="button" data-cmd="'+esc(b.command)+'" title="发送「'+esc(b.command)+'」">'+esc(b.label)+'</button>'}).join('')+'</div>';
@@ -84,6 +88,7 @@ function label(){
 function chatId(){return chat.value}
 function open(){
   cur=chatId();unread[cur]=0;label();render();
+  if(atBox)atBox.style.display=cur.indexOf('single:')===0?'none':'';
   var id=cur;
   fetch('/sim/groups/'+encodeURIComponent(id)+'/messages').then(function(r){return r.json()}).then(function(j){
     var L=logs[id]=logs[id]||[],seen={};
@@ -117,12 +122,15 @@ file.onchange=function(){
 function submit(){
   var text=input.value.replace(/\s+$/,''),imgs=images.slice(),id=chatId(),p=who();
   if(busy||(!text&&!imgs.length)||!p)return;
+  // In a group the bot hears only messages that @ it, as in WeCom; the box adds the mention unless unticked.
+  if(id.indexOf('single:')!==0&&atbot&&atbot.checked&&text.indexOf('@'+BOT)<0)text='@'+BOT+' '+text;
   busy=true;send.disabled=true;quiet[id]=(quiet[id]||0)+1;
   add(id,{kind:'me',at:Date.now(),text:text,imgs:imgs,name:p.name});
   input.value='';grow();images=[];showThumbs();
   fetch('/sim/messages',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({chatId:id,userId:p.userId,text:text,images:imgs.length?imgs:undefined})})
   .then(function(r){return r.json().catch(function(){return {}}).then(function(j){
     if(!r.ok)return add(id,{kind:'sys',err:1,at:Date.now(),text:'出错（HTTP '+r.status+'）：'+(j.message||'请求失败')});
+    if(j.delivered===false)add(id,{kind:'sys',at:Date.now(),text:j.note||'机器人未收到这条消息'});
     if(j.views)j.views.forEach(function(v){add(id,{kind:'bot',at:Date.now(),md:v.markdown,mentions:v.mentions,buttons:v.buttons})});
     else (j.replies||[]).forEach(function(m){add(id,{kind:'bot',at:Date.now(),md:m})});
   })}).catch(function(e){add(id,{kind:'sys',err:1,at:Date.now(),text:'网络错误：'+e.message})})
@@ -135,6 +143,7 @@ input.onkeydown=function(e){if(e.key==='Enter'&&!e.shiftKey&&!e.isComposing&&e.k
 [].forEach.call(document.querySelectorAll('#hints button'),function(b){b.onclick=function(){input.value=b.getAttribute('data-cmd');grow();input.focus()}});
 function onEvent(kind){return function(ev){
   var e;try{e=JSON.parse(ev.data)}catch(x){return}
+  if(kind==='chat'){var pp=who();if(pp&&e.userId===pp.userId)return;if(logs[e.chatId])add(e.chatId,{kind:'peer',at:e.at,text:e.markdown,name:names[e.userId]||e.userId});if(e.chatId!==cur){unread[e.chatId]=(unread[e.chatId]||0)+1;label()}return}
   if(kind==='reply'&&quiet[e.chatId])return;
   var L=logs[e.chatId];
   if(e.outboxId&&L&&L.some(function(x){return x.oid===e.outboxId}))return;
@@ -142,7 +151,7 @@ function onEvent(kind){return function(ev){
   if(e.chatId!==cur){unread[e.chatId]=(unread[e.chatId]||0)+1;label()}
 }}
 if(window.EventSource){var es=new EventSource('/sim/stream'),conn=$('conn');
-  es.addEventListener('push',onEvent('push'));es.addEventListener('reply',onEvent('reply'));
+  es.addEventListener('push',onEvent('push'));es.addEventListener('reply',onEvent('reply'));es.addEventListener('chat',onEvent('chat'));
   es.onopen=function(){conn.textContent='● 已连接'};es.onerror=function(){conn.textContent='○ 重连中'};}
 fetch('/sim/directory').then(function(r){return r.json()}).then(function(j){
   dir=j;dir.people.forEach(function(p){names[p.userId]=p.name});fill();

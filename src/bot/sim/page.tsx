@@ -12,7 +12,7 @@ const HINTS: { label: string; cmd: string }[] = [
   { label: "查询", cmd: "#1" },
 ];
 
-function Page() {
+function Page(props: { bot: string }) {
   return (
     <html lang="zh-CN">
       <head>
@@ -22,7 +22,7 @@ function Page() {
         <style dangerouslySetInnerHTML={{ __html: SIM_CSS }} />
       </head>
       <body>
-        <div id="app">
+        <div id="app" data-bot={props.bot}>
           <header>
             <h1>督办 · 模拟群聊</h1>
             <label>
@@ -34,6 +34,7 @@ function Page() {
               <select id="chat" aria-label="选择群聊或单聊"></select>
             </label>
             <span id="conn">○ 连接中</span>
+            <a id="dashboard-link" href="/dashboard" target="_blank" rel="noopener">打开督办台 →</a>
           </header>
           <div id="title">正在加载通讯录…</div>
           <div id="messages" aria-live="polite"></div>
@@ -51,6 +52,9 @@ function Page() {
               ＋
               <input id="file" type="file" accept="image/*" multiple aria-label="添加图片" />
             </label>
+            <label id="at-bot" title={`群聊中，机器人只收到 @${props.bot} 的消息（与企业微信一致）`}>
+              <input id="atbot" type="checkbox" checked /> @{props.bot}
+            </label>
             <textarea id="input" rows={1} placeholder="回车发送，Shift+回车换行" aria-label="消息"></textarea>
             <button id="send" type="button">
               发送
@@ -63,7 +67,7 @@ function Page() {
   );
 }
 
-/** The whole document as HTML, for `c.html(simPage())`. */
-export function simPage() {
-  return html`<!doctype html>${(<Page />)}`;
+/** The whole document as HTML, for `c.html(simPage(botName))`. */
+export function simPage(bot = "督办助手") {
+  return html`<!doctype html>${(<Page bot={bot} />)}`;
 }

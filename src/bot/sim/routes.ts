@@ -36,7 +36,7 @@ function decodeBase64(s: string): Uint8Array | undefined {
 export function simRoutes(): Hono<AppEnv> {
   const r = new Hono<AppEnv>();
 
-  r.get("/", (c) => c.html(simPage()));
+  r.get("/", (c) => c.html(simPage(c.get("deps").config.botNames[0]?.replace(/^@/, ""))));
 
   r.get("/directory", async (c) => {
     const { db } = c.get("deps");
@@ -65,6 +65,11 @@ export function simRoutes(): Hono<AppEnv> {
     }
     const [group] = await deps.db.select({ id: groups.id }).from(groups).where(eq(groups.chatId, m.chatId));
     const msgId = m.msgId ?? crypto.randomUUID();
+    // As in WeCom: in a group the bot receives only messages that @ it (issue 11); the others are ordinary chat.
+    if (group && !deps.config.botNames.some((n) => m.text.includes(`@${n.replace(/^@/, "")}`))) {
+      deps.sim?.publish({ kind: "chat", chatId: m.chatId, at: deps.clock(), markdown: m.text, userId: m.userId });
+      return c.json({ msgId, delivered: false, replies: [], views: [], note: `这条消息没有 @${deps.config.botNames[0] ?? "督办助手"}，机器人不会收到（与企业微信一致）。` });
+    }
     const replies = await handleMessage(deps, { channel: "sim", msgId, chatId: m.chatId, chatType: group ? "group" : "single", senderId: m.userId, text: m.text, uploads });
     const rendered = replies.map(renderWecom); // what WeCom would show, as this answer has always carried it
     const views = replies.map((r) => simView(r)); // the page: markdown, and buttons as buttons
