@@ -96,10 +96,32 @@ async function keyedBy(db: Db, groups: Promise<OverdueGroup[]>, totalsKey: SQL, 
 const keyed = (db: Db, now: number, totalsKey: SQL, groupKey: (g: OverdueGroup) => string | null, unitId?: number) =>
   keyedBy(db, overdueGroups(db, now, unitId), totalsKey, groupKey, unitId);
 
-/** 总览's two tables (per unit, per source) from one pass over the open cases. */
+type Counted = Omit<RawFigures, "overdue">;
+const COUNTED = ["total", "closed", "staged", "open", "onTime", "rebounds"] as const;
+
+/** 总览's two tables (per unit, per source) from one read of case_totals and one pass over the open cases. */
 export async function overviewFigures(db: Db, now: number, unitId?: number): Promise<{ units: UnitStats[]; sources: KeyedStats[] }> {
-  const groups = overdueGroups(db, now, unitId);
-  const [units, sources] = await Promise.all([byUnit(db, groups, unitId), keyedBy(db, groups, sql`source`, (g) => g.s, unitId)]);
+  const [rows, groups] = await Promise.all([
+    db.all<Counted & { unitId: number; source: string }>(sql`select unit_id as unitId, source, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id, source`),
+    overdueGroups(db, now, unitId),
+  ]);
+  const add = <K>(m: Map<K, Counted>, k: K, r: Counted) => {
+    const t = m.get(k) ?? m.set(k, { total: 0, closed: 0, staged: 0, open: 0, onTime: 0, rebounds: 0 }).get(k)!;
+    for (const c of COUNTED) t[c] += n(r[c]);
+  };
+  const perUnit = new Map<number, Counted>();
+  const perSource = new Map<string, Counted>();
+  for (const r of rows) {
+    add(perUnit, n(r.unitId), r);
+    add(perSource, r.source, r);
+  }
+  const overdueU = sumBy(groups, (g) => n(g.u));
+  const overdueS = sumBy(groups, (g) => g.s);
+  const units = [...perUnit].filter(([, t]) => t.total > 0).map(([u, t]) => ({ unitId: unitIdOf(u), ...figures({ ...t, overdue: overdueU.get(u) ?? 0 }) }));
+  const sources = [...perSource]
+    .filter(([, t]) => t.total > 0)
+    .sort(([ka, a], [kb, b]) => b.total - a.total || (ka < kb ? -1 : ka > kb ? 1 : 0))
+    .map(([key, t]) => ({ key, ...figures({ ...t, overdue: overdueS.get(key) ?? 0 }) }));
   return { units, sources };
 }
 
