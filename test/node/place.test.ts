@@ -1,0 +1,46 @@
+/** Address folding and site extraction for repeat complaints (issue 13): pure, no dictionary. */
+import { describe, expect, it } from "vitest";
+import { comparePlaces, foldPlace, parsePlace, placeQueries, sitesOf } from "../../src/domain/place.js";
+import { textSimilarity } from "../../src/domain/similarity.js";
+
+describe("place parsing", () => {
+  it("folds width, house numbers in words and aliases", () => {
+    expect(foldPlace("金牛大道１８号")).toBe("金牛大道18号");
+    expect(foldPlace("金牛大道十八号院")).toBe("金牛大道18号");
+    expect(foldPlace("金牛大道二百零五号附近")).toBe("金牛大道205号");
+    expect(foldPlace("荷花池街道办 某饭馆")).toBe("荷花池街道某餐饮店");
+  });
+
+  it("splits an address into district, street, road, number and compound; a street may contain 路", () => {
+    expect(parsePlace("四川省成都市金牛区西安路街道花牌坊街18号")).toMatchObject({ district: "金牛区", street: "西安路街道", road: "花牌坊街", number: "18" });
+    expect(parsePlace("驷马桥街道蓝光小区3栋")).toMatchObject({ street: "驷马桥街道", compound: "蓝光小区" });
+    expect(parsePlace("", "群众反映金牛大道十八号院老王烧烤店每晚油烟很大")).toMatchObject({ road: "金牛大道", number: "18", sites: ["老王烧烤店"] });
+    expect(parsePlace("", "营门口路45号某店油烟").road).toBe("营门口路"); // 门口 inside a road name is not a cut
+  });
+
+  it("finds the named site, cut at its left edge, without 某/那家", () => {
+    expect(sitesOf(foldPlace("反映金牛大道18号某烧烤店油烟"))).toEqual(["烧烤店"]);
+    expect(sitesOf(foldPlace("大安西路那家烧烤摊"))).toEqual(["烧烤店"]);
+    expect(sitesOf(foldPlace("府河洞子口河段漂浮垃圾"))).toEqual(["府河洞子口河段"]);
+    expect(sitesOf(foldPlace("茶店子路13号蓝光雍锦工地"))).toEqual(["蓝光雍锦工地"]); // 茶店子 is no 店
+  });
+
+  it("tells the same place from a conflicting one", () => {
+    const p = (a: string, t = "") => parsePlace(a, t);
+    expect(comparePlaces(p("金牛大道18号", "老王烧烤店"), p("金牛大道十八号院", "老王烧烤店"))).toMatchObject({ level: "site", conflict: false });
+    expect(comparePlaces(p("金牛大道18号"), p("金牛大道26号")).conflict).toBe(true);
+    expect(comparePlaces(p("", "大安西路某烧烤店"), p("", "大安西路某火锅店")).conflict).toBe(true);
+    expect(comparePlaces(p("", "荷花池大安西路烧烤店"), p("金牛区荷花池街道大安西路某烧烤店"))).toMatchObject({ level: "site", conflict: false });
+    expect(comparePlaces(p("蜀汉路77号"), p("金牛大道77号")).conflict).toBe(true);
+  });
+
+  it("looks a kind of business up only together with its road", () => {
+    expect(placeQueries(parsePlace("", "荷花池大安西路上的烧烤店"))).toEqual({ named: '("烧烤店" AND "大安西路")', road: '"大安西路"' });
+    expect(placeQueries(parsePlace("", "又臭了"))).toEqual({ named: undefined, road: undefined });
+  });
+
+  it("compares words by bigrams without the framing every complaint shares", () => {
+    expect(textSimilarity("群众反映油烟扰民严重", "市民投诉噪声扰民严重")).toBeLessThan(0.2);
+    expect(textSimilarity("油烟直排未安装净化设施", "油烟直排，未安装油烟净化设施")).toBeGreaterThan(0.7);
+  });
+});
