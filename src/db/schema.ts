@@ -562,7 +562,12 @@ export const unitDayStats = sqliteTable(
     closedOnTime: integer("closed_on_time").notNull().default(0),
     dueOpen: integer("due_open").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.unitId, t.day] }), index("unit_day_stats_day_idx").on(t.day)],
+  (t) => [
+    primaryKey({ columns: [t.unitId, t.day] }),
+    index("unit_day_stats_day_idx").on(t.day),
+    // Windows of days (总览 trend, ranking history) read from the index alone.
+    index("unit_day_stats_day_cover_idx").on(t.day, t.unitId, t.received, t.closed, t.staged, t.closedOnTime),
+  ],
 );
 
 /**

@@ -206,7 +206,7 @@ export async function flowByWindow(db: Db, windows: { start: number; end: number
   const rows = await db.all<{ i: number; received: number; closed: number }>(sql`
     with w(i, s, e) as (values ${w})
     select w.i as i, coalesce(sum(d.received), 0) as received, coalesce(sum(d.closed), 0) as closed
-    from w left join unit_day_stats d indexed by unit_day_stats_day_idx on d.day >= w.s and d.day < w.e ${scope}
+    from w left join unit_day_stats d indexed by unit_day_stats_day_cover_idx on d.day >= w.s and d.day < w.e ${scope}
     group by w.i order by w.i`);
   return rows.map((r) => ({ received: n(r.received), closed: n(r.closed) }));
 }
@@ -225,7 +225,7 @@ export async function statsByUnitAsOf(db: Db, at: number, unitId?: number): Prom
     db.all<Sums & { rebounds: number }>(sql`select unit_id as unitId, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id`),
     db.all<Sums>(sql`
       select unit_id as unitId, sum(received) as total, sum(closed) as closed, sum(staged) as staged, sum(closed_on_time) as onTime
-      from unit_day_stats indexed by unit_day_stats_day_idx where day > ${dayOf(at)} ${scope} group by unit_id`),
+      from unit_day_stats indexed by unit_day_stats_day_cover_idx where day > ${dayOf(at)} ${scope} group by unit_id`),
     overdueGroups(db, at, unitId),
   ]);
   const later = new Map(after.map((r) => [n(r.unitId), r]));

@@ -1,0 +1,1 @@
+CREATE INDEX `unit_day_stats_day_cover_idx` ON `unit_day_stats` (`day`,`unit_id`,`received`,`closed`,`staged`,`closed_on_time`);
