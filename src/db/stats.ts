@@ -53,18 +53,24 @@ const unitIdOf = (k: number) => (k === 0 ? null : k);
 const totalsScope = (unitId?: number) => (unitId === undefined ? sql`` : sql`where unit_id = ${unitId}`);
 const casesScope = (unitId?: number) => (unitId === undefined ? sql`` : sql`and lead_unit_id = ${unitId}`);
 
-type OverdueGroup = { u: number; s: string; b: string | null; n: number };
+type OverdueGroup = { u: number; s: string | null; b: string | null; n: number };
+/** How finely overdueGroups splits: per unit, per unit and source, or per unit, source and batch. */
+type Grouping = "unit" | "source" | "batch";
 
 /**
- * Open cases past due at `at`, per lead unit, source and batch (name), in one pass over the partial index of
- * open cases in its own order (no sort); the callers sum the groups they need.
+ * Open cases past due at `at`, per lead unit (and source, and batch by name), in one pass over the partial index
+ * of open cases in its own order (no sort); the callers sum the groups they need. Grouping no finer than needed
+ * keeps the rows handed back few (500 units, not 6,000 unit × source × batch groups).
  */
-async function overdueGroups(db: Db, at: number, unitId?: number): Promise<OverdueGroup[]> {
+async function overdueGroups(db: Db, at: number, unitId?: number, by: Grouping = "unit"): Promise<OverdueGroup[]> {
+  const keys = by === "unit" ? sql`lead_unit_id` : by === "source" ? sql`lead_unit_id, source` : sql`lead_unit_id, source, batch_id`;
+  const s = by === "unit" ? sql`null` : sql`source`;
+  const b = by === "batch" ? sql`(select name from batches x where x.id = cases.batch_id)` : sql`null`;
   return db.all<OverdueGroup>(sql`
-    select coalesce(lead_unit_id, 0) as u, source as s, (select name from batches x where x.id = cases.batch_id) as b, count(*) as n
+    select coalesce(lead_unit_id, 0) as u, ${s} as s, ${b} as b, count(*) as n
     from cases indexed by cases_open_group_idx
     where state in ${OVERDUE} and due_at < ${at} ${casesScope(unitId)}
-    group by lead_unit_id, source, batch_id`);
+    group by ${keys}`);
 }
 
 function sumBy<K>(groups: OverdueGroup[], key: (g: OverdueGroup) => K): Map<K, number> {
@@ -82,7 +88,7 @@ async function byUnit(db: Db, groups: Promise<OverdueGroup[]>, unitId?: number):
   return rows.map((r) => ({ unitId: unitIdOf(r.unitId), ...figures({ ...r, overdue: overdue.get(n(r.unitId)) ?? 0 }) }));
 }
 
-export const statsByUnit = (db: Db, now: number, unitId?: number) => byUnit(db, overdueGroups(db, now, unitId), unitId);
+export const statsByUnit = (db: Db, now: number, unitId?: number) => byUnit(db, overdueGroups(db, now, unitId, "unit"), unitId);
 
 async function keyedBy(db: Db, groups: Promise<OverdueGroup[]>, totalsKey: SQL, groupKey: (g: OverdueGroup) => string | null, unitId?: number): Promise<KeyedStats[]> {
   const [rows, g] = await Promise.all([
@@ -93,44 +99,37 @@ async function keyedBy(db: Db, groups: Promise<OverdueGroup[]>, totalsKey: SQL, 
   return rows.map((r) => ({ key: r.key, ...figures({ ...r, overdue: overdue.get(r.key) ?? 0 }) }));
 }
 
-const keyed = (db: Db, now: number, totalsKey: SQL, groupKey: (g: OverdueGroup) => string | null, unitId?: number) =>
-  keyedBy(db, overdueGroups(db, now, unitId), totalsKey, groupKey, unitId);
+const keyed = (db: Db, now: number, totalsKey: SQL, groupKey: (g: OverdueGroup) => string | null, by: Grouping, unitId?: number) =>
+  keyedBy(db, overdueGroups(db, now, unitId, by), totalsKey, groupKey, unitId);
 
-type Counted = Omit<RawFigures, "overdue">;
-const COUNTED = ["total", "closed", "staged", "open", "onTime", "rebounds"] as const;
-
-/** 总览's two tables (per unit, per source) from one read of case_totals and one pass over the open cases. */
+/**
+ * 总览's two tables (per unit, per source): case_totals grouped twice in SQL, and one pass over the open cases whose
+ * groups are summed both ways in SQL, so few rows come back (handing thousands of rows to JS cost more than the scan).
+ */
 export async function overviewFigures(db: Db, now: number, unitId?: number): Promise<{ units: UnitStats[]; sources: KeyedStats[] }> {
-  const [rows, groups] = await Promise.all([
-    db.all<Counted & { unitId: number; source: string }>(sql`select unit_id as unitId, source, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id, source`),
-    overdueGroups(db, now, unitId),
+  const [unitRows, sourceRows, overdue] = await Promise.all([
+    db.all<RawFigures & { unitId: number }>(sql`select unit_id as unitId, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id having sum(total) > 0`),
+    db.all<RawFigures & { key: string }>(sql`select source as key, ${SUMS} from case_totals ${totalsScope(unitId)} group by 1 having sum(total) > 0 order by total desc, key`),
+    db.all<{ kind: "u" | "s"; k: number | string; n: number }>(sql`
+      with g as materialized (
+        select coalesce(lead_unit_id, 0) as u, source as s, count(*) as n from cases indexed by cases_open_group_idx
+        where state in ${OVERDUE} and due_at < ${now} ${casesScope(unitId)} group by lead_unit_id, source)
+      select 'u' as kind, u as k, sum(n) as n from g group by u
+      union all select 's', s, sum(n) from g group by s`),
   ]);
-  const add = <K>(m: Map<K, Counted>, k: K, r: Counted) => {
-    const t = m.get(k) ?? m.set(k, { total: 0, closed: 0, staged: 0, open: 0, onTime: 0, rebounds: 0 }).get(k)!;
-    for (const c of COUNTED) t[c] += n(r[c]);
+  const od = new Map(overdue.map((r) => [`${r.kind}:${r.k}`, n(r.n)]));
+  return {
+    units: unitRows.map((r) => ({ unitId: unitIdOf(n(r.unitId)), ...figures({ ...r, overdue: od.get(`u:${n(r.unitId)}`) ?? 0 }) })),
+    sources: sourceRows.map((r) => ({ key: r.key, ...figures({ ...r, overdue: od.get(`s:${r.key}`) ?? 0 }) })),
   };
-  const perUnit = new Map<number, Counted>();
-  const perSource = new Map<string, Counted>();
-  for (const r of rows) {
-    add(perUnit, n(r.unitId), r);
-    add(perSource, r.source, r);
-  }
-  const overdueU = sumBy(groups, (g) => n(g.u));
-  const overdueS = sumBy(groups, (g) => g.s);
-  const units = [...perUnit].filter(([, t]) => t.total > 0).map(([u, t]) => ({ unitId: unitIdOf(u), ...figures({ ...t, overdue: overdueU.get(u) ?? 0 }) }));
-  const sources = [...perSource]
-    .filter(([, t]) => t.total > 0)
-    .sort(([ka, a], [kb, b]) => b.total - a.total || (ka < kb ? -1 : ka > kb ? 1 : 0))
-    .map(([key, t]) => ({ key, ...figures({ ...t, overdue: overdueS.get(key) ?? 0 }) }));
-  return { units, sources };
 }
 
 /** Figures per source of the complaint (spec §1: 中央督察, 省督察, 12345 …). */
-export const statsBySource = (db: Db, now: number, unitId?: number) => keyed(db, now, sql`source`, (g) => g.s, unitId);
+export const statsBySource = (db: Db, now: number, unitId?: number) => keyed(db, now, sql`source`, (g) => g.s, "source", unitId);
 
 /** Figures per received batch (by name); cases outside any batch have key null. */
 export const statsByBatch = (db: Db, now: number, unitId?: number) =>
-  keyed(db, now, sql`(select name from batches b where b.id = case_totals.batch_id)`, (g) => g.b, unitId);
+  keyed(db, now, sql`(select name from batches b where b.id = case_totals.batch_id)`, (g) => g.b, "batch", unitId);
 
 export function totals(rows: Figures[]): Figures {
   const sum = (k: keyof Figures) => rows.reduce((a, r) => a + Number(r[k] ?? 0), 0);
@@ -226,7 +225,7 @@ export async function statsByUnitAsOf(db: Db, at: number, unitId?: number): Prom
     db.all<Sums>(sql`
       select unit_id as unitId, sum(received) as total, sum(closed) as closed, sum(staged) as staged, sum(closed_on_time) as onTime
       from unit_day_stats indexed by unit_day_stats_day_cover_idx where day > ${dayOf(at)} ${scope} group by unit_id`),
-    overdueGroups(db, at, unitId),
+    overdueGroups(db, at, unitId, "unit"),
   ]);
   const later = new Map(after.map((r) => [n(r.unitId), r]));
   const overdue = sumBy(groups, (g) => n(g.u));
