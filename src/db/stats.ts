@@ -79,16 +79,28 @@ function sumBy<K>(groups: OverdueGroup[], key: (g: OverdueGroup) => K): Map<K, n
   return m;
 }
 
-async function byUnit(db: Db, groups: Promise<OverdueGroup[]>, unitId?: number): Promise<UnitStats[]> {
-  const [rows, g] = await Promise.all([
-    db.all<RawFigures & { unitId: number }>(sql`select unit_id as unitId, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id having sum(total) > 0`),
-    groups,
-  ]);
+type UnitTotals = Omit<RawFigures, "overdue"> & { unitId: number };
+/** Today's figures per unit from case_totals (one read; the ranking shares it between now and last week). */
+const unitTotals = (db: Db, unitId?: number) =>
+  db.all<UnitTotals>(sql`select unit_id as unitId, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id`);
+
+async function byUnit(totals: Promise<UnitTotals[]>, groups: Promise<OverdueGroup[]>): Promise<UnitStats[]> {
+  const [rows, g] = await Promise.all([totals, groups]);
   const overdue = sumBy(g, (x) => n(x.u));
-  return rows.map((r) => ({ unitId: unitIdOf(r.unitId), ...figures({ ...r, overdue: overdue.get(n(r.unitId)) ?? 0 }) }));
+  return rows.filter((r) => n(r.total) > 0).map((r) => ({ unitId: unitIdOf(n(r.unitId)), ...figures({ ...r, overdue: overdue.get(n(r.unitId)) ?? 0 }) }));
 }
 
-export const statsByUnit = (db: Db, now: number, unitId?: number) => byUnit(db, overdueGroups(db, now, unitId, "unit"), unitId);
+export const statsByUnit = (db: Db, now: number, unitId?: number) => byUnit(unitTotals(db, unitId), overdueGroups(db, now, unitId, "unit"));
+
+/** 单位排名: the figures now (or as of `at`) and as of `prevAt`, reading case_totals once. */
+export async function rankingFigures(db: Db, now: number, at: number | undefined, prevAt: number): Promise<{ rows: UnitStats[]; prev: UnitStats[] }> {
+  const totals = unitTotals(db);
+  const [rows, prev] = await Promise.all([
+    at === undefined ? byUnit(totals, overdueGroups(db, now)) : asOf(db, totals, at),
+    asOf(db, totals, prevAt),
+  ]);
+  return { rows, prev };
+}
 
 async function keyedBy(db: Db, groups: Promise<OverdueGroup[]>, totalsKey: SQL, groupKey: (g: OverdueGroup) => string | null, unitId?: number): Promise<KeyedStats[]> {
   const [rows, g] = await Promise.all([
@@ -217,11 +229,13 @@ export async function flowByWindow(db: Db, windows: { start: number; end: number
  * closed late since is no longer overdue, and rebounds are today's count. Reads the units × days since `at`
  * and the open cases; never the whole case table, and less the more recent `at` is.
  */
-export async function statsByUnitAsOf(db: Db, at: number, unitId?: number): Promise<UnitStats[]> {
+export const statsByUnitAsOf = (db: Db, at: number, unitId?: number) => asOf(db, unitTotals(db, unitId), at, unitId);
+
+async function asOf(db: Db, totals: Promise<UnitTotals[]>, at: number, unitId?: number): Promise<UnitStats[]> {
   const scope = unitId === undefined ? sql`` : sql`and unit_id = ${unitId}`;
   type Sums = { unitId: number; total: number; closed: number; staged: number; onTime: number };
   const [current, after, groups] = await Promise.all([
-    db.all<Sums & { rebounds: number }>(sql`select unit_id as unitId, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id`),
+    totals,
     db.all<Sums>(sql`
       select unit_id as unitId, sum(received) as total, sum(closed) as closed, sum(staged) as staged, sum(closed_on_time) as onTime
       from unit_day_stats indexed by unit_day_stats_day_cover_idx where day > ${dayOf(at)} ${scope} group by unit_id`),

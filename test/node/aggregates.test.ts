@@ -10,7 +10,7 @@ import { drizzle } from "drizzle-orm/libsql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema.js";
 import { seedDemo } from "../../src/db/seed-demo.js";
-import { flowByWindow, overdueCases, overviewFigures, statsBySource, statsByBatch, statsByUnit, statsByUnitAsOf } from "../../src/db/stats.js";
+import { flowByWindow, overdueCases, overviewFigures, rankingFigures, statsBySource, statsByBatch, statsByUnit, statsByUnitAsOf } from "../../src/db/stats.js";
 import type { Db } from "../../src/db/types.js";
 import { lastWeeks, pastWeekEnds } from "../../src/web/pages/weeks.js";
 import { bulkCases } from "../helpers/bulk-cases.js";
@@ -123,6 +123,13 @@ describe("per-day figures equal a recount", () => {
     const ends = pastWeekEnds(NOW, TZ, 8).map((w) => w.at);
     for (const at of [NOW, ...ends]) expect(sorted(await statsByUnitAsOf(db, at))).toEqual(sorted(await asOf(at)));
     expect(sorted(await statsByUnitAsOf(db, NOW))).toEqual(sorted(await statsByUnit(db, NOW)));
+    // The ranking page's one call (case_totals read once for both columns) gives the same figures.
+    const now = await rankingFigures(db, NOW, undefined, ends[0]);
+    expect(sorted(now.rows)).toEqual(sorted(await statsByUnit(db, NOW)));
+    expect(sorted(now.prev)).toEqual(sorted(await asOf(ends[0])));
+    const past = await rankingFigures(db, NOW, ends[1], ends[2]);
+    expect(sorted(past.rows)).toEqual(sorted(await asOf(ends[1])));
+    expect(sorted(past.prev)).toEqual(sorted(await asOf(ends[2])));
   });
 });
 

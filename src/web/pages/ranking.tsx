@@ -1,7 +1,7 @@
 /** 单位排名: the digest's fair ranking table, now or as it stood at the end of a past week (rebuilt from the timeline). */
 import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import { loadDirectory } from "../../db/ledger.js";
-import { rankUnits, statsByUnit, statsByUnitAsOf, type UnitStats } from "../../db/stats.js";
+import { rankingFigures, rankUnits, type UnitStats } from "../../db/stats.js";
 import { endOfDate, localDate } from "../../domain/calendar.js";
 import { pct, unitName } from "./format.js";
 import { Notice, page, scopeOf, userOf, type Ctx } from "./shared.js";
@@ -27,11 +27,7 @@ export async function rankingPage(c: Ctx) {
   const today = localDate(now, tz);
   const date = q.data.at && q.data.at < today ? q.data.at : undefined;
   const at = date ? endOfDate(date, tz) : now;
-  const [dir, rows, prevRows] = await Promise.all([
-    loadDirectory(deps.db),
-    date ? statsByUnitAsOf(deps.db, at) : statsByUnit(deps.db, now),
-    statsByUnitAsOf(deps.db, at - 7 * 86_400_000),
-  ]);
+  const [dir, { rows, prev: prevRows }] = await Promise.all([loadDirectory(deps.db), rankingFigures(deps.db, now, date ? at : undefined, at - 7 * 86_400_000)]);
   const rank = (xs: UnitStats[]) => rankUnits(xs.filter((r) => r.unitId !== null && dir.units.find((u) => u.id === r.unitId)?.kind !== "office"));
   const ranked = rank(rows);
   const prev = new Map(rank(prevRows).map((r, i) => [r.unitId, i + 1]));
