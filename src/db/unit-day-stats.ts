@@ -45,7 +45,8 @@ const day = (col: string) => sql.raw(`date(${col} / 1000 + 28800, 'unixepoch')`)
 
 /** Adds the figures of the cases with lo <= id < hi to both tables (the triggers' projection, summed). */
 function addRange(lo: number, hi: number): SQL[] {
-  const range = sql`id >= ${lo} AND id < ${hi}`;
+  // Integers written into the text: drizzle's D1 batch cannot bind parameters of raw statements.
+  const range = sql.raw(`id >= ${Math.trunc(lo)} AND id < ${Math.trunc(hi)}`);
   return [
     sql`INSERT INTO case_totals (unit_id, source, batch_id, total, closed, staged, open, closed_on_time, rebounds)
       SELECT coalesce(lead_unit_id, 0), source, coalesce(batch_id, 0), count(*), sum(state = 'closed'), sum(state = 'closed' AND outcome IS 'staged'),
@@ -84,7 +85,7 @@ export async function rebuildUnitDayStats(db: Db, onProgress?: (done: number, to
   for (let lo = Number(span.lo); lo <= Number(span.hi); lo += REBUILD_STEP) {
     const hi = lo + REBUILD_STEP;
     const [a, b] = addRange(lo, hi);
-    const [, , counted] = await db.batch([db.run(a), db.run(b), db.all<{ n: number }>(sql`SELECT count(*) AS n FROM cases WHERE id >= ${lo} AND id < ${hi}`)]);
+    const [, , counted] = await db.batch([db.run(a), db.run(b), db.all<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM cases WHERE id >= ${Math.trunc(lo)} AND id < ${Math.trunc(hi)}`))]);
     done += Number((counted as { n: number }[])[0]?.n ?? 0);
     onProgress?.(done, total);
   }
