@@ -22,7 +22,7 @@ function overdueItem(ctx: JobCtx, c: CaseLite): Item {
   const late = ["逾期 ", warn(String(days)), ` 个工作日（时限 ${fmtDate(c.dueAt!, ctx.tz)}）`];
   const unsigned = c.state === "pending_ack" ? "，尚未签收" : "";
   const unit = ctx.route.unitName(c.leadUnitId);
-  const out: Delivery[] = unitLine(ctx, c, "overdue", [...caseHead(c), " ", ...late, `${unsigned}，请尽快办结：办结 #${c.id}`],
+  const out: Delivery[] = unitLine(ctx, c, "overdue", [...caseHead(c), " ", ...late, c.state === "pending_ack" ? `${unsigned}，请立即签收：签收 #${c.id}` : `，请尽快办结：办结 #${c.id}`],
     days >= ladderDays.officer ? [...doers(ctx, c), ...ctx.route.head(c.leadUnitId)] : []);
   if (days >= ladderDays.leader && ctx.route.commandChat) {
     out.push({ chatId: ctx.route.commandChat, section: "leader", line: [...caseHead(c), `（${unit}）`, ...late, unsigned], mentions: c.leaderUserId ? [c.leaderUserId] : [] });
