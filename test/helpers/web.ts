@@ -99,5 +99,6 @@ export async function tableCounts(db: Db): Promise<Record<string, number>> {
 
 /** Rows changed on the (single) connection since it opened: a write spy that also sees UPDATEs. */
 export async function totalChanges(db: Db): Promise<number> {
-  return (await db.all<{ n: number }>(sql`select total_changes() as n`))[0].n;
+  // total_changes() is per connection: ask the writer (a plain select would go to the read connection, issue 12).
+  return db.transaction(async (tx) => (await tx.all<{ n: number }>(sql`select total_changes() as n`))[0].n);
 }

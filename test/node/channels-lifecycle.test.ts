@@ -192,7 +192,8 @@ describe("the lifecycle, once per channel from one table, against one database",
     expect(robotPosts.every((c) => c.signed === "ok" && c.token === WEBHOOK_TOKEN)).toBe(true);
     // The DingTalk case's 交办 push reached its unit group's robot; nothing crossed platforms.
     expect(robotPosts.some((c) => webhookText(c).includes("金牛大道某烧烤店油烟扰民1"))).toBe(true);
-    expect(JSON.stringify(dt.sent)).not.toContain("金牛大道某烧烤店油烟扰民0");
+    // No push of the WeCom case went to DingTalk (a 交办 reply may still name it as a suspected repeat, issue 13).
+    expect(JSON.stringify(dt.sent.filter((c) => c.kind !== "session"))).not.toContain("金牛大道某烧烤店油烟扰民0");
     expect(await q1(sql`select count(*) as n from outbox where status = 'failed'`)).toEqual({ n: 0 });
   });
 });
