@@ -23,7 +23,8 @@ export const OVERDUE_STATES = sql`('pending_ack','in_progress','returned')`;
 type RawFigures = { total: number; closed: number; staged: number; open: number; overdue: number; onTime: number; rebounds: number };
 const n = (x: unknown) => Number(x ?? 0);
 
-function figures(r: RawFigures): Figures {
+/** Summed counts (SQL may hand back strings or null) as Figures, with the rates; `overdue` is counted apart. */
+export function toFigures(r: Omit<RawFigures, "overdue">, overdue: number): Figures {
   const total = n(r.total);
   const closed = n(r.closed);
   return {
@@ -31,13 +32,15 @@ function figures(r: RawFigures): Figures {
     closed,
     staged: n(r.staged),
     open: n(r.open),
-    overdue: n(r.overdue),
+    overdue,
     closedOnTime: n(r.onTime),
     rebounds: n(r.rebounds),
     completionRate: total ? closed / total : 0,
     onTimeRate: closed ? n(r.onTime) / closed : 0,
   };
 }
+
+const figures = (r: RawFigures): Figures => toFigures(r, n(r.overdue));
 
 /*
  * Current figures come from case_totals and per-day figures from unit_day_stats (src/db/unit-day-stats.ts, kept

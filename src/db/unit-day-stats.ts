@@ -32,7 +32,7 @@
  * test/node/schedules-scale.test.ts) and overdueList (the head of the overdue list, LIMITed).
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Figures, KeyedStats, OverdueCase, UnitStats } from "./stats.js";
+import { toFigures, type Figures, type KeyedStats, type OverdueCase, type UnitStats } from "./stats.js";
 import type { Db } from "./types.js";
 
 /** One statement's worth of cases per rebuild step: a group-by over this many rows stays small in memory. */
@@ -92,31 +92,16 @@ export async function rebuildUnitDayStats(db: Db, onProgress?: (done: number, to
 }
 
 type Raw = { total: number; closed: number; staged: number; open: number; onTime: number; rebounds: number };
-const n = (x: unknown) => Number(x ?? 0);
 const SUMS = sql.raw(`sum(total) AS total, sum(closed) AS closed, sum(staged) AS staged, sum(open) AS open, sum(closed_on_time) AS onTime, sum(rebounds) AS rebounds`);
 
-function figures(r: Raw, overdue: number): Figures {
-  const total = n(r.total);
-  const closed = n(r.closed);
-  return {
-    total,
-    closed,
-    staged: n(r.staged),
-    open: n(r.open),
-    overdue,
-    closedOnTime: n(r.onTime),
-    rebounds: n(r.rebounds),
-    completionRate: total ? closed / total : 0,
-    onTimeRate: closed ? n(r.onTime) / closed : 0,
-  };
-}
+const figures = (r: Raw, overdue: number): Figures => toFigures(r, overdue);
 
 /** Open cases past due, counted per `key` through the partial index of open rows (closed history is never read). */
 async function overdueBy(db: Db, now: number, key: SQL): Promise<Map<unknown, number>> {
   const rows = await db.all<{ key: unknown; n: number }>(sql`
     SELECT ${key} AS key, count(*) AS n FROM cases INDEXED BY cases_open_due_idx
     WHERE state IN ${OVERDUE} AND due_at < ${now} GROUP BY 1`);
-  return new Map(rows.map((r) => [r.key, n(r.n)]));
+  return new Map(rows.map((r) => [r.key, Number(r.n ?? 0)]));
 }
 
 /** The figures of db/stats.ts `statsByUnit`, from case_totals: one row per lead unit with cases (null = none). */

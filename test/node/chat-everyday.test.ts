@@ -1,31 +1,21 @@
 /** Everyday chat through the real pipeline (issue 11): several cases in one 签收, 收到 as 签收, sentences as 进展. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
-import { tempDb } from "../helpers/db.js";
-import { say, seedFixture, testClock, testDeps } from "../helpers/fixture.js";
+import { useDistrict } from "../helpers/district.js";
+import { say } from "../helpers/fixture.js";
 import { caseEvents, cases } from "../../src/db/schema.js";
-import type { Deps } from "../../src/deps.js";
 
-let t: Awaited<ReturnType<typeof tempDb>>;
-let deps: Deps;
-const clock = testClock();
+const d = useDistrict();
 
-beforeAll(async () => {
-  t = await tempDb();
-  await seedFixture(t.db);
-  deps = await testDeps(t.db, t.dir, clock);
-});
-afterAll(() => t.cleanup());
-
-const dispatch = async (text: string) => Number(/#(\d+)/.exec(await say(deps, "disp", "g-command", text))![1]);
-const states = async (ids: number[]) => Object.fromEntries((await t.db.select().from(cases).where(inArray(cases.id, ids))).map((c) => [c.id, c.state]));
+const dispatch = async (text: string) => Number(/#(\d+)/.exec(await say(d.deps, "disp", "g-command", text))![1]);
+const states = async (ids: number[]) => Object.fromEntries((await d.db.select().from(cases).where(inArray(cases.id, ids))).map((c) => [c.id, c.state]));
 
 describe("everyday chat (issue 11)", () => {
   it("签收 #a #b signs both; a case of another unit is reported on its own line", async () => {
     const a = await dispatch("交办 某烧烤店油烟扰民 给 荷花池");
     const b = await dispatch("交办 某工地扬尘 给 荷花池");
     const other = await dispatch("交办 某河段漂浮物 给 驷马桥");
-    const reply = await say(deps, "hh.officer", "g-hh", `签收 #${a}、#${b} #${other}`);
+    const reply = await say(d.deps, "hh.officer", "g-hh", `签收 #${a}、#${b} #${other}`);
     expect(reply).toContain(`#${a}`);
     expect(reply).toContain(`#${b}`);
     expect(reply).toMatch(new RegExp(`#${other}：没有找到案件`));
@@ -34,27 +24,27 @@ describe("everyday chat (issue 11)", () => {
 
   it("收到 #N signs where the sender may; otherwise it is a polite acknowledgement, not an error", async () => {
     const c = await dispatch("交办 某小区垃圾站异味 给 荷花池");
-    expect(await say(deps, "hh.officer", "g-hh", `收到 #${c}，马上安排`)).toContain("已签收");
+    expect(await say(d.deps, "hh.officer", "g-hh", `收到 #${c}，马上安排`)).toContain("已签收");
     expect(await states([c])).toEqual({ [c]: "in_progress" });
-    const again = await say(deps, "hh.head", "g-hh", `好的 #${c}`);
+    const again = await say(d.deps, "hh.head", "g-hh", `好的 #${c}`);
     expect(again).toContain(`好的，王芳已收到 #${c}`);
     expect(again).toContain("无需重复签收");
-    const d = await dispatch("交办 某餐馆油烟 给 荷花池");
-    expect(await say(deps, "lead", "g-command", `收到 #${d}`)).toContain(`已收到 #${d}`);
-    expect(await states([d])).toEqual({ [d]: "pending_ack" });
+    const other = await dispatch("交办 某餐馆油烟 给 荷花池");
+    expect(await say(d.deps, "lead", "g-command", `收到 #${other}`)).toContain(`已收到 #${other}`);
+    expect(await states([other])).toEqual({ [other]: "pending_ack" });
   });
 
   it("#N 已经处理好了 is a progress report; #N 什么情况 asks about the case", async () => {
     const e = await dispatch("交办 某餐馆油烟 给 荷花池");
-    await say(deps, "hh.officer", "g-hh", `${e}号件收到`);
-    expect(await say(deps, "hh.officer", "g-hh", `#${e} 已经处理好了`)).not.toContain("无法识别");
-    const evs = await t.db.select().from(caseEvents).where(eq(caseEvents.caseId, e));
+    await say(d.deps, "hh.officer", "g-hh", `${e}号件收到`);
+    expect(await say(d.deps, "hh.officer", "g-hh", `#${e} 已经处理好了`)).not.toContain("无法识别");
+    const evs = await d.db.select().from(caseEvents).where(eq(caseEvents.caseId, e));
     expect(evs.find((x) => x.kind === "progress")?.text).toBe("已经处理好了");
-    expect(await say(deps, "hh.head", "g-hh", `#${e} 什么情况`)).toContain(`#${e}`);
+    expect(await say(d.deps, "hh.head", "g-hh", `#${e} 什么情况`)).toContain(`#${e}`);
   });
 
   it("a message it cannot read names the case it mentions and offers the commands, never a cut echo", async () => {
-    const reply = await say(deps, "hh.officer", "g-hh", "王主任你好关于81号件的情况汇报如下");
+    const reply = await say(d.deps, "hh.officer", "g-hh", "王主任你好关于81号件的情况汇报如下");
     expect(reply).toContain("进展 #81");
     expect(reply).toContain("查 #81");
     expect(reply).not.toContain("「王主任");
@@ -64,19 +54,19 @@ describe("everyday chat (issue 11)", () => {
 describe("帮助 for the person asking (issue 11)", () => {
   it("lists only the commands the sender's roles allow, with their own unit's case number", async () => {
     const own = await dispatch("交办 某小区噪声扰民 给 荷花池");
-    const officer = await say(deps, "hh.officer", "g-hh", "帮助");
+    const officer = await say(d.deps, "hh.officer", "g-hh", "帮助");
     expect(officer).toContain("签收");
     expect(officer).toContain(`#${own}`); // a real case of 荷花池 instead of "#12"
     for (const verb of ["交办", "通过", "挂牌", "问责", "改派"]) expect(officer).not.toContain(`**${verb}**`);
-    const leader = await say(deps, "lead", "g-command", "帮助");
+    const leader = await say(d.deps, "lead", "g-command", "帮助");
     for (const verb of ["通过", "挂牌", "问责", "交办"]) expect(leader).toContain(`**${verb}**`);
     expect(leader).not.toContain("**签收**");
     expect(leader).not.toContain("李区长"); // the district's own leader stands in the example
   });
 
   it("帮助 办结 explains 阶段性办结; asking about a command one may not use says so", async () => {
-    const h = await say(deps, "hh.officer", "g-hh", "帮助 办结");
+    const h = await say(d.deps, "hh.officer", "g-hh", "帮助 办结");
     expect(h).toContain("阶段性办结 下一节点");
-    expect(await say(deps, "hh.officer", "g-hh", "帮助 通过")).toContain("您的角色不能使用「通过」");
+    expect(await say(d.deps, "hh.officer", "g-hh", "帮助 通过")).toContain("您的角色不能使用「通过」");
   });
 });
