@@ -79,7 +79,8 @@ export async function createCaseApi(c: C) {
       const targets = await assignTargets(ctx, { leadUnit: b.leadUnit, coUnits: b.coUnits, leader: b.leader });
       const out = await createCase({ ctx, input: { ...assignInput(b), ...targets } });
       // The fields chat does not carry, set on the row this batch inserts (found by its write token).
-      const extra = { source: b.source, area: b.area ?? null, address: b.address ?? null, pollutionTypes: b.pollutionTypes };
+      // 污染类型 left out: the use case inferred them from the complaint (issue 11).
+      const extra = { source: b.source, area: b.area ?? null, address: b.address ?? null, ...(b.pollutionTypes.length ? { pollutionTypes: b.pollutionTypes } : {}) };
       return { ...out, writes: [...out.writes, ctx.deps.db.update(cases).set(extra).where(eq(cases.writeToken, out.caseToken!))] };
     });
     const detail = done.caseId ? await loadCaseDetail(deps.db, done.caseId) : undefined;

@@ -6,6 +6,7 @@ import { CASE_ID, insertAudit, insertEvent, insertOutbox, newToken } from "../db
 import { loadPolicy } from "../db/policy.js";
 import { canCreate } from "../domain/permissions.js";
 import { complainantNames, stripPii } from "../domain/pii.js";
+import { inferPollutionTypes } from "../domain/pollution-infer.js";
 import type { Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
 import { attachUploads } from "./evidence.js";
@@ -25,6 +26,10 @@ export type CreateCaseInput = {
   priority: Priority;
   externalNo?: string;
   complainant?: string; // name and contact, kept out of content and title (R40)
+  address?: string; // 地址 …
+  area?: string; // 区域 … (行政区域)
+  /** 污染类型; inferred from the complaint's words when not given (issue 11: chat cases used to export blank). */
+  pollutionTypes?: string[];
 };
 
 export async function createCase({ ctx, input: cmd }: UseCaseArgs<CreateCaseInput>): Promise<Outcome> {
@@ -81,6 +86,9 @@ export async function createCase({ ctx, input: cmd }: UseCaseArgs<CreateCaseInpu
         title,
         content: cmd.content,
         complainant: cmd.complainant ?? null, // read only through the audited reveal, cleared by retention (R40)
+        address: cmd.address ?? null,
+        area: cmd.area ?? null,
+        pollutionTypes: cmd.pollutionTypes ?? inferPollutionTypes(cmd.content),
         leadUnitId: lead.id,
         coUnitIds: co.map((u) => u.id),
         leaderUserId: leader?.userId ?? null,

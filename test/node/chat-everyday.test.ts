@@ -70,3 +70,11 @@ describe("帮助 for the person asking (issue 11)", () => {
     expect(await say(d.deps, "hh.officer", "g-hh", "帮助 通过")).toContain("您的角色不能使用「通过」");
   });
 });
+
+describe("交办 in chat fills the disclosure fields (issue 11)", () => {
+  it("keeps 地址 and 区域 and infers 污染类型 from the complaint", async () => {
+    const id = await dispatch("交办 某烧烤店油烟扰民 地址 金牛大道18号 区域 金牛区 给 荷花池");
+    const [c] = await d.db.select().from(cases).where(eq(cases.id, id));
+    expect(c).toMatchObject({ address: "金牛大道18号", area: "金牛区", pollutionTypes: ["大气"], content: "某烧烤店油烟扰民" });
+  });
+});
