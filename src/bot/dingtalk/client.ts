@@ -7,6 +7,7 @@
 import type { Clock } from "../../deps.js";
 import type { DeliverResult } from "../../delivery/types.js";
 import { allowedFetch, legacyBase, OutboundRefused, type DingtalkHosts, type Fetch } from "./hosts.js";
+import { readCapped } from "../../http/read-capped.js";
 
 export const SEND_TIMEOUT_MS = 10_000;
 export const MEDIA_TIMEOUT_MS = 20_000;
@@ -160,26 +161,3 @@ export function createDingtalkClient(o: DingtalkClientOptions): DingtalkClient {
   };
 }
 
-async function readCapped(res: Response, maxBytes: number): Promise<{ bytes: Uint8Array; truncated: boolean }> {
-  const reader = res.body?.getReader();
-  if (!reader) return { bytes: new Uint8Array(0), truncated: false };
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return { bytes: new Uint8Array(0), truncated: true };
-    }
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.byteLength;
-  }
-  return { bytes, truncated: false };
-}

@@ -7,6 +7,7 @@
 import type { DeliverResult } from "../../delivery/types.js";
 import { sendToRobot, SEND_TIMEOUT_MS, type RobotMessage } from "./robot.js";
 import { allowedFetch, OutboundRefused } from "./hosts.js";
+import { readCapped } from "../../http/read-capped.js";
 
 export const MEDIA_TIMEOUT_MS = 20_000;
 
@@ -32,27 +33,6 @@ export function fileNameOf(disposition: string | null): string | undefined {
   }
   const plain = /filename\s*=\s*"?([^";]+)"?/.exec(disposition);
   return plain ? plain[1].trim().slice(0, 200) : undefined;
-}
-
-async function readCapped(res: Response, maxBytes: number): Promise<{ bytes: Uint8Array; truncated: boolean }> {
-  const reader = res.body?.getReader();
-  if (!reader) return { bytes: new Uint8Array(0), truncated: false };
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parts.push(value);
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      break;
-    }
-  }
-  const bytes = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) bytes.set(p, (o += p.byteLength) - p.byteLength);
-  return { bytes, truncated: total > maxBytes };
 }
 
 /** `wsUrl`: WECOM_WS_URL, whose host is allowed too (a private deployment may serve media from it). */
