@@ -34,6 +34,11 @@ export type Plan = {
   since: string;
   /** Working days whose morning pass never ran: recorded as skipped, never sent days later. */
   skippedDays: string[];
+  /**
+   * The very first run (no watermark) came after today's digest time: there is nothing to make up, so no 补发
+   * digest and no weekly/monthly report pushes (issue 11: a calm first start). The morning is marked done.
+   */
+  firstStart: boolean;
 };
 
 export async function planRun(db: Db, cal: Calendar, policy: Policy, at: number, watermark: number | null): Promise<Plan> {
@@ -48,6 +53,8 @@ export async function planRun(db: Db, cal: Calendar, policy: Policy, at: number,
     if (isWorkingDay(cal, d) && morningOf(d, bt.tz, policy) > w && !marks.has(d)) skippedDays.push(d);
   }
   let morning = bt.working && at >= bt.morningAt && !marks.has(bt.today);
+  const firstStart = morning && watermark === null && at - bt.morningAt > policy.lateDigestAfterMinutes * 60_000;
+  if (firstStart) morning = false;
   if (morning && bt.evening) {
     // The whole window was missed (e.g. a catch-up at 21:00): a digest now would be noise.
     skippedDays.push(bt.today);
@@ -59,5 +66,5 @@ export async function planRun(db: Db, cal: Calendar, policy: Policy, at: number,
   // Patrol dates after the last completed morning (a skipped morning's patrols come on the next one).
   const done = (await lastMorningDone(db, bt.today)) ?? addCalendarDays(bt.today, -1);
   const crossedAfter = !morning && (bt.working || bt.quiet) ? w : undefined;
-  return { bt, morning, late, urgentOnly: !morning, crossedAfter, silent: !morning && !urgentMaySpeak, since: done < floor ? floor : done, skippedDays };
+  return { bt, morning, late, urgentOnly: !morning, crossedAfter, silent: !morning && !urgentMaySpeak, since: done < floor ? floor : done, skippedDays, firstStart };
 }

@@ -49,6 +49,7 @@ export async function runDue(deps: RunDeps, at: number, opts: { holder?: string 
     const work: Composed = plan.silent ? { outbox: [], slots: [], selected: [], pending: 0, queued: [] } : await composeRun(db, cal, policy, plan, deps.clock());
     const markers: SlotRow[] = plan.skippedDays.map((d) => ({ job: "morning", slot: d, target: "skipped" }));
     if (plan.morning && work.pending === 0) markers.push({ job: "morning", slot: today, target: "done" });
+    if (plan.firstStart) markers.push({ job: "morning", slot: today, target: "first_start" });
     const items: BatchItem[] = [
       leaseGuard(db, holder),
       ...work.outbox.map((o) => insertOutbox(db, o)),
@@ -58,6 +59,10 @@ export async function runDue(deps: RunDeps, at: number, opts: { holder?: string 
     for (const d of plan.skippedDays) {
       log.warn("scheduled morning run was missed; recorded as skipped", { date: d });
       items.push(insertAudit(db, { at, actor: "system", action: "schedule.skipped", object: `morning:${d}`, result: "ok", detail: { date: d, watermark: lease.watermark } }));
+    }
+    if (plan.firstStart) {
+      log.info("first scheduled run after today's digest time: no 补发 digest or reports today", { date: today });
+      items.push(insertAudit(db, { at, actor: "system", action: "schedule.first_start", object: `morning:${today}`, result: "ok", detail: { date: today } }));
     }
     if (work.outbox.length) {
       const detail = { messages: work.outbox.length, processed: work.selected.length, pending: work.pending, late: plan.late ?? null };
