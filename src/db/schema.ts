@@ -120,6 +120,8 @@ export const cases = sqliteTable(
     submittedAt: integer("submitted_at"),
     closedAt: integer("closed_at"),
     reboundCount: integer("rebound_count").notNull().default(0),
+    // Live 并案 complaints merged into this case (issue 13), kept by triggers on case_links (drizzle/0029).
+    mergedCount: integer("merged_count").notNull().default(0),
     // Handling round (spec §2.2): the gate looks only at this round; ended rounds are kept in case_rounds.
     round: integer("round").notNull().default(1),
     roundReason: text("round_reason", { enum: ROUND_REASONS }).notNull().default("dispatch"),
@@ -143,6 +145,8 @@ export const cases = sqliteTable(
     index("cases_closed_idx").on(t.state, t.closedAt), // patrol scan
     index("cases_ledger_idx").on(t.flagged, t.id), // 台账 order (挂牌 first, newest first): keyset pages stop after one page
     index("cases_ledger_unit_idx").on(t.leadUnitId, t.flagged, t.id), // the same order within one lead unit
+    // 台账's 重复/反复投诉 filter in ledger order: only cases with merged complaints or rebounds (src/db/ledger.ts).
+    index("cases_repeat_idx").on(t.flagged, t.id).where(sql`merged_count > 0 or rebound_count > 0`),
     // 我的 for a co-handling unit: only open cases that have co-units, with the list in the index (no row reads).
     // Overdue per unit, source and batch in one ordered pass over the open cases (no sort), and 我的 for a lead unit.
     // (state last: SQLite reads a partial index as covering only when it holds every column the query names)
@@ -592,6 +596,7 @@ export const caseLinks = sqliteTable(
   (t) => [
     index("case_links_case_idx").on(t.caseId, t.kind),
     index("case_links_other_idx").on(t.otherId, t.kind),
+    index("case_links_kind_at_idx").on(t.kind, t.at), // the digest's 反复投诉: merges since the last digest
     // One live merge per case: a case is part of at most one earlier case.
     uniqueIndex("case_links_one_merge").on(t.caseId).where(sql`kind = 'merged' and undone_at is null`),
   ],
