@@ -5,13 +5,13 @@
  *  2. takes the Wilson lower bound (90 %) of the on-time share, so a small record needs more evidence to rank high;
  *  3. ranks a unit only with at least `minCases` 应结件; the others are listed below, "—", with no card.
  * The card thresholds apply to the score and are policy (`cards.red`, `cards.yellow`).
- * 评分 = 按期办结数 / 应结件数 的威尔逊区间下限（90%）；应结件不足 minCases 件不排名、不评牌。
  */
 export type RankInput = { unitId: number | null; closed: number; closedOnTime: number; overdueOpen: number; rebounds: number };
 export type Card = "red" | "yellow" | "green";
+export type RankOptions = { minCases: number; cards: { red: number; yellow: number } };
 export type Ranked = RankInput & {
   due: number; // 应结件
-  onTimeRate: number | null; // null: nothing to rate ("—")
+  onTimeShare: number | null; // closedOnTime / due; null: nothing to rate ("—")
   score: number | null;
   rank: number | null; // 1-based among ranked units; null = not ranked (too few 应结件)
   card: Card | null;
@@ -29,16 +29,21 @@ export function wilsonLower(k: number, n: number, z = Z): number {
   return Math.max(0, (centre - margin) / (1 + z2 / n));
 }
 
-export const SCORE_NOTE = "排名按「按期办结率」的威尔逊下限（90%置信）计算：只计应结件（已办结 + 已过期限未结），件数少的单位需要更多记录才能排前；应结件不足 {min} 件的单位不排名、不评牌，比率显示为「—」。";
+/** The one line every ranking surface prints under its table. */
+export const scoreNote = (minCases: number): string =>
+  `评分＝按期办结数÷应结件数（已办结＋逾期未结）的威尔逊区间下限（90%置信，百分制），件数少的单位须有更多记录才能靠前；应结件不足 ${Math.max(1, minCases)} 件不排名、不评牌。`;
+
+/** The card rule in words, from the policy thresholds. */
+export const cardNote = (cards: RankOptions["cards"]): string => `评牌按评分：低于 ${score100(cards.red)} 红牌，低于 ${score100(cards.yellow)} 黄牌，其余绿牌。`;
 
 /** Every unit, ranked ones first by score (then fewer overdue, fewer rebounds, more cases), then the unrated. */
-export function rankFairly(rows: RankInput[], opts: { minCases: number; cards: { red: number; yellow: number } }): Ranked[] {
-  const scored: Ranked[] = rows.map((r) => {
+export function rankFairly<T extends RankInput>(rows: T[], opts: RankOptions): (T & Ranked)[] {
+  const scored = rows.map((r) => {
     const due = r.closed + r.overdueOpen;
     const rated = due >= Math.max(1, opts.minCases);
     const score = rated ? wilsonLower(r.closedOnTime, due) : null;
     const card: Card | null = score === null ? null : score < opts.cards.red ? "red" : score < opts.cards.yellow ? "yellow" : "green";
-    return { ...r, due, onTimeRate: due ? r.closedOnTime / due : null, score, rank: null, card };
+    return { ...r, due, onTimeShare: due ? r.closedOnTime / due : null, score, rank: null as number | null, card };
   });
   const ranked = scored
     .filter((r) => r.score !== null)
@@ -50,3 +55,7 @@ export function rankFairly(rows: RankInput[], opts: { minCases: number; cards: {
 
 /** "87.5%" or "—" when there is nothing to rate. */
 export const pct = (x: number | null): string => (x === null ? "—" : `${(Math.round(x * 1000) / 10).toFixed(1)}%`);
+/** A score on the 0–100 scale ("62.4") or "—" for an unranked unit. */
+export const score100 = (x: number | null): string => (x === null ? "—" : (Math.round(x * 1000) / 10).toFixed(1));
+/** The card's Chinese name. */
+export const CARD_NAME: Record<Card, "红牌" | "黄牌" | "绿牌"> = { red: "红牌", yellow: "黄牌", green: "绿牌" };

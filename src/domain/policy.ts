@@ -10,7 +10,8 @@ export type Policy = {
   digestTime: string; // HH:mm business time
   quietHours: { start: string; end: string };
   mentionsPerPersonPerDay: number;
-  cards: { red: number; yellow: number }; // completion-rate thresholds for 红/黄/绿牌 (below red → 红牌)
+  cards: { red: number; yellow: number }; // thresholds on the fair ranking score (domain/fair-rank) for 红/黄/绿牌 (below red → 红牌)
+  rankMinCases: number; // 应结件 a unit needs before it is ranked and carded (issue 11)
   urgentIgnoresQuietHours: boolean; // 紧急 ack/overdue reminders may go out at night and on days off
   runBudgetItems: number; // case reminders per scheduled run; the rest continue on the next run (R24)
   runLeaseSeconds: number; // a scheduled run's lease; a dead holder's lease lapses after this (R21)
@@ -31,7 +32,8 @@ export const DEFAULT_POLICY: Policy = {
   digestTime: "08:30",
   quietHours: { start: "20:00", end: "08:00" },
   mentionsPerPersonPerDay: 1,
-  cards: { red: 0.6, yellow: 0.85 },
+  cards: { red: 0.5, yellow: 0.75 }, // the score is a lower bound: a perfect 10-case record scores 0.79
+  rankMinCases: 5,
   urgentIgnoresQuietHours: true,
   runBudgetItems: 200,
   runLeaseSeconds: 60,

@@ -20,8 +20,8 @@ describe("fair rankings (issue 11)", () => {
   it("cases not yet due do not count against a unit; nothing to rate shows — and no card", () => {
     const r = rankFairly([unit(1, 0, 0, 0), unit(2, 5, 5, 0)], opts);
     const fresh = r.find((x) => x.unitId === 1)!;
-    expect(fresh).toMatchObject({ score: null, rank: null, card: null, onTimeRate: null });
-    expect(pct(fresh.onTimeRate)).toBe("—");
+    expect(fresh).toMatchObject({ score: null, rank: null, card: null, onTimeShare: null });
+    expect(pct(fresh.onTimeShare)).toBe("—");
   });
 
   it("lists every unit: ranked first, then the ones with too few cases", () => {
