@@ -150,13 +150,17 @@ export const cases = sqliteTable(
     // 我的 for a co-handling unit: only open cases that have co-units, with the list in the index (no row reads).
     // Overdue per unit, source and batch in one ordered pass over the open cases (no sort), and 我的 for a lead unit.
     // (state last: SQLite reads a partial index as covering only when it holds every column the query names)
-    index("cases_open_group_idx").on(t.leadUnitId, t.source, t.batchId, t.dueAt, t.state).where(sql`state in ('pending_ack','in_progress','returned')`),
+    index("cases_open_group_idx").on(t.leadUnitId, t.source, t.batchId, t.dueAt, t.state).where(sql`state in ('pending_ack','in_progress','pending_review','returned')`),
     index("cases_open_unit_idx").on(t.leadUnitId, t.flagged, t.dueAt, t.state).where(sql`state in ('pending_ack','in_progress','pending_review','returned')`),
     // A unit viewer's 台账: every case (any state) that has co-units, with the list in the index.
     index("cases_co_units_idx").on(t.coUnitIds).where(sql`co_unit_ids != '[]'`),
     index("cases_open_co_idx").on(t.coUnitIds).where(sql`state in ('pending_ack','in_progress','pending_review','returned') and co_unit_ids != '[]'`),
     // Only open rows (a tenth of a city's cases): overdue counts by unit/source/batch and the overdue list, covered.
-    index("cases_open_due_idx").on(t.dueAt, t.leadUnitId, t.source, t.batchId).where(sql`state in ('pending_ack','in_progress','returned')`),
+    // A past-due case in 待审核 counts as overdue too (issue 11): the office has not finished it in time.
+    index("cases_open_due_idx").on(t.dueAt, t.leadUnitId, t.source, t.batchId).where(sql`state in ('pending_ack','in_progress','pending_review','returned')`),
+    // 待领导决定 in the digest: closures awaiting review and open 延期 requests, oldest first (few rows, never the table).
+    index("cases_review_idx").on(t.submittedAt).where(sql`state = 'pending_review'`),
+    index("cases_ext_request_idx").on(t.extRequestedAt).where(sql`ext_requested_at is not null`),
     index("cases_milestone_idx").on(t.milestoneAt).where(sql`milestone_at is not null`), // 阶段性办结 milestones
     // The reminder passes (紧急 first, then the rest): cases past due or past their signing limit, without reading rows.
     index("cases_prio_state_due_idx").on(t.priority, t.state, t.dueAt),

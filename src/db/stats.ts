@@ -18,7 +18,7 @@ export type UnitStats = Figures & { unitId: number | null };
 export type KeyedStats = Figures & { key: string | null };
 
 /** States in which a case counts as overdue once past due — the same rule as domain/lifecycle isOverdue. */
-export const OVERDUE_STATES = sql`('pending_ack','in_progress','returned')`;
+export const OVERDUE_STATES = sql`('pending_ack','in_progress','pending_review','returned')`;
 
 type RawFigures = { total: number; closed: number; staged: number; open: number; overdue: number; onTime: number; rebounds: number };
 const n = (x: unknown) => Number(x ?? 0);
@@ -48,7 +48,7 @@ const figures = (r: RawFigures): Figures => toFigures(r, n(r.overdue));
  * indexes of open cases (cases_open_group_idx; the list: cases_open_due_idx). So no figure here reads the case table beyond the open cases past due.
  */
 const SUMS = sql.raw(`sum(total) as total, sum(closed) as closed, sum(staged) as staged, sum(open) as open, sum(closed_on_time) as onTime, sum(rebounds) as rebounds`);
-const OVERDUE = sql.raw(`('pending_ack','in_progress','returned')`);
+const OVERDUE = sql.raw(`('pending_ack','in_progress','pending_review','returned')`); // = OVERDUE_STATES, the partial indexes' condition
 /** The business day (UTC+8, as unit_day_stats keys it) of an instant given in SQL. */
 const dayOf = (ms: SQL | number) => sql`date(${ms} / 1000 + 28800, 'unixepoch')`;
 /** unit_id 0 stands for "no lead unit" in the aggregate tables. */

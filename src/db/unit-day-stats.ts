@@ -39,7 +39,10 @@ import type { Db } from "./types.js";
 const REBUILD_STEP = 20_000;
 
 const OPEN = sql.raw(`('pending_ack','in_progress','pending_review','returned')`);
+/** due_open's states (kept by the triggers of 0020). */
 const OVERDUE = sql.raw(`('pending_ack','in_progress','returned')`);
+/** Past due counts as overdue in these states (db/stats.ts OVERDUE_STATES): the condition of cases_open_due_idx. */
+const PAST_DUE = sql.raw(`('pending_ack','in_progress','pending_review','returned')`);
 const ON_TIME = sql.raw(`(state = 'closed' AND (due_at IS NULL OR coalesce(closed_at <= due_at, 0)))`);
 const day = (col: string) => sql.raw(`date(${col} / 1000 + 28800, 'unixepoch')`);
 
@@ -100,7 +103,7 @@ const figures = (r: Raw, overdue: number): Figures => toFigures(r, overdue);
 async function overdueBy(db: Db, now: number, key: SQL): Promise<Map<unknown, number>> {
   const rows = await db.all<{ key: unknown; n: number }>(sql`
     SELECT ${key} AS key, count(*) AS n FROM cases INDEXED BY cases_open_due_idx
-    WHERE state IN ${OVERDUE} AND due_at < ${now} GROUP BY 1`);
+    WHERE state IN ${PAST_DUE} AND due_at < ${now} GROUP BY 1`);
   return new Map(rows.map((r) => [r.key, Number(r.n ?? 0)]));
 }
 
@@ -132,6 +135,6 @@ export const figuresByBatch = (db: Db, now: number) =>
 export async function overdueList(db: Db, now: number, limit: number): Promise<OverdueCase[]> {
   const rows = await db.all<Omit<OverdueCase, "flagged"> & { flagged: number }>(sql`
     SELECT id, title, lead_unit_id AS leadUnitId, due_at AS dueAt, flagged, state FROM cases INDEXED BY cases_open_due_idx
-    WHERE state IN ${OVERDUE} AND due_at < ${now} ORDER BY due_at, id LIMIT ${Math.max(0, Math.floor(limit))}`);
+    WHERE state IN ${PAST_DUE} AND due_at < ${now} ORDER BY due_at, id LIMIT ${Math.max(0, Math.floor(limit))}`);
   return rows.map((r) => ({ ...r, flagged: Boolean(r.flagged) }));
 }

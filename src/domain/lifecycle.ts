@@ -48,9 +48,12 @@ export const NEXT_STATE: Partial<Record<CaseAction, CaseState>> = {
 
 export const isOpen = (s: CaseState) => OPEN.includes(s);
 
-/** Overdue is derived, never stored: not finished and past due. */
+/**
+ * Overdue is derived, never stored: open (not closed or cancelled) and past due. A closure still 待审核 when its
+ * deadline passes counts too (issue 11): the case was not finished in time, whoever it now waits on.
+ */
 export function isOverdue(c: { state: CaseState; dueAt: number | null }, now: number): boolean {
-  return c.dueAt !== null && (c.state === "pending_ack" || c.state === "in_progress" || c.state === "returned") && c.dueAt < now;
+  return c.dueAt !== null && isOpen(c.state) && c.dueAt < now;
 }
 
 /** After this many returns the office designates a unit and the case can no longer be returned (定责). */

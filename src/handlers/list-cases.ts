@@ -54,7 +54,7 @@ export async function myCases({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome> {
 export async function overdueCases({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome> {
   const scope = seesAll(ctx.actor) ? undefined : (ownUnit(ctx) ?? sql`0`);
   const rows = urgentFirst(
-    await ctx.deps.db.select().from(cases).where(and(inArray(cases.state, ["pending_ack", "in_progress", "returned"]), lt(cases.dueAt, ctx.now), scope)).orderBy(asc(cases.dueAt)).limit(500),
+    await ctx.deps.db.select().from(cases).where(and(inArray(cases.state, ["pending_ack", "in_progress", "pending_review", "returned"]), lt(cases.dueAt, ctx.now), scope)).orderBy(asc(cases.dueAt)).limit(500),
     ctx.now,
   );
   const title = line(strong(`逾期案件 ${rows.length} 件`), seesAll(ctx.actor) ? "（全区）" : "（本单位）");

@@ -48,7 +48,7 @@ async function recount(group: SQL, now: number, where: SQL = sql``) {
   const rows = await db.all<Record<string, number | string | null>>(sql`
     select ${group} as k, count(*) as total, sum(state = 'closed') as closed, sum(state = 'closed' and outcome = 'staged') as staged,
       sum(state in ('pending_ack','in_progress','pending_review','returned')) as open,
-      sum(state in ('pending_ack','in_progress','returned') and due_at < ${now}) as overdue,
+      sum(state in ('pending_ack','in_progress','pending_review','returned') and due_at < ${now}) as overdue,
       sum(state = 'closed' and (due_at is null or closed_at <= due_at)) as closedOnTime, sum(rebound_count) as rebounds
     from cases where state != 'cancelled' ${where} group by 1`);
   return rows.map((r) => {
@@ -83,7 +83,7 @@ describe("current figures equal a recount", () => {
   });
 
   it("the overdue list agrees with the count, most overdue first", async () => {
-    const want = await db.all<{ id: number }>(sql`select id from cases where state in ('pending_ack','in_progress','returned') and due_at < ${NOW} order by due_at, id`);
+    const want = await db.all<{ id: number }>(sql`select id from cases where state in ('pending_ack','in_progress','pending_review','returned') and due_at < ${NOW} order by due_at, id`);
     expect(want.length).toBeGreaterThan(10);
     expect((await overdueCases(db, NOW)).map((o) => o.id)).toEqual(want.map((r) => r.id));
     expect((await overdueCases(db, NOW, undefined, 10)).map((o) => o.id)).toEqual(want.slice(0, 10).map((r) => r.id));

@@ -23,7 +23,7 @@ function figures(rs: typeof rows, now: number) {
   const live = rs.filter((c) => c.state !== "cancelled");
   const closed = live.filter((c) => c.state === "closed");
   const onTime = closed.filter((c) => c.dueAt === null || c.closedAt! <= c.dueAt);
-  const overdue = live.filter((c) => ["pending_ack", "in_progress", "returned"].includes(c.state) && c.dueAt! < now);
+  const overdue = live.filter((c) => ["pending_ack", "in_progress", "pending_review", "returned"].includes(c.state) && c.dueAt! < now);
   return {
     total: live.length,
     closed: closed.length,
