@@ -14,6 +14,7 @@ import { line, muted, strong, title, warn, type Block, type Span } from "../doma
 import { fmtDate, fmtDateTime } from "../handlers/text.js";
 import { flaggedSubmissions, type FlaggedSubmission } from "./photo-flags.js";
 import { capped } from "./sections.js";
+import { loadRepeatPlaces, repeatLines, type RepeatData } from "./repeat-lines.js";
 
 export type DigestData = {
   at: number;
@@ -31,13 +32,15 @@ export type DigestData = {
   overdue: (OverdueCase & { days: number })[];
   /** 办结 submissions since `since` whose photos were flagged (issue 10). */
   flaggedPhotos: FlaggedSubmission[];
+  /** 反复投诉: cases that got a repeat complaint (并案) since `since` (issue 13, repeat-lines.ts). */
+  repeats: RepeatData;
 };
 
 /** Overdue cases a digest may name: `lines` in full and up to this many more by number (see capped). */
 export const OVERDUE_NUMBERS = 100;
 
 export async function loadDigest(db: Db, cal: Calendar, at: number, since: number, workdays: (a: number, b: number) => number, lines: number): Promise<DigestData> {
-  const [stats, bySource, byBatch, changes, overdue, us, flaggedPhotos] = await Promise.all([
+  const [stats, bySource, byBatch, changes, overdue, us, flaggedPhotos, repeats] = await Promise.all([
     figuresByUnit(db, at),
     figuresBySource(db, at),
     figuresByBatch(db, at),
@@ -45,6 +48,7 @@ export async function loadDigest(db: Db, cal: Calendar, at: number, since: numbe
     overdueList(db, at, lines + OVERDUE_NUMBERS),
     db.select({ id: units.id, name: units.name }).from(units),
     flaggedSubmissions(db, since, at),
+    loadRepeatPlaces(db, since, at, lines + OVERDUE_NUMBERS),
   ]);
   return {
     at,
@@ -59,6 +63,7 @@ export async function loadDigest(db: Db, cal: Calendar, at: number, since: numbe
     changes,
     overdue: overdue.map((o) => ({ ...o, days: Math.max(1, workdays(o.dueAt, at)) })),
     flaggedPhotos,
+    repeats,
   };
 }
 
@@ -96,6 +101,7 @@ export function commandDigest(d: DigestData, o: { late?: string; lines: number }
     out.push(line(strong("照片核查提示"), `（${d.flaggedPhotos.length} 件办结申请，审核时请核实）`));
     out.push(...capped(d.flaggedPhotos, o.lines, (f) => [`#${f.caseId} ${f.title} · ${name(d, f.leadUnitId)}：${f.flags.join("；")}`], (f) => f.caseId, 100));
   }
+  out.push(...repeatLines(d.repeats, (id) => name(d, id), o.lines, OVERDUE_NUMBERS));
   if (d.ranked.length) {
     out.push(line(strong("单位排名"), "（完成率｜按时办结率｜逾期｜反弹）"));
     d.ranked.forEach((r, i) => out.push(line(`${i + 1}. ${name(d, r.unitId)} ${pct(r.completionRate)}｜${pct(r.onTimeRate)}｜${r.overdue}｜${r.rebounds}`)));
