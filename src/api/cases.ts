@@ -10,7 +10,8 @@ import { DomainError } from "../handlers/errors.js";
 import type { WebEnv } from "../env.js";
 import { pagingProblem, toFilter } from "../db/ledger-query.js";
 import { scopeOf, userOf } from "../http/auth.js";
-import { actorOf, runUseCase } from "../handlers/run.js";
+import { actorOf, handlerCtx, runUseCase } from "../handlers/run.js";
+import { similarAtIntake, type IntakeSimilar } from "../handlers/similar-intake.js";
 import { assignTargets } from "../handlers/resolve.js";
 import { BAD_JSON, domainError, notFound, readJson, validationError, zhCN } from "./errors.js";
 import { createCaseBody, listQuery, type CreateCaseBody } from "./schemas.js";
@@ -66,7 +67,16 @@ function assignInput(b: CreateCaseBody): Omit<CreateCaseInput, "leadUnitId" | "c
   };
 }
 
-/** POST /api/v1/cases — the chat's 交办 use case (permission, unit resolution, deadlines, pushes, audit) + our fields. */
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** A suspected repeat as the API gives it (openapi.ts "Similar"). */
+const similarJson = (s: IntakeSimilar) => ({ id: s.id, title: s.title, state: s.state, closedAt: iso(s.closedAt), unit: s.unit, area: s.area, score: s.score, reasons: s.reasons });
+
+/**
+ * POST /api/v1/cases — the chat's 交办 use case (permission, unit resolution, deadlines, pushes, audit) + our fields.
+ * The answer also carries `similar`: earlier cases the complaint may repeat (issue 13), looked up after the case is
+ * stored (so with its final 地址/区域/污染类型); a failed lookup gives [] and never undoes the 交办.
+ */
 export async function createCaseApi(c: C) {
   const raw = await readJson(c);
   if (raw === BAD_JSON) return c.json({ error: "VALIDATION", message: "请求体不是有效的 JSON" }, 400);
@@ -85,7 +95,10 @@ export async function createCaseApi(c: C) {
     });
     const detail = done.caseId ? await loadCaseDetail(deps.db, done.caseId) : undefined;
     if (!detail) throw new Error("created case not found");
-    return c.json(caseJson(detail.case, await loadDirectory(deps.db), deps.clock()), 201, { Location: `/api/v1/cases/${detail.case.id}` });
+    const k = detail.case;
+    const ctx = handlerCtx({ deps, actor: actorOf(userOf(c)), source: "api" });
+    const similar = await similarAtIntake(ctx, { content: k.content, title: k.title, address: k.address, area: k.area, pollutionTypes: k.pollutionTypes, excludeId: k.id });
+    return c.json({ ...caseJson(k, await loadDirectory(deps.db), deps.clock()), similar: similar.map(similarJson) }, 201, { Location: `/api/v1/cases/${k.id}` });
   } catch (e) {
     if (e instanceof DomainError) return domainError(c, e);
     throw e;

@@ -60,7 +60,7 @@ export function openApiDocument() {
         post: {
           summary: "交办新案件（与群聊「交办」命令相同的流程：校验权限、匹配单位、计算时限、通知承办单位、记审计）",
           requestBody: { required: true, content: { "application/json": { schema: ref("NewCase") } } },
-          responses: { "201": json(ref("Case"), "已创建"), ...errors, "422": json(ref("Error"), "单位不存在、日期无效、受理编号重复等") },
+          responses: { "201": json(ref("CreatedCase"), "已创建；similar 列出疑似重复的原案件（最多 3 件，按相似度）"), ...errors, "422": json(ref("Error"), "单位不存在、日期无效、受理编号重复等") },
         },
       },
       "/cases/{id}": { get: { summary: "一件案件", parameters: [idParam], responses: { "200": json(ref("Case"), "案件"), "404": json(ref("Error"), "不存在或不在查看范围内"), ...errors } } },
@@ -80,6 +80,19 @@ export function openApiDocument() {
       schemas: {
         Error: { type: "object", properties: { error: { type: "string" }, message: { type: "string" }, issues: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } } }, required: ["error", "message"] },
         Case: caseSchema,
+        Similar: {
+          type: "object",
+          description: "疑似重复的原案件（问题 13）：按地点（门牌、店名、道路）和文字相似度匹配；已撤销的案件和已标为「不是重复」的不列出",
+          properties: {
+            id: { type: "integer" }, title: { type: "string" }, state: { type: "string", enum: CASE_STATES }, closedAt: nullable("string", { format: "date-time" }),
+            unit: nullable("string", { description: "牵头单位名称" }), area: nullable("string", { description: "行政区域" }),
+            score: { type: "number", minimum: 0, description: "相似度，≥ 0.6 才列出" }, reasons: { type: "array", items: { type: "string" }, description: "匹配理由，如「同一门牌：大安西路18号」" },
+          },
+          required: ["id", "title", "state", "closedAt", "unit", "score", "reasons"],
+        },
+        CreatedCase: {
+          allOf: [ref("Case"), { type: "object", properties: { similar: { type: "array", items: ref("Similar"), maxItems: 3, description: "疑似重复；可用「并案 #新 到 #原」或「不是重复 #新」处理" } }, required: ["similar"] }],
+        },
         NewCase: {
           type: "object",
           additionalProperties: false,
