@@ -15,6 +15,8 @@ export const ledgerQuery = z.object({
   type: z.preprocess(blankToUndefined, z.enum(POLLUTION_TYPES, { error: `污染类型无效，可选：${POLLUTION_TYPES.join("、")}` }).optional()),
   overdue: z.preprocess(blankToUndefined, flag.optional()),
   flagged: z.preprocess(blankToUndefined, flag.optional()),
+  // 重复/反复投诉 (issue 13): cases that hold merged complaints or have rebounded.
+  repeat: z.preprocess(blankToUndefined, flag.optional()),
   q: z.preprocess(blankToUndefined, z.string().trim().max(100, "搜索词不能超过 100 个字").optional()),
   page: z.preprocess(blankToUndefined, id.max(100_000, "页码过大").optional()),
   // Keyset position from a 下一页 link (ledger.ts); with it, `page` only labels the page.
@@ -24,13 +26,13 @@ export const ledgerQuery = z.object({
 export type LedgerQuery = z.infer<typeof ledgerQuery>;
 
 export function toFilter(q: LedgerQuery): LedgerFilter {
-  return { batchId: q.batch, source: q.source, unitId: q.unit, state: q.state, type: q.type, overdue: q.overdue, flagged: q.flagged, q: q.q };
+  return { batchId: q.batch, source: q.source, unitId: q.unit, state: q.state, type: q.type, overdue: q.overdue, flagged: q.flagged, repeat: q.repeat, q: q.q };
 }
 
 /** The filter back as query parameters (for paging links and the export link). */
 export function toParams(q: LedgerQuery): Record<string, string | number | undefined> {
   const b = (v?: boolean) => (v === undefined ? undefined : v ? "1" : "0");
-  return { batch: q.batch, source: q.source, unit: q.unit, state: q.state, type: q.type, overdue: b(q.overdue), flagged: b(q.flagged), q: q.q };
+  return { batch: q.batch, source: q.source, unit: q.unit, state: q.state, type: q.type, overdue: b(q.overdue), flagged: b(q.flagged), repeat: b(q.repeat), q: q.q };
 }
 
 /** Why this query's page number cannot be served by OFFSET (deep pages go by cursor), or undefined. */

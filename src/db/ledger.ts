@@ -19,6 +19,8 @@ export type LedgerFilter = {
   type?: string; // one pollution type
   overdue?: boolean;
   flagged?: boolean;
+  /** 重复/反复投诉 (issue 13): holds merged complaints (merged_count, kept by triggers) or has rebounded. */
+  repeat?: boolean;
   q?: string; // full-text: title, content, area + address, 受理编号 and notes (case-search.ts)
 };
 
@@ -33,6 +35,9 @@ export function ofUnit(unitId: number): SQL {
     union all select id from cases indexed by cases_co_units_idx where co_unit_ids != '[]' and exists (select 1 from json_each(co_unit_ids) where value = ${unitId}))`;
 }
 
+/** The 重复/反复投诉 condition, the same expression as the partial index cases_repeat_idx (schema.ts). */
+export const REPEAT = sql`(merged_count > 0 or rebound_count > 0)`;
+
 export function ledgerWhere(f: LedgerFilter, scope: Scope, now: number): SQL | undefined {
   const parts: (SQL | undefined)[] = [];
   if (!scope.all) parts.push(scope.unitId === null ? sql`0` : ofUnit(scope.unitId));
@@ -45,6 +50,10 @@ export function ledgerWhere(f: LedgerFilter, scope: Scope, now: number): SQL | u
   if (f.overdue === true) parts.push(and(sql`${cases.state} in ${OVERDUE_STATES}`, lt(cases.dueAt, now)));
   if (f.overdue === false) parts.push(sql`not (${cases.state} in ${OVERDUE_STATES} and coalesce(${cases.dueAt} < ${now}, 0))`);
   if (f.flagged !== undefined) parts.push(eq(cases.flagged, f.flagged));
+  // Written exactly as cases_repeat_idx's WHERE, so SQLite reads that partial index in ledger order (keyset paging
+  // over the repeat cases only, never the whole table).
+  if (f.repeat === true) parts.push(REPEAT);
+  if (f.repeat === false) parts.push(sql`not ${REPEAT}`);
   // Text: every hit of the full-text index (unranked; listCases ranks its bounded set itself).
   const q = f.q?.trim();
   if (q) parts.push(sql`${cases.id} in (select id from (${searchHits(searchTerms(q), undefined)}))`);

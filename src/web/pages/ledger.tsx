@@ -1,4 +1,4 @@
-/** 台账: every case in scope, filtered (batch, source, unit, state, type, overdue, 挂牌), searched and paged; 挂牌 first. */
+/** 台账: every case in scope, filtered (batch, source, unit, state, type, overdue, 挂牌, 重复投诉), searched and paged; 挂牌 first. */
 import { SEARCH_CAP, SHORT_WINDOW } from "../../db/case-search.js";
 import { listCases, loadDirectory, type Page } from "../../db/ledger.js";
 import { CASE_STATES, POLLUTION_TYPES, SOURCES } from "../../db/schema.js";
@@ -9,6 +9,10 @@ import { issuesText, ledgerQuery, pagingProblem, toFilter, toParams, type Ledger
 import { CsrfField, Notice, page, scopeOf, StateTag, userOf, type Ctx } from "./shared.js";
 
 const PAGE_SIZE = 20;
+
+/** "重复投诉 3 次 · 反弹 1 次" under a case that holds merged complaints or rebounded (issue 13). */
+const repeatText = (r: Pick<Page["rows"][number], "mergedCount" | "reboundCount">) =>
+  [r.mergedCount ? `重复投诉 ${r.mergedCount + 1} 次` : "", r.reboundCount ? `反弹 ${r.reboundCount} 次` : ""].filter(Boolean).join(" · ");
 
 function Select(props: { name: string; label: string; value?: string | number; options: [string | number, string][] }) {
   return (
@@ -75,6 +79,7 @@ export async function ledgerPage(c: Ctx) {
         <Select name="type" label="污染类型" value={q.type} options={POLLUTION_TYPES.map((t) => [t, t])} />
         <Select name="overdue" label="逾期" value={params.overdue} options={[["1", "已逾期"], ["0", "未逾期"]]} />
         <Select name="flagged" label="挂牌" value={params.flagged} options={[["1", "挂牌督办"], ["0", "未挂牌"]]} />
+        <Select name="repeat" label="重复投诉" value={params.repeat} options={[["1", "重复/反复投诉"], ["0", "非重复投诉"]]} />
         <span class="actions">
           <button type="submit">筛选</button>
           <a class="btn light" href="/dashboard/cases">清除</a>
@@ -106,7 +111,7 @@ export async function ledgerPage(c: Ctx) {
               <td><a href={`/dashboard/cases/${r.id}`}>#{r.id}</a></td>
               <td>
                 <a href={`/dashboard/cases/${r.id}`}>{r.title}</a>
-                <div class="muted small">{[r.area, r.pollutionTypes.join("、"), r.priority !== "normal" ? PRIORITY_LABEL[r.priority] : ""].filter(Boolean).join(" · ")}</div>
+                <div class="muted small">{[r.area, r.pollutionTypes.join("、"), r.priority !== "normal" ? PRIORITY_LABEL[r.priority] : "", repeatText(r)].filter(Boolean).join(" · ")}</div>
               </td>
               <td>{unitName(dir, r.leadUnitId)}</td>
               <td><StateTag state={r.state} overdue={isOverdue(r, now)} flagged={r.flagged} /></td>
@@ -119,7 +124,7 @@ export async function ledgerPage(c: Ctx) {
           ))}
         </tbody>
       </table>
-      {result.rows.length === 0 ? <Notice kind="info">没有符合条件的案件。</Notice> : null}
+      {result.rows.length === 0 ? <Notice kind="info">{q.repeat ? "无重复/反复投诉的案件：符合条件的案件都没有并案的重复投诉，也没有反弹。" : "没有符合条件的案件。"}</Notice> : null}
       <nav class="pager" aria-label="分页">
         {result.page > 1 ? <a href={link(result.page - 1)} rel="prev">‹ 上一页</a> : <span class="muted">‹ 上一页</span>}
         <span>{result.capped ? `第 ${result.page} 页` : `第 ${result.page} / ${result.pages} 页`}</span>
