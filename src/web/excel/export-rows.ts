@@ -4,6 +4,7 @@
  */
 import writeXlsxFile, { type Cell, type Row } from "write-excel-file/universal";
 import type { RoundSummary } from "../../db/case-detail.js";
+import type { CaseLinks } from "../../db/case-links.js";
 import type { CaseRow, Directory } from "../../db/ledger.js";
 import { localDate, workingDaysBetween, type Calendar } from "../../domain/calendar.js";
 import { STATE_LABEL } from "../../domain/labels.js";
@@ -14,7 +15,7 @@ import { ROUND_REASON_LABEL } from "../../domain/rounds.js";
 export const EXPORT_HEADERS = [
   "序号", "受理编号", "交办问题基本情况", "行政区域", "污染类型", "调查核实情况", "是否属实", "处理和整改情况", "是否办结", "责任人被处理情况",
   "案件号", "来源", "交办批次", "牵头单位", "配合单位", "责任人", "交办日期", "办理时限", "办结日期", "当前状态", "逾期天数（工作日）",
-  "办理轮次", "历次办理", "照片核查",
+  "办理轮次", "历次办理", "照片核查", "关联案件",
 ] as const;
 
 /** 是否办结 as the disclosure list words it. */
@@ -40,7 +41,14 @@ export function overdueDays(c: CaseRow, now: number, cal: Calendar): number {
 
 /** `rounds`: each case's ended handling rounds (case_rounds), for the 历次办理 column; absent means none loaded. */
 /** `photoChecks`: the 照片核查 text per case (issue 10, src/db/photo-flag-summary.ts); absent means none flagged. */
-export type ExportContext = { dir: Directory; calendar: Calendar; now: number; rounds?: Map<number, RoundSummary[]>; photoChecks?: Map<number, string> };
+/** `links`: live 并案 links per case (issue 13, src/db/case-links.ts), for 关联案件; absent means none. */
+export type ExportContext = { dir: Directory; calendar: Calendar; now: number; rounds?: Map<number, RoundSummary[]>; photoChecks?: Map<number, string>; links?: Map<number, CaseLinks> };
+
+/** 关联案件: "已并入 #57" for a merged complaint, "#91、#95 并入本案" for the case that holds them (both if both). */
+export function linksText(l: CaseLinks | undefined): string {
+  if (!l) return "";
+  return [l.mergedInto ? `已并入 #${l.mergedInto}` : "", l.merged.length ? `${l.merged.map((id) => `#${id}`).join("、")} 并入本案` : ""].filter(Boolean).join("；");
+}
 
 /** 历次办理: one line per ended round with its unit, dates, four items and after-photo count (spec §2.2). */
 export function roundsText(rounds: RoundSummary[] | undefined, unit: (id: number | null) => string, day: (ms: number) => string): string {
@@ -88,13 +96,14 @@ export function ledgerSheet(rows: CaseRow[], x: ExportContext): Row[] {
       c.round,
       roundsText(x.rounds?.get(c.id), unit, day),
       x.photoChecks?.get(c.id) ?? "",
+      linksText(x.links?.get(c.id)),
     ];
     return cells.map((v) => (typeof v === "number" ? { value: v, type: Number } : { value: v, type: String, wrap: true }));
   });
   return [header, ...body];
 }
 
-const WIDTHS = [6, 20, 50, 10, 10, 40, 8, 40, 10, 30, 8, 10, 22, 14, 18, 10, 12, 12, 12, 10, 10, 8, 60, 40];
+const WIDTHS = [6, 20, 50, 10, 10, 40, 8, 40, 10, 30, 8, 10, 22, 14, 18, 10, 12, 12, 12, 10, 10, 8, 60, 40, 20];
 
 /** The .xlsx bytes of the ledger. */
 export async function ledgerXlsx(rows: CaseRow[], x: ExportContext): Promise<Uint8Array> {

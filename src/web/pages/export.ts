@@ -4,6 +4,7 @@
  * POST: no GET may write (R33). The audit row is committed before a byte of the file leaves.
  */
 import { roundsOfCases } from "../../db/case-detail.js";
+import { linksOfCases } from "../../db/case-links.js";
 import { allCases, loadDirectory } from "../../db/ledger.js";
 import { photoCheckTexts } from "../../db/photo-flag-summary.js";
 import { commit, insertAudit } from "../../db/write.js";
@@ -29,8 +30,8 @@ export async function exportLedger(c: Ctx) {
   const now = deps.clock();
   const [dir, rows, calendar] = await Promise.all([loadDirectory(deps.db), allCases(deps.db, toFilter(parsed.data), scopeOf(user), now), deps.calendar()]);
   const ids = rows.map((r) => r.id);
-  const [rounds, photoChecks] = await Promise.all([roundsOfCases(deps.db, ids), photoCheckTexts(deps.db, ids)]);
-  const bytes = await ledgerXlsx(rows, { dir, calendar, now, rounds, photoChecks });
+  const [rounds, photoChecks, links] = await Promise.all([roundsOfCases(deps.db, ids), photoCheckTexts(deps.db, ids), linksOfCases(deps.db, ids)]);
+  const bytes = await ledgerXlsx(rows, { dir, calendar, now, rounds, photoChecks, links });
   const day = localDate(now, deps.config.timezone);
   // Only the filters that were set; a search term may hold a phone number, so it is masked like any free text (R39).
   const filter = Object.fromEntries(Object.entries(toParams(parsed.data)).filter(([, v]) => v !== undefined).map(([k, v]) => [k, k === "q" ? maskPii(String(v)) : v]));
