@@ -34,7 +34,7 @@ export async function requestExtension({ ctx, input }: UseCaseArgs<RequestExtens
           `${unitName(units, c.leadUnitId)} 申请延至 ${fmtDate(due, tz)}${c.dueAt ? `（原 ${fmtDate(c.dueAt, tz)}）` : ""}`,
           `理由：${input.reason}`,
           quote(`领导审批：同意延期 ${caseNo(c)} 或 不同意延期 ${caseNo(c)} 原因`),
-          buttons({ label: "同意延期", command: `同意延期 ${caseNo(c)}`, style: "primary" }),
+          buttons({ label: "同意", command: `同意延期 ${caseNo(c)}`, style: "primary" }, { label: "不同意", command: `不同意延期 ${caseNo(c)}`, style: "danger" }),
         ),
         c.id,
         leaders,

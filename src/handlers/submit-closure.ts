@@ -33,6 +33,10 @@ function stored(c: CaseRow): ClosureFields {
   return Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as ClosureFields;
 }
 
+/** 通过 only when no photo was flagged (the leader must look at them and type a note); 驳回 asks for the reason by reply. */
+const reviewButtons = (no: string, flagged: boolean) =>
+  buttons(...(flagged ? [] : [{ label: "通过", command: `通过 ${no}`, style: "primary" as const }]), { label: "驳回", command: `驳回 ${no}`, style: "danger" });
+
 export type SubmitClosureInput = { ref: CaseRef; fields: ClosureFields };
 
 export async function submitClosure({ ctx, input }: UseCaseArgs<SubmitClosureInput>): Promise<Outcome> {
@@ -84,7 +88,7 @@ export async function submitClosure({ ctx, input }: UseCaseArgs<SubmitClosureInp
       event: { kind: "closure_submitted", text: summary, data: { ...f, milestoneAt, ...(photoFlags.length ? { photoFlags } : {}) } },
       action: "case.closure.submit",
       phase: "after",
-      outbox: pushTo(ctx, await purposeGroup(ctx, "command"), 1, msg(title(`办结待审 ${no} ${c.title}`), summary, flagBlocks, quote(`领导审核：${approveHint} 或 驳回 ${no} 原因`), !photoFlags.length && buttons({ label: "通过", command: `通过 ${no}`, style: "primary" })), c.id, c.leaderUserId ? [c.leaderUserId] : []),
+      outbox: pushTo(ctx, await purposeGroup(ctx, "command"), 1, msg(title(`办结待审 ${no} ${c.title}`), summary, flagBlocks, quote(`领导审核：${approveHint} 或 驳回 ${no} 原因`), reviewButtons(no, photoFlags.length > 0)), c.id, c.leaderUserId ? [c.leaderUserId] : []),
     }),
   };
 }

@@ -102,7 +102,7 @@ describe("WeCom long connection", () => {
     await settle();
     const pushes = sent("g-hh");
     expect(pushes).toHaveLength(1);
-    expect(pushes[0].body).toMatchObject({ msgtype: "markdown", markdown: { content: expect.stringContaining("烧烤店") } });
+    expect(pushes[0].body).toMatchObject({ msgtype: "template_card", template_card: { card_type: "button_interaction", main_title: { title: expect.stringContaining("烧烤店") } } }); // issue 11: a card over the socket
   });
 
   it("routes outbox rows: a person and a group without a robot key over the socket, a group with one to its webhook", async () => {

@@ -11,7 +11,7 @@ import type { Config } from "../../config.js";
 import { claimNonce, nonceWrites, NONCE_TAKEN, peekNonce, purgeReplayState, repliesFor, sha256Text } from "../../db/wecom-replay.js";
 import { DuplicateKey } from "../../db/write.js";
 import type { Deps } from "../../deps.js";
-import { handleMessage } from "../pipeline.js";
+import { handleMessage, type Replies } from "../pipeline.js";
 import { renderWecom } from "./render.js";
 import { encryptField, readBodyCapped, signedQuery, type SignedQuery } from "./callback-http.js";
 import { createWecomClient, type WecomClient } from "./client.js";
@@ -19,7 +19,9 @@ import { createWecomCrypto, parseEncodingAesKey } from "./crypto.js";
 import { sendLateReply } from "./late-reply.js";
 import { downloadMedia } from "./media.js";
 import { callbackPayload, toInbound, type Inbound } from "./payload.js";
-import { cardUpdate, EMPTY_REPLY, finishedStream, welcomeText } from "./reply.js";
+import { EMPTY_REPLY, finishedStream, finishedStreamWithCard, welcomeText } from "./reply.js";
+import { splitCard, taskIdOf } from "./card.js";
+import { clickUpdate } from "./card-click.js";
 
 /** Time the pipeline may take before we answer without it: WeCom wants an answer within 1 s (R01, R08). */
 export const MESSAGE_BUDGET_MS = 800;
@@ -75,7 +77,7 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
    * Runs the pipeline (after fetching media) within the budget; a late result goes out through the outbox.
    * The nonce row rides in the message's own batch (with its inbox row and effect): one commit per command.
    */
-  async function answer(c: C, q: SignedQuery, seal: Seal, inbound: Extract<Inbound, { kind: "message" | "card" }>, deadline: number, render: (md: string) => string | undefined) {
+  async function answer(c: C, q: SignedQuery, seal: Seal, inbound: Extract<Inbound, { kind: "message" | "card" }>, deadline: number, render: (replies: Replies) => Promise<string | undefined> | string | undefined) {
     const deps = c.get("deps");
     const receivedAt = deps.clock();
     const media = inbound.kind === "message" ? inbound.media : [];
@@ -83,7 +85,7 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
     const alsoWrite = nonceWrites(deps.db, seal.nonce, seal.digest, seal.now, msgKey);
     const work = (async () => {
       const uploads = media.length ? await downloadMedia(client, aesKey, media, deps.log) : [];
-      return (await handleMessage(deps, { ...inbound.msg, uploads }, { alsoWrite })).map(renderWecom).join("\n\n");
+      return handleMessage(deps, { ...inbound.msg, uploads }, { alsoWrite });
     })();
     const late = { msgKey, chatId: inbound.msg.chatId, responseUrl: inbound.responseUrl, receivedAt };
     const r = await within(work, deadline - Date.now());
@@ -94,9 +96,9 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
       return refuse(c, 503, "temporarily unavailable");
     }
     if (r.kind === "done") {
-      const body = render(r.value);
+      const body = await render(r.value);
       if (body !== undefined) return encrypted(c, q, body);
-      deps.waitUntil(sendLateReply(deps, { ...late, markdown: r.value }));
+      deps.waitUntil(sendLateReply(deps, { ...late, content: r.value }));
       return encrypted(c, q, EMPTY_REPLY);
     }
     // R08: we acknowledge before the work committed, so its intent (nonce row with the ciphertext) is made durable
@@ -110,7 +112,7 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
     deps.log.info("WeCom callback: answered before the work finished; the reply follows via response_url", { msgId: inbound.msg.msgId });
     deps.waitUntil(
       work.then(
-        (markdown) => sendLateReply(deps, { ...late, markdown }),
+        (replies) => sendLateReply(deps, { ...late, content: replies }),
         // Nothing was committed; the stored intent lets the next scheduler tick run it again (recover.ts).
         (e: unknown) => deps.log.error("WeCom callback: background processing failed; it will be retried from its stored intent", { msgId: inbound.msg.msgId, error: String((e as Error)?.stack ?? e) }),
       ),
@@ -129,11 +131,19 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
     switch (inbound.kind) {
       case "message": {
         const id = inbound.msg.msgId;
-        return answer(c, q, seal, inbound, started + MESSAGE_BUDGET_MS, (md) => finishedStream(id, md));
+        return answer(c, q, seal, inbound, started + MESSAGE_BUDGET_MS, (replies) => {
+          // Issue 11: a reply with buttons carries them as a card (§1.A.6 stream_with_template_card); the text stays whole.
+          const { card, rest } = splitCard(replies, taskIdOf(`r_${id}`));
+          const md = rest.map(renderWecom).join("\n\n");
+          return card ? finishedStreamWithCard(id, md, card) : finishedStream(id, md);
+        });
       }
       case "card": {
-        const taskId = inbound.taskId;
-        return answer(c, q, seal, inbound, started + CARD_BUDGET_MS, (md) => (taskId ? cardUpdate(taskId, md, config.publicBaseUrl) : undefined));
+        // §4.4: the update rides in this HTTP response; who sees it is card-click.ts's choice.
+        const { taskId, msg } = inbound;
+        return answer(c, q, seal, inbound, started + CARD_BUDGET_MS, async (replies) =>
+          taskId ? JSON.stringify(await clickUpdate(c.get("deps"), { command: msg.text, clickerId: msg.senderId, taskId }, replies)) : undefined,
+        );
       }
       case "stream": {
         // §1.A.7: we only ever answer with finished streams (id = msgid), so a refresh gets the stored reply.

@@ -9,12 +9,14 @@ import type { Deps } from "../../deps.js";
 import type { DeliverResult, SendRow } from "../../delivery/types.js";
 import { splitMessage } from "../../delivery/split.js";
 import type { Logger } from "../../log.js";
-import { handleMessage } from "../pipeline.js";
+import { handleMessage, type Replies } from "../pipeline.js";
 import { renderWecom } from "./render.js";
 import { createWecomClient } from "./client.js";
 import { downloadWsMedia, sendTarget } from "./longconn-map.js";
 import { callbackPayload, toInbound, type CallbackPayload } from "./payload.js";
-import { cardUpdate, welcomeText } from "./reply.js";
+import { welcomeText } from "./reply.js";
+import { splitCard, taskIdOf, type TemplateCard } from "./card.js";
+import { clickUpdate } from "./card-click.js";
 
 export type LongConnState = "idle" | "connecting" | "authenticating" | "online" | "reconnecting" | "kicked" | "failed" | "stopped";
 export type LongConnStatus = { state: LongConnState; since: number; reconnects: number; inFlight: number; lastError?: string };
@@ -137,15 +139,16 @@ export function createLongConn(deps: Deps, opts: LongConnOptions = {}): LongConn
     status = { ...status, inFlight: inFlight.size };
   }
 
-  /** The pipeline's replies as one markdown text; a failure is logged and answered politely (nothing was committed). */
-  async function run(msgId: string, work: () => Promise<string[]>): Promise<string> {
+  /** The pipeline's replies; a failure is logged and answered politely (nothing was committed). */
+  async function run(msgId: string, work: () => Promise<Replies>): Promise<Replies> {
     try {
-      return (await work()).join("\n\n");
+      return await work();
     } catch (e) {
       log.error("wecom long connection: message failed", { msgId, error: String(e).slice(0, 200) });
-      return BUSY;
+      return [BUSY];
     }
   }
+  const markdownOf = (replies: Replies) => replies.map(renderWecom).join("\n\n");
 
   /** Replies resolve on the server's ack; a lost one is logged — the work is committed and a redelivery gets it (R06). */
   const acked = (msgId: string, p: Promise<unknown>) =>
@@ -173,19 +176,35 @@ export function createLongConn(deps: Deps, opts: LongConnOptions = {}): LongConn
     switch (inbound.kind) {
       case "message": {
         const { msg, media } = inbound;
-        const md = await run(msg.msgId, async () => (await handleMessage(deps, { ...msg, uploads: await downloadWsMedia(http, p, media, log) })).map(renderWecom));
-        return answer(frame, p, msg.msgId, md);
+        const replies = await run(msg.msgId, async () => handleMessage(deps, { ...msg, uploads: await downloadWsMedia(http, p, media, log) }));
+        // Issue 11: buttons in a reply travel as a card pushed right after the text (§1.B.4 allows template_card).
+        const { card, rest } = splitCard(replies, taskIdOf(`r_${msg.msgId}`));
+        await answer(frame, p, msg.msgId, markdownOf(rest));
+        if (card) await sendCard(p, msg.msgId, card);
+        return;
       }
       case "card": {
-        const md = await run(inbound.msg.msgId, async () => (await handleMessage(deps, { ...inbound.msg, uploads: [] })).map(renderWecom));
+        const { msg, taskId } = inbound;
+        const replies = await run(msg.msgId, async () => handleMessage(deps, { ...msg, uploads: [] }));
         // §1.B.3: a card click is answered with aibot_respond_update_msg within 5 s (a stream on its req_id fails, 846605).
-        if (inbound.taskId) return acked(inbound.msg.msgId, client.reply(frame, JSON.parse(cardUpdate(inbound.taskId, md, deps.config.publicBaseUrl)), "aibot_respond_update_msg"));
-        return acked(inbound.msg.msgId, push(sendTarget(p), md));
+        if (taskId) return acked(msg.msgId, clickUpdate(deps, { command: msg.text, clickerId: msg.senderId, taskId }, replies).then((u) => client.reply(frame, u, "aibot_respond_update_msg")));
+        return acked(msg.msgId, push(sendTarget(p), markdownOf(replies)));
       }
       case "welcome": // §1.B.3: enter_chat only, within 5 s
         return acked(p.msgid ?? "enter_chat", client.replyWelcome(frame, JSON.parse(welcomeText())));
       default:
         log.debug("wecom long connection: frame ignored", { kind: inbound.kind });
+    }
+  }
+
+  /** A reply's card as aibot_send_msg; if WeCom refuses it, its buttons follow as the typed-command quote instead. */
+  async function sendCard(p: CallbackPayload, msgId: string, card: TemplateCard) {
+    try {
+      await client.sendMessage(sendTarget(p), { msgtype: "template_card", template_card: card as never });
+    } catch (e) {
+      log.warn("wecom long connection: card not accepted; sending its buttons as text", { msgId, ...errorOf(e) });
+      const keys = ((card.button_list ?? []) as { key: string }[]).map((b) => b.key);
+      await acked(msgId, push(sendTarget(p), `> 可回复：${keys.join(" / ")}`));
     }
   }
 
@@ -202,10 +221,11 @@ export function createLongConn(deps: Deps, opts: LongConnOptions = {}): LongConn
 
   const deliver: SendRow = async (row) => {
     if (status.state !== "online" || !client.isConnected) return { ok: false, retryable: true, error: `long connection is ${status.state}` };
-    const p = row.payload as { markdown?: string; text?: string };
+    const p = row.payload as { markdown?: string; text?: string; template_card?: TemplateCard };
     // Mentions are not added: <@userid> in smart-bot markdown is UNCONFIRMED (§7 item 8).
     try {
-      await client.sendMessage(row.target, { msgtype: "markdown", markdown: { content: p.markdown ?? p.text ?? "" } });
+      if (p.template_card) await client.sendMessage(row.target, { msgtype: "template_card", template_card: p.template_card as never });
+      else await client.sendMessage(row.target, { msgtype: "markdown", markdown: { content: p.markdown ?? p.text ?? "" } });
       return { ok: true };
     } catch (e) {
       return classifySendError(e);

@@ -4,6 +4,7 @@
  */
 import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import type { IncomingMessage } from "../message.js";
+import { CARD_COMMAND } from "./card.js";
 
 const id = z.string().min(1).max(256);
 const content = z.object({ content: z.string().max(20_000) });
@@ -66,11 +67,17 @@ export type Inbound =
   | { kind: "welcome" }
   | { kind: "ignore"; why: string };
 
-/** Card buttons carry `<verb>:<case id>[:<reason>]` (e.g. "ack:12"); they run the same chat commands. */
+/** Keys of cards sent before issue 11's cards: `<verb>:<case id>[:<reason>]` (e.g. "ack:12"). */
 const CARD_VERBS: Record<string, string> = { ack: "签收", approve: "通过", reject: "驳回" };
 
+/**
+ * The command a card click asks for: the key is the command itself (card.ts), limited to the card verbs; anything
+ * else is ignored. It then runs like typed text, as the clicker, so a forged key gains nothing over typing it.
+ */
 export function cardCommand(eventKey: string | undefined): string | undefined {
-  const m = /^([a-z]+):(\d{1,9})(?::([\s\S]{1,500}))?$/.exec(eventKey ?? "");
+  const key = (eventKey ?? "").trim();
+  if (CARD_COMMAND.test(key)) return key;
+  const m = /^([a-z]+):(\d{1,9})(?::([\s\S]{1,500}))?$/.exec(key);
   const verb = m && CARD_VERBS[m[1]];
   return verb ? `${verb} #${m[2]}${m[3] ? ` ${m[3]}` : ""}` : undefined;
 }

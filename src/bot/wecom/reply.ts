@@ -1,4 +1,4 @@
-/** Plaintext bodies of passive replies (wecom.md §1.A.6, §4.4), encrypted by the callback route. */
+/** Plaintext bodies of passive replies (wecom.md §1.A.6), encrypted by the callback route; card updates: card-click.ts. */
 
 const enc = new TextEncoder();
 
@@ -30,30 +30,10 @@ export function welcomeText(): string {
   return JSON.stringify({ msgtype: "text", text: { content: "您好，我是督办助手。在群里 @我 并发送命令，或直接在这里发送；发送「帮助」查看全部命令。" } });
 }
 
-/** Markdown → one-line-per-paragraph plain text for card fields. */
-function plain(md: string): string {
-  return md
-    .replace(/<font[^>]*>|<\/font>/g, "")
-    .replace(/<@[^>\s]+>/g, "")
-    .replace(/\*\*/g, "")
-    .replace(/^>\s?/gm, "")
-    .trim();
-}
-
 /**
- * §4.4: the answer to a template_card_event replaces the clicked card for everyone. A text_notice with the result
- * (it needs card_action, §4.2); task_id must be the event's own.
+ * §1.A.6: a finished stream and a template card in one passive reply (a card at most once per message). Used when a
+ * reply carries buttons (card.ts); the stream keeps the whole text, the card the buttons.
  */
-export function cardUpdate(taskId: string, markdown: string, linkUrl: string): string {
-  const [first = "已处理", ...rest] = plain(markdown).split("\n");
-  return JSON.stringify({
-    response_type: "update_template_card",
-    template_card: {
-      card_type: "text_notice",
-      task_id: taskId,
-      main_title: { title: [...first].slice(0, 26).join("") },
-      ...(rest.length ? { sub_title_text: [...rest.join(" ")].slice(0, 112).join("") } : {}),
-      card_action: { type: 1, url: linkUrl },
-    },
-  });
+export function finishedStreamWithCard(id: string, markdown: string, card: Record<string, unknown>): string {
+  return JSON.stringify({ msgtype: "stream_with_template_card", stream: { id, finish: true, content: truncateBytes(markdown, 20_000) }, template_card: card });
 }
