@@ -3,6 +3,7 @@ import type { Child } from "hono/jsx";
 import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import { currentAfterPhotoCount, loadCaseDetail } from "../../db/case-detail.js";
 import { loadDirectory } from "../../db/ledger.js";
+import { loadPlaceHistory } from "../../db/place-history.js";
 import { commit, DuplicateKey, insertAudit } from "../../db/write.js";
 import { canView } from "../../domain/permissions.js";
 import { ALLOWED_IN, isOverdue } from "../../domain/lifecycle.js";
@@ -19,6 +20,7 @@ import { Gallery, Timeline } from "./timeline.js";
 import { photoCheckViews } from "./photo-checks.js";
 import { canDo } from "../../domain/permissions.js";
 import { EVIDENCE_ROLES } from "./policy.js";
+import { PlaceHistoryView } from "./place-history.js";
 
 const PII_ROLES = ["dispatcher", "leader"] as const;
 
@@ -46,7 +48,7 @@ async function renderCase(c: Ctx, id: number, extra: Extra = {}) {
   const detail = await visibleCase(c, id);
   if (!detail) return notFound(c);
   const { case: k, events, attachments } = detail;
-  const dir = await loadDirectory(deps.db);
+  const [dir, history] = await Promise.all([loadDirectory(deps.db), loadPlaceHistory(deps.db, k)]);
   const now = deps.clock();
   const tz = deps.config.timezone;
   const after = currentAfterPhotoCount(detail); // the gate counts only this round's after-photos (spec §2.2)
@@ -96,6 +98,7 @@ async function renderCase(c: Ctx, id: number, extra: Extra = {}) {
           <RoundHistory d={detail} dir={dir} tz={tz} />
         </section>
       ) : null}
+      <PlaceHistoryView h={history} user={user} dir={dir} tz={tz} />
       <section class="card">
         <h2>照片与附件</h2>
         <Gallery files={attachments} dir={dir} tz={tz} originals={mayOriginals ? { csrf: user.csrf ?? "" } : undefined} rounds={k.round > 1} checks={checks} sideBySide={sideBySide} remark={mayRemark ? { csrf: user.csrf ?? "", caseId: k.id } : undefined} />
