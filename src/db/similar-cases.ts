@@ -1,6 +1,7 @@
 /**
  * Earlier cases a new complaint may repeat (issue 13): candidates come from the FTS5 trigram index case_search
- * (by the place's names and by a few of the text's trigrams, each query with a LIMIT — never a scan of cases),
+ * (by the place's names, its road and house number, and a few of the text's trigrams, each query newest first with a
+ * LIMIT — never a scan of cases, never a ranking of every hit),
  * then src/domain/repeat-match.ts scores each. Open and closed cases of every source and batch; cancelled ones
  * are not offered (nothing can be merged into them), nor pairs recorded as 不是重复.
  */
@@ -13,7 +14,8 @@ import { prepare, scorePair, THRESHOLD, type Complaint } from "../domain/repeat-
 import type { CaseState } from "../domain/codes.js";
 
 export type SimilarQuery = Complaint & { excludeId?: number };
-export type SimilarOptions = { limit?: number; threshold?: number; placePool?: number; textPool?: number };
+/** Pools bound the work per lookup: at most placePool + 2 × textPool candidate rows are loaded and scored. */
+export type SimilarOptions = { limit?: number; threshold?: number; placePool?: number; textPool?: number; perTrigram?: number };
 export type SimilarCase = {
   id: number; title: string; state: CaseState; closedAt: number | null; area: string | null; address: string | null;
   leadUnitId: number | null; score: number; reasons: string[];
@@ -21,11 +23,33 @@ export type SimilarCase = {
 
 const phrase = (w: string) => `"${w.replaceAll('"', '""')}"`;
 
-async function hits(db: Db, expr: string | undefined, order: "recent" | "rank", limit: number): Promise<number[]> {
+/**
+ * Newest hits of one MATCH, as a subquery. Newest first lets FTS5 walk the doclist backwards and stop at the
+ * LIMIT; bm25 would first count every row holding each term (its IDF), which at 1 M cases took 0.4–0.9 s for
+ * the common trigrams of a complaint (bench/similar.ts).
+ */
+const newest = (expr: string, limit: number) => sql`select rowid as id from (select rowid from case_search where case_search match ${expr} order by rowid desc limit ${limit})`;
+
+async function hits(db: Db, expr: string | undefined, limit: number): Promise<number[]> {
   if (!expr) return [];
-  const by = order === "rank" ? sql`order by rank` : sql`order by rowid desc`;
-  const rows = await db.all<{ id: number }>(sql`select rowid as id from case_search where case_search match ${expr} ${by} limit ${limit}`);
+  return (await db.all<{ id: number }>(newest(expr, limit))).map((r) => Number(r.id));
+}
+
+/**
+ * Cases sharing the most of the text's trigrams, in one statement: each trigram's newest `per` hits, counted.
+ * A rare trigram's list is complete, a common one's holds only recent rows, so the count works as a bounded IDF.
+ */
+async function textHits(db: Db, grams: string[], per: number, limit: number): Promise<number[]> {
+  if (!grams.length) return [];
+  const lists = sql.join(grams.map((g) => newest(phrase(g), per)), sql` union all `);
+  const rows = await db.all<{ id: number }>(sql`select id from (${lists}) group by id order by count(*) desc, id desc limit ${limit}`);
   return rows.map((r) => Number(r.id));
+}
+
+/** The road (its last four characters, as placeQueries looks it up) with the house number: 太升南路73号. */
+function numberPhrase(road: string | undefined, number: string | undefined): string | undefined {
+  if (!road || !number) return undefined;
+  return phrase(`${[...road].slice(-4).join("")}${number}号`);
 }
 
 /** Ids the case was decided not to repeat (不是重复, either order) or is already merged with. */
@@ -39,16 +63,17 @@ async function decided(db: Db, id: number): Promise<Set<number>> {
 
 /** The strongest 1–3 (opts.limit) earlier cases the complaint may repeat, best first, with their reasons. */
 export async function findSimilar(db: Db, q: SimilarQuery, opts: SimilarOptions = {}): Promise<SimilarCase[]> {
-  const { limit = 3, threshold = THRESHOLD, placePool = 100, textPool = 50 } = opts;
+  const { limit = 3, threshold = THRESHOLD, placePool = 100, textPool = 50, perTrigram = 100 } = opts;
   const me = prepare(q);
   const text = q.content || q.title || "";
-  // Newest first for the place's names (a place's latest cases matter most); bm25 for the words.
+  // Newest first throughout: a place's latest cases matter most, and no query ranks (see `newest`).
   const at = placeQueries(me.place);
   const grams = me.short ? [] : lookupTrigrams(text);
   const ids = new Set([
-    ...(await hits(db, at.named, "recent", placePool)),
-    ...(await hits(db, at.road, "recent", textPool)),
-    ...(await hits(db, grams.length ? grams.map(phrase).join(" OR ") : undefined, "rank", textPool)),
+    ...(await hits(db, at.named, placePool)),
+    ...(await hits(db, numberPhrase(me.place.road, me.place.number), textPool)),
+    ...(await hits(db, at.road, textPool)),
+    ...(await textHits(db, grams, perTrigram, textPool)),
   ]);
   if (q.excludeId !== undefined) {
     ids.delete(q.excludeId);
