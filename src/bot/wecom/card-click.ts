@@ -61,7 +61,7 @@ const notice = (taskId: string, url: string, title: string, descText: string | u
 /** The update for a click whose command has run; `replies` are the pipeline's answers to the clicker (PII-masked). */
 export async function clickUpdate(deps: Deps, click: Click, replies: Content[]): Promise<CardUpdate> {
   const base = deps.config.publicBaseUrl;
-  const said = replies.map(toPlain).join("\n").trim();
+  const said = replies.map(toPlain).join("\n").replace(/^> ?/gmu, "").trim(); // card text has no markdown quotes
   const verb = CLICK.exec(click.command)?.[1];
   const ids = [...click.command.matchAll(/#(\d{1,9})/gu)].map((m) => Number(m[1]));
   const rows = ids.length ? await deps.db.select().from(cases).where(inArray(cases.id, ids)) : [];
