@@ -11,7 +11,7 @@ import { sha256Hex } from "./files/types.js";
 import type { Actor } from "./handlers/context.js";
 import { DomainError } from "./handlers/errors.js";
 import { importCases, previewImport, type ImportInput } from "./handlers/import-cases.js";
-import { buildNodeDeps } from "./runtime/node.js";
+import { buildNodeDeps } from "./runtime/node-build.js";
 import { ledgerXlsx } from "./web/excel/export-rows.js";
 import { roundsOfCases } from "./db/case-detail.js";
 import { commit, insertAudit } from "./db/write.js";

@@ -9,7 +9,8 @@ import { personVerb } from "./cli-person.js";
 
 // Verbs load their modules when they run: the server, schedules, import/export and PDF code need not be evaluated
 // for a command that uses none of them (issue 12 item 7: a command's own start ≤ 1 s).
-const runtime = () => import("./runtime/node.js");
+const runtime = () => import("./runtime/node.js"); // the server: only `serve` loads it
+const nodeBuild = () => import("./runtime/node-build.js"); // deps without the app, for operator verbs
 const operator = () => import("./schedules/operator.js");
 
 async function withDb<T>(fn: (o: Awaited<ReturnType<typeof openNodeDb>>) => Promise<T>): Promise<T> {
@@ -35,10 +36,10 @@ function version(): string {
 }
 
 /** Deps for operator verbs: the configured database, never demo data (a tick must not add cases). */
-type NodeDeps = Awaited<ReturnType<Awaited<ReturnType<typeof runtime>>["buildNodeDeps"]>>["deps"];
+type NodeDeps = Awaited<ReturnType<Awaited<ReturnType<typeof nodeBuild>>["buildNodeDeps"]>>["deps"];
 async function withScheduleDeps(fn: (deps: NodeDeps) => Promise<number>): Promise<number> {
   const config = { ...parseConfig(process.env), demoSeed: false };
-  const { deps, store, idle } = await (await runtime()).buildNodeDeps(config);
+  const { deps, store, idle } = await (await nodeBuild()).buildNodeDeps(config);
   try {
     return await fn(deps);
   } finally {

@@ -1,17 +1,13 @@
 /** Node entry: embedded libSQL (or sqld/Turso), files on disk, in-process schedules; serves everything on one port. */
 import { serve, type ServerType } from "@hono/node-server";
-import { assertResidency, ConfigError, localListenProblem, parseConfig, type Config } from "../config.js";
+import { ConfigError, localListenProblem, parseConfig } from "../config.js";
 import { createApp } from "../app.js";
-import { openNodeDb, migrateNodeDb, type OpenDb } from "../db/open-node.js";
-import { createLogger, type Logger } from "../log.js";
-import { seedInstalledCalendar } from "../db/calendar-package-node.js";
-import { recomputeForNewPlan, warnMissingPlan } from "../schedules/calendar-plan.js";
-import { seedDemo } from "../db/seed-demo.js";
+import type { Logger } from "../log.js";
+import { warnMissingPlan } from "../schedules/calendar-plan.js";
 import { createWecomClient } from "../bot/wecom/client.js";
 import { wecomDeliver } from "../bot/wecom/deliver.js";
 import type { Clock, Deps } from "../deps.js";
-import { nodeDeps } from "./node-deps.js";
-import { diskFiles } from "../files/disk.js";
+import { buildNodeDeps } from "./node-build.js";
 import { startSchedules } from "../schedules/cron-node.js";
 import { drainOutbox } from "../delivery/relay.js";
 import { createLongConn, type LongConn } from "../bot/wecom/longconn.js";
@@ -20,25 +16,9 @@ import { channels } from "../delivery/channels.js";
 import { createDingtalkChannel } from "../bot/dingtalk/deliver.js";
 import { startDingtalkStream } from "../bot/dingtalk/stream.js";
 
-export type NodeHandle = { deps: Deps; url: string; server: ServerType; longConn?: LongConn; close: () => Promise<void> };
+export { buildNodeDeps }; // tests and older callers import it from here
 
-/** Build deps for Node: open and migrate the database, seed the calendar (and demo data in local mode). */
-export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<{ deps: Deps; store: OpenDb; idle: () => Promise<void> }> {
-  const log = opts.log ?? createLogger(config.logLevel);
-  const clock = opts.clock ?? (() => Date.now());
-  assertResidency(config); // R40(b): before anything connects to a database outside the approved places
-  const store = await openNodeDb(config.databaseUrl, config.databaseAuthToken);
-  await migrateNodeDb(store.db);
-  // Read from node_modules, so a newer chinese-days brings its years in at start (issue 14).
-  const newPlanFrom = await seedInstalledCalendar(store.db, config.timezone);
-  if (config.demoSeed) {
-    const r = await seedDemo(store.db, { now: clock(), files: diskFiles(config.filesDir) });
-    if (r.created) log.info("demo data seeded", { units: r.units, people: r.people, cases: r.cases });
-  }
-  const { deps, idle } = nodeDeps(config, store.db, { clock, log, dbHealth: store.probe });
-  await recomputeForNewPlan(deps, newPlanFrom); // a newer chinese-days brought a year: its deadlines (issue 14)
-  return { deps, store, idle };
-}
+export type NodeHandle = { deps: Deps; url: string; server: ServerType; longConn?: LongConn; close: () => Promise<void> };
 
 /** The host part of this server's own URL: the wildcard addresses are reached as localhost, IPv6 in brackets. */
 function urlHost(host: string): string {
