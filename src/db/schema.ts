@@ -191,7 +191,12 @@ export const caseEvents = sqliteTable(
     text: text("text"),
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
   },
-  (t) => [index("case_events_case_idx").on(t.caseId, t.at), index("case_events_kind_at_idx").on(t.kind, t.at)],
+  (t) => [
+    index("case_events_case_idx").on(t.caseId, t.at),
+    // case_id too: the digest's and reports' changes per unit read a window of events from this index alone
+    // (a month at 1 M cases: ~100 k events; no table row per event).
+    index("case_events_kind_at_idx").on(t.kind, t.at, t.caseId),
+  ],
 );
 
 export const attachments = sqliteTable(
