@@ -2,7 +2,9 @@
 import type { Context } from "hono";
 import { loadDirectory } from "../db/ledger.js";
 import { activePeople } from "../db/people-list.js";
-import { rankUnits, statsBySource, statsByUnit, totals } from "../db/stats.js";
+import { loadPolicy } from "../db/policy.js";
+import { rankOptions, rankUnits, statsBySource, statsByUnit, totals } from "../db/stats.js";
+import { scoreNote } from "../domain/fair-rank.js";
 import type { WebEnv } from "../env.js";
 import { scopeOf, userOf } from "../http/auth.js";
 import { unitRef } from "./shapes.js";
@@ -26,10 +28,15 @@ export async function statsApi(c: C) {
   const scope = scopeOf(userOf(c));
   const unitId = scope.all ? undefined : (scope.unitId ?? -1);
   const now = deps.clock();
-  const [rows, bySource, dir] = await Promise.all([statsByUnit(deps.db, now, unitId), statsBySource(deps.db, now, unitId), loadDirectory(deps.db)]);
-  // A unit sees its own totals only; the ranking is the office's view.
-  const units = !scope.all ? [] : rankUnits(rows.filter((r) => r.unitId !== null)).map((r, i) => ({ rank: i + 1, unit: unitRef(dir, r.unitId), ...figures(r) }));
-  return c.json({ at: new Date(now).toISOString(), totals: figures(totals(rows)), units, bySource: bySource.map((s) => ({ source: s.key, ...figures(s) })) });
+  const [rows, bySource, dir, policy] = await Promise.all([statsByUnit(deps.db, now, unitId), statsBySource(deps.db, now, unitId), loadDirectory(deps.db), loadPolicy(deps.db)]);
+  // A unit sees its own totals only; the ranking is the office's view. Every unit is listed; rank is null for a
+  // unit with too few 应结件 (domain/fair-rank). Fields were only added, so older clients keep working.
+  const opts = rankOptions(policy);
+  const units = !scope.all
+    ? []
+    : rankUnits(rows, dir.units, opts).map((r) => ({ rank: r.rank, unit: unitRef(dir, r.unitId), ...figures(r), due: r.due, onTimeShare: r.onTimeShare, score: r.score, card: r.card }));
+  const ranking = { minCases: Math.max(1, opts.minCases), cards: opts.cards, note: scoreNote(opts.minCases) };
+  return c.json({ at: new Date(now).toISOString(), totals: figures(totals(rows)), units, ranking, bySource: bySource.map((s) => ({ source: s.key, ...figures(s) })) });
 }
 
 function figures(f: ReturnType<typeof totals>) {

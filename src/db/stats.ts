@@ -1,5 +1,7 @@
 /** Completion figures — one query module for chat (统计), the scheduled digest and reports, and the dashboard. */
 import { sql, type SQL } from "drizzle-orm";
+import { rankFairly, type RankOptions, type Ranked } from "../domain/fair-rank.js";
+import type { Policy } from "../domain/policy.js";
 import type { Db } from "./types.js";
 
 export type Figures = {
@@ -163,9 +165,25 @@ export function totals(rows: Figures[]): Figures {
   };
 }
 
-/** Fair ranking: completion rate, then on-time rate, then fewer overdue, then fewer rebounds. */
-export function rankUnits(rows: UnitStats[]): UnitStats[] {
-  return [...rows].sort((a, b) => b.completionRate - a.completionRate || b.onTimeRate - a.onTimeRate || a.overdue - b.overdue || a.rebounds - b.rebounds);
+export type RankedUnit = UnitStats & Ranked;
+/** What the ranking needs of a directory unit. */
+export type RankUnit = { id: number; kind: string; active: boolean };
+
+export const rankOptions = (p: Pick<Policy, "rankMinCases" | "cards">): RankOptions => ({ minCases: p.rankMinCases, cards: p.cards });
+
+/**
+ * 单位排名 — the one ranking of the page, 总览, 统计, the API, the digest and the reports (domain/fair-rank):
+ * every unit of the directory but the office itself (a unit without cases, or with too few 应结件, is listed
+ * unranked), ranked by the score. The figures are the aggregates' (closed, closed on time, open past due).
+ */
+export function rankUnits(rows: UnitStats[], units: RankUnit[], opts: RankOptions): RankedUnit[] {
+  const byId = new Map(rows.filter((r) => r.unitId !== null).map((r) => [r.unitId!, r]));
+  const none = toFigures({ total: 0, closed: 0, staged: 0, open: 0, onTime: 0, rebounds: 0 }, 0);
+  const listed = units.filter((u) => u.kind !== "office" && (u.active || byId.has(u.id)));
+  return rankFairly(
+    listed.map((u) => ({ unitId: u.id, ...none, ...byId.get(u.id), overdueOpen: byId.get(u.id)?.overdue ?? 0 })),
+    opts,
+  );
 }
 
 export type Changes = { unitId: number | null; created: number; closed: number; rebounds: number; newlyOverdue: number };

@@ -7,13 +7,15 @@
  */
 import { units } from "../db/schema.js";
 import type { Db } from "../db/types.js";
-import { changesByUnit, rankUnits, sumChanges, totals, type Changes, type Figures, type KeyedStats, type OverdueCase, type UnitStats } from "../db/stats.js";
+import { changesByUnit, sumChanges, totals, type Changes, type Figures, type KeyedStats, type OverdueCase, type UnitStats } from "../db/stats.js";
 import { figuresByBatch, figuresBySource, figuresByUnit, overdueList } from "../db/unit-day-stats.js";
 import type { Calendar } from "../domain/calendar.js";
 import { line, muted, strong, title, warn, type Block, type Span } from "../domain/message.js";
 import { fmtDate, fmtDateTime } from "../handlers/text.js";
 import { flaggedSubmissions, type FlaggedSubmission } from "./photo-flags.js";
 import { capped } from "./sections.js";
+import { digestRanking, rankingLines, unitPlace, type DigestRanking } from "./ranking-lines.js";
+import { loadPolicy } from "../db/policy.js";
 import { loadRepeatPlaces, repeatLines, type RepeatData } from "./repeat-lines.js";
 
 export type DigestData = {
@@ -21,7 +23,8 @@ export type DigestData = {
   tz: string;
   unitNames: Map<number | null, string>;
   stats: UnitStats[];
-  ranked: UnitStats[];
+  /** 单位排名 (ranking-lines.ts): every unit, ranked by the fair score of domain/fair-rank. */
+  ranking: DigestRanking;
   total: Figures;
   bySource: KeyedStats[];
   byBatch: KeyedStats[];
@@ -40,22 +43,23 @@ export type DigestData = {
 export const OVERDUE_NUMBERS = 100;
 
 export async function loadDigest(db: Db, cal: Calendar, at: number, since: number, workdays: (a: number, b: number) => number, lines: number): Promise<DigestData> {
-  const [stats, bySource, byBatch, changes, overdue, us, flaggedPhotos, repeats] = await Promise.all([
+  const [stats, bySource, byBatch, changes, overdue, us, flaggedPhotos, repeats, policy] = await Promise.all([
     figuresByUnit(db, at),
     figuresBySource(db, at),
     figuresByBatch(db, at),
     changesByUnit(db, since, at),
     overdueList(db, at, lines + OVERDUE_NUMBERS),
-    db.select({ id: units.id, name: units.name }).from(units),
+    db.select({ id: units.id, name: units.name, kind: units.kind, active: units.active }).from(units),
     flaggedSubmissions(db, since, at),
     loadRepeatPlaces(db, since, at, lines + OVERDUE_NUMBERS),
+    loadPolicy(db),
   ]);
   return {
     at,
     tz: cal.timeZone,
     unitNames: new Map(us.map((u) => [u.id, u.name])),
     stats,
-    ranked: rankUnits(stats.filter((s) => s.unitId !== null)),
+    ranking: digestRanking(stats, us, policy),
     total: totals(stats),
     bySource,
     byBatch,
@@ -72,7 +76,7 @@ const name = (d: DigestData, id: number | null) => d.unitNames.get(id) ?? "未�
 
 function figureLines(f: Figures): Span[][] {
   return [
-    ["案件 ", strong(String(f.total)), " 件，办结 ", strong(String(f.closed)), ` 件（其中阶段性 ${f.staged}），完成率 `, strong(pct(f.completionRate)), `，按时办结率 ${pct(f.onTimeRate)}`],
+    ["案件 ", strong(String(f.total)), " 件，办结 ", strong(String(f.closed)), ` 件（其中阶段性 ${f.staged}），完成率 `, strong(pct(f.completionRate)), `，按时办结率 ${f.closed ? pct(f.onTimeRate) : "—"}`],
     [`办理中 ${f.open} 件，`, f.overdue ? warn(`逾期 ${f.overdue} 件`) : "逾期 0 件", `，反弹 ${f.rebounds} 次`],
   ];
 }
@@ -102,10 +106,7 @@ export function commandDigest(d: DigestData, o: { late?: string; lines: number }
     out.push(...capped(d.flaggedPhotos, o.lines, (f) => [`#${f.caseId} ${f.title} · ${name(d, f.leadUnitId)}：${f.flags.join("；")}`], (f) => f.caseId, 100));
   }
   out.push(...repeatLines(d.repeats, (id) => name(d, id), o.lines, OVERDUE_NUMBERS));
-  if (d.ranked.length) {
-    out.push(line(strong("单位排名"), "（完成率｜按时办结率｜逾期｜反弹）"));
-    d.ranked.forEach((r, i) => out.push(line(`${i + 1}. ${name(d, r.unitId)} ${pct(r.completionRate)}｜${pct(r.onTimeRate)}｜${r.overdue}｜${r.rebounds}`)));
-  }
+  out.push(...rankingLines(d.ranking, (id) => name(d, id)));
   return out;
 }
 
@@ -113,8 +114,7 @@ export function commandDigest(d: DigestData, o: { late?: string; lines: number }
 export function unitDigest(d: DigestData, unitId: number, o: { late?: string }): Block[] | undefined {
   const s = d.stats.find((r) => r.unitId === unitId);
   if (!s) return undefined;
-  const place = d.ranked.findIndex((r) => r.unitId === unitId) + 1;
   const change = d.changes.find((c) => c.unitId === unitId) ?? { created: 0, closed: 0, rebounds: 0, newlyOverdue: 0 };
   const [first, second] = figureLines(s);
-  return [heading(`${name(d, unitId)} · 每日通报 ${fmtDate(d.at, d.tz)}`, o.late), line("本单位", ...first, `（全区第 ${place}/${d.ranked.length} 名）`), line(...second), changeLine(d, change)];
+  return [heading(`${name(d, unitId)} · 每日通报 ${fmtDate(d.at, d.tz)}`, o.late), line("本单位", ...first, unitPlace(d.ranking, unitId)), line(...second), changeLine(d, change)];
 }

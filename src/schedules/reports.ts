@@ -1,11 +1,12 @@
 /**
  * 周报 / 月报: on the first morning run of each ISO week and of each month (so after a holiday the
- * first working day carries it), a per-unit 红/黄/绿牌 from the policy's completion-rate thresholds,
- * with what changed during the previous week or month.
+ * first working day carries it), a per-unit 红/黄/绿牌 from the policy's thresholds on the fair ranking score
+ * (domain/fair-rank; a unit with too few 应结件 gets no card), with what changed during the previous week or month.
  */
 import type { Db } from "../db/types.js";
-import { changesByUnit, sumChanges, type Changes, type UnitStats } from "../db/stats.js";
+import { changesByUnit, sumChanges, type Changes } from "../db/stats.js";
 import { addCalendarDays } from "../domain/calendar.js";
+import { cardNote, score100, scoreNote } from "../domain/fair-rank.js";
 import { info, line, muted, strong, warn, type Block, type Span } from "../domain/message.js";
 import type { Policy } from "../domain/policy.js";
 import { isoWeek, startOfDate, weekStart } from "./business-time.js";
@@ -32,9 +33,9 @@ export const loadPeriodChanges = (db: Db, p: Period) => changesByUnit(db, p.from
 export type Card = "红牌" | "黄牌" | "绿牌";
 const CARD_TONE: Record<Card, (t: string) => Span> = { 红牌: warn, 黄牌: muted, 绿牌: info };
 
-/** Below `red` → 红牌, below `yellow` → 黄牌, else 绿牌 (thresholds are policy data). */
-export function cardOf(s: Pick<UnitStats, "completionRate">, cards: Policy["cards"]): Card {
-  return s.completionRate < cards.red ? "红牌" : s.completionRate < cards.yellow ? "黄牌" : "绿牌";
+/** A score below `red` → 红牌, below `yellow` → 黄牌, else 绿牌 (thresholds are policy data); unranked (null) → no card. */
+export function cardOf(score: number | null, cards: Policy["cards"]): Card | null {
+  return score === null ? null : score < cards.red ? "红牌" : score < cards.yellow ? "黄牌" : "绿牌";
 }
 const tag = (c: Card) => CARD_TONE[c](c);
 
@@ -43,17 +44,22 @@ const changeText = (c: Omit<Changes, "unitId">) => `新增 ${c.created}，办结
 export function commandReport(p: Period, d: DigestData, changes: Changes[], cards: Policy["cards"]): Block[] {
   const out = [line(strong(p.label)), line(`本期${changeText(sumChanges(changes))}；截至目前全区完成率 ${pct(d.total.completionRate)}`)];
   for (const card of ["红牌", "黄牌", "绿牌"] as Card[]) {
-    const units = d.ranked.filter((r) => cardOf(r, cards) === card);
-    if (units.length) out.push(line(tag(card), `（${units.length}）：${units.map((u) => `${d.unitNames.get(u.unitId) ?? "未指定单位"} ${pct(u.completionRate)}`).join("、")}`));
+    const units = d.ranking.rows.filter((r) => cardOf(r.score, cards) === card);
+    if (units.length) out.push(line(tag(card), `（${units.length}）：${units.map((u) => `${d.unitNames.get(u.unitId) ?? "未指定单位"} ${score100(u.score)}`).join("、")}`));
   }
-  out.push(line(muted(`评牌标准：完成率低于 ${pct(cards.red)} 红牌，低于 ${pct(cards.yellow)} 黄牌`)));
+  const unrated = d.ranking.rows.filter((r) => r.score === null).length;
+  if (unrated) out.push(line(`未评牌（应结件不足 ${Math.max(1, d.ranking.opts.minCases)} 件）：${unrated} 个单位`));
+  out.push(line(muted(`${cardNote(cards)}${scoreNote(d.ranking.opts.minCases)}`)));
   return out;
 }
 
-/** A unit's own card; undefined when it has no cases. */
+/** A unit's own card, or why it has none; undefined when it has no cases. */
 export function unitReport(p: Period, d: DigestData, unitId: number, changes: Changes[], cards: Policy["cards"]): Block[] | undefined {
-  const s = d.ranked.find((r) => r.unitId === unitId);
-  if (!s) return undefined;
+  const s = d.ranking.rows.find((r) => r.unitId === unitId);
+  if (!s || s.total === 0) return undefined;
   const c = changes.find((x) => x.unitId === unitId) ?? { created: 0, closed: 0, rebounds: 0 };
-  return [line(strong(p.label), `：本期${changeText({ newlyOverdue: 0, ...c })}；完成率 ${pct(s.completionRate)}，评为 `, tag(cardOf(s, cards)))];
+  const head = [strong(p.label), `：本期${changeText({ newlyOverdue: 0, ...c })}；`];
+  const card = cardOf(s.score, cards);
+  if (!card) return [line(...head, `应结件 ${s.due} 件，不足 ${Math.max(1, d.ranking.opts.minCases)} 件，本期不评牌`)];
+  return [line(...head, `评分 ${score100(s.score)}（按期办结 ${s.closedOnTime}/${s.due}），评为 `, tag(card))];
 }

@@ -140,7 +140,10 @@ describe("reference data", () => {
     for (const p of people.items) expect(Object.keys(p).sort()).toEqual(["name", "roles", "unit", "userId"]);
     const stats = await json(await call("/stats", { token: tokens.disp }));
     expect(stats.totals.total).toBeGreaterThanOrEqual(3);
-    expect(stats.units[0]).toHaveProperty("rank", 1);
+    // Issue 11: every unit but the office is listed; with fewer 应结件 than the policy's minimum none is ranked (rank null).
+    expect(stats.units.map((u: { unit: { name: string } }) => u.unit.name).sort()).toEqual(["区城管局", "荷花池街道", "驷马桥街道"].sort());
+    expect(stats.units[0]).toMatchObject({ rank: null, score: null, card: null });
+    expect(stats.ranking.minCases).toBe(5);
   });
 });
 

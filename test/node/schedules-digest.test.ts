@@ -5,13 +5,17 @@ import { batches, caseEvents, cases } from "../../src/db/schema.js";
 import { renderWecomChunks } from "../../src/bot/wecom/render.js";
 import { previewDigest } from "../../src/schedules/operator.js";
 import { cardOf } from "../../src/schedules/reports.js";
+import { wilsonLower } from "../../src/domain/fair-rank.js";
 import { U } from "../helpers/fixture.js";
 import { cst, insertCases, schedBench, type Bench, type Msg } from "../helpers/schedules.js";
 
 const AT = "2026-12-01 08:30"; // Tuesday; the previous digest was Monday 08:30
 const NAMES: Record<number, string> = { [U.hehuachi]: "荷花池街道", [U.simaqiao]: "驷马桥街道", [U.chengguan]: "区城管局" };
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const CARDS = { red: 0.5, yellow: 0.8 };
+// Thresholds on the fair score (a Wilson lower bound) low enough that this small district's one ranked unit gets a
+// yellow card; with 3 应结件 needed, the two units with 2 each are listed unranked.
+const CARDS = { red: 0.15, yellow: 0.5 };
+const MIN_CASES = 3;
 
 let b: Bench;
 let msgs: Msg[];
@@ -33,8 +37,20 @@ function figures(rs: typeof rows, now: number) {
     rebounds: live.reduce((a, c) => a + c.reboundCount, 0),
     rate: live.length ? closed.length / live.length : 0,
     onTimeRate: closed.length ? onTime.length / closed.length : 0,
+    onTime: onTime.length,
+    due: closed.length + overdue.length, // 应结件
   };
 }
+
+/** The fair ranking recomputed here: units with MIN_CASES 应结件 by Wilson lower bound, the rest unranked. */
+function fairRanking() {
+  const units = [U.hehuachi, U.simaqiao, U.chengguan].map((u) => ({ u, ...figures(rows.filter((c) => c.leadUnitId === u), cst(AT)) }));
+  const scored = units.map((x) => ({ ...x, score: x.due >= MIN_CASES ? wilsonLower(x.onTime, x.due) : null }));
+  const ranked = scored.filter((x) => x.score !== null).sort((a, z) => z.score! - a.score! || a.overdue - z.overdue);
+  return { ranked, rest: scored.filter((x) => x.score === null) };
+}
+const score = (x: number) => (Math.round(x * 1000) / 10).toFixed(1);
+const cardName = (x: number | null) => (x === null ? null : x < CARDS.red ? "红牌" : x < CARDS.yellow ? "黄牌" : "绿牌");
 
 describe("每日通报 and 周报/月报", () => {
   beforeAll(async () => {
@@ -57,6 +73,7 @@ describe("每日通报 and 周报/月报", () => {
     const ev = (caseId: number, at: string, kind: "created" | "closure_approved" | "rebound") => ({ caseId, at: cst(at), actorUserId: "disp", kind });
     await b.db.insert(caseEvents).values([ev(4, "2026-11-30 10:00", "created"), ev(6, "2026-11-30 15:00", "created"), ev(1, "2026-11-30 16:00", "closure_approved"), ev(9, "2026-12-01 08:00", "rebound"), ev(2, "2026-11-30 08:00", "created")]);
     await b.setPolicy("cards", CARDS);
+    await b.setPolicy("rankMinCases", MIN_CASES);
     await b.tick("2026-12-01 08:00");
     const before = await b.db.all<{ n: number }>(sql`select (select count(*) from outbox) + (select count(*) from schedule_slots) + (select count(*) from audit_log) as n`);
     b.clock.set(cst(AT));
@@ -78,15 +95,31 @@ describe("每日通报 and 周报/月报", () => {
     for (const x of bySource) expect(cmd).toMatch(new RegExp(`(：| · )${x.s} ${x.closed}/${x.total}( · |\\n)`));
     expect(cmd).toContain("第一批 2/2");
     expect(cmd).toContain("第二批 1/1");
-    expect(cmd).toContain(`**逾期清单**（${f.overdue} 件）`);
+    // The 待审核 case past due counts in the figure and is listed under 待领导决定, not again under 逾期案件.
+    const review = rows.filter((c) => c.state === "pending_review" && c.dueAt! < cst(AT)).length;
+    expect(review).toBe(1);
+    expect(cmd).toContain(`**逾期案件**（${f.overdue - review} 件，按升级阶段，每件一行；另有逾期的待审核办结 ${review} 件，见“待领导决定”）`);
   });
 
-  it("ranks units by completion rate, then on-time rate, fewer overdue, fewer rebounds", () => {
+  // Issue 11: the raw completion rate ranked units before; now the fair score (Wilson lower bound of 按期办结/应结件),
+  // units below the policy's minimum 应结件 listed unranked, and the rule printed under the table.
+  it("ranks units by the fair score, lists the unranked ones and says how the score is computed", () => {
     const cmd = msgs.find((m) => m.chatId === "g-command")!.markdown;
-    const units = [U.hehuachi, U.simaqiao, U.chengguan].map((u) => ({ u, ...figures(rows.filter((c) => c.leadUnitId === u), cst(AT)) }));
-    units.sort((a, z) => z.rate - a.rate || z.onTimeRate - a.onTimeRate || a.overdue - z.overdue || a.rebounds - z.rebounds);
+    const { ranked, rest } = fairRanking();
+    expect([ranked.length, rest.length]).toEqual([1, 2]);
     const table = cmd.split("\n").filter((l) => /^\d\. /.test(l));
-    expect(table).toEqual(units.map((x, i) => `${i + 1}. ${NAMES[x.u]} ${pct(x.rate)}｜${pct(x.onTimeRate)}｜${x.overdue}｜${x.rebounds}`));
+    expect(table).toEqual(ranked.map((x, i) => `${i + 1}. ${NAMES[x.u]} ${score(x.score!)}｜${cardName(x.score)}｜${pct(x.onTime / x.due)}（${x.onTime}/${x.due}）｜${x.overdue}｜${x.rebounds}`));
+    expect(cmd).toContain(`暂不排名（应结件不足 ${MIN_CASES} 件）：${rest.map((x) => `${NAMES[x.u]}（${x.due}）`).join("、")}`);
+    expect(cmd).toContain(`应结件不足 ${MIN_CASES} 件不排名、不评牌`);
+    expect(cmd).toContain("威尔逊区间下限");
+    for (const x of ranked) {
+      const chat = { [U.hehuachi]: "g-hh", [U.simaqiao]: "g-sm", [U.chengguan]: "g-cg" }[x.u]!;
+      expect(msgs.find((m) => m.chatId === chat)!.markdown).toContain(`（全区第 ${ranked.indexOf(x) + 1}/${ranked.length} 名，评分 ${score(x.score!)}）`);
+    }
+    for (const x of rest) {
+      const chat = { [U.hehuachi]: "g-hh", [U.simaqiao]: "g-sm", [U.chengguan]: "g-cg" }[x.u]!;
+      expect(msgs.find((m) => m.chatId === chat)!.markdown).toContain(`（应结件 ${x.due} 件，不足 ${MIN_CASES} 件，暂不排名）`);
+    }
   });
 
   it("gives each unit group only its own slice", () => {
@@ -100,18 +133,28 @@ describe("每日通报 and 周报/月报", () => {
     }
   });
 
-  it("cards each unit 红/黄/绿 from the policy thresholds in the 周报 and 月报", () => {
+  // Issue 11: cards now follow the policy thresholds on the fair score; a unit with too few 应结件 gets none.
+  it("cards each ranked unit 红/黄/绿 by its score from the policy thresholds in the 周报 and 月报; too few 应结件, no card", () => {
     const cmd = msgs.find((m) => m.chatId === "g-command")!.markdown;
     expect(cmd).toContain("**周报 · 11月23日—11月29日**");
     expect(cmd).toContain("**月报 · 2026年11月**");
-    for (const u of [U.hehuachi, U.simaqiao, U.chengguan]) {
-      const f = figures(rows.filter((c) => c.leadUnitId === u), cst(AT));
-      const card = f.rate < CARDS.red ? "红牌" : f.rate < CARDS.yellow ? "黄牌" : "绿牌";
-      expect(cardOf({ completionRate: f.rate }, CARDS)).toBe(card);
-      const line = cmd.split("\n").find((l) => l.includes(`>${card}</font>`) && l.includes(NAMES[u]));
-      expect(line, `${NAMES[u]} ${card}`).toBeDefined();
-      const chat = { [U.hehuachi]: "g-hh", [U.simaqiao]: "g-sm", [U.chengguan]: "g-cg" }[u]!;
+    const { ranked, rest } = fairRanking();
+    expect(ranked.map((x) => cardName(x.score))).toEqual(["黄牌"]);
+    for (const x of ranked) {
+      const card = cardName(x.score)!;
+      expect(cardOf(x.score, CARDS)).toBe(card);
+      const line = cmd.split("\n").find((l) => l.includes(`>${card}</font>`) && l.includes(`${NAMES[x.u]} ${score(x.score!)}`));
+      expect(line, `${NAMES[x.u]} ${card}`).toBeDefined();
+      const chat = { [U.hehuachi]: "g-hh", [U.simaqiao]: "g-sm", [U.chengguan]: "g-cg" }[x.u]!;
       expect(msgs.find((m) => m.chatId === chat)!.markdown).toContain(`评为 <font color="${{ 红牌: "warning", 黄牌: "comment", 绿牌: "info" }[card]}">${card}</font>`);
+    }
+    expect(cmd).toContain(`未评牌（应结件不足 ${MIN_CASES} 件）：${rest.length} 个单位`);
+    expect(cmd).toContain(`评牌按评分：低于 ${score(CARDS.red)} 红牌，低于 ${score(CARDS.yellow)} 黄牌`);
+    for (const x of rest) {
+      const chat = { [U.hehuachi]: "g-hh", [U.simaqiao]: "g-sm", [U.chengguan]: "g-cg" }[x.u]!;
+      const md = msgs.find((m) => m.chatId === chat)!.markdown;
+      expect(md).toContain(`应结件 ${x.due} 件，不足 ${MIN_CASES} 件，本期不评牌`);
+      expect(md).not.toMatch(/评为/);
     }
   });
 

@@ -34,7 +34,9 @@ ul.plain{list-style:none;padding:0;margin:0}ul.plain li{padding:4px 0;border-bot
 .history{display:flex;flex-wrap:wrap;gap:10px}.history a.on{font-weight:600;text-decoration:none;color:#1f2329}
 .progress{display:inline-flex;align-items:center;gap:6px}.progress[hidden]{display:none}.pii{color:#a1151e}
 @media (max-width:640px){main{padding:10px}table.ledger td{display:inline-block;padding:2px 8px 2px 0}table.ledger td:nth-child(2){display:block}
-.filters label{flex:1 1 40%}table.fields th{width:6em}.actions-list form{width:100%}.actions-list input{flex:1}}
+.filters label{flex:1 1 40%}table.fields th{width:6em}.actions-list form{width:100%}.actions-list input{flex:1}
+table.labeled td[data-label]{display:block;padding:2px 4px}table.labeled tr{padding:8px 0}
+table.labeled td[data-label]::before{content:attr(data-label);display:inline-block;min-width:6.5em;color:#86909c}}
 `;
 
 const DOSSIER_CSS = `

@@ -1,6 +1,8 @@
-/** 总览: headline figures, the weekly received-vs-closed trend and completion per unit (SVG drawn on the server). */
+/** 总览: headline figures, the weekly received-vs-closed trend and the fair ranking's score per unit (SVG drawn on the server). */
 import { loadDirectory } from "../../db/ledger.js";
-import { flowByWindow, overdueCases, overviewFigures, rankUnits, totals } from "../../db/stats.js";
+import { loadPolicy } from "../../db/policy.js";
+import { flowByWindow, overdueCases, overviewFigures, rankOptions, rankUnits, totals } from "../../db/stats.js";
+import { scoreNote } from "../../domain/fair-rank.js";
 import { trendChart, unitChart } from "../charts/svg.js";
 import { pct, unitName, ymd } from "./format.js";
 import { page, scopeOf, userOf, type Ctx } from "./shared.js";
@@ -16,13 +18,16 @@ export async function overviewPage(c: Ctx) {
   const now = deps.clock();
   const tz = deps.config.timezone;
   const unitId = scope.all ? undefined : (scope.unitId ?? -1);
-  const [{ units: rows, sources: bySource }, dir, overdue] = await Promise.all([overviewFigures(db, now, unitId), loadDirectory(db), overdueCases(db, now, unitId, 10)]);
+  const [{ units: rows, sources: bySource }, dir, overdue, policy] = await Promise.all([overviewFigures(db, now, unitId), loadDirectory(db), overdueCases(db, now, unitId, 10), loadPolicy(db)]);
   const t = totals(rows);
   const weeks = lastWeeks(now, tz, WEEKS);
   const flow = await flowByWindow(db, weeks, unitId);
   const trend = await trendChart(weeks.map((w, i) => ({ label: w.label, ...flow[i] })));
-  const ranked = rankUnits(rows.filter((r) => r.unitId !== null));
-  const units = scope.all ? await unitChart(ranked.map((r) => ({ name: unitName(dir, r.unitId), rate: r.completionRate, closed: r.closed, total: r.total }))) : "";
+  // The fair ranking (domain/fair-rank): the chart shows the ranked units' scores; the rest are counted below it.
+  const opts = rankOptions(policy);
+  const ranked = scope.all ? rankUnits(rows, dir.units, opts) : [];
+  const scored = ranked.filter((r) => r.score !== null);
+  const units = scope.all ? await unitChart(scored.map((r) => ({ name: unitName(dir, r.unitId), rate: r.score!, closed: r.closedOnTime, total: r.due }))) : "";
   const who = scope.all ? "全区" : unitName(dir, scope.unitId);
   const Num = (p: { label: string; value: string | number; cls?: string; href?: string }) => (
     <div class="card">
@@ -50,10 +55,12 @@ export async function overviewPage(c: Ctx) {
       </section>
       {scope.all ? (
         <section class="card">
-          <h2>各单位完成率</h2>
+          <h2>单位排名评分（%）</h2>
           <div class="chart" dangerouslySetInnerHTML={{ __html: units }} />
-          <p class="muted">
-            排名规则：完成率、按时办结率、逾期数、反弹数依次比较。<a href="/dashboard/ranking">查看单位排名及历史 →</a>
+          <p class="muted small" id="score-note">
+            {scoreNote(opts.minCases)}
+            {ranked.length > scored.length ? `另有 ${ranked.length - scored.length} 个单位暂不排名。` : ""}
+            <a href="/dashboard/ranking">查看单位排名及历史 →</a>
           </p>
         </section>
       ) : null}

@@ -1,19 +1,25 @@
-/** 单位排名: the digest's fair ranking table, now or as it stood at the end of a past week (rebuilt from the timeline). */
+/** 单位排名: the fair ranking table (domain/fair-rank), now or as it stood at the end of a past week (rebuilt from the aggregates). */
 import * as z from "zod/v4"; // a namespace import lets the bundler drop what we do not use (Worker size)
 import { loadDirectory } from "../../db/ledger.js";
-import { rankingFigures, rankUnits, type UnitStats } from "../../db/stats.js";
+import { loadPolicy } from "../../db/policy.js";
+import { rankingFigures, rankOptions, rankUnits, type RankedUnit, type UnitStats } from "../../db/stats.js";
 import { endOfDate, localDate } from "../../domain/calendar.js";
-import { pct, unitName } from "./format.js";
+import { CARD_NAME, cardNote, pct, score100, scoreNote, type Card } from "../../domain/fair-rank.js";
+import { unitName } from "./format.js";
 import { Notice, page, scopeOf, userOf, type Ctx } from "./shared.js";
 import { pastWeekEnds } from "./weeks.js";
 
 const HISTORY_WEEKS = 8;
 const query = z.object({ at: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD").optional() });
+const CARD_CLASS: Record<Card, string> = { red: "t-bad", yellow: "t-warn", green: "t-ok" };
+/** Column headers; each cell repeats its header as data-label, which the phone layout prints beside the value. */
+const COLS = ["名次", "单位", "评分", "评牌", "应结件", "按期办结率", "交办", "办结", "逾期", "反弹", "较上周"] as const;
 
-function movement(prev: Map<number | null, number>, unitId: number | null, rank: number): string {
-  const before = prev.get(unitId);
+function movement(prev: Map<number | null, number>, r: RankedUnit): string {
+  if (r.rank === null) return "—";
+  const before = prev.get(r.unitId);
   if (before === undefined) return "新";
-  return before === rank ? "—" : before > rank ? `↑${before - rank}` : `↓${rank - before}`;
+  return before === r.rank ? "持平" : before > r.rank ? `↑${before - r.rank}` : `↓${r.rank - before}`;
 }
 
 export async function rankingPage(c: Ctx) {
@@ -27,12 +33,16 @@ export async function rankingPage(c: Ctx) {
   const today = localDate(now, tz);
   const date = q.data.at && q.data.at < today ? q.data.at : undefined;
   const at = date ? endOfDate(date, tz) : now;
-  const [dir, { rows, prev: prevRows }] = await Promise.all([loadDirectory(deps.db), rankingFigures(deps.db, now, date ? at : undefined, at - 7 * 86_400_000)]);
-  const rank = (xs: UnitStats[]) => rankUnits(xs.filter((r) => r.unitId !== null && dir.units.find((u) => u.id === r.unitId)?.kind !== "office"));
+  const [dir, policy, { rows, prev: prevRows }] = await Promise.all([loadDirectory(deps.db), loadPolicy(deps.db), rankingFigures(deps.db, now, date ? at : undefined, at - 7 * 86_400_000)]);
+  const opts = rankOptions(policy);
+  const rank = (xs: UnitStats[]) => rankUnits(xs, dir.units, opts);
   const ranked = rank(rows);
-  const prev = new Map(rank(prevRows).map((r, i) => [r.unitId, i + 1]));
-  const shown = ranked.map((r, i) => ({ r, rank: i + 1 })).filter((x) => scope.all || x.r.unitId === scope.unitId);
+  const prev = new Map(rank(prevRows).filter((r) => r.rank !== null).map((r) => [r.unitId, r.rank!]));
+  const shown = ranked.filter((r) => scope.all || r.unitId === scope.unitId);
+  const rankedCount = ranked.filter((r) => r.rank !== null).length;
   const snapshots = pastWeekEnds(now, tz, HISTORY_WEEKS);
+  const own = !scope.all ? shown[0] : undefined;
+  const cell = (i: number) => ({ "data-label": COLS[i] });
   return page(
     c,
     "单位排名",
@@ -46,30 +56,39 @@ export async function rankingPage(c: Ctx) {
           <a href={`/dashboard/ranking?at=${s.date}`} class={date === s.date ? "on" : ""}>{s.date.slice(5)}</a>
         ))}
       </nav>
-      {!scope.all && shown.length ? <Notice kind="info">本单位在 {ranked.length} 个单位中排第 {shown[0].rank} 名。</Notice> : null}
-      <table class="wide" id="ranking">
+      <p class="muted small" id="score-note">{scoreNote(opts.minCases)}{cardNote(opts.cards)}</p>
+      {own ? (
+        <Notice kind="info">
+          {own.rank !== null
+            ? `本单位在 ${rankedCount} 个参与排名的单位中排第 ${own.rank} 名，评分 ${score100(own.score)}。`
+            : `本单位应结件 ${own.due} 件，不足 ${Math.max(1, opts.minCases)} 件，暂不排名。`}
+        </Notice>
+      ) : null}
+      <table class="wide labeled" id="ranking">
         <thead>
-          <tr><th>名次</th><th>单位</th><th>交办</th><th>办结</th><th>完成率</th><th>按时办结率</th><th>逾期</th><th>反弹</th><th>较上周</th></tr>
+          <tr>{COLS.map((h) => <th>{h}</th>)}</tr>
         </thead>
         <tbody>
-          {shown.map(({ r, rank }) => (
-            <tr data-unit={String(r.unitId)}>
-              <td>{rank}</td>
-              <td><a href={`/dashboard/cases?unit=${r.unitId}`}>{unitName(dir, r.unitId)}</a></td>
-              <td>{r.total}</td>
-              <td>{r.closed}{r.staged ? <span class="muted small">（阶段性 {r.staged}）</span> : null}</td>
-              <td><strong>{pct(r.completionRate)}</strong></td>
-              <td>{pct(r.onTimeRate)}</td>
-              <td class={r.overdue ? "warn" : ""}>{r.overdue}</td>
-              <td class={r.rebounds ? "warn" : ""}>{r.rebounds}</td>
-              <td>{movement(prev, r.unitId, rank)}</td>
+          {shown.map((r) => (
+            <tr data-unit={String(r.unitId)} data-rank={r.rank === null ? "" : String(r.rank)} class={r.rank === null ? "unranked" : ""}>
+              <td {...cell(0)}>{r.rank ?? <span class="muted">不排名</span>}</td>
+              <td {...cell(1)}><a href={`/dashboard/cases?unit=${r.unitId}`}>{unitName(dir, r.unitId)}</a></td>
+              <td {...cell(2)}><strong>{score100(r.score)}</strong></td>
+              <td {...cell(3)}>{r.card ? <span class={`tag ${CARD_CLASS[r.card]}`}>{CARD_NAME[r.card]}</span> : "—"}</td>
+              <td {...cell(4)}>{r.due}</td>
+              <td {...cell(5)}>{pct(r.onTimeShare)}{r.due ? <span class="muted small">（{r.closedOnTime}/{r.due}）</span> : null}</td>
+              <td {...cell(6)}>{r.total}</td>
+              <td {...cell(7)}>{r.closed}{r.staged ? <span class="muted small">（阶段性 {r.staged}）</span> : null}</td>
+              <td {...cell(8)} class={r.overdue ? "warn" : ""}>{r.overdue}</td>
+              <td {...cell(9)} class={r.rebounds ? "warn" : ""}>{r.rebounds}</td>
+              <td {...cell(10)}>{movement(prev, r)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       {shown.length === 0 ? <Notice kind="info">暂无数据。</Notice> : null}
       <p class="muted small">
-        排名规则：完成率高者在前；相同则比按时办结率，再比逾期数（少者在前）、反弹数（少者在前）。历史排名按当前案件记录推算当时的数字（截至当日收到、办结和已到期未办结的案件；已撤销的不计，牵头单位、时限与反弹次数取当前值）。
+        评分相同时，逾期少者在前，再比反弹数（少者在前）、应结件（多者在前）。「较上周」比较一周前的名次。历史排名按当前案件记录推算当时的数字（截至当日收到、办结和已到期未办结的案件；已撤销的不计，牵头单位、时限与反弹次数取当前值）。
       </p>
     </>,
   );
