@@ -1,8 +1,8 @@
 /**
  * Neutral content → WeCom (wecom.md §2.2, §2.3, §3): markdown with bold, <font color>, quotes and <@userid>
  * mentions; plain text as msgtype text with mentioned_list. Splits to WeCom's byte limits on block boundaries
- * first (R19). Buttons are a "可回复：…" quote line until template cards (issue 11) get their own renderer:
- * `renderWecomWith(c, { buttons })` is the slot for it.
+ * first (R19). Buttons are a "可回复：…" quote line here — what the group webhook can show; where a smart bot can
+ * send a template card, card.ts draws them as buttons instead (issue 11).
  */
 import { isMessage, spanText, type Block, type Button, type Content, type Message, type Span } from "../../domain/message.js";
 import { packBlocks, splitBytes } from "../../delivery/split.js";
