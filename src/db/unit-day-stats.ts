@@ -131,10 +131,18 @@ export const figuresBySource = (db: Db, now: number) => keyedFigures(db, now, sq
 export const figuresByBatch = (db: Db, now: number) =>
   keyedFigures(db, now, sql`(SELECT name FROM batches b WHERE b.id = case_totals.batch_id)`, sql`(SELECT name FROM batches b WHERE b.id = cases.batch_id)`);
 
-/** The first `limit` overdue cases, most overdue first (the order of db/stats.ts `overdueCases`). */
-export async function overdueList(db: Db, now: number, limit: number): Promise<OverdueCase[]> {
-  const rows = await db.all<Omit<OverdueCase, "flagged"> & { flagged: number }>(sql`
-    SELECT id, title, lead_unit_id AS leadUnitId, due_at AS dueAt, flagged, state FROM cases INDEXED BY cases_open_due_idx
-    WHERE state IN ${PAST_DUE} AND due_at < ${now} ORDER BY due_at, id LIMIT ${Math.max(0, Math.floor(limit))}`);
+/** An overdue case as the digest lists it: with its 包案领导 and priority. */
+export type OverdueRow = OverdueCase & { leaderUserId: string | null; priority: string };
+
+/**
+ * The first `limit` overdue cases, most overdue first (the order of db/stats.ts `overdueCases`). `review: false`
+ * leaves out the closures awaiting review (the digest lists those under 待领导决定); they are read from the index and
+ * skipped on their row, so the work stays within the limit plus the past-due 待审核 cases.
+ */
+export async function overdueList(db: Db, now: number, limit: number, o: { review?: boolean } = {}): Promise<OverdueRow[]> {
+  const review = o.review === false ? sql`AND state != 'pending_review'` : sql``;
+  const rows = await db.all<Omit<OverdueRow, "flagged"> & { flagged: number }>(sql`
+    SELECT id, title, lead_unit_id AS leadUnitId, due_at AS dueAt, flagged, state, leader_user_id AS leaderUserId, priority FROM cases INDEXED BY cases_open_due_idx
+    WHERE state IN ${PAST_DUE} AND due_at < ${now} ${review} ORDER BY due_at, id LIMIT ${Math.max(0, Math.floor(limit))}`);
   return rows.map((r) => ({ ...r, flagged: Boolean(r.flagged) }));
 }

@@ -47,7 +47,7 @@ export async function previewDigest(deps: OpDeps, at: number, chatId?: string): 
   if (!chat) return { error: chatId ? `no command or unit group with chat id ${chatId}` : "no command group is registered" };
   if (chat.purpose === "accountability") return { error: `${chat.chatId} is the accountability group; it receives escalations, not the digest` };
   const since = morningOf(prevWorkingDay(cal, localDate(at, cal.timeZone)), cal.timeZone, policy);
-  const d = await loadDigest(deps.db, cal, at, since, memoWorkdays(cal), policy.listLinesPerSection);
+  const d = await loadDigest(deps.db, cal, at, since, memoWorkdays(cal), policy.listLinesPerSection, { policy, dashboardUrl: deps.config.publicBaseUrl });
   const unit = chat.purpose === "unit" ? chat.unitId : null;
   if (unit !== null && !d.stats.some((s) => s.unitId === unit)) return { text: `（${route.unitName(unit)}暂无案件，不发送每日通报）` };
   const blocks: Block[] = unit === null ? commandDigest(d, { lines: policy.listLinesPerSection }) : unitDigest(d, unit, {})!;

@@ -1,9 +1,12 @@
 /**
  * 红灯: every working morning for each overdue case, with the escalation ladder of the policy (working days
  * overdue): officer + unit head (day 1) → + supervising leader in the command group (day 3) → + the
- * accountability group (day 7). 紧急 cases are reminded at any hour (policy).
+ * accountability group (day 7). 紧急 cases are reminded at any hour (policy). In the morning pass the command group's
+ * digest lists every overdue case once, by step, naming its 包案领导 and unit head (digest-lead.ts), so the ladder adds
+ * command-group lines only in runs outside it; a 包案领导 is @-ed on the working day the case reaches a step, not after.
  */
 import { sql } from "drizzle-orm";
+import { isWorkingDay } from "../domain/calendar.js";
 import { warn } from "../domain/message.js";
 import { fmtDate } from "../handlers/text.js";
 import { caseHead, doers, item, routed, unitLine, type CaseLite, type Delivery, type Item, type JobCtx } from "./items.js";
@@ -24,11 +27,13 @@ function overdueItem(ctx: JobCtx, c: CaseLite): Item {
   const unit = ctx.route.unitName(c.leadUnitId);
   const out: Delivery[] = unitLine(ctx, c, "overdue", [...caseHead(c), " ", ...late, c.state === "pending_ack" ? `${unsigned}，请立即签收：签收 #${c.id}` : `，请尽快办结：办结 #${c.id}`],
     days >= ladderDays.officer ? [...doers(ctx, c), ...ctx.route.head(c.leadUnitId)] : []);
-  if (days >= ladderDays.leader && ctx.route.commandChat) {
-    out.push({ chatId: ctx.route.commandChat, section: "leader", line: [...caseHead(c), `（${unit}）`, ...late, unsigned], mentions: c.leaderUserId ? [c.leaderUserId] : [] });
+  const { commandChat, accountabilityChat } = ctx.route;
+  const escalates = (days === ladderDays.leader || days === ladderDays.accountability) && isWorkingDay(ctx.cal, ctx.today);
+  if (days >= ladderDays.leader && commandChat && ctx.urgentOnly) {
+    out.push({ chatId: commandChat, section: "leader", line: [...caseHead(c), `（${unit}）`, ...late, unsigned], mentions: c.leaderUserId && escalates ? [c.leaderUserId] : [] });
   }
-  if (days >= ladderDays.accountability && ctx.route.accountabilityChat) {
-    out.push({ chatId: ctx.route.accountabilityChat, section: "accountability", line: [...caseHead(c), `（${unit}）`, ...late, unsigned], mentions: [] });
+  if (days >= ladderDays.accountability && accountabilityChat && (ctx.urgentOnly || accountabilityChat !== commandChat)) {
+    out.push({ chatId: accountabilityChat, section: "accountability", line: [...caseHead(c), `（${unit}）`, ...late, unsigned], mentions: [] });
   }
   return item("overdue", ctx.today, c, out);
 }

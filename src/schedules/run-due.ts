@@ -33,7 +33,7 @@ export type RunResult = {
   pending: number;
 };
 
-type RunDeps = Pick<Deps, "db" | "clock" | "log" | "calendar">;
+type RunDeps = Pick<Deps, "db" | "clock" | "log" | "calendar"> & { config?: Pick<Deps["config"], "publicBaseUrl"> };
 
 export async function runDue(deps: RunDeps, at: number, opts: { holder?: string } = {}): Promise<RunResult> {
   const { db, log } = deps;
@@ -46,7 +46,7 @@ export async function runDue(deps: RunDeps, at: number, opts: { holder?: string 
     const cal = await deps.calendar();
     const plan = await planRun(db, cal, policy, at, lease.watermark);
     const { today } = plan.bt;
-    const work: Composed = plan.silent ? { outbox: [], slots: [], selected: [], pending: 0, queued: [] } : await composeRun(db, cal, policy, plan, deps.clock());
+    const work: Composed = plan.silent ? { outbox: [], slots: [], selected: [], pending: 0, queued: [] } : await composeRun(db, cal, policy, plan, deps.clock(), deps.config?.publicBaseUrl);
     const markers: SlotRow[] = plan.skippedDays.map((d) => ({ job: "morning", slot: d, target: "skipped" }));
     if (plan.morning && work.pending === 0) markers.push({ job: "morning", slot: today, target: "done" });
     if (plan.firstStart) markers.push({ job: "morning", slot: today, target: "first_start" });

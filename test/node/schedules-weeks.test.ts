@@ -18,12 +18,15 @@ const range = (from: string, to: string) => {
 };
 
 const SECTIONS = ["红灯 · 逾期", "待签收超时", "黄灯 · 即将到期", "挂牌督办", "回头看巡查", "逾期升级 · 请包案领导督促", "逾期升级 · 已达问责时限", "今日应巡查"];
+/** The command digest's overdue list, by escalation step (issue 11: each overdue case once, in the step it is on). */
+const [STEP_1, STEP_LEADER, STEP_ACCOUNTABILITY] = ["逾期 1–2 个工作日", "已升级包案领导", "已达问责时限"];
 /** Case numbers per section title of a message. */
 function sections(md: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
   let cur: string | undefined;
   for (const line of md.split("\n")) {
-    const title = SECTIONS.find((s) => line.startsWith("**") && line.includes(s) && /（\d+）$/.test(line));
+    const title =
+      SECTIONS.find((s) => line.startsWith("**") && line.includes(s) && /（\d+）$/.test(line)) ?? [STEP_1, STEP_LEADER, STEP_ACCOUNTABILITY].find((s) => line.startsWith(`**${s}`));
     if (title) cur = title;
     else if (/^\*\*/.test(line) && !line.startsWith("**#")) cur = undefined;
     else if (cur) out.set(cur, [...(out.get(cur) ?? []), ...caseNumbers(line)]);
@@ -95,27 +98,35 @@ describe("four weeks through 中秋 and 国庆 with 调休", () => {
     // #5's ack limit is 2 clock hours after it was created (紧急 does not wait for office hours): the 10:30 tick is the first after it. Its
     // deadline passed at 00:00 on 10-01: one alert at once, then once a day at 08:00 (end of quiet hours).
     expect(hh.map((m) => new Date(m.at).toISOString().slice(11, 16))).toEqual(["02:30", "00:00", "16:00", ...Array(6).fill("00:00"), "00:00"]);
-    // By 10-11 it is 3 working days late, so its supervising line reaches the command group too — urgent is exempt.
+    // By 10-11 it is 3 working days late, so its supervising line reaches the command group too — urgent is exempt
+    // (outside the morning pass the command group has no digest to list it).
     expect(offHours.filter((m) => m.chatId !== "g-hh").map((m) => `${m.chatId} ${m.day}`)).toEqual(["g-command 2026-10-11"]);
   });
 
   it("reminds each case exactly on the days the policy says", () => {
     expect(daysOf("g-hh", "黄灯 · 即将到期", 1)).toEqual(days("09-28", "09-30"));
     expect(daysOf("g-hh", "红灯 · 逾期", 1)).toEqual(days("10-08", "10-09", "10-10", "10-12", "10-13", "10-14", "10-15"));
-    expect(daysOf("g-command", "逾期升级 · 请包案领导督促", 1)).toEqual(days("10-10", "10-12", "10-13", "10-14", "10-15"));
+    // In the command group each overdue case is one line of the digest, under the step it is on (no 逾期升级 section).
+    expect(daysOf("g-command", STEP_1, 1)).toEqual(days("10-08", "10-09"));
+    expect(daysOf("g-command", STEP_LEADER, 1)).toEqual(days("10-10", "10-12", "10-13", "10-14"));
+    expect(daysOf("g-command", STEP_ACCOUNTABILITY, 1)).toEqual(days("10-15"));
+    expect(daysOf("g-command", "逾期升级 · 请包案领导督促", 1)).toEqual([]);
     expect(daysOf("g-acct", "逾期升级 · 已达问责时限", 1)).toEqual(days("10-15"));
 
     expect(daysOf("g-sm", "待签收超时", 2)).toEqual(days("09-21", "09-22", "09-23", "09-24", "09-28", "09-29", "09-30", "10-08", "10-09"));
     expect(daysOf("g-sm", "黄灯 · 即将到期", 2)).toEqual(days("09-30", "10-09"));
     expect(daysOf("g-sm", "红灯 · 逾期", 2)).toEqual(days("10-10", "10-12", "10-13", "10-14", "10-15"));
-    expect(daysOf("g-command", "逾期升级 · 请包案领导督促", 2)).toEqual(days("10-13", "10-14", "10-15"));
+    expect(daysOf("g-command", STEP_1, 2)).toEqual(days("10-10", "10-12"));
+    expect(daysOf("g-command", STEP_LEADER, 2)).toEqual(days("10-13", "10-14", "10-15"));
 
     expect(daysOf("g-cg", "回头看巡查", 3)).toEqual(days("09-28")); // +7 fell on 中秋; +30 is 10-18
     expect(daysOf("g-command", "今日应巡查", 3)).toEqual(days("09-28"));
     expect(daysOf("g-sm", "挂牌督办", 4)).toEqual(WORKING);
     expect(daysOf("g-hh", "待签收超时", 5)).toEqual(days("09-18", "09-19", "09-20"));
     expect(daysOf("g-hh", "红灯 · 逾期", 5)).toEqual(range("10-01", "10-15"));
-    expect(daysOf("g-command", "逾期升级 · 请包案领导督促", 5)).toEqual(range("10-10", "10-15"));
+    expect(daysOf("g-command", STEP_LEADER, 5)).toEqual(days("10-10", "10-12", "10-13", "10-14"));
+    expect(daysOf("g-command", STEP_ACCOUNTABILITY, 5)).toEqual(days("10-15"));
+    expect(daysOf("g-command", "逾期升级 · 请包案领导督促", 5)).toEqual(days("10-11")); // the day-off 紧急 run
     expect(daysOf("g-acct", "逾期升级 · 已达问责时限", 5)).toEqual(days("10-15"));
     expect(daysOf("g-sm", "回头看巡查", 6)).toEqual(days("10-09")); // milestone instead of +7/+30
   });
@@ -137,7 +148,8 @@ describe("four weeks through 中秋 and 国庆 with 调休", () => {
     const daysFor = (u: string) => [...per.keys()].filter((k) => k.endsWith(` ${u}`)).map((k) => k.split(" ")[0]).sort();
     expect(daysFor("hh.head")).toEqual([...days("09-18", "09-19", "09-20"), ...range("10-01", "10-15")]);
     expect(daysFor("hh.officer")).toEqual([...days("09-18", "09-19", "09-20", "09-28", "09-30"), ...range("10-01", "10-15")]);
-    expect(daysFor("lead")).toEqual(days("10-10", "10-12", "10-13", "10-14", "10-15"));
+    // The 包案领导 of #1 and #5 is @-ed on the days they reach a step (3 and 7 working days late), not every day after.
+    expect(daysFor("lead")).toEqual(days("10-10", "10-15"));
     const sm = days("09-21", "09-22", "09-23", "09-24", "09-28", "09-29", "09-30", "10-08", "10-09", "10-10", "10-12", "10-13", "10-14", "10-15");
     expect(daysFor("sm.head")).toEqual(sm);
     expect(daysFor("sm.officer")).toEqual(sm);
