@@ -84,7 +84,13 @@ describe("template cards over the long connection", () => {
 
     const refused = await tap("sm.head", "g-hh", `签收 #${id}`, taskId, 1_796_100_001);
     expect(refused.body).toMatchObject({ response_type: "update_template_card", userids: ["sm.head"], template_card: { task_id: taskId } });
+    // Their own card keeps its buttons (rebuilt from the pushed row) with the bot's answer on top.
+    expect(refused.body.template_card).toMatchObject({ card_type: "button_interaction", main_title: { title: expect.stringContaining("新交办"), desc: expect.stringContaining(`#${id}`) }, button_list: [{ key: `签收 #${id}` }] });
     expect((await t.db.select().from(cases).where(eq(cases.id, id)))[0].state).toBe("pending_ack");
+    // The same task_id presented from another chat never shows that row's content: a plain notice only.
+    const elsewhere = await tap("sm.head", "g-sm", `签收 #${id}`, taskId, 1_796_100_003);
+    expect(elsewhere.body).toMatchObject({ userids: ["sm.head"], template_card: { card_type: "text_notice" } });
+    expect(JSON.stringify(elsewhere.body)).not.toContain("烧烤店");
 
     const done = await tap("hh.head", "g-hh", `签收 #${id}`, taskId, 1_796_100_002);
     expect(done.body.userids).toBeUndefined();

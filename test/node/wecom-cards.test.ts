@@ -116,6 +116,11 @@ describe("template card clicks through signed, encrypted callbacks", () => {
     expect(late.json.userids).toBeUndefined();
     expect(late.json.template_card.main_title.title).toBe(`已签收 · 王芳 ${stamp(ackedAt)}`);
     expect(await count(id, "acknowledged")).toBe(1);
+    // A key for a case the clicker may not see (a forged one, in another group) says no more than typing it would.
+    const outsider = await post(click("sm.head", "g-sm", `签收 #${id}`));
+    expect(outsider.json.userids).toEqual(["sm.head"]);
+    expect(JSON.stringify(outsider.json)).not.toContain("烧烤店");
+    expect(JSON.stringify(outsider.json)).not.toContain("王芳");
   });
 
   it("办结待审: 通过 is refused for a unit head, 驳回 asks the leader for the reason by reply, 通过 by the leader closes the case for everyone", async () => {

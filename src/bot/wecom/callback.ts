@@ -142,7 +142,7 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient } = {
         // §4.4: the update rides in this HTTP response; who sees it is card-click.ts's choice.
         const { taskId, msg } = inbound;
         return answer(c, q, seal, inbound, started + CARD_BUDGET_MS, async (replies) =>
-          taskId ? JSON.stringify(await clickUpdate(c.get("deps"), { command: msg.text, clickerId: msg.senderId, taskId }, replies)) : undefined,
+          taskId ? JSON.stringify(await clickUpdate(c.get("deps"), { command: msg.text, clickerId: msg.senderId, chatId: msg.chatId, taskId }, replies)) : undefined,
         );
       }
       case "stream": {

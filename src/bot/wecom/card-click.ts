@@ -8,17 +8,18 @@
  *   replaced, with the bot's answer or "请回复：驳回 #N 原因"; everyone else keeps the buttons.
  */
 import { and, desc, eq, inArray } from "drizzle-orm";
-import { caseEvents, cases, people } from "../../db/schema.js";
+import { caseEvents, cases, outbox, people } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
 import { localParts } from "../../domain/calendar.js";
-import { toPlain, type Content } from "../../domain/message.js";
-import { canDo, WHO_MAY } from "../../domain/permissions.js";
+import { isMessage, toPlain, type Content } from "../../domain/message.js";
+import { parseTarget } from "../../domain/targets.js";
+import { canDo, canView, WHO_MAY } from "../../domain/permissions.js";
 import { isParseError } from "../commands.js";
 import { parse } from "../parse.js";
-import { CARD_LIMITS, clip, type TemplateCard } from "./card.js";
+import { CARD_LIMITS, cardOf, clip, type TemplateCard } from "./card.js";
 
 export type CardUpdate = { response_type: "update_template_card"; userids?: string[]; template_card: TemplateCard };
-export type Click = { command: string; clickerId: string; taskId: string };
+export type Click = { command: string; clickerId: string; chatId: string; taskId: string };
 
 type CaseRow = typeof cases.$inferSelect;
 type Decided = { label: string; actor: string; at: number };
@@ -58,6 +59,21 @@ const notice = (taskId: string, url: string, title: string, descText: string | u
   card_action: { type: 1, url }, // §4.2: required for text_notice
 });
 
+/**
+ * The card as it was pushed, rebuilt from its outbox row (task_id "duban_o<row id>_…", card.ts), so a refusal can keep
+ * the clicker's buttons. Only a row sent to this very chat is used: a click never shows another chat's message.
+ */
+async function pushedCard(deps: Deps, click: Click): Promise<TemplateCard | undefined> {
+  const id = /^duban_o(\d{1,15})_/.exec(click.taskId)?.[1];
+  if (!id) return undefined;
+  const [row] = await deps.db.select({ target: outbox.target, payload: outbox.payload }).from(outbox).where(eq(outbox.id, Number(id)));
+  if (!row) return undefined;
+  const to = parseTarget(row.target).chatId;
+  if (to !== click.chatId && `single:${to}` !== click.chatId) return undefined;
+  const m = (row.payload as { message?: unknown }).message;
+  return isMessage(m) ? cardOf(m, click.taskId)?.card : undefined;
+}
+
 /** The update for a click whose command has run; `replies` are the pipeline's answers to the clicker (PII-masked). */
 export async function clickUpdate(deps: Deps, click: Click, replies: Content[]): Promise<CardUpdate> {
   const base = deps.config.publicBaseUrl;
@@ -66,19 +82,29 @@ export async function clickUpdate(deps: Deps, click: Click, replies: Content[]):
   const ids = [...click.command.matchAll(/#(\d{1,9})/gu)].map((m) => Number(m[1]));
   const rows = ids.length ? await deps.db.select().from(cases).where(inArray(cases.id, ids)) : [];
   const url = rows.length === 1 ? `${base}/dashboard/cases/${rows[0].id}` : `${base}/dashboard`;
-  const onlyClicker = (title: string, sub?: string): CardUpdate => ({ response_type: "update_template_card", userids: [click.clickerId], template_card: notice(click.taskId, url, title, undefined, sub) });
+  const pushed = await pushedCard(deps, click);
+  const onlyClicker = (title: string, sub?: string): CardUpdate => {
+    if (!pushed) return { response_type: "update_template_card", userids: [click.clickerId], template_card: notice(click.taskId, url, title, undefined, sub) };
+    // The same card with the answer on top: the buttons stay for this clicker too (e.g. 通过 after a 驳回 prompt).
+    const main = pushed.main_title as { title: string };
+    const text = [title, sub, pushed.sub_title_text as string | undefined].filter(Boolean).join("\n");
+    return { response_type: "update_template_card", userids: [click.clickerId], template_card: { ...pushed, main_title: { ...main, desc: clip(title, CARD_LIMITS.titleDesc) }, sub_title_text: clip(text, CARD_LIMITS.subTitle) } };
+  };
 
+  const [person] = await deps.db.select().from(people).where(eq(people.userId, click.clickerId));
+  const actor = person?.active ? { roles: person.roles, unitId: person.unitId } : undefined;
   const parsed = parse(click.command, { botNames: deps.config.botNames });
   if (isParseError(parsed) && parsed.error === "MISSING_ARGUMENT" && verb && rows.length === 1) {
     // 驳回 / 不同意延期 need a reason only a person can type: ask for it, but first say so if they may not decide at all.
-    const [person] = await deps.db.select().from(people).where(eq(people.userId, click.clickerId));
     const action = verb === "驳回" ? "approve_closure" : "decide_extension";
-    if (!person?.active || !canDo({ roles: person.roles, unitId: person.unitId }, action, rows[0])) return onlyClicker(`您不能${verb} #${rows[0].id}`, `只有${WHO_MAY[action]}可以审核。`);
+    if (!actor || !canDo(actor, action, rows[0])) return onlyClicker(`您不能${verb} #${rows[0].id}`, `只有${WHO_MAY[action]}可以审核。`);
     const bot = deps.config.botNames[0] ?? "督办助手";
     return onlyClicker(`请回复：${verb} #${rows[0].id} 原因`, `在群里 @${bot} 发送：${verb} #${rows[0].id} 原因${verb === "驳回" ? "（可写需重报的项目，如：驳回 #" + rows[0].id + " 整改 照片不清楚）" : ""}`);
   }
 
-  const done = verb && rows.length === ids.length && rows.length ? await Promise.all(rows.map((r) => decided(deps, verb, r))) : [];
+  // A case the clicker may not see is never described to the chat: they get their own answer, as typing would.
+  const visible = !!actor && rows.every((r) => canView(actor, r));
+  const done = verb && visible && rows.length === ids.length && rows.length ? await Promise.all(rows.map((r) => decided(deps, verb, r))) : [];
   if (!done.length || done.some((d) => !d)) {
     const [first = "未能处理", ...rest] = said.split("\n");
     return onlyClicker(first, rest.join("\n") || undefined);

@@ -187,7 +187,7 @@ export function createLongConn(deps: Deps, opts: LongConnOptions = {}): LongConn
         const { msg, taskId } = inbound;
         const replies = await run(msg.msgId, async () => handleMessage(deps, { ...msg, uploads: [] }));
         // §1.B.3: a card click is answered with aibot_respond_update_msg within 5 s (a stream on its req_id fails, 846605).
-        if (taskId) return acked(msg.msgId, clickUpdate(deps, { command: msg.text, clickerId: msg.senderId, taskId }, replies).then((u) => client.reply(frame, u, "aibot_respond_update_msg")));
+        if (taskId) return acked(msg.msgId, clickUpdate(deps, { command: msg.text, clickerId: msg.senderId, chatId: msg.chatId, taskId }, replies).then((u) => client.reply(frame, u, "aibot_respond_update_msg")));
         return acked(msg.msgId, push(sendTarget(p), markdownOf(replies)));
       }
       case "welcome": // §1.B.3: enter_chat only, within 5 s
