@@ -38,7 +38,7 @@ const EXTENSION = ["extension_requested", "extension_approved", "extension_refus
 
 /** The decision a card of this verb asks for, if it has been made on `c` (by anyone, at any time). */
 async function decided(deps: Deps, verb: string, c: CaseRow): Promise<Decided | undefined> {
-  if (verb === "签收") return c.acknowledgedAt != null && c.acknowledgedBy ? { label: "已签收", actor: c.acknowledgedBy, at: c.acknowledgedAt } : undefined;
+  if (verb === "签收") return c.state !== "pending_ack" && c.acknowledgedAt != null && c.acknowledgedBy ? { label: "已签收", actor: c.acknowledgedBy, at: c.acknowledgedAt } : undefined;
   const closure = verb === "通过" || verb === "驳回";
   if (closure ? c.state === "pending_review" : c.extRequestedDue != null) return undefined; // still waiting
   // The latest of request-or-decision: a decision counts only when no newer submission or request reopened it.
