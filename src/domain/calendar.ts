@@ -283,14 +283,35 @@ export function workingDaysBetween(cal: Calendar, fromMs: number, toMs: number):
   const b = localDate(toMs, cal.timeZone);
   if (a === b) return 0;
   const [lo, hi, sign] = a < b ? [a, b, 1] : [b, a, -1];
-  const end = dayNumber(hi);
-  let n = dayNumber(lo);
-  let count = 0;
-  while (n < end) {
-    n++;
-    count += isWorkingDay(cal, fromDayNumber(n)) ? 1 : 0;
-  }
+  const count = workingDaysIn(cal, dayNumber(lo), dayNumber(hi));
   return count === 0 ? 0 : sign * count; // never -0
+}
+
+/**
+ * Per calendar, a running count of working days over a span of day numbers, grown on demand: the digest asks
+ * "overdue by how many working days" of tens of thousands of cases up to years late (issue 12), which a day-by-day
+ * walk made O(days) each. Spans beyond MAX_PREFIX_DAYS are walked instead, so memory stays small.
+ */
+const prefixes = new WeakMap<Calendar, { base: number; cum: Int32Array }>();
+const MAX_PREFIX_DAYS = 40 * 366;
+const PAD_DAYS = 366;
+
+/** Working days d with lo < d <= hi (day numbers, lo <= hi). */
+function workingDaysIn(cal: Calendar, lo: number, hi: number): number {
+  let p = prefixes.get(cal);
+  if (!p || lo < p.base || hi >= p.base + p.cum.length) {
+    const base = Math.min(lo, p?.base ?? lo) - PAD_DAYS;
+    const top = Math.max(hi, p ? p.base + p.cum.length - 1 : hi) + PAD_DAYS;
+    if (top - base > MAX_PREFIX_DAYS) {
+      let count = 0;
+      for (let n = lo + 1; n <= hi; n++) count += isWorkingDay(cal, fromDayNumber(n)) ? 1 : 0;
+      return count;
+    }
+    const cum = new Int32Array(top - base + 1); // cum[i]: working days in (base, base + i]
+    for (let i = 1; i < cum.length; i++) cum[i] = cum[i - 1] + (isWorkingDay(cal, fromDayNumber(base + i)) ? 1 : 0);
+    prefixes.set(cal, (p = { base, cum }));
+  }
+  return p.cum[hi - p.base] - p.cum[lo - p.base];
 }
 
 // ---------------------------------------------------------------------------------------------
