@@ -51,20 +51,20 @@ export function PlaceHistoryView(props: { h: PlaceHistory; user: WebUser; dir: D
         </>
       ) : null}
       {related.length || shown.some((c) => c.events.length) ? (
-        <table class="wide place-cases">
+        <table class="wide labeled place-cases">
           <thead>
             <tr><th>案件</th><th>关系</th><th>牵头单位</th><th>状态</th><th>交办日期</th><th>办结日期</th><th>办结与回头看</th></tr>
           </thead>
           <tbody>
             {shown.map((c) => (
               <tr data-place-case={String(c.id)} data-relation={c.relation}>
-                <td>{c.relation === "self" ? `#${c.id}` : <a href={`/dashboard/cases/${c.id}`}>#{c.id}</a>} {c.title}</td>
-                <td>{RELATION[c.relation]}{c.reasons.length ? <div class="muted small">{c.reasons.join("；")}</div> : null}</td>
-                <td>{unitName(dir, c.leadUnitId)}</td>
-                <td><StateTag state={c.state} />{c.reboundCount ? <div class="muted small">反弹 {c.reboundCount} 次</div> : null}</td>
-                <td>{ymd(c.createdAt, tz)}</td>
-                <td>{c.state === "closed" ? ymd(c.closedAt, tz) : "—"}</td>
-                <td><Events events={c.events} tz={tz} /></td>
+                <td data-label="案件">{c.relation === "self" ? `#${c.id}` : <a href={`/dashboard/cases/${c.id}`}>#{c.id}</a>} {c.title}</td>
+                <td data-label="关系">{RELATION[c.relation]}{c.reasons.length ? <div class="muted small">{c.reasons.join("；")}</div> : null}</td>
+                <td data-label="牵头单位">{unitName(dir, c.leadUnitId)}</td>
+                <td data-label="状态"><StateTag state={c.state} />{c.reboundCount ? <div class="muted small">反弹 {c.reboundCount} 次</div> : null}</td>
+                <td data-label="交办日期">{ymd(c.createdAt, tz)}</td>
+                <td data-label="办结日期">{c.state === "closed" ? ymd(c.closedAt, tz) : "—"}</td>
+                <td data-label="办结与回头看"><Events events={c.events} tz={tz} /></td>
               </tr>
             ))}
           </tbody>
