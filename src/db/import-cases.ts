@@ -41,6 +41,8 @@ export type NewCase = {
   dueAt: number;
   /** Goes into the `created` event: where the row came from (line, 序号, 来电/来信). */
   origin: Record<string, unknown>;
+  /** Set in advance when other statements of the swap batch must find this row's case (并案 per row, issue 13). */
+  writeToken?: string;
 };
 
 /** `offsetMs`: the business zone's UTC offset at `at`; when given, each unit group is told of its new cases (issue 11). */
@@ -108,7 +110,7 @@ export function stageChunks(db: Db, importId: string, rows: NewCase[], meta: Imp
     const values = rows.slice(i, i + STAGE_CHUNK).map((r, j) => ({
       importId,
       seq: i + j,
-      writeToken: newToken(),
+      writeToken: r.writeToken ?? newToken(),
       batchName: r.batch.name,
       row: JSON.stringify(storedColumns(caseRow(r, meta))),
       event: JSON.stringify({ text: r.content, data: { import: r.origin, leadUnitId: r.leadUnitId, coUnitIds: r.coUnitIds, dueAt: r.dueAt, ackBy: r.ackBy } }),
@@ -174,9 +176,11 @@ const yieldTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
  * Import `rows` (already checked to be new): stage in chunks, then swap. On any failure this import's staging
- * rows are deleted (best effort; the stale sweep catches the rest) and the error is passed on.
+ * rows are deleted (best effort; the stale sweep catches the rest) and the error is passed on. `also` rides in the
+ * swap batch after the cases exist and before the announcement (the per-row 并案 and 不是重复 decisions, which find
+ * their rows by write token; a row merged away gets a new token, so it is not announced as new).
  */
-export async function commitImport(db: Db, rows: NewCase[], meta: ImportMeta): Promise<void> {
+export async function commitImport(db: Db, rows: NewCase[], meta: ImportMeta, also: BatchItem[] = []): Promise<void> {
   const importId = newToken();
   await commit(db, [db.delete(importStaging).where(lt(importStaging.createdAt, meta.at - STALE_STAGING_MS))]);
   const batchList = new Map<string, string>();
@@ -187,7 +191,7 @@ export async function commitImport(db: Db, rows: NewCase[], meta: ImportMeta): P
       await yieldTurn();
     }
     const announce = meta.offsetMs === undefined ? [] : [announceImport(db, importId, { at: meta.at, source: meta.source, offsetMs: meta.offsetMs })];
-    await commit(db, [...swapStatements(db, importId, rows.length, batchList, meta), ...announce]);
+    await commit(db, [...swapStatements(db, importId, rows.length, batchList, meta), ...also, ...announce]);
   } catch (e) {
     await commit(db, [db.delete(importStaging).where(eq(importStaging.importId, importId))]).catch(() => undefined);
     if (e instanceof VersionConflict) throw new Error("import staging incomplete: rows were removed before the swap");

@@ -14,8 +14,10 @@ import { planImport, type ImportPlan, type ImportRow } from "../sheets/import-ro
 import type { Sheet } from "../sheets/read.js";
 import type { HandlerCtx, Outcome, UseCaseArgs } from "./context.js";
 import { DomainError } from "./errors.js";
+import { repeatWrites, type RepeatChoices } from "./import-repeats.js";
 
-export type ImportInput = { sheets: Sheet[]; source: string; fileName: string; sha256: string };
+/** `choices`: the preview's 并案 / 不是重复 per row (issue 13), applied in the same all-or-nothing import. */
+export type ImportInput = { sheets: Sheet[]; source: string; fileName: string; sha256: string; choices?: RepeatChoices };
 export type ImportPreview = { plan: ImportPlan; fresh: ImportRow[]; existing: ImportRow[] };
 
 function authorizeImport(ctx: HandlerCtx, source: string): void {
@@ -72,8 +74,11 @@ export async function importCases({ ctx, input }: UseCaseArgs<ImportInput>): Pro
     origin: { file: input.fileName, line: r.line, seq: r.seq || null, channel: r.channel },
   }));
   const offsetMs = offsetAt(ctx.now, ctx.deps.config.timezone);
-  await commitImport(ctx.deps.db, rows, { actor: ctx.actor.userId, source: input.source, at: ctx.now, fileName: input.fileName, sha256: input.sha256, offsetMs });
-  const note = skipped ? `；另有 ${skipped} 条受理编号已存在，已跳过，未作改动` : "";
+  const repeats = await repeatWrites(ctx, rows, input.choices);
+  await commitImport(ctx.deps.db, rows, { actor: ctx.actor.userId, source: input.source, at: ctx.now, fileName: input.fileName, sha256: input.sha256, offsetMs }, repeats.writes);
+  const merged = repeats.merged ? `；其中 ${repeats.merged} 件并入原案件${repeats.reopened.length ? `（${repeats.reopened.map((id) => `#${id}`).join("、")} 已按反弹重新办理）` : ""}` : "";
+  const notDup = repeats.notDuplicate ? `；${repeats.notDuplicate} 件已记录为不是重复` : "";
+  const note = `${merged}${notDup}${skipped ? `；另有 ${skipped} 条受理编号已存在，已跳过，未作改动` : ""}`;
   // The swap queued one announcement per unit group; the per-minute relay sends it.
   return { preview, imported: rows.length, skipped, writes: [], reply: `已导入 ${rows.length} 件${note}，已通知各承办单位群。` };
 }

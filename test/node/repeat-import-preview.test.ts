@@ -25,7 +25,7 @@ describe("import preview and repeat complaints", () => {
     const res = await w.app.request(`${ORIGIN}/dashboard/import/preview`, { method: "POST", headers: { cookie: s.cookie, origin: ORIGIN }, body: form });
     const html = await res.text();
     expect(res.status).toBe(200);
-    const rows = html.split("<tr").slice(1).filter((r) => r.includes("<td>D3SC2026120101"));
+    const rows = html.slice(html.indexOf(`id="preview-rows"`)).split("<tr").slice(1).filter((r) => r.includes("<td>D3SC2026120101"));
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain(`href="/dashboard/cases/${earlier}"`);
     expect(rows[0]).toContain("荷花池街道）");

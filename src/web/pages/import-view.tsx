@@ -1,5 +1,7 @@
 /** The import page's views: the upload form and the preview (per-row errors, new vs already stored rows, confirm). */
-import type { SimilarCase } from "../../db/similar-cases.js";
+import type { RowMatches } from "../../handlers/import-matches.js";
+import { CHOICE_FIELD } from "../../handlers/import-repeats.js";
+import type { ImportRow } from "../../sheets/import-rows.js";
 import { similarLine } from "../../domain/repeat-match.js";
 import { SOURCES } from "../../db/schema.js";
 import { localDate } from "../../domain/calendar.js";
@@ -9,6 +11,8 @@ import { COLUMNS } from "../../sheets/headers.js";
 import { Notice, CsrfField } from "./shared.js";
 
 export const SHOWN_ROWS = 100;
+/** Rows with earlier candidates offered a choice at most; the others are imported as 新建 (并案 later in chat). */
+export const CHOICE_ROWS = 500;
 
 export function ImportForm(props: { user: WebUser; source?: string }) {
   return (
@@ -39,7 +43,7 @@ export function ImportForm(props: { user: WebUser; source?: string }) {
 }
 
 /** `previewId`: the server's record of this upload (file hash, table digest); the confirm form carries only it and the table. */
-export function PreviewView(props: { user: WebUser; input: ImportInput; preview: ImportPreview; table: string[][]; previewId?: string; tz: string; units: Map<number, string>; error?: string; similar?: Map<number, SimilarCase[]> }) {
+export function PreviewView(props: { user: WebUser; input: ImportInput; preview: ImportPreview; table: string[][]; previewId?: string; tz: string; units: Map<number, string>; error?: string; similar?: Map<number, RowMatches> }) {
   const { plan, fresh, existing } = props.preview;
   const known = new Set(existing.map((r) => r.externalNo));
   const batches = [...new Set(fresh.map((r) => r.batch.name))];
@@ -76,6 +80,7 @@ export function PreviewView(props: { user: WebUser; input: ImportInput; preview:
           <CsrfField user={props.user} />
           <input type="hidden" name="previewId" value={props.previewId} />
           <textarea name="table" hidden>{JSON.stringify(props.table)}</textarea>
+          <RepeatChoices rows={fresh} similar={props.similar} tz={props.tz} units={props.units} />
           <button type="submit">确认导入 {fresh.length} 件</button>
           <span class="progress" hidden data-progress-box>
             <progress max="100" data-progress-bar></progress> <span data-progress-text>正在导入…</span>
@@ -93,7 +98,7 @@ export function PreviewView(props: { user: WebUser; input: ImportInput; preview:
                 <td>{r.line}</td><td>{r.externalNo}</td><td>{r.title}</td><td>{r.area ?? ""}</td><td>{r.types.join("、")}</td><td>{r.leadUnitId === null ? <span class="muted">未指定</span> : props.units.get(r.leadUnitId)}</td><td>{r.batch.name}</td>
                 <td>{localDate(r.dueAt, props.tz)}</td>
                 <td>{known.has(r.externalNo) ? <span class="muted">已存在，跳过</span> : <span class="ok">新</span>}</td>
-                <td class="small">{(props.similar?.get(r.line) ?? []).map((s) => <div class="similar"><a href={`/dashboard/cases/${s.id}`}>#{s.id}</a> {similarLine(s, props.tz, s.leadUnitId === null ? undefined : props.units.get(s.leadUnitId)).replace(/^#\d+ /, "")}</div>)}</td>
+                <td class="small"><SimilarCell m={props.similar?.get(r.line)} tz={props.tz} units={props.units} /></td>
               </tr>
             ))}
           </tbody>
@@ -101,5 +106,58 @@ export function PreviewView(props: { user: WebUser; input: ImportInput; preview:
       </section>
       <ImportForm user={props.user} source={props.input.source} />
     </>
+  );
+}
+
+type Names = { tz: string; units: Map<number, string> };
+
+function Earlier(props: Names & { s: RowMatches["earlier"][number] }) {
+  const { s } = props;
+  return <><a href={`/dashboard/cases/${s.id}`}>#{s.id}</a> {similarLine(s, props.tz, s.unit ?? undefined).replace(/^#\d+ /, "")}</>;
+}
+
+/** The preview table's 疑似重复 cell: earlier cases, and rows of this list about the same place. */
+function SimilarCell(props: Names & { m?: RowMatches }) {
+  if (!props.m) return null;
+  return (
+    <>
+      {props.m.earlier.map((s) => <div class="similar"><Earlier {...props} s={s} /></div>)}
+      {props.m.inList.map((x) => <div class="similar in-list">同表第 {x.line} 行（{x.externalNo}）</div>)}
+    </>
+  );
+}
+
+/**
+ * One choice per new row with earlier candidates (issue 13): 新建 (the default), 并案到 #N, or 不是重复 (every
+ * candidate shown). Posted with the confirm form and applied in the same all-or-nothing import.
+ */
+function RepeatChoices(props: Names & { rows: ImportRow[]; similar?: Map<number, RowMatches> }) {
+  const rows = props.rows.filter((r) => props.similar?.get(r.line)?.earlier.length);
+  if (!rows.length) return null;
+  const shown = rows.slice(0, CHOICE_ROWS);
+  return (
+    <fieldset id="repeat-choices" class="wide">
+      <legend>疑似重复：{rows.length} 行与已有案件相似，请逐行选择（默认新建）</legend>
+      {rows.length > shown.length ? <p class="muted small">仅列出前 {CHOICE_ROWS} 行；其余按新建导入，导入后可在群内发送「并案 #新 到 #原」。</p> : null}
+      <table class="wide">
+        <thead><tr><th>行号</th><th>受理编号</th><th>问题</th><th>处理</th></tr></thead>
+        <tbody>
+          {shown.map((r) => {
+            const m = props.similar!.get(r.line)!;
+            const name = `${CHOICE_FIELD}${r.externalNo}`;
+            return (
+              <tr data-line={String(r.line)}>
+                <td>{r.line}</td><td>{r.externalNo}</td><td>{r.title}{m.inList.length ? <div class="muted small">同表第 {m.inList.map((x) => x.line).join("、")} 行疑似同一问题</div> : null}</td>
+                <td class="small">
+                  <label><input type="radio" name={name} value="new" checked /> 新建</label>
+                  {m.earlier.map((s) => <div><label><input type="radio" name={name} value={`merge:${s.id}`} /> 并案到 </label><Earlier {...props} s={s} /></div>)}
+                  <div><label><input type="radio" name={name} value={`notdup:${m.earlier.map((s) => s.id).join(",")}`} /> 不是重复（今后不再提示）</label></div>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </fieldset>
   );
 }

@@ -17,8 +17,8 @@ import { sheetAsText } from "../../sheets/import-rows.js";
 import { MAX_TABLE_BYTES, readTable, TableReadError } from "../../sheets/read.js";
 import { actorOf, handlerCtx, runUseCase } from "../../handlers/run.js";
 import { ImportForm, PreviewView, SHOWN_ROWS } from "./import-view.js";
-import { findSimilar, type SimilarCase } from "../../db/similar-cases.js";
-import type { Db } from "../../db/types.js";
+import { importMatches, type RowMatches } from "../../handlers/import-matches.js";
+import { parseChoices } from "../../handlers/import-repeats.js";
 import { Notice, page, userOf, type Ctx } from "./shared.js";
 import { toPlain } from "../../domain/message.js";
 import { templateXlsx } from "../excel/template.js";
@@ -60,7 +60,7 @@ export async function importPreview(c: Ctx) {
     const table = sheetAsText(sheets);
     const canImport = preview.plan.errors.length === 0 && preview.fresh.length > 0;
     const previewId = canImport ? await savePreview(deps.db, { actor: user.userId, source, fileName: input.fileName, fileSha256: input.sha256, table, at: deps.clock() }) : undefined;
-    const similar = await similarByRow(deps.db, preview);
+    const similar = await matchesOf(deps, user, preview);
     return page(c, "导入预览", "import", <PreviewView user={user} input={input} preview={preview} table={table} previewId={previewId} tz={deps.config.timezone} units={await unitNames(deps)} similar={similar} />);
   } catch (e) {
     if (e instanceof TableReadError || (e instanceof DomainError && e.code === "BAD_INPUT")) return fail(c, e.message);
@@ -89,14 +89,17 @@ const safeJson = (s: string): unknown => {
 export async function importCommit(c: Ctx) {
   const deps = c.get("deps");
   const user = userOf(c);
-  const parsed = commitBody.safeParse(await c.req.parseBody());
+  const raw = await c.req.parseBody();
+  const parsed = commitBody.safeParse(raw);
   if (!parsed.success) return fail(c, parsed.error.issues.map((i) => i.message).join("；"), 400);
+  const choices = parseChoices(raw);
+  if ("error" in choices) return fail(c, choices.error, 400);
   const { previewId, table } = parsed.data;
   const seen = await checkPreview(deps.db, previewId, user.userId, table, deps.clock());
   if (seen === "missing") return fail(c, "预览已过期或不存在，请重新上传文件。", 409);
   if (seen === "changed") return fail(c, "提交的表格与上传的文件不一致，未导入任何数据。请重新上传文件。", 409);
   const { source, fileName, fileSha256: sha256 } = seen;
-  const input: ImportInput = { sheets: [{ name: fileName, rows: table }], source, fileName, sha256 };
+  const input: ImportInput = { sheets: [{ name: fileName, rows: table }], source, fileName, sha256, choices };
   try {
     const done = await runUseCase({ deps, actor: actorOf(user), source: "web", action: "web.import" }, (ctx) => importCases({ ctx, input }));
     return page(
@@ -112,7 +115,8 @@ export async function importCommit(c: Ctx) {
     if (e instanceof DomainError && e.code === "BAD_INPUT") {
       const preview = await previewImport({ ctx: handlerCtx({ deps, actor: actorOf(user), source: "web" }), input }).catch(() => undefined);
       if (!preview) return fail(c, e.message);
-      return page(c, "导入预览", "import", <PreviewView user={user} input={input} preview={preview} table={table} previewId={previewId} tz={deps.config.timezone} units={await unitNames(deps)} error={e.message} />, 422);
+      const similar = await matchesOf(deps, user, preview);
+      return page(c, "导入预览", "import", <PreviewView user={user} input={input} preview={preview} table={table} previewId={previewId} tz={deps.config.timezone} units={await unitNames(deps)} similar={similar} error={e.message} />, 422);
     }
     if (e instanceof DomainError && e.code === "FORBIDDEN") return fail(c, e.message, 403);
     if (e instanceof DuplicateKey) return fail(c, "导入期间有受理编号被其他人录入，本次未导入任何数据。请重新上传预览。", 409);
@@ -120,14 +124,10 @@ export async function importCommit(c: Ctx) {
   }
 }
 
-/** Suspected repeats of the new rows the preview shows (issue 13), by spreadsheet line; a read-only hint. */
-async function similarByRow(db: Db, preview: Awaited<ReturnType<typeof previewImport>>): Promise<Map<number, SimilarCase[]>> {
-  const out = new Map<number, SimilarCase[]>();
-  const known = new Set(preview.existing.map((r) => r.externalNo));
-  for (const r of preview.plan.rows.slice(0, SHOWN_ROWS)) {
-    if (known.has(r.externalNo)) continue;
-    const found = await findSimilar(db, { content: r.content, title: r.title, address: r.address, area: r.area, pollutionTypes: r.types });
-    if (found.length) out.set(r.line, found);
-  }
-  return out;
+/**
+ * Suspected repeats of every new row (issue 13), by spreadsheet line: earlier cases (with a 并案 / 不是重复 choice
+ * each) and rows of the same list about the same place.
+ */
+async function matchesOf(deps: Deps, user: ReturnType<typeof userOf>, preview: Awaited<ReturnType<typeof previewImport>>): Promise<Map<number, RowMatches>> {
+  return importMatches(handlerCtx({ deps, actor: actorOf(user), source: "web" }), preview.fresh);
 }
