@@ -13,6 +13,7 @@ import { DomainError } from "./handlers/errors.js";
 import { importCases, previewImport, type ImportInput } from "./handlers/import-cases.js";
 import { buildNodeDeps } from "./runtime/node-build.js";
 import { ledgerXlsx } from "./web/excel/export-rows.js";
+import { linksOfCases } from "./db/case-links.js";
 import { roundsOfCases } from "./db/case-detail.js";
 import { commit, insertAudit } from "./db/write.js";
 import { readTable, TableReadError } from "./sheets/read.js";
@@ -62,7 +63,7 @@ async function importVerb(deps: Deps, file: string, source: string, yes: boolean
 async function exportVerb(deps: Deps, file: string): Promise<number> {
   const now = deps.clock();
   const [dir, rows, calendar] = await Promise.all([loadDirectory(deps.db), allCases(deps.db, {}, { all: true }, now), deps.calendar()]);
-  const bytes = await ledgerXlsx(rows, { dir, calendar, now, rounds: await roundsOfCases(deps.db, rows.map((r) => r.id)) });
+  const bytes = await ledgerXlsx(rows, { dir, calendar, now, rounds: await roundsOfCases(deps.db, rows.map((r) => r.id)), links: await linksOfCases(deps.db, rows.map((r) => r.id)) });
   // Audited like the dashboard's export (issue 16 item 8), before the file is written.
   await commit(deps.db, [insertAudit(deps.db, { at: now, actor: "cli", action: "ledger.export", result: "ok", source: "cli", detail: { format: "xlsx", rows: rows.length, filter: {} } })]);
   await writeFile(file, bytes);
