@@ -33,7 +33,7 @@ export const DEFAULT_POLICY: Policy = {
   quietHours: { start: "20:00", end: "08:00" },
   mentionsPerPersonPerDay: 1,
   cards: { red: 0.5, yellow: 0.75 }, // the score is a lower bound: a perfect 10-case record scores 0.79
-  rankMinCases: 5,
+  rankMinCases: 3, // with the Wilson bound doing the weighing, this only keeps 1–2 case records out
   urgentIgnoresQuietHours: true,
   runBudgetItems: 200,
   runLeaseSeconds: 60,
