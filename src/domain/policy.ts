@@ -32,7 +32,7 @@ export const DEFAULT_POLICY: Policy = {
   digestTime: "08:30",
   quietHours: { start: "20:00", end: "08:00" },
   mentionsPerPersonPerDay: 1,
-  cards: { red: 0.5, yellow: 0.75 }, // the score is a lower bound: a perfect 10-case record scores 0.79
+  cards: { red: 0.4, yellow: 0.7 }, // on the score (a lower bound): 6/10 or 11/20 on time is red, 18/20 or 7/7 green
   rankMinCases: 3, // with the Wilson bound doing the weighing, this only keeps 1–2 case records out
   urgentIgnoresQuietHours: true,
   runBudgetItems: 200,
