@@ -177,6 +177,17 @@ describe("template card clicks through signed, encrypted callbacks", () => {
     expect((await q1<{ d: number | null }>(sql`select ext_requested_due as d from cases where id = ${id}`)).d).toBeNull();
   });
 
+  it("two different taps by one person within the same second are two commands, not a duplicate", async () => {
+    const id = await newCase("荷花池某洗车店污水直排");
+    await say("hh.head", "g-hh", `签收 #${id}`);
+    await say("hh.head", "g-hh", `延期 #${id} 至 12月30日 管网施工`);
+    const a = click("lead", "g-command", `不同意延期 #${id}`);
+    const b = { ...click("lead", "g-command", `同意延期 #${id}`), create_time: a.create_time }; // same user, same second
+    expect((await post(a)).json.template_card.main_title.title).toBe(`请回复：不同意延期 #${id} 原因`);
+    expect((await post(b)).json.template_card.main_title.title).toContain("已同意延期");
+    expect(await count(id, "extension_approved")).toBe(1);
+  });
+
   it("a key that is not a card command is ignored, even when validly signed: no case, no reply card", async () => {
     const before = (await q1<{ n: number }>(sql`select count(*) as n from cases`)).n;
     const r = await post(click("disp", "g-command", "交办 伪造的按钮 给 荷花池街道 限 12月25日"));

@@ -82,6 +82,13 @@ export function cardCommand(eventKey: string | undefined): string | undefined {
   return verb ? `${verb} #${m[2]}${m[3] ? ` ${m[3]}` : ""}` : undefined;
 }
 
+/** 32-bit FNV-1a as 8 hex digits: a short, stable tag (not a security measure). */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
+
 /** Group chats are keyed by chatid; single chats by the sender, as "single:<userid>". */
 export function chatIdOf(p: CallbackPayload): string | undefined {
   return p.chattype === "group" ? p.chatid : `single:${p.from.userid}`;
@@ -116,7 +123,9 @@ export function toInbound(p: CallbackPayload): Inbound {
     const card = e.template_card_event ?? e;
     const text = cardCommand(card.event_key);
     if (!text) return { kind: "ignore", why: "card event with an unknown event_key" };
-    return { kind: "card", msg: { ...base, text }, taskId: card.task_id, cardType: card.card_type, responseUrl: p.response_url };
+    // Two taps by one person within a second (通过 right after 驳回) share userid:create_time: the key tells them apart.
+    const clickId = p.msgid ?? `${msgId}:${fnv1a(`${card.task_id ?? ""}\n${card.event_key ?? ""}`)}`;
+    return { kind: "card", msg: { ...base, msgId: clickId, text }, taskId: card.task_id, cardType: card.card_type, responseUrl: p.response_url };
   }
 
   const refs: MediaRef[] = [];
