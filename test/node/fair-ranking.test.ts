@@ -73,6 +73,9 @@ describe("单位排名 page", () => {
     expect(tableRows(sm).map((r) => r.unit)).toEqual([U.simaqiao]);
     const cg = await (await get(w.app, "/dashboard/ranking", (await sessionFor(w.db, "cg.head", w.clock())).cookie)).text();
     expect(cg).toContain("本单位应结件 0 件，不足 3 件，暂不排名。");
+    // Its 总览 has no closures to rate: "—", not 0.0 %.
+    const overview = await (await get(w.app, "/dashboard", (await sessionFor(w.db, "cg.head", w.clock())).cookie)).text();
+    expect(overview).toMatch(/按时办结率<\/div><div class="num[^"]*">—<\/div>/);
   });
 
   it("总览 draws the ranked units' scores and counts the rest", async () => {

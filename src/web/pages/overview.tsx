@@ -47,7 +47,7 @@ export async function overviewPage(c: Ctx) {
         <Num label="完成率" value={pct(t.completionRate)} />
         <Num label="逾期" value={t.overdue} cls={t.overdue ? "warn" : ""} href="/dashboard/cases?overdue=1" />
         <Num label="反弹" value={t.rebounds} cls={t.rebounds ? "warn" : ""} />
-        <Num label="按时办结率" value={pct(t.onTimeRate)} />
+        <Num label="按时办结率" value={t.closed ? pct(t.onTimeRate) : "—"} />
       </div>
       <section class="card">
         <h2>近 {WEEKS} 周新收与办结（按周）</h2>
