@@ -24,6 +24,8 @@ export class FakeWecomWs {
   readonly webhooks: { key: string; body: any }[] = [];
   /** aibot_send_msg to these chatids is answered with this errcode. */
   readonly sendErrors = new Map<string, number>();
+  /** aibot_send_msg of a template_card is answered with this errcode (a tenant that refuses cards). */
+  cardError = 0;
   connections = 0;
   private readonly media = new Map<string, Buffer>();
   private readonly http: Server;
@@ -88,7 +90,7 @@ export class FakeWecomWs {
       case "ping":
         return this.ack(ws, f);
       case "aibot_send_msg":
-        return this.ack(ws, f, this.sendErrors.get(String(f.body?.chatid)) ?? 0);
+        return this.ack(ws, f, this.sendErrors.get(String(f.body?.chatid)) ?? (f.body?.msgtype === "template_card" ? this.cardError : 0));
       default:
         return this.ack(ws, f);
     }
