@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderWecom, renderWecomChunks } from "../../src/bot/wecom/render.js";
 import { flaggedOnTrack, pendingDecisions } from "../../src/db/decisions.js";
 import * as schema from "../../src/db/schema.js";
-import { cases, outbox, people, units } from "../../src/db/schema.js";
+import { cases, groups, outbox, people, units } from "../../src/db/schema.js";
 import { seedDemo } from "../../src/db/seed-demo.js";
 import type { Db } from "../../src/db/types.js";
 import { overdueList } from "../../src/db/unit-day-stats.js";
@@ -182,6 +182,36 @@ describe("escalation: the 包案领导 is @-ed on the day the case reaches the s
     expect([...mentionsPerDay(msgs).values()].every((n) => n === 1)).toBe(true);
     expect(msgs.find((m) => m.chatId === "g-sm" && m.day === "2026-12-02")!.mentions).toContain("sm.head");
     expect(cmd("2026-12-02").mentions).not.toContain("sm.head");
+  });
+});
+
+describe("a unit without its own group: its reminder lines fold into the digest's one line per case", () => {
+  let b: Bench;
+  let overdue: number;
+  let flagged: number;
+
+  beforeAll(async () => {
+    b = await schedBench("2026-12-01 07:00");
+    await b.db.delete(groups).where(eq(groups.chatId, "g-cg"));
+    [overdue] = await insertCases(b.db, 1, { leadUnitId: U.chengguan, dueAt: cst("2026-11-20 23:59"), title: "城管局逾期案件" });
+    [flagged] = await insertCases(b.db, 1, { leadUnitId: U.chengguan, dueAt: cst("2026-12-20 23:59"), flagged: true, title: "城管局挂牌案件" });
+    await b.tick("2026-12-01 07:00");
+    await b.tick("2026-12-01 08:30");
+    await b.tick("2026-12-01 09:00");
+  }, 60_000);
+  afterAll(() => b.cleanup());
+
+  it("names each case once in the command group, keeps the unit head's @ and records the reminder so no later run repeats it", async () => {
+    const msgs = (await b.messages()).filter((m) => m.chatId === "g-command");
+    expect(msgs).toHaveLength(1);
+    const [m] = msgs;
+    expect(times(m.markdown, overdue)).toBe(1);
+    expect(times(m.markdown, flagged)).toBe(1);
+    expect(m.markdown).not.toContain("红灯 · 逾期");
+    expect(m.mentions).toContain("cg.head");
+    const slots = (await b.slots()).map((r) => `${r.job} ${r.target}`);
+    expect(slots).toContain(`overdue #${overdue}@g-command`);
+    expect(slots).toContain(`flagged #${flagged}@g-command`);
   });
 });
 
