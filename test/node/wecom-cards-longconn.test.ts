@@ -113,6 +113,20 @@ describe("template cards over the long connection", () => {
     expect(frames[1].body!.template_card.button_list.map((b: { key: string }) => b.key)).toEqual(["通过 #1", "驳回 #1"]);
   });
 
+  it("when WeCom refuses the card, the push goes as markdown with the typed-command quote instead of retrying the card", async () => {
+    fake.cardError = 40008;
+    try {
+      const m = msg(title("新交办 #9 某工地扬尘"), line("牵头：城管局"), buttons({ label: "签收", command: "签收 #9", style: "primary" }));
+      await commit(t.db, [insertOutbox(t.db, { key: "lc-refused", channel: "group", target: "wecom:g-cg", payload: { message: m }, at: clock() })]);
+      await drainOutbox(deps);
+      expect(sent("g-cg").map((f) => f.body?.msgtype)).toEqual(["template_card", "markdown"]);
+      expect(sent("g-cg")[1].body!.markdown.content).toBe("**新交办 #9 某工地扬尘**\n牵头：城管局\n> 可回复：签收 #9");
+      expect((await t.db.all<{ status: string }>(sql`select status from outbox where idempotency_key = 'lc-refused'`))[0].status).toBe("sent");
+    } finally {
+      fake.cardError = 0;
+    }
+  });
+
   it("a group with a robot key keeps the webhook and its typed-command quote (the webhook cannot send button cards)", async () => {
     await t.db.run(sql`update groups set robot_key = 'rk-sm' where chat_id = 'g-sm'`);
     const m = msg(title("新交办 #9 测试"), buttons({ label: "签收", command: "签收 #9", style: "primary" }));

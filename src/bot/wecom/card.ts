@@ -101,3 +101,17 @@ export function splitCard(replies: Content[], taskId: string): { card?: Template
 
 /** The message without its button blocks (the card carries them). */
 export const withoutButtons = (m: Message): Message => ({ ...m, blocks: m.blocks.filter((b) => b.kind !== "buttons") });
+
+/** A card's content as WeCom markdown with its buttons as the typed-command quote: for when WeCom refuses the card. */
+export function cardAsMarkdown(card: TemplateCard): string {
+  const main = (card.main_title ?? {}) as { title?: string; desc?: string };
+  const items = ((card.horizontal_content_list ?? []) as { keyname: string; value?: string; type?: number }[]).filter((h) => h.type !== 3);
+  const keys = ((card.button_list ?? []) as { key: string }[]).map((b) => b.key);
+  return [
+    main.title ? `**${main.title}**` : "",
+    main.desc ?? "",
+    ...items.map((h) => `${h.keyname}：${h.value ?? ""}`),
+    String(card.sub_title_text ?? ""),
+    keys.length ? `> 可回复：${keys.join(" / ")}` : "",
+  ].filter(Boolean).join("\n");
+}

@@ -15,7 +15,7 @@ import { createWecomClient } from "./client.js";
 import { downloadWsMedia, sendTarget } from "./longconn-map.js";
 import { callbackPayload, toInbound, type CallbackPayload } from "./payload.js";
 import { welcomeText } from "./reply.js";
-import { splitCard, taskIdOf, type TemplateCard } from "./card.js";
+import { cardAsMarkdown, splitCard, taskIdOf, type TemplateCard } from "./card.js";
 import { clickUpdate } from "./card-click.js";
 
 export type LongConnState = "idle" | "connecting" | "authenticating" | "online" | "reconnecting" | "kicked" | "failed" | "stopped";
@@ -219,13 +219,31 @@ export function createLongConn(deps: Deps, opts: LongConnOptions = {}): LongConn
     );
   }
 
+  /**
+   * A card chunk of an outbox row. If WeCom answers with an error other than a rate limit or an unreachable chat
+   * (e.g. a tenant or client that takes no button cards), the same content goes as markdown with the typed-command
+   * quote, so the push is never stuck retrying a card.
+   */
+  async function sendCardRow(target: string, card: TemplateCard): Promise<DeliverResult> {
+    try {
+      await client.sendMessage(target, { msgtype: "template_card", template_card: card as never });
+      return { ok: true };
+    } catch (e) {
+      const { errcode } = errorOf(e);
+      if (errcode === undefined || errcode === ERR_RATE_LIMITED || errcode === ERR_INVALID_CHATID) throw e;
+      log.warn("wecom long connection: card refused; sent as markdown instead", { errcode });
+      await client.sendMessage(target, { msgtype: "markdown", markdown: { content: cardAsMarkdown(card) } });
+      return { ok: true };
+    }
+  }
+
   const deliver: SendRow = async (row) => {
     if (status.state !== "online" || !client.isConnected) return { ok: false, retryable: true, error: `long connection is ${status.state}` };
     const p = row.payload as { markdown?: string; text?: string; template_card?: TemplateCard };
     // Mentions are not added: <@userid> in smart-bot markdown is UNCONFIRMED (§7 item 8).
     try {
-      if (p.template_card) await client.sendMessage(row.target, { msgtype: "template_card", template_card: p.template_card as never });
-      else await client.sendMessage(row.target, { msgtype: "markdown", markdown: { content: p.markdown ?? p.text ?? "" } });
+      if (p.template_card) return await sendCardRow(row.target, p.template_card);
+      await client.sendMessage(row.target, { msgtype: "markdown", markdown: { content: p.markdown ?? p.text ?? "" } });
       return { ok: true };
     } catch (e) {
       return classifySendError(e);
