@@ -145,8 +145,9 @@ export const cases = sqliteTable(
     index("cases_closed_idx").on(t.state, t.closedAt), // patrol scan
     index("cases_ledger_idx").on(t.flagged, t.id), // 台账 order (挂牌 first, newest first): keyset pages stop after one page
     index("cases_ledger_unit_idx").on(t.leadUnitId, t.flagged, t.id), // the same order within one lead unit
-    // 台账's 重复/反复投诉 filter in ledger order: only cases with merged complaints or rebounds (src/db/ledger.ts).
-    index("cases_repeat_idx").on(t.flagged, t.id).where(sql`merged_count > 0 or rebound_count > 0`),
+    // 台账's 重复/反复投诉 filter in ledger order: only cases with merged complaints or rebounds (src/db/ledger.ts);
+    // every column the filter names is in it, so its count reads no table rows.
+    index("cases_repeat_idx").on(t.flagged, t.id, t.state, t.mergedCount, t.reboundCount).where(sql`merged_count > 0 or rebound_count > 0`),
     // 我的 for a co-handling unit: only open cases that have co-units, with the list in the index (no row reads).
     // Overdue per unit, source and batch in one ordered pass over the open cases (no sort), and 我的 for a lead unit.
     // (state last: SQLite reads a partial index as covering only when it holds every column the query names)
