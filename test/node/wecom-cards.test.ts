@@ -149,6 +149,10 @@ describe("template card clicks through signed, encrypted callbacks", () => {
     expect(approved.json.template_card.main_title.title).toMatch(new RegExp(`^已通过 · 李明华 \\d\\d-\\d\\d \\d\\d:\\d\\d$`));
     expect(await stateOf(id)).toBe("closed");
     expect(await count(id, "closure_approved")).toBe(1);
+    // 驳回 tapped on the now stale card: the decision is shown, nobody is asked for a reason.
+    const stale = await post(click("lead", "g-command", `驳回 #${id}`));
+    expect(stale.json.userids).toBeUndefined();
+    expect(stale.json.template_card.main_title.title).toMatch(/^已通过 · 李明华/);
   });
 
   it("a submission whose photos are flagged offers only 驳回: the leader must look at the photos and type 通过 with a note", async () => {

@@ -93,19 +93,20 @@ export async function clickUpdate(deps: Deps, click: Click, replies: Content[]):
 
   const [person] = await deps.db.select().from(people).where(eq(people.userId, click.clickerId));
   const actor = person?.active ? { roles: person.roles, unitId: person.unitId } : undefined;
+  // A case the clicker may not see is never described to the chat: they get their own answer, as typing would.
+  const visible = !!actor && rows.length > 0 && rows.length === ids.length && rows.every((r) => canView(actor, r));
+  const done = verb && visible ? await Promise.all(rows.map((r) => decided(deps, verb, r))) : [];
+  const settled = done.length > 0 && done.every(Boolean);
+
   const parsed = parse(click.command, { botNames: deps.config.botNames });
-  if (isParseError(parsed) && parsed.error === "MISSING_ARGUMENT" && verb && rows.length === 1) {
+  if (!settled && isParseError(parsed) && parsed.error === "MISSING_ARGUMENT" && verb && rows.length === 1) {
     // 驳回 / 不同意延期 need a reason only a person can type: ask for it, but first say so if they may not decide at all.
     const action = verb === "驳回" ? "approve_closure" : "decide_extension";
     if (!actor || !canDo(actor, action, rows[0])) return onlyClicker(`您不能${verb} #${rows[0].id}`, `只有${WHO_MAY[action]}可以审核。`);
     const bot = deps.config.botNames[0] ?? "督办助手";
     return onlyClicker(`请回复：${verb} #${rows[0].id} 原因`, `在群里 @${bot} 发送：${verb} #${rows[0].id} 原因${verb === "驳回" ? "（可写需重报的项目，如：驳回 #" + rows[0].id + " 整改 照片不清楚）" : ""}`);
   }
-
-  // A case the clicker may not see is never described to the chat: they get their own answer, as typing would.
-  const visible = !!actor && rows.every((r) => canView(actor, r));
-  const done = verb && visible && rows.length === ids.length && rows.length ? await Promise.all(rows.map((r) => decided(deps, verb, r))) : [];
-  if (!done.length || done.some((d) => !d)) {
+  if (!settled) {
     const [first = "未能处理", ...rest] = said.split("\n");
     return onlyClicker(first, rest.join("\n") || undefined);
   }

@@ -29,7 +29,7 @@ export function keyOf(b: Button): string | undefined {
   return CARD_COMMAND.test(k) && bytes(k) <= CARD_LIMITS.keyBytes ? k : undefined;
 }
 
-/** WeCom's button styles are 1–4 (default 1); primary → 1, danger → 3, others → 2. */
+/** WeCom's button styles are 1–4 (default 1, §4.2); primary → 1, danger → 3, others → 2 (the colours are UNCONFIRMED). */
 const STYLE = { primary: 1, danger: 3 } as const;
 
 /** §4.2: task_id is [0-9A-Za-z_-@], at most 128 bytes, unique per bot. */
