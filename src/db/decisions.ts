@@ -29,6 +29,8 @@ export type Decisions = {
   closuresOverdue: number;
   extensions: DecisionCase[];
   extensionCount: number;
+  /** Cases with an open 延期 request that are already past due. */
+  extensionsOverdue: number;
 };
 
 const COLS = sql.raw(`id, title, state, lead_unit_id AS leadUnitId, leader_user_id AS leaderUserId, due_at AS dueAt, flagged, priority`);
@@ -44,10 +46,11 @@ export async function pendingDecisions(db: Db, now: number, limit: number): Prom
     // decide_extension is allowed in 办理中 only; a request left on a case submitted since waits with its closure.
     db.all<Raw>(sql`SELECT ${COLS}, ext_requested_at AS since, ext_requested_due AS requestedDue FROM cases INDEXED BY cases_ext_request_idx
       WHERE ext_requested_at IS NOT NULL AND state = 'in_progress' ORDER BY ext_requested_at, id LIMIT ${lim(limit)}`),
-    db.all<{ closures: number; overdue: number; extensions: number }>(sql`SELECT
+    db.all<{ closures: number; overdue: number; extensions: number; extOverdue: number }>(sql`SELECT
       (SELECT count(*) FROM cases INDEXED BY cases_review_idx WHERE state = 'pending_review') AS closures,
       (SELECT count(*) FROM cases INDEXED BY cases_review_idx WHERE state = 'pending_review' AND due_at < ${now}) AS overdue,
-      (SELECT count(*) FROM cases INDEXED BY cases_ext_request_idx WHERE ext_requested_at IS NOT NULL AND state = 'in_progress') AS extensions`),
+      (SELECT count(*) FROM cases INDEXED BY cases_ext_request_idx WHERE ext_requested_at IS NOT NULL AND state = 'in_progress') AS extensions,
+      (SELECT count(*) FROM cases INDEXED BY cases_ext_request_idx WHERE ext_requested_at IS NOT NULL AND state = 'in_progress' AND due_at < ${now}) AS extOverdue`),
   ]);
   return {
     closures: norm(closures),
@@ -55,6 +58,7 @@ export async function pendingDecisions(db: Db, now: number, limit: number): Prom
     closuresOverdue: num(counts?.overdue),
     extensions: norm(extensions),
     extensionCount: num(counts?.extensions),
+    extensionsOverdue: num(counts?.extOverdue),
   };
 }
 

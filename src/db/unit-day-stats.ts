@@ -160,12 +160,13 @@ export const figuresByBatch = (db: Db, now: number) => keyedFigures(db, now, sql
 export type OverdueRow = OverdueCase & { leaderUserId: string | null; priority: string };
 
 /**
- * The first `limit` overdue cases, most overdue first (the order of db/stats.ts `overdueCases`). `review: false`
- * leaves out the closures awaiting review (the digest lists those under 待领导决定); they are read from the index and
- * skipped on their row, so the work stays within the limit plus the past-due 待审核 cases.
+ * The first `limit` overdue cases, most overdue first (the order of db/stats.ts `overdueCases`). `awaiting: false`
+ * leaves out the cases waiting on a leader's decision — closures awaiting review, open 延期 requests — which the digest
+ * lists under 待领导决定; they are found in the index and skipped on their row, so the work stays within the limit
+ * plus those few cases.
  */
-export async function overdueList(db: Db, now: number, limit: number, o: { review?: boolean } = {}): Promise<OverdueRow[]> {
-  const review = o.review === false ? sql`AND state != 'pending_review'` : sql``;
+export async function overdueList(db: Db, now: number, limit: number, o: { awaiting?: boolean } = {}): Promise<OverdueRow[]> {
+  const review = o.awaiting === false ? sql`AND state != 'pending_review' AND NOT (state = 'in_progress' AND ext_requested_at IS NOT NULL)` : sql``;
   const rows = await db.all<Omit<OverdueRow, "flagged"> & { flagged: number }>(sql`
     SELECT id, title, lead_unit_id AS leadUnitId, due_at AS dueAt, flagged, state, leader_user_id AS leaderUserId, priority FROM cases INDEXED BY cases_open_due_idx
     WHERE state IN ${PAST_DUE} AND due_at < ${now} ${review} ORDER BY due_at, id LIMIT ${Math.max(0, Math.floor(limit))}`);

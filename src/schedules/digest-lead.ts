@@ -19,9 +19,9 @@ import { caseHead } from "./items.js";
 export const LIST_MAX = 100;
 
 export type LeadData = {
-  /** `waited`: working days since submission or request (-1 unknown); `late`: working days past due of a 待审核 closure. */
+  /** `waited`: working days since submission or request (-1 unknown); `late`: working days past due, for those past it. */
   decisions: Decisions & { waited: Map<number, number>; late: Map<number, number> };
-  /** Overdue cases not awaiting review, most overdue first (at most LIST_MAX); `overdueCount` is all of them. */
+  /** Overdue cases not waiting on a decision, most overdue first (at most LIST_MAX); `overdueCount` is all of them. */
   overdue: (OverdueRow & { days: number })[];
   overdueCount: number;
   flagged: { rows: (DecisionCase & { left: number | null })[]; count: number };
@@ -35,18 +35,19 @@ export type LeadData = {
 export async function loadLead(db: Db, at: number, workdays: (a: number, b: number) => number, policy: Pick<Policy, "ladderDays">, overdueTotal: number, dashboardUrl?: string): Promise<LeadData> {
   const [decisions, overdue, flagged, ps, us] = await Promise.all([
     pendingDecisions(db, at, LIST_MAX),
-    overdueList(db, at, LIST_MAX, { review: false }),
+    overdueList(db, at, LIST_MAX, { awaiting: false }),
     flaggedOnTrack(db, at, LIST_MAX),
     db.select({ userId: people.userId, name: people.name }).from(people),
     db.select({ id: units.id, head: units.headUserId }).from(units),
   ]);
   const waited = new Map([...decisions.closures, ...decisions.extensions].map((c) => [c.id, c.since === null ? -1 : workdays(c.since, at)]));
-  const late = new Map(decisions.closures.filter((c) => c.dueAt !== null && c.dueAt < at).map((c) => [c.id, Math.max(1, workdays(c.dueAt!, at))]));
+  const pastDue = [...decisions.closures, ...decisions.extensions].filter((c) => c.dueAt !== null && c.dueAt < at);
+  const late = new Map(pastDue.map((c) => [c.id, Math.max(1, workdays(c.dueAt!, at))]));
   return {
     decisions: { ...decisions, waited, late },
     // An urgent case may be listed on the day it fell due (0 working days): call it day 1, as the reminders do.
     overdue: overdue.map((o) => ({ ...o, days: Math.max(1, workdays(o.dueAt, at)) })),
-    overdueCount: Math.max(0, overdueTotal - decisions.closuresOverdue),
+    overdueCount: Math.max(0, overdueTotal - decisions.closuresOverdue - decisions.extensionsOverdue),
     flagged: { count: flagged.count, rows: flagged.rows.map((f) => ({ ...f, left: f.dueAt === null ? null : workdays(at, f.dueAt) })) },
     names: new Map(ps.map((p) => [p.userId, p.name])),
     heads: new Map(us.filter((u) => u.head).map((u) => [u.id, u.head!])),
@@ -57,7 +58,9 @@ export async function loadLead(db: Db, at: number, workdays: (a: number, b: numb
 
 type Unit = (id: number | null) => string;
 const head = (c: { id: number; title: string; priority: string; flagged: boolean }) => caseHead({ ...c, priority: c.priority as "normal" });
-const age = (n: number | undefined, verb: string): Span[] => (n === undefined || n < 0 ? [] : n === 0 ? [` · 今日${verb}`] : [" · ", warn(`已等 ${n} 个工作日`)]);
+/** How long a decision has waited: a day is normal, two or more stand out. */
+const age = (n: number | undefined, verb: string): Span[] =>
+  n === undefined || n < 0 ? [] : n === 0 ? [` · 今日${verb}`] : n === 1 ? [" · 已等 1 个工作日"] : [" · ", warn(`已等 ${n} 个工作日`)];
 
 /** "台账（已逾期）" as a link when the dashboard's address is known, else where to look. */
 function more(d: LeadData, n: number, what: string, query: string, filter: string): Block {
@@ -76,7 +79,14 @@ function steps(l: Policy["ladderDays"]): { from: number; label: string }[] {
 }
 
 /** The day a case reaches the 包案领导 or the 问责 step: the one day its people are @-ed in the command group. */
-export const escalatesToday = (d: LeadData, days: number) => days === d.ladder.leader || days === d.ladder.accountability;
+export const escalatesToday = (d: LeadData, days: number | undefined) => days === d.ladder.leader || days === d.ladder.accountability;
+
+/** "已逾期 N 个工作日" for a decision past due, and "今日升级" on the day it reaches a step. */
+function lateSpans(d: LeadData, id: number): Span[] {
+  const days = d.decisions.late.get(id);
+  if (!days) return [];
+  return [" · ", warn(`已逾期 ${days} 个工作日`), ...(escalatesToday(d, days) ? [" · ", warn("今日升级")] : [])];
+}
 
 function who(d: LeadData, c: { leaderUserId: string | null; leadUnitId: number | null }): Span[] {
   const leader = c.leaderUserId ? `包案领导 ${d.names.get(c.leaderUserId) ?? c.leaderUserId}` : "未指定包案领导";
@@ -94,11 +104,9 @@ function decisionBlocks(d: LeadData, unit: Unit, tz: string, photos: PhotoNotes)
   if (x.closureCount) {
     out.push(line(strong("办结待审核"), "（回复 通过 #N / 驳回 #N 原因）"));
     for (const c of x.closures) {
-      const days = x.late.get(c.id);
-      const late: Span[] = days ? [" · ", warn(`已逾期 ${days} 个工作日`)] : [];
       const flags = photos.get(c.id);
       const seen: Span[] = flags?.length ? [" · ", warn("照片核查："), flags.join("；")] : [];
-      out.push(line(...head(c), ` · ${unit(c.leadUnitId)}`, ...age(x.waited.get(c.id), "提交"), ...late, ...who(d, c), ...seen));
+      out.push(line(...head(c), ` · ${unit(c.leadUnitId)}`, ...age(x.waited.get(c.id), "提交"), ...lateSpans(d, c.id), ...who(d, c), ...seen));
     }
     if (x.closureCount > x.closures.length) out.push(more(d, x.closureCount - x.closures.length, "待审核办结", "state=pending_review", "待审核"));
   }
@@ -106,7 +114,7 @@ function decisionBlocks(d: LeadData, unit: Unit, tz: string, photos: PhotoNotes)
     out.push(line(strong("延期申请"), "（回复 同意延期 #N / 不同意延期 #N 原因）"));
     for (const c of x.extensions) {
       const ask = c.requestedDue === null ? "" : ` · 申请延期至 ${fmtDate(c.requestedDue, tz)}${c.dueAt === null ? "" : `（原时限 ${fmtDate(c.dueAt, tz)}）`}`;
-      out.push(line(...head(c), ` · ${unit(c.leadUnitId)}${ask}`, ...age(x.waited.get(c.id), "申请"), ...who(d, c)));
+      out.push(line(...head(c), ` · ${unit(c.leadUnitId)}${ask}`, ...age(x.waited.get(c.id), "申请"), ...lateSpans(d, c.id), ...who(d, c)));
     }
     if (x.extensionCount > x.extensions.length) out.push(line(muted(`另有 ${x.extensionCount - x.extensions.length} 件延期申请未逐条列出，请在督办台逐件查看`)));
   }
@@ -114,8 +122,10 @@ function decisionBlocks(d: LeadData, unit: Unit, tz: string, photos: PhotoNotes)
 }
 
 function overdueBlocks(d: LeadData, unit: Unit): Block[] {
-  if (!d.overdueCount && !d.decisions.closuresOverdue) return [];
-  const review = d.decisions.closuresOverdue ? `；另有逾期的待审核办结 ${d.decisions.closuresOverdue} 件，见“待领导决定”` : "";
+  const x = d.decisions;
+  if (!d.overdueCount && !x.closuresOverdue && !x.extensionsOverdue) return [];
+  const waiting = [x.closuresOverdue ? `待审核办结 ${x.closuresOverdue} 件` : "", x.extensionsOverdue ? `待批延期 ${x.extensionsOverdue} 件` : ""].filter(Boolean);
+  const review = waiting.length ? `；另有逾期的${waiting.join("、")}，见“待领导决定”` : "";
   const out: Block[] = [line(strong("逾期案件"), `（${d.overdueCount} 件，按升级阶段，每件一行${review}）`)];
   const complete = d.overdue.length >= d.overdueCount;
   const ss = steps(d.ladder);
@@ -153,7 +163,8 @@ export function leadBlocks(d: LeadData, unit: Unit, tz: string, photos: PhotoNot
 /** People to @ in the command group: the 包案领导 and unit head of each case that reaches an escalation step today. */
 export function leadMentions(d: LeadData): string[] {
   const out = new Set<string>();
-  for (const c of d.overdue) {
+  const waiting = [...d.decisions.closures, ...d.decisions.extensions].map((c) => ({ ...c, days: d.decisions.late.get(c.id) }));
+  for (const c of [...d.overdue, ...waiting]) {
     if (!escalatesToday(d, c.days)) continue;
     if (c.leaderUserId) out.add(c.leaderUserId);
     const h = c.leadUnitId === null ? undefined : d.heads.get(c.leadUnitId);

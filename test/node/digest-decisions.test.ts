@@ -218,11 +218,15 @@ describe("a unit without its own group: its reminder lines fold into the digest'
 describe("a long overdue list is not cut", () => {
   let b: Bench;
   let msgs: Msg[];
+  let asked: number;
   const overdueLines = (md: string) => md.split("\n").filter((l) => /^\*\*#\d+\*\* .*逾期 <font color="warning">\d+ 个工作日/.test(l) || /^\*\*#\d+\*\* .* · <font color="warning">逾期 \d+ 个工作日/.test(l));
 
   beforeAll(async () => {
     b = await schedBench("2026-12-01 07:00");
     await insertCases(b.db, 20, { leadUnitId: U.hehuachi, dueAt: cst("2026-11-20 23:59"), officerUserId: "hh.officer" });
+    // Past due with a 延期 request waiting: a decision, listed under 待领导决定 and not again under 逾期案件.
+    const ext = { extRequestedAt: cst("2026-11-30 10:00"), extRequestedDue: cst("2026-12-20 23:59"), extRequestedBy: "sm.head", extReason: "设备到货" };
+    [asked] = await insertCases(b.db, 1, { leadUnitId: U.simaqiao, dueAt: cst("2026-11-25 23:59"), officerUserId: "sm.officer", ...ext });
     await b.tick("2026-12-01 07:00");
     await b.tick("2026-12-01 08:30");
     await insertCases(b.db, 110, { leadUnitId: U.chengguan, dueAt: cst("2026-11-25 23:59") });
@@ -234,7 +238,10 @@ describe("a long overdue list is not cut", () => {
   it("prints 20 overdue cases in full though a reminder section shows 15 (policy.listLinesPerSection)", () => {
     const md = msgs.find((m) => m.day === "2026-12-01")!.markdown;
     expect(overdueLines(md)).toHaveLength(20);
-    expect(md).not.toContain("另有");
+    expect(md).not.toContain("另有 ");
+    expect(md).toContain("**逾期案件**（20 件，按升级阶段，每件一行；另有逾期的待批延期 1 件，见“待领导决定”）");
+    expect(times(md, asked)).toBe(1);
+    expect(lineOf(part(md, "**延期申请**", ["**逾期案件**"]), asked)).toContain("申请延期至 12月20日(周日)（原时限 11月25日(周三)） · 已等 1 个工作日 · <font color=\"warning\">已逾期 4 个工作日</font>");
   });
 
   it("prints 100 of 130 in full, continued over several WeCom messages, and links the rest to the filtered 台账", () => {
@@ -262,7 +269,7 @@ describe("the lists are read through their own partial indexes", () => {
       const logged = drizzle(client, { schema, logger: { logQuery: (q, params) => sent.push({ sql: q, params }) } }) as unknown as Db;
       const d = await pendingDecisions(logged, now, 100);
       const f = await flaggedOnTrack(logged, now, 100);
-      const o = await overdueList(logged, now, 100, { review: false });
+      const o = await overdueList(logged, now, 100, { awaiting: false });
       expect(d.closureCount).toBe((await t.db.select().from(cases).where(eq(cases.state, "pending_review"))).length);
       expect(d.extensionCount).toBe((await t.db.select().from(cases).where(and(eq(cases.state, "in_progress"), isNotNull(cases.extRequestedAt)))).length);
       expect(f.count).toBeGreaterThanOrEqual(1);
