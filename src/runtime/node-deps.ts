@@ -14,7 +14,6 @@ import { SimHub } from "../bot/sim/hub.js";
 import { simDeliver } from "../bot/sim/deliver.js";
 import { createWecomClient } from "../bot/wecom/client.js";
 import { wecomDeliver } from "../bot/wecom/deliver.js";
-import { callbackRecovery } from "../bot/wecom/recover.js";
 import { nodeHasher } from "../web/auth/password-node.js";
 import { channels } from "../delivery/channels.js";
 import { createDingtalkChannel } from "../bot/dingtalk/deliver.js";
@@ -53,10 +52,20 @@ export function nodeDeps(config: Config, db: Db, overrides: Partial<Deps> = {}):
         dingtalk: config.dingtalk.mode !== "off" ? createDingtalkChannel({ db, clock, log, config }) : undefined,
       }),
     ),
-    recoverInbound: part("recoverInbound", () => (config.wecom.mode === "callback" ? callbackRecovery(config) : undefined)),
+    recoverInbound: part("recoverInbound", () => (config.wecom.mode === "callback" ? lazyRecovery(config) : undefined)),
     dbHealth: overrides.dbHealth,
     pdf: part("pdf", () => chromiumPdf(config.chromiumPath)), // the PDF dossier, when Chromium is installed (issue 14)
     sim,
   };
   return { deps, idle: async () => void (await Promise.all([...pending])) };
+}
+
+/**
+ * The recovery pass (bot/wecom/recover.ts) brings the whole chat pipeline with it: it is loaded when a scheduled run
+ * first calls it, so a CLI verb that never recovers does not evaluate the pipeline (issue 12: a command's own start).
+ * parseConfig has already required the token and key that callbackRecovery checks.
+ */
+function lazyRecovery(config: Config): NonNullable<Deps["recoverInbound"]> {
+  let recovery: Promise<NonNullable<Deps["recoverInbound"]>> | undefined;
+  return async (deps, at) => (await (recovery ??= import("../bot/wecom/recover.js").then((m) => m.callbackRecovery(config))))(deps, at);
 }
