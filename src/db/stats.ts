@@ -100,11 +100,23 @@ export const statsByUnit = (db: Db, now: number, unitId?: number) => byUnit(unit
 /** 单位排名: the figures now (or as of `at`) and as of `prevAt`, reading case_totals once. */
 export async function rankingFigures(db: Db, now: number, at: number | undefined, prevAt: number): Promise<{ rows: UnitStats[]; prev: UnitStats[] }> {
   const totals = unitTotals(db);
+  const both = overdueAtTwo(db, at ?? now, prevAt);
   const [rows, prev] = await Promise.all([
-    at === undefined ? byUnit(totals, overdueGroups(db, now)) : asOf(db, totals, at),
-    asOf(db, totals, prevAt),
+    at === undefined ? byUnit(totals, both.then((g) => g[0])) : asOf(db, totals, at, undefined, both.then((g) => g[0])),
+    asOf(db, totals, prevAt, undefined, both.then((g) => g[1])),
   ]);
   return { rows, prev };
+}
+
+/** overdueGroups per unit at two instants, in one pass over the covering index of open cases (单位排名: now and a week before). */
+async function overdueAtTwo(db: Db, a: number, b: number): Promise<[OverdueGroup[], OverdueGroup[]]> {
+  const rows = await db.all<{ u: number; na: number; nb: number }>(sql`
+    select coalesce(lead_unit_id, 0) as u, sum(due_at < ${a}) as na, sum(due_at < ${b}) as nb
+    from cases indexed by cases_open_group_idx
+    where state in ${OVERDUE} and due_at < ${Math.max(a, b)}
+    group by lead_unit_id`);
+  const at = (k: "na" | "nb") => rows.map((r) => ({ u: n(r.u), s: null, b: null, n: n(r[k]) }));
+  return [at("na"), at("nb")];
 }
 
 async function keyedBy(db: Db, groups: Promise<OverdueGroup[]>, totalsKey: SQL, groupKey: (g: OverdueGroup) => string | null, unitId?: number): Promise<KeyedStats[]> {
@@ -252,7 +264,7 @@ export async function flowByWindow(db: Db, windows: { start: number; end: number
  */
 export const statsByUnitAsOf = (db: Db, at: number, unitId?: number) => asOf(db, unitTotals(db, unitId), at, unitId);
 
-async function asOf(db: Db, totals: Promise<UnitTotals[]>, at: number, unitId?: number): Promise<UnitStats[]> {
+async function asOf(db: Db, totals: Promise<UnitTotals[]>, at: number, unitId?: number, overdueAt?: Promise<OverdueGroup[]>): Promise<UnitStats[]> {
   const scope = unitId === undefined ? sql`` : sql`and unit_id = ${unitId}`;
   type Sums = { unitId: number; total: number; closed: number; staged: number; onTime: number };
   const [current, after, groups] = await Promise.all([
@@ -260,7 +272,7 @@ async function asOf(db: Db, totals: Promise<UnitTotals[]>, at: number, unitId?: 
     db.all<Sums>(sql`
       select unit_id as unitId, sum(received) as total, sum(closed) as closed, sum(staged) as staged, sum(closed_on_time) as onTime
       from unit_day_stats indexed by unit_day_stats_day_cover_idx where day > ${dayOf(at)} ${scope} group by unit_id`),
-    overdueGroups(db, at, unitId, "unit"),
+    overdueAt ?? overdueGroups(db, at, unitId, "unit"),
   ]);
   const later = new Map(after.map((r) => [n(r.unitId), r]));
   const overdue = sumBy(groups, (g) => n(g.u));
