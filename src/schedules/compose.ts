@@ -22,7 +22,7 @@ import { lineTarget, mentionCounts, slotKey, takenSlots, type SlotRow } from "./
 import type { Plan } from "./plan.js";
 import { calendarPlanBlock } from "./calendar-plan.js";
 import { commandReport, loadPeriodChanges, periodsOf, unitReport } from "./reports.js";
-import { renderSections, type Line } from "./sections.js";
+import { renderSections, sectionLink, type Line } from "./sections.js";
 
 const bytes = (s: string) => new TextEncoder().encode(s).byteLength;
 
@@ -100,7 +100,9 @@ export async function composeRun(db: Db, cal: Calendar, policy: Policy, plan: Pl
     }
     const more = taken.has(slotKey({ job: "digest", slot: today, target: chat.chatId })) ? "（续）" : "";
     const header = mine.length ? [] : [title(plan.urgentOnly ? `紧急督办提醒 · ${fmtDateTime(at, tz)}` : `督办提醒 · ${fmtDate(at, tz)}${more}`)];
-    const message: Message = { blocks: [...header, ...mine.flatMap((b) => b.blocks!), ...renderSections(shown, policy.listLinesPerSection)] };
+    // A shortened section ends with a link to the rest in the 台账 (the unit group's own cases), not numbers alone.
+    const all = dashboardUrl ? (s: Parameters<typeof sectionLink>[1]) => sectionLink(`${dashboardUrl.replace(/\/$/, "")}/dashboard/cases`, s, chat.purpose === "unit" ? chat.unitId : null) : undefined;
+    const message: Message = { blocks: [...header, ...mine.flatMap((b) => b.blocks!), ...renderSections(shown, policy.listLinesPerSection, all)] };
     const key = `sched:${today}:${chat.chatId}:${at}`;
     // "<platform>:<chat>": a DingTalk group's digest goes through the DingTalk channel (issue 15).
     out.outbox.push({ key, channel: "group", target: targetOf(chat), payload: { message, mentions }, at, sendAfter: Math.min(at, now) });

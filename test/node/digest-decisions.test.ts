@@ -244,6 +244,13 @@ describe("a long overdue list is not cut", () => {
     expect(lineOf(part(md, "**延期申请**", ["**逾期案件**"]), asked)).toContain("申请延期至 12月20日(周日)（原时限 11月25日(周三)） · 已等 1 个工作日 · <font color=\"warning\">已逾期 4 个工作日</font>");
   });
 
+  it("ends a shortened reminder section in a unit group with a link to that unit's cases in the 台账", async () => {
+    const hh = (await b.messages()).find((m) => m.chatId === "g-hh" && m.day === "2026-12-01")!.markdown;
+    const more = hh.split("\n").find((l) => l.includes("另有 5 件："))!;
+    expect(caseNumbers(more)).toHaveLength(5);
+    expect(more).toContain(`[督办台 台账](${b.deps.config.publicBaseUrl}/dashboard/cases?unit=${U.hehuachi}&overdue=1)`);
+  });
+
   it("prints 100 of 130 in full, continued over several WeCom messages, and links the rest to the filtered 台账", () => {
     const m = msgs.find((x) => x.day === "2026-12-02")!;
     expect(overdueLines(m.markdown)).toHaveLength(100);
