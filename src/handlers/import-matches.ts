@@ -5,7 +5,7 @@
  * blocks that share a place key (site, road + house number, compound, road), so a 5,000-row list costs pairs
  * per block, not 12.5 M pairs.
  */
-import { findSimilar, similarCache } from "../db/similar-cases.js";
+import { findSimilar, similarCache, type SimilarOptions } from "../db/similar-cases.js";
 import { prepare, scorePair, THRESHOLD, type Prepared } from "../domain/repeat-match.js";
 import type { ImportRow } from "../sheets/import-rows.js";
 import type { HandlerCtx } from "./context.js";
@@ -16,6 +16,11 @@ export type RowMatches = { earlier: IntakeSimilar[]; inList: InListMatch[] };
 
 /** Rows compared per block at most (the first ones of the list): bounds the pairs a crowded road can cost. */
 export const BLOCK_CAP = 200;
+/**
+ * Smaller candidate pools than a single 交办's: a list's rows are thousands, and what one row's pools miss, the
+ * shared cache often holds from its neighbours (same road, same words). bench/similar.ts measures both.
+ */
+export const IMPORT_POOLS: SimilarOptions = { placePool: 40, textPool: 25, perTrigram: 50 };
 /** Other rows named per row at most. */
 const IN_LIST_SHOWN = 3;
 
@@ -77,7 +82,7 @@ export async function importMatches(ctx: Pick<HandlerCtx, "deps" | "units">, row
     let earlier: IntakeSimilar[] = [];
     if (!failed) {
       try {
-        const found = await findSimilar(ctx.deps.db, { content: r.content, title: r.title, address: r.address, area: r.area, pollutionTypes: r.types }, {}, cache);
+        const found = await findSimilar(ctx.deps.db, { content: r.content, title: r.title, address: r.address, area: r.area, pollutionTypes: r.types }, IMPORT_POOLS, cache);
         earlier = found.map((s) => ({ ...s, unit: s.leadUnitId === null ? null : (units.get(s.leadUnitId) ?? null) }));
       } catch (e) {
         // A hint, not a gate: the preview goes on without it (and does not retry 5,000 times).
