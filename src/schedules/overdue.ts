@@ -13,7 +13,7 @@ import { caseHead, doers, item, routed, unitLine, type CaseLite, type Delivery, 
 import { pagedItems, type Found, type Want } from "./page.js";
 
 export async function overdueItems(ctx: JobCtx, want: Want): Promise<Found> {
-  // Returned cases wait on the office (reassign), not on the unit: they appear in the digest's overdue list.
+  // Returned cases wait on the office (reassign) and 待审核 ones on the leaders, not on the unit: the digest lists them.
   const where = sql`state IN ('pending_ack','in_progress') AND due_at < ${ctx.at} ${ctx.crossedAfter !== undefined ? sql`AND due_at >= ${ctx.crossedAfter}` : sql``} ${routed(ctx)}`;
   return pagedItems(ctx, want, "overdue", "cases_prio_state_due_idx", where, (c) => overdueItem(ctx, c));
 }
