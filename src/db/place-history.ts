@@ -31,14 +31,14 @@ export type PlaceHistory = { merged: MergedComplaint[]; cases: PlaceCase[]; simi
 const ids = (xs: number[]) => JSON.stringify(xs);
 
 /** The place history of case `c` (already loaded and visible to the viewer; the page filters the others by canView). */
-export async function loadPlaceHistory(db: Db, c: CaseRow): Promise<PlaceHistory> {
+export async function loadPlaceHistory(db: Db, c: CaseRow, onSimilarError?: (e: unknown) => void): Promise<PlaceHistory> {
   const [merged, [into], similar] = await Promise.all([
     db.all<MergedComplaint>(sql`
       select m.id, m.title, m.content, m.created_at as createdAt, l.at as mergedAt, l.by, m.source, m.external_no as externalNo
       from case_links l join cases m on m.id = l.case_id
       where l.other_id = ${c.id} and l.kind = 'merged' and l.undone_at is null order by l.at, l.id limit ${MERGED_CAP}`),
     db.all<{ id: number }>(sql`select other_id as id from case_links where case_id = ${c.id} and kind = 'merged' and undone_at is null limit 1`),
-    findSimilar(db, { content: c.content, title: c.title, address: c.address, area: c.area, pollutionTypes: c.pollutionTypes, excludeId: c.id }, { limit: PLACE_CASES }).catch(() => undefined),
+    findSimilar(db, { content: c.content, title: c.title, address: c.address, area: c.area, pollutionTypes: c.pollutionTypes, excludeId: c.id }, { limit: PLACE_CASES }).catch((e: unknown) => void onSimilarError?.(e)),
   ]);
   const intoId = into ? Number(into.id) : undefined;
   const others = (similar ?? []).filter((s) => s.id !== intoId);

@@ -48,7 +48,7 @@ async function renderCase(c: Ctx, id: number, extra: Extra = {}) {
   const detail = await visibleCase(c, id);
   if (!detail) return notFound(c);
   const { case: k, events, attachments } = detail;
-  const [dir, history] = await Promise.all([loadDirectory(deps.db), loadPlaceHistory(deps.db, k)]);
+  const [dir, history] = await Promise.all([loadDirectory(deps.db), loadPlaceHistory(deps.db, k, (e) => deps.log.warn("similar cases lookup failed", { caseId: k.id, error: String((e as { cause?: unknown })?.cause ?? e).slice(0, 200) }) /* the cause: drizzle's message carries the complaint's words */)]);
   const now = deps.clock();
   const tz = deps.config.timezone;
   const after = currentAfterPhotoCount(detail); // the gate counts only this round's after-photos (spec §2.2)
