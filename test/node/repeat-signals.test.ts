@@ -8,6 +8,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import readXlsxFile from "read-excel-file/universal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiToken } from "../../src/db/api-tokens.js";
 import { listCases, ledgerWhere } from "../../src/db/ledger.js";
 import { caseEvents, caseTotals, cases, unitDayStats } from "../../src/db/schema.js";
 import { figuresByUnit, rebuildUnitDayStats } from "../../src/db/unit-day-stats.js";
@@ -154,6 +155,15 @@ describe("台账 重复/反复投诉 filter (issue 13)", () => {
     expect(rest).toContain(id.s);
     expect(rest).not.toContain(id.a);
     expect(rest).not.toContain(id.d);
+  });
+
+  it("GET /api/v1/cases takes the same filter", async () => {
+    const { token } = await createApiToken(w.db, { name: "12345平台", roles: ["dispatcher"], unitId: null, createdBy: "cli", now: w.clock() });
+    const res = await w.app.request(`${ORIGIN}/api/v1/cases?repeat=1`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: { id: number }[]; total: number };
+    expect(body.items.map((c) => c.id).sort()).toEqual([id.a, id.d].sort());
+    expect(body.total).toBe(2);
   });
 
   it("says 无 when nothing matches, and refuses a bad value with the parameter named", async () => {
