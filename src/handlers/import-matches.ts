@@ -43,8 +43,9 @@ export function inListMatches(rows: ImportRow[]): Map<number, InListMatch[]> {
   const blocks = new Map<string, number[]>();
   prepared.forEach((p, i) => {
     for (const k of blockKeys(p)) {
-      const b = blocks.get(k) ?? [];
-      if (b.length < BLOCK_CAP) blocks.set(k, [...b, i]);
+      const b = blocks.get(k);
+      if (!b) blocks.set(k, [i]);
+      else if (b.length < BLOCK_CAP) b.push(i);
     }
   });
   const seen = new Set<string>();
