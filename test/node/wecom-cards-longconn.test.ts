@@ -95,6 +95,7 @@ describe("template cards over the long connection", () => {
     const done = await tap("hh.head", "g-hh", `签收 #${id}`, taskId, 1_796_100_002);
     expect(done.body.userids).toBeUndefined();
     expect(done.body.template_card).toMatchObject({ card_type: "text_notice", task_id: taskId, main_title: { title: expect.stringMatching(/^已签收 · 王芳 \d\d-\d\d \d\d:\d\d$/) } });
+    expect(done.body.template_card.horizontal_content_list).toEqual([{ keyname: "牵头", value: "荷花池街道" }, expect.objectContaining({ keyname: "签收时限" }), expect.objectContaining({ keyname: "办结时限" })]);
     expect((await t.db.select().from(cases).where(eq(cases.id, id)))[0].state).toBe("in_progress");
 
     const again = await tap("hh.head", "g-hh", `签收 #${id}`, taskId, 1_796_100_002); // redelivered event: same user, same create_time

@@ -118,5 +118,8 @@ export async function clickUpdate(deps: Deps, click: Click, replies: Content[]):
   const about = rows.length === 1 ? `#${rows[0].id} ${rows[0].title}` : rows.map((r) => `#${r.id}`).join(" ");
   // The answer is shown to all only when this clicker made the decision; another's click or typing is summed up by the title.
   const mine = ds.every((d) => d.actor === click.clickerId);
-  return { response_type: "update_template_card", template_card: notice(click.taskId, url, title, about, mine ? said : undefined) };
+  // The pushed card's facts (牵头, 时限 …) stay on the result; the people to remind do not.
+  const facts = ((pushed?.horizontal_content_list ?? []) as { type?: number }[]).filter((h) => h.type !== 3);
+  const card = notice(click.taskId, url, title, about, mine ? said : undefined);
+  return { response_type: "update_template_card", template_card: facts.length ? { ...card, horizontal_content_list: facts } : card };
 }
