@@ -159,9 +159,10 @@ export const cases = sqliteTable(
     // Only open rows (a tenth of a city's cases): overdue counts by unit/source/batch and the overdue list, covered.
     // A past-due case in 待审核 counts as overdue too (issue 11): the office has not finished it in time.
     index("cases_open_due_idx").on(t.dueAt, t.leadUnitId, t.source, t.batchId).where(sql`state in ('pending_ack','in_progress','pending_review','returned')`),
-    // 待领导决定 in the digest: closures awaiting review and open 延期 requests, oldest first (few rows, never the table).
-    index("cases_review_idx").on(t.submittedAt).where(sql`state = 'pending_review'`),
-    index("cases_ext_request_idx").on(t.extRequestedAt).where(sql`ext_requested_at is not null`),
+    // 待领导决定 in the digest: closures awaiting review and open 延期 requests, oldest first, and how many are past due,
+    // from the index alone (12 k closures awaiting review at city scale: counting them by row took 80 ms).
+    index("cases_review_idx").on(t.submittedAt, t.dueAt).where(sql`state = 'pending_review'`),
+    index("cases_ext_request_idx").on(t.extRequestedAt, t.dueAt).where(sql`ext_requested_at is not null and state = 'in_progress'`),
     index("cases_milestone_idx").on(t.milestoneAt).where(sql`milestone_at is not null`), // 阶段性办结 milestones
     // The reminder passes (紧急 first, then the rest): cases past due or past their signing limit, without reading rows.
     index("cases_prio_state_due_idx").on(t.priority, t.state, t.dueAt),
