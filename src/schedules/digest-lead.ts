@@ -15,8 +15,11 @@ import type { Policy } from "../domain/policy.js";
 import { fmtDate } from "../handlers/text.js";
 import { caseHead } from "./items.js";
 
-/** Cases a digest list prints in full; a leader reads no more in one sitting, and the rest are one tap away. */
-export const LIST_MAX = 100;
+/**
+ * Cases a digest list prints in full: a district's whole list, while at city scale (12 k closures awaiting review,
+ * 10 k overdue) the message stays a few WeCom chunks rather than dozens, and the rest are one tap away.
+ */
+export const LIST_MAX = 50;
 
 export type LeadData = {
   /** `waited`: working days since submission or request (-1 unknown); `late`: working days past due, for those past it. */
@@ -47,7 +50,8 @@ export async function loadLead(db: Db, at: number, workdays: (a: number, b: numb
     decisions: { ...decisions, waited, late },
     // An urgent case may be listed on the day it fell due (0 working days): call it day 1, as the reminders do.
     overdue: overdue.map((o) => ({ ...o, days: Math.max(1, workdays(o.dueAt, at)) })),
-    overdueCount: Math.max(0, overdueTotal - decisions.closuresOverdue - decisions.extensionsOverdue),
+    // (the figure comes from the aggregates; never below what was read, should they lag a bulk load before reindex)
+    overdueCount: Math.max(overdue.length, overdueTotal - decisions.closuresOverdue - decisions.extensionsOverdue),
     flagged: { count: flagged.count, rows: flagged.rows.map((f) => ({ ...f, left: f.dueAt === null ? null : workdays(at, f.dueAt) })) },
     names: new Map(ps.map((p) => [p.userId, p.name])),
     heads: new Map(us.filter((u) => u.head).map((u) => [u.id, u.head!])),

@@ -16,6 +16,7 @@ import { cases, groups, outbox, people, units } from "../../src/db/schema.js";
 import { seedDemo } from "../../src/db/seed-demo.js";
 import type { Db } from "../../src/db/types.js";
 import { overdueList } from "../../src/db/unit-day-stats.js";
+import { LIST_MAX } from "../../src/schedules/digest-lead.js";
 import { workingDaysBetween, type Calendar } from "../../src/domain/calendar.js";
 import { isOverdue } from "../../src/domain/lifecycle.js";
 import type { Message } from "../../src/domain/message.js";
@@ -251,16 +252,17 @@ describe("a long overdue list is not cut", () => {
     expect(more).toContain(`[督办台 台账](${b.deps.config.publicBaseUrl}/dashboard/cases?unit=${U.hehuachi}&overdue=1)`);
   });
 
-  it("prints 100 of 130 in full, continued over several WeCom messages, and links the rest to the filtered 台账", () => {
+  it(`prints ${LIST_MAX} of 130 in full, continued over several WeCom messages, and links the rest to the filtered 台账`, () => {
     const m = msgs.find((x) => x.day === "2026-12-02")!;
-    expect(overdueLines(m.markdown)).toHaveLength(100);
-    expect(m.markdown).toContain(`另有 30 件逾期案件未逐条列出，全部见 </font>[督办台 台账 · 已逾期](${b.deps.config.publicBaseUrl}/dashboard/cases?overdue=1)`);
+    expect(LIST_MAX).toBeGreaterThan(20);
+    expect(overdueLines(m.markdown)).toHaveLength(LIST_MAX);
+    expect(m.markdown).toContain(`另有 ${130 - LIST_MAX} 件逾期案件未逐条列出，全部见 </font>[督办台 台账 · 已逾期](${b.deps.config.publicBaseUrl}/dashboard/cases?overdue=1)`);
     expect(m.markdown).not.toMatch(/另有 \d+ 件：#/);
     const chunks = renderWecomChunks({ message: m.message, mentions: m.mentions }).map((c) => String(c.markdown));
     expect(chunks.length).toBeGreaterThan(1);
     for (const c of chunks) expect(new TextEncoder().encode(c).byteLength).toBeLessThanOrEqual(4096);
     // Every case line lands whole in one chunk: the chunks together name each listed case exactly once.
-    expect(chunks.flatMap((c) => overdueLines(c)).length).toBe(100);
+    expect(chunks.flatMap((c) => overdueLines(c)).length).toBe(LIST_MAX);
   });
 });
 
@@ -274,9 +276,9 @@ describe("the lists are read through their own partial indexes", () => {
       const client = createClient({ url: `file:${t.dir}/test.db` });
       const sent: { sql: string; params: unknown[] }[] = [];
       const logged = drizzle(client, { schema, logger: { logQuery: (q, params) => sent.push({ sql: q, params }) } }) as unknown as Db;
-      const d = await pendingDecisions(logged, now, 100);
-      const f = await flaggedOnTrack(logged, now, 100);
-      const o = await overdueList(logged, now, 100, { awaiting: false });
+      const d = await pendingDecisions(logged, now, LIST_MAX);
+      const f = await flaggedOnTrack(logged, now, LIST_MAX);
+      const o = await overdueList(logged, now, LIST_MAX, { awaiting: false });
       expect(d.closureCount).toBe((await t.db.select().from(cases).where(eq(cases.state, "pending_review"))).length);
       expect(d.extensionCount).toBe((await t.db.select().from(cases).where(and(eq(cases.state, "in_progress"), isNotNull(cases.extRequestedAt)))).length);
       expect(f.count).toBeGreaterThanOrEqual(1);
