@@ -51,20 +51,14 @@ async function hits(db: Db, expr: string | undefined, limit: number, cache?: Sim
 }
 
 /**
- * Cases sharing the most of the text's trigrams, in one statement: each trigram's newest `per` hits, counted.
- * A rare trigram's list is complete, a common one's holds only recent rows, so the count works as a bounded IDF.
+ * Cases sharing the most of the text's trigrams: each trigram's newest `per` hits, counted. A rare trigram's list
+ * is complete, a common one's holds only recent rows, so the count works as a bounded IDF. One statement per
+ * trigram (D1 refuses a compound SELECT of that many terms); an import's cache keeps each list for its other rows.
  */
 async function textHits(db: Db, grams: string[], per: number, limit: number, cache?: SimilarCache): Promise<number[]> {
-  if (!grams.length) return [];
-  if (cache) {
-    // One query per trigram, each kept: the rows of one list share most of their trigrams.
-    const n = new Map<number, number>();
-    for (const g of grams) for (const id of await hits(db, phrase(g), per, cache)) n.set(id, (n.get(id) ?? 0) + 1);
-    return [...n].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, limit).map(([id]) => id);
-  }
-  const lists = sql.join(grams.map((g) => newest(phrase(g), per)), sql` union all `);
-  const rows = await db.all<{ id: number }>(sql`select id from (${lists}) group by id order by count(*) desc, id desc limit ${limit}`);
-  return rows.map((r) => Number(r.id));
+  const n = new Map<number, number>();
+  for (const g of grams) for (const id of await hits(db, phrase(g), per, cache)) n.set(id, (n.get(id) ?? 0) + 1);
+  return [...n].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, limit).map(([id]) => id);
 }
 
 /** The road (its last four characters, as placeQueries looks it up) with the house number: 太升南路73号. */
