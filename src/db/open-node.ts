@@ -11,6 +11,7 @@ import { missingSchema, unknownMigrations } from "./schema-check.js";
 import type { Db } from "./types.js";
 import { makeResilient, writeProbe, type DbHealth } from "./node-connection.js";
 import { groupCommitClient, type GroupCommitOptions, type GroupCommitStats } from "./group-commit.js";
+import { cacheStatements } from "./statement-cache.js";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -54,6 +55,7 @@ export async function verifyPragmas(client: Pick<Client, "execute">): Promise<Re
 
 /** One connection to the embedded file with the pragmas applied, read back, and re-applied after every reset (R26). */
 async function fileConnection(file: string) {
+  cacheStatements(); // each connection keeps its prepared statements (statement-cache.ts)
   const client = createClient({ url: `file:${file}`, concurrency: 1, timeout: 5000 } as Parameters<typeof createClient>[0]);
   const preparePragmas = async (c: Pick<Client, "execute">) => {
     for (const p of REQUIRED_PRAGMAS) await c.execute(p);

@@ -1,0 +1,57 @@
+/**
+ * Prepared statements kept per embedded libSQL connection (issue 12). @libsql/client prepares every statement anew
+ * (`db.prepare(sql)` inside each execute), which was the largest CPU cost of a chat command after the writes. The
+ * client sets a statement's modes (raw, safe integers), binds fresh arguments and runs it to completion on every
+ * execute, and the binding is synchronous, so one connection never runs the same statement twice at once. A
+ * schema change (by any connection) empties the connection's statements: the client reads a statement's columns
+ * before running it, and a kept `SELECT *` would still name the old ones. Bounded per connection (LRU).
+ */
+import { createRequire } from "node:module";
+
+type Statement = { raw: (on?: boolean) => Statement; all: () => unknown[][] };
+type DatabaseProto = { prepare: (this: object, sql: string) => Statement; close: (this: object) => unknown };
+
+/** Statements kept per connection: the distinct SQL texts of the app are a few hundred. */
+export const STATEMENTS_PER_CONNECTION = 500;
+
+let installed = false;
+type Cache = { statements: Map<string, Statement>; schema: Statement; version: unknown };
+const caches = new WeakMap<object, Cache>();
+
+/** Install once per process, before the first connection: every embedded `libsql` Database keeps its statements. */
+export function cacheStatements(): void {
+  if (installed) return;
+  installed = true;
+  const proto = (createRequire(import.meta.url)("libsql") as { prototype: DatabaseProto }).prototype;
+  const prepare = proto.prepare;
+  const close = proto.close;
+  proto.prepare = function (this: object, sql: string): Statement {
+    let cache = caches.get(this);
+    if (!cache) {
+      const schema = prepare.call(this, "PRAGMA schema_version").raw(true);
+      caches.set(this, (cache = { statements: new Map(), schema, version: undefined }));
+    }
+    const version = cache.schema.all()[0]?.[0];
+    if (version !== cache.version) {
+      cache.statements.clear();
+      cache.version = version;
+    }
+    const kept = cache.statements.get(sql);
+    if (kept) {
+      cache.statements.delete(sql); // most recently used last
+      cache.statements.set(sql, kept);
+      return kept;
+    }
+    const fresh = prepare.call(this, sql); // a statement that does not prepare throws and is not kept
+    cache.statements.set(sql, fresh);
+    if (cache.statements.size > STATEMENTS_PER_CONNECTION) cache.statements.delete(cache.statements.keys().next().value!);
+    return fresh;
+  };
+  proto.close = function (this: object) {
+    caches.delete(this); // dropped before the connection closes
+    return close.call(this);
+  };
+}
+
+/** Statements kept for one connection's Database object (tests). */
+export const keptStatements = (database: object): number => caches.get(database)?.statements.size ?? 0;
