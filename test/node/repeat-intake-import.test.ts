@@ -31,7 +31,7 @@ const hidden = (html: string, name: string) => {
 };
 const csv = (rows: string[][]) => new File([new TextEncoder().encode(["受理编号,交办问题基本情况,来电/来信,交办日期/批次,责任单位", ...rows.map((r) => r.join(","))].join("\r\n") + "\r\n")], "list.csv");
 /** The preview table's row of a 受理编号 (its 疑似重复 cell is the last one). */
-const previewRow = (html: string, no: string) => html.split("<tr").find((r) => r.includes(`<td>${no}</td>`) && r.includes("<td>新</td>") === false && r.includes('class="ok"'))!;
+const previewRow = (html: string, no: string) => html.slice(html.indexOf('id="preview-rows"')).split("<tr").find((r) => r.includes(`<td>${no}</td>`))!;
 
 const LIST = [
   ["D3SC202612020201", "群众反映金牛大道十八号院老王烧烤店晚上油烟很大，窗户都不敢开", "来电", "2026-12-01", "荷花池街道"],
@@ -62,6 +62,10 @@ describe("import preview: repeats within the list and choices per row", () => {
     expect(cell("D3SC202612020203")).not.toContain("同表第");
     expect(cell("D3SC202612020204")).not.toContain("同表第");
     expect(cell("D3SC202612020204")).not.toContain("/dashboard/cases/");
+    // Listed apart as well, so that a pair beyond the first rows shown is not missed.
+    const inList = text.slice(text.indexOf('id="in-list-repeats"'), text.indexOf("</section>", text.indexOf('id="in-list-repeats"')));
+    expect(inList).toContain("表内疑似重复：2 行");
+    expect(inList.split("<tr data-line=").slice(1).map((r) => r.slice(1, 2))).toEqual(["2", "3"]);
     const choices = text.slice(text.indexOf('id="repeat-choices"'), text.indexOf("</fieldset>"));
     expect(choices).toContain(`name="repeat:D3SC202612020201" value="merge:${closedEarlier}"`);
     expect(choices).toContain(`name="repeat:D3SC202612020203" value="notdup:${openEarlier}"`);

@@ -63,6 +63,7 @@ export function PreviewView(props: { user: WebUser; input: ImportInput; preview:
         {batches.length ? <p class="small">交办批次：{batches.join("、")}</p> : null}
         <p class="muted small">文件校验值（SHA-256，服务器计算）：<code id="file-sha256">{props.input.sha256}</code></p>
       </section>
+      <InListRepeats rows={fresh} similar={props.similar} />
       {ok ? null : (
         <section class="card">
           <h2 class="warn">错误（未导入任何数据）</h2>
@@ -159,5 +160,28 @@ function RepeatChoices(props: Names & { rows: ImportRow[]; similar?: Map<number,
         </tbody>
       </table>
     </fieldset>
+  );
+}
+
+/** Rows of this list about the same place as another row (issue 13), all of them, not only the rows shown below. */
+function InListRepeats(props: { rows: ImportRow[]; similar?: Map<number, RowMatches> }) {
+  const rows = props.rows.filter((r) => props.similar?.get(r.line)?.inList.length);
+  if (!rows.length) return null;
+  return (
+    <section class="card" id="in-list-repeats">
+      <h2>表内疑似重复：{rows.length} 行</h2>
+      <p class="muted small">同一清单中以下各行疑似是同一地点的同一问题；如确属重复，可导入后在群内发送「并案 #新 到 #原」。{rows.length > CHOICE_ROWS ? `（仅列出前 ${CHOICE_ROWS} 行）` : ""}</p>
+      <table class="wide">
+        <thead><tr><th>行号</th><th>受理编号</th><th>问题</th><th>疑似与之重复</th></tr></thead>
+        <tbody>
+          {rows.slice(0, CHOICE_ROWS).map((r) => (
+            <tr data-line={String(r.line)}>
+              <td>{r.line}</td><td>{r.externalNo}</td><td>{r.title}</td>
+              <td class="small">{props.similar!.get(r.line)!.inList.map((x) => `第 ${x.line} 行（${x.externalNo}）`).join("、")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
