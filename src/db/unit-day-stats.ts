@@ -165,10 +165,11 @@ export type OverdueRow = OverdueCase & { leaderUserId: string | null; priority: 
  * lists under 待领导决定; they are found in the index and skipped on their row, so the work stays within the limit
  * plus those few cases.
  */
-export async function overdueList(db: Db, now: number, limit: number, o: { awaiting?: boolean } = {}): Promise<OverdueRow[]> {
+export async function overdueList(db: Db, now: number, limit: number, o: { awaiting?: boolean; dueFrom?: number } = {}): Promise<OverdueRow[]> {
   const review = o.awaiting === false ? sql`AND state != 'pending_review' AND NOT (state = 'in_progress' AND ext_requested_at IS NOT NULL)` : sql``;
+  const from = o.dueFrom === undefined ? sql`` : sql`AND due_at >= ${o.dueFrom}`; // one range of the index: cases due in a window
   const rows = await db.all<Omit<OverdueRow, "flagged"> & { flagged: number }>(sql`
     SELECT id, title, lead_unit_id AS leadUnitId, due_at AS dueAt, flagged, state, leader_user_id AS leaderUserId, priority FROM cases INDEXED BY cases_open_due_idx
-    WHERE state IN ${PAST_DUE} AND due_at < ${now} ${review} ORDER BY due_at, id LIMIT ${Math.max(0, Math.floor(limit))}`);
+    WHERE state IN ${PAST_DUE} AND due_at < ${now} ${from} ${review} ORDER BY due_at, id LIMIT ${Math.max(0, Math.floor(limit))}`);
   return rows.map((r) => ({ ...r, flagged: Boolean(r.flagged) }));
 }

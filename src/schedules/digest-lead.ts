@@ -11,8 +11,10 @@ import { flaggedOnTrack, pendingDecisions, type DecisionCase, type Decisions } f
 import { overdueList, type OverdueRow } from "../db/unit-day-stats.js";
 import { STATE_LABEL } from "../domain/labels.js";
 import { line, link, muted, strong, warn, type Block, type Span } from "../domain/message.js";
+import type { Calendar } from "../domain/calendar.js";
 import type { Policy } from "../domain/policy.js";
 import { fmtDate } from "../handlers/text.js";
+import { prevWorkingDay, startOfDate } from "./business-time.js";
 import { caseHead } from "./items.js";
 
 /**
@@ -35,14 +37,34 @@ export type LeadData = {
   ledgerUrl?: string;
 };
 
-export async function loadLead(db: Db, at: number, workdays: (a: number, b: number) => number, policy: Pick<Policy, "ladderDays">, overdueTotal: number, dashboardUrl?: string): Promise<LeadData> {
-  const [decisions, overdue, flagged, ps, us] = await Promise.all([
+/**
+ * The deadlines [from, to) of the cases that are `n` working days overdue on `today` (a working day): due on the n-th
+ * working day before today, or on a day off after it. Those reach an escalation step today.
+ */
+function dueWindow(cal: Calendar, today: string, n: number): [number, number] {
+  let hi = today;
+  for (let i = 1; i < n; i++) hi = prevWorkingDay(cal, hi);
+  return [startOfDate(prevWorkingDay(cal, hi), cal.timeZone), startOfDate(hi, cal.timeZone)];
+}
+
+/** Rows by id once, most overdue first. */
+const merged = (lists: OverdueRow[][]) => [...new Map(lists.flat().map((r) => [r.id, r])).values()].sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+
+export async function loadLead(db: Db, cal: Calendar, today: string, at: number, workdays: (a: number, b: number) => number, policy: Pick<Policy, "ladderDays">, overdueTotal: number, dashboardUrl?: string): Promise<LeadData> {
+  // The most overdue cases, and (however long the list) those reaching a step today, whose people are named and @-ed.
+  const stepDays = [...new Set([policy.ladderDays.leader, policy.ladderDays.accountability])].filter((n) => n >= 1);
+  const [decisions, head, flagged, ps, us, ...stepping] = await Promise.all([
     pendingDecisions(db, at, LIST_MAX),
     overdueList(db, at, LIST_MAX, { awaiting: false }),
     flaggedOnTrack(db, at, LIST_MAX),
     db.select({ userId: people.userId, name: people.name }).from(people),
     db.select({ id: units.id, head: units.headUserId }).from(units),
+    ...stepDays.map((n) => {
+      const [from, to] = dueWindow(cal, today, n);
+      return overdueList(db, Math.min(to, at), LIST_MAX, { awaiting: false, dueFrom: from });
+    }),
   ]);
+  const overdue = merged([head, ...stepping]);
   const waited = new Map([...decisions.closures, ...decisions.extensions].map((c) => [c.id, c.since === null ? -1 : workdays(c.since, at)]));
   const pastDue = [...decisions.closures, ...decisions.extensions].filter((c) => c.dueAt !== null && c.dueAt < at);
   const late = new Map(pastDue.map((c) => [c.id, Math.max(1, workdays(c.dueAt!, at))]));

@@ -13,7 +13,7 @@ import { figuresByBatch, figuresBySource, figuresByUnit } from "../db/unit-day-s
 import { loadPolicy } from "../db/policy.js";
 import type { Policy } from "../domain/policy.js";
 import { leadBlocks, leadCases, LIST_MAX, loadLead, type LeadData } from "./digest-lead.js";
-import type { Calendar } from "../domain/calendar.js";
+import { localDate, type Calendar } from "../domain/calendar.js";
 import { line, muted, strong, title, warn, type Block, type Span } from "../domain/message.js";
 import { fmtDate, fmtDateTime } from "../handlers/text.js";
 import { flaggedSubmissions, type FlaggedSubmission } from "./photo-flags.js";
@@ -58,7 +58,7 @@ export async function loadDigest(db: Db, cal: Calendar, at: number, since: numbe
     loadRepeatPlaces(db, since, at, lines + OVERDUE_NUMBERS),
   ]);
   const total = totals(stats);
-  const lead = await loadLead(db, at, workdays, policy, total.overdue, o.dashboardUrl);
+  const lead = await loadLead(db, cal, localDate(at, cal.timeZone), at, workdays, policy, total.overdue, o.dashboardUrl);
   return {
     at,
     tz: cal.timeZone,

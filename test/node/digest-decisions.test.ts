@@ -220,6 +220,7 @@ describe("a long overdue list is not cut", () => {
   let b: Bench;
   let msgs: Msg[];
   let asked: number;
+  let stepping: number;
   const overdueLines = (md: string) => md.split("\n").filter((l) => /^\*\*#\d+\*\* .*逾期 <font color="warning">\d+ 个工作日/.test(l) || /^\*\*#\d+\*\* .* · <font color="warning">逾期 \d+ 个工作日/.test(l));
 
   beforeAll(async () => {
@@ -231,6 +232,8 @@ describe("a long overdue list is not cut", () => {
     await b.tick("2026-12-01 07:00");
     await b.tick("2026-12-01 08:30");
     await insertCases(b.db, 110, { leadUnitId: U.chengguan, dueAt: cst("2026-11-25 23:59") });
+    // The least overdue of all, but it reaches the 包案领导 step on 12-02: listed and its leader @-ed however long the list.
+    [stepping] = await insertCases(b.db, 1, { leadUnitId: U.chengguan, dueAt: cst("2026-11-27 23:59"), leaderUserId: "lead", title: "今日升级的案件" });
     await b.tick("2026-12-02 08:30");
     msgs = (await b.messages()).filter((m) => m.chatId === "g-command");
   }, 60_000);
@@ -252,17 +255,19 @@ describe("a long overdue list is not cut", () => {
     expect(more).toContain(`[督办台 台账](${b.deps.config.publicBaseUrl}/dashboard/cases?unit=${U.hehuachi}&overdue=1)`);
   });
 
-  it(`prints ${LIST_MAX} of 130 in full, continued over several WeCom messages, and links the rest to the filtered 台账`, () => {
+  it(`prints the ${LIST_MAX} most overdue of 131 in full and the one reaching a step today, continued over several WeCom messages, and links the rest to the filtered 台账`, () => {
     const m = msgs.find((x) => x.day === "2026-12-02")!;
     expect(LIST_MAX).toBeGreaterThan(20);
-    expect(overdueLines(m.markdown)).toHaveLength(LIST_MAX);
-    expect(m.markdown).toContain(`另有 ${130 - LIST_MAX} 件逾期案件未逐条列出，全部见 </font>[督办台 台账 · 已逾期](${b.deps.config.publicBaseUrl}/dashboard/cases?overdue=1)`);
+    expect(overdueLines(m.markdown)).toHaveLength(LIST_MAX + 1);
+    expect(lineOf(part(m.markdown, "**已升级包案领导", ["**逾期 1–2", "<font"]), stepping)).toContain("包案领导 李明华 · 单位负责人 郑八 · <font color=\"warning\">今日升级</font>");
+    expect(m.mentions).toContain("lead");
+    expect(m.markdown).toContain(`另有 ${131 - LIST_MAX - 1} 件逾期案件未逐条列出，全部见 </font>[督办台 台账 · 已逾期](${b.deps.config.publicBaseUrl}/dashboard/cases?overdue=1)`);
     expect(m.markdown).not.toMatch(/另有 \d+ 件：#/);
     const chunks = renderWecomChunks({ message: m.message, mentions: m.mentions }).map((c) => String(c.markdown));
     expect(chunks.length).toBeGreaterThan(1);
     for (const c of chunks) expect(new TextEncoder().encode(c).byteLength).toBeLessThanOrEqual(4096);
     // Every case line lands whole in one chunk: the chunks together name each listed case exactly once.
-    expect(chunks.flatMap((c) => overdueLines(c)).length).toBe(LIST_MAX);
+    expect(chunks.flatMap((c) => overdueLines(c)).length).toBe(LIST_MAX + 1);
   });
 });
 
