@@ -284,11 +284,12 @@ describe("the lists are read through their own partial indexes", () => {
       const d = await pendingDecisions(logged, now, LIST_MAX);
       const f = await flaggedOnTrack(logged, now, LIST_MAX);
       const o = await overdueList(logged, now, LIST_MAX, { awaiting: false });
+      await overdueList(logged, now - 86_400_000, LIST_MAX, { awaiting: false, dueFrom: now - 5 * 86_400_000 }); // a step's deadline window
       expect(d.closureCount).toBe((await t.db.select().from(cases).where(eq(cases.state, "pending_review"))).length);
       expect(d.extensionCount).toBe((await t.db.select().from(cases).where(and(eq(cases.state, "in_progress"), isNotNull(cases.extRequestedAt)))).length);
       expect(f.count).toBeGreaterThanOrEqual(1);
       expect(o.every((c) => c.state !== "pending_review")).toBe(true);
-      expect(sent.length).toBe(6);
+      expect(sent.length).toBe(7);
       for (const q of sent) {
         const plan = (await client.execute({ sql: `explain query plan ${q.sql}`, args: q.params as never })).rows.map((r) => String(r.detail));
         for (const step of plan) expect(step, q.sql).not.toMatch(/^SCAN cases\b(?! USING (COVERING )?INDEX (cases_review_idx|cases_ext_request_idx|cases_open_due_idx|cases_flagged_idx))/);
