@@ -194,7 +194,8 @@ export async function commitImport(db: Db, rows: NewCase[], meta: ImportMeta, al
     await commit(db, [...swapStatements(db, importId, rows.length, batchList, meta), ...also, ...announce]);
   } catch (e) {
     await commit(db, [db.delete(importStaging).where(eq(importStaging.importId, importId))]).catch(() => undefined);
-    if (e instanceof VersionConflict) throw new Error("import staging incomplete: rows were removed before the swap");
+    // With decisions in the batch a conflict may be their target changed meanwhile: the caller says so (409).
+    if (e instanceof VersionConflict) throw also.length ? e : new Error("import staging incomplete: rows were removed before the swap");
     throw e;
   }
   // The cases are in; what is left is housekeeping, which must not turn a done import into an error.

@@ -7,6 +7,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, caseEvents, caseLinks, cases, caseTotals, outbox } from "../../src/db/schema.js";
 import { findSimilar } from "../../src/db/similar-cases.js";
+import { commitImport, type NewCase } from "../../src/db/import-cases.js";
+import { newToken, updateCase, VersionConflict } from "../../src/db/write.js";
 import { say } from "../helpers/fixture.js";
 import { ORIGIN, sessionFor, tableCounts, webApp } from "../helpers/web.js";
 
@@ -128,5 +130,21 @@ describe("import preview: repeats within the list and choices per row", () => {
     expect(announce).toContain(`#${(await row(eq(cases.externalNo, "D3SC202612020202"))).id} `);
     expect(announce).not.toContain(`#${merged.id} `);
     expect(pushes.some((p) => p.includes("收到重复投诉，已重新办理") && p.includes("D3SC202612020201"))).toBe(true);
+  });
+
+  it("keeps the import all or nothing when a decision's target changed after it was read", async () => {
+    const before = await tableCounts(w.db);
+    const t = await row(eq(cases.id, openEarlier));
+    const newCase: NewCase = {
+      externalNo: "D3SC202612020299", source: "中央督察", batch: { name: "冲突批次", receivedOn: "2026-12-01" }, title: "冲突", content: "蜀汉路77号某火锅店油烟又来了",
+      area: null, address: null, types: [], focus: false, leadUnitId: 1, coUnitIds: [], ackBy: null, dueAt: w.clock() + 86_400_000, origin: { line: 2 },
+    };
+    // A decision written for version v while the case is already at v + 1 (someone acted in between).
+    const stale = updateCase(w.db, t.id, t.version - 1, {}, newToken(), w.clock());
+    await expect(commitImport(w.db, [newCase], { actor: "disp", source: "中央督察", at: w.clock(), fileName: "x.csv", sha256: "0".repeat(64) }, stale)).rejects.toBeInstanceOf(VersionConflict);
+    const after = await tableCounts(w.db);
+    const keys = ["cases", "case_events", "audit_log", "batches", "import_staging", "case_links"];
+    expect(keys.every((k) => typeof before[k] === "number")).toBe(true);
+    expect(keys.map((k) => after[k])).toEqual(keys.map((k) => before[k]));
   });
 });

@@ -9,7 +9,7 @@ import { checkPreview, savePreview } from "../../db/import-previews.js";
 import { loadDirectory } from "../../db/ledger.js";
 import { SOURCES } from "../../db/schema.js";
 import type { Deps } from "../../deps.js";
-import { DuplicateKey } from "../../db/write.js";
+import { DuplicateKey, VersionConflict } from "../../db/write.js";
 import { sha256Hex } from "../../files/types.js";
 import { DomainError } from "../../handlers/errors.js";
 import { importCases, previewImport, type ImportInput } from "../../handlers/import-cases.js";
@@ -120,6 +120,7 @@ export async function importCommit(c: Ctx) {
     }
     if (e instanceof DomainError && e.code === "FORBIDDEN") return fail(c, e.message, 403);
     if (e instanceof DuplicateKey) return fail(c, "导入期间有受理编号被其他人录入，本次未导入任何数据。请重新上传预览。", 409);
+    if (e instanceof VersionConflict) return fail(c, "导入期间要并入的原案件被其他人更新，本次未导入任何数据。请重新上传预览后再确认。", 409);
     throw e;
   }
 }
