@@ -14,7 +14,7 @@
  * Figures and method go into docs/performance.md (section "scale").
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -225,6 +225,10 @@ async function runTick(): Promise<Run[]> {
   for (let i = 0; i < 3; i++) {
     for (const ext of ["", "-wal", "-shm"]) rmSync(tickFile + ext, { force: true });
     copyFileSync(file, tickFile);
+    // Flushed before the run: otherwise the run's durable COMMIT waits behind the write-back of the whole copy.
+    const fd = openSync(tickFile, "r+");
+    fsyncSync(fd);
+    closeSync(fd);
     const tick = await runCli(["tick", "--at", MORNING], { DATABASE_URL: `file:${tickFile}` });
     if (tick.code !== 0) throw new Error(`tick failed (${tick.code}): ${tick.stderr.slice(-1000)}`);
     log(`tick: ${fmt(tick.workMs)} ms, ${mb(tick.maxRssKb)}; ${tick.stdout.split("\n").slice(0, 2).join(" / ")}`);
@@ -301,7 +305,7 @@ async function main() {
     "bundle (`dist/bench-scale`, the same esbuild build as `dist/node`); \"work beyond process start\" is the time from",
     "the bundle's load to the end of `main()`, measured inside the child, and peak memory is the child's own",
     "peak RSS (`VmHWM`; getrusage's maxRSS would carry over the parent's peak across exec). `tick` runs three times, each on a fresh copy of the",
-    "file (it writes). Pages: `duban serve` with the",
+    "file (it writes) flushed to disk first (fsync), so its COMMIT does not wait behind the copy's write-back. Pages: `duban serve` with the",
     `in-process schedules off, a dispatcher's session cookie, sequential requests after one warm-up, at most ${REQUESTS}`,
     "each (fewer when a figure is slow); the search rotates over 油烟扰民, 金泉路, a 受理编号, 夜间施工 and the 2-character 污水.",
     "Chat: signed, encrypted WeCom callbacks to `/wecom/callback` from the big unit's head (统计) and officer (我的) in its group.",

@@ -132,6 +132,52 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 /** Local wall-clock fields of an instant in `timeZone`. */
 export function localParts(instantMs: number, timeZone: string): LocalParts {
   if (!Number.isFinite(instantMs)) throw new RangeError(`not an instant: ${instantMs}`);
+  const offset = hourOffset(instantMs, timeZone);
+  if (offset !== undefined) {
+    const t = new Date(instantMs + offset);
+    const dow = t.getUTCDay();
+    return {
+      year: t.getUTCFullYear(),
+      month: t.getUTCMonth() + 1,
+      day: t.getUTCDate(),
+      hour: t.getUTCHours(),
+      minute: t.getUTCMinutes(),
+      second: t.getUTCSeconds(),
+      weekday: (dow === 0 ? 7 : dow) as LocalParts["weekday"],
+    };
+  }
+  return intlParts(instantMs, timeZone);
+}
+
+/**
+ * The zone's UTC offset over the UTC hour holding `instantMs`, read through Intl once per zone and hour; undefined
+ * when it changes within that hour (a transition: Intl answers each instant) or the year is outside 1000–9999.
+ * formatToParts cost microseconds per call, and the digest formats tens of thousands of dates (issue 12).
+ */
+const HOUR_MS = 3_600_000;
+const offsets = new Map<string, Map<number, number | null>>();
+function hourOffset(instantMs: number, timeZone: string): number | undefined {
+  const hour = Math.floor(instantMs / HOUR_MS);
+  let byHour = offsets.get(timeZone);
+  if (!byHour) offsets.set(timeZone, (byHour = new Map()));
+  let o = byHour.get(hour);
+  if (o === undefined) {
+    const start = hour * HOUR_MS;
+    const [a, b] = [intlOffset(start, timeZone), intlOffset(start + HOUR_MS - 1000, timeZone)];
+    o = a === b && a !== undefined ? a : null;
+    if (byHour.size >= 100_000) byHour.clear(); // ~11 years of hours per zone
+    byHour.set(hour, o);
+  }
+  return o ?? undefined;
+}
+
+function intlOffset(instantMs: number, timeZone: string): number | undefined {
+  const p = intlParts(instantMs, timeZone);
+  if (p.year < 1000 || p.year > 9999) return undefined;
+  return utcWall(p.year, p.month, p.day, p.hour, p.minute, p.second, 0) - Math.floor(instantMs / 1000) * 1000;
+}
+
+function intlParts(instantMs: number, timeZone: string): LocalParts {
   const p: Record<string, string> = {};
   for (const { type, value } of formatterFor(timeZone).formatToParts(instantMs)) p[type] = value;
   let year = Number(p.year);
