@@ -19,10 +19,11 @@ import { leavesConnectionDirty, worthRetry } from "./node-connection.js";
 export type StatementKind = "read" | "write" | "alone";
 
 const ALONE = /^\s*(pragma|vacuum|begin|commit|rollback|end|savepoint|release|attach|detach|analyze|reindex)\b/i;
-const READ = /^\s*(select|values)\b/i;
+// A WITH … SELECT (the aggregates' materialized groups) is a read too; WITH … INSERT has a write word.
+const READ = /^\s*(select|values|with)\b/i;
 const WRITE_WORD = /\b(insert|update|delete|replace)\b/i;
 
-/** Where a statement runs. Only plain selects count as reads; anything doubtful goes to the writer. */
+/** Where a statement runs. Only plain selects (and WITH … SELECT) count as reads; anything doubtful goes to the writer. */
 export function statementKind(sql: string): StatementKind {
   if (ALONE.test(sql)) return "alone";
   if (READ.test(sql) && !WRITE_WORD.test(sql)) return "read";

@@ -132,6 +132,7 @@ describe("group commit on the embedded file", () => {
     expect(statementKind("  SELECT 1")).toBe("read");
     expect(statementKind("insert into inbox values (1)")).toBe("write");
     expect(statementKind("with x as (select 1) insert into t select * from x")).toBe("write");
+    expect(statementKind("WITH g AS MATERIALIZED (SELECT 1 AS n) SELECT sum(n) FROM g")).toBe("read"); // not a commit on the writer
     expect(statementKind("select * from t where x in (select 1) -- delete")).toBe("write"); // doubtful: writer
     expect(statementKind("PRAGMA journal_mode")).toBe("alone");
     expect(statementKind("VACUUM INTO '/tmp/x'")).toBe("alone");
