@@ -109,7 +109,7 @@ export function commandDigest(d: DigestData, o: { late?: string; lines: number }
     out.push(line(strong("照片核查提示"), `（${photos.length} 件办结申请，审核时请核实）`));
     out.push(...capped(photos, LIST_MAX, (f) => [`#${f.caseId} ${f.title} · ${name(d, f.leadUnitId)}：${f.flags.join("；")}`], (f) => f.caseId, 100));
   }
-  out.push(...repeatLines(d.repeats, (id) => name(d, id), o.lines, OVERDUE_NUMBERS));
+  out.push(...repeatLines(d.repeats, (id) => name(d, id), o.lines, OVERDUE_NUMBERS, d.lead.ledgerUrl));
   out.push(...rankingLines(d.ranking, (id) => name(d, id)));
   return out;
 }

@@ -10,7 +10,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/types.js";
 import type { CaseState } from "../domain/codes.js";
 import { STATE_LABEL } from "../domain/labels.js";
-import { line, strong, warn, type Block, type Span } from "../domain/message.js";
+import { line, link, strong, warn, type Block, type Span } from "../domain/message.js";
 import { placeLabel } from "../domain/place-label.js";
 import { capped } from "./sections.js";
 
@@ -59,7 +59,8 @@ export async function loadRepeatPlaces(db: Db, since: number, at: number, limit:
 }
 
 /** One line per place: "金牛大道18号 老王烧烤店：投诉 3 次（#57，并入 #91、#95）· 荷花池街道 · 办理中 · 反弹 1 次". */
-export function repeatLines(d: RepeatData, unitName: (id: number | null) => string, lines: number, maxNumbers = 100): Block[] {
+/** `ledgerUrl` (".../dashboard/cases", when the public address is known) ends a shortened list with the 重复 filter. */
+export function repeatLines(d: RepeatData, unitName: (id: number | null) => string, lines: number, maxNumbers = 100, ledgerUrl?: string): Block[] {
   if (!d.count) return [];
   const render = (r: RepeatPlace): Span[] => [
     `${r.place}：`,
@@ -67,5 +68,5 @@ export function repeatLines(d: RepeatData, unitName: (id: number | null) => stri
     `（#${r.caseId}，并入 ${r.merged.map((id) => `#${id}`).join("、")}）· ${unitName(r.leadUnitId)} · ${STATE_LABEL[r.state]}`,
     r.rebounds ? ` · 反弹 ${r.rebounds} 次` : "",
   ];
-  return [line(strong("反复投诉"), `（${d.count} 处，同一地点再次投诉并已并案）`), ...capped(d.rows, lines, render, (r) => r.caseId, maxNumbers, d.count)];
+  return [line(strong("反复投诉"), `（${d.count} 处，同一地点再次投诉并已并案）`), ...capped(d.rows, lines, render, (r) => r.caseId, maxNumbers, d.count, ledgerUrl ? link(`${ledgerUrl}?repeat=1`, "督办台 台账 · 重复/反复投诉") : undefined)];
 }

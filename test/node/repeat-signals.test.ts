@@ -15,7 +15,7 @@ import { figuresByUnit, rebuildUnitDayStats } from "../../src/db/unit-day-stats.
 import { insertEvent } from "../../src/db/write.js";
 import { toPlain } from "../../src/domain/message.js";
 import { commandDigest, loadDigest } from "../../src/schedules/digest.js";
-import { loadRepeatPlaces } from "../../src/schedules/repeat-lines.js";
+import { loadRepeatPlaces, repeatLines } from "../../src/schedules/repeat-lines.js";
 import { EXPORT_HEADERS } from "../../src/web/excel/export-rows.js";
 import { say, U } from "../helpers/fixture.js";
 import { get, ORIGIN, sessionFor, webApp } from "../helpers/web.js";
@@ -135,6 +135,18 @@ describe("digest 反复投诉 (issue 13)", () => {
     const one = await loadRepeatPlaces(w.db, beforeMerges, later, 1);
     expect(one.rows.map((r) => r.caseId)).toEqual([id.d]); // the latest merge first
     expect(one.count).toBe(2);
+  });
+
+  it("ends a shortened list with a link to the 台账's 重复/反复投诉 filter, not numbers alone", async () => {
+    const data = await loadRepeatPlaces(w.db, beforeMerges, w.clock() + 1, 10);
+    const links = (lines: number) => {
+      const blocks = repeatLines(data, () => "荷花池街道", lines, 100, "https://duban.example/dashboard/cases");
+      return { text: toPlain({ blocks }), urls: blocks.flatMap((b) => ("spans" in b ? b.spans : [])).flatMap((s) => (typeof s === "object" && "link" in s ? [s.link] : [])) };
+    };
+    const short = links(1);
+    expect(short.text).toContain(`另有 1 件：#${id.a}`);
+    expect(short.urls).toEqual(["https://duban.example/dashboard/cases?repeat=1"]);
+    expect(links(5).urls).toEqual([]);
   });
 
   it("reads the window through case_links_kind_at_idx", async () => {
