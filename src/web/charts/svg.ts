@@ -62,21 +62,21 @@ export function trendChart(weeks: WeekFlow[], width = 960, height = 300): Promis
 
 export type UnitBar = { name: string; rate: number; closed: number; total: number };
 
-/** Completion rate per unit (horizontal bars, best first, as %). */
+/** The fair ranking's score per unit (horizontal bars, best first, 0–100 points: a lower bound, not a share, so no %). */
 export function unitChart(rows: UnitBar[], width = 960): Promise<string> {
   const shown = [...rows].reverse(); // ECharts draws the first category at the bottom
   const height = Math.max(160, 40 + shown.length * 24);
   return renderSvg(
     {
       grid: { left: 110, right: 56, top: 10, bottom: 24 },
-      xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+      xAxis: { type: "value", max: 100 },
       yAxis: { type: "category", data: shown.map((r) => r.name), axisLabel: { width: 100, overflow: "truncate" } },
       series: [
         {
           type: "bar",
           data: shown.map((r) => Math.round(r.rate * 1000) / 10),
           barMaxWidth: 16,
-          label: { show: true, position: "right", formatter: "{c}%" },
+          label: { show: true, position: "right", formatter: "{c} 分" },
         },
       ],
     },
