@@ -108,6 +108,9 @@ export type ClosureProblem = { key: "handlingClass" | "callback" | "outcome" | "
 /** "阶段性办结，下一节点12月30日" as people write it: the outcome first, the milestone (if any) after it. */
 const STAGED = /^(?:结果\s*:?\s*)?阶段性办结/;
 
+/** A milestone key inside a staged-closure line. */
+const MILESTONE_INSIDE = /(?:下一步节点|下一节点|下个节点|节点)(?=[:\s\d本下月])/;
+
 /** Reads the key lines; unknown lines are ignored; a repeated key appends with ";". */
 export function parseClosureBody(body: string): { fields: ClosureFields } | { problem: ClosureProblem } {
   const values = new Map<ClosureKey, string>();
@@ -117,6 +120,16 @@ export function parseClosureBody(body: string): { fields: ClosureFields } | { pr
     if (staged) {
       values.set("outcome", "阶段性办结");
       line = line.slice(staged[0].length).replace(/^[\s,;:.。]+/, "");
+      // "阶段性办结 已停业整改 下一节点 1月15日": what was done so far, then the milestone, on one line.
+      const at = closureKeyAt(line) ? -1 : line.search(MILESTONE_INSIDE);
+      if (at > 0) {
+        const done = tidy(line.slice(0, at));
+        if (done && !values.has("rectification")) values.set("rectification", done);
+        line = line.slice(at);
+      } else if (at < 0 && line && !closureKeyAt(line) && !values.has("rectification")) {
+        values.set("rectification", tidy(line));
+        continue;
+      }
     }
     const k = closureKeyAt(line);
     if (!k || k.value === "") continue;

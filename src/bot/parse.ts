@@ -63,6 +63,13 @@ export function parseCommand(text: string, opts: ParseOptions = {}): ParseResult
 
   const casual = casualAck(s);
   if (casual) return casual;
+  const staged = STAGED_FIRST.exec(s);
+  if (staged) {
+    const r = readRef(s.slice(staged[0].length));
+    if (r && "ref" in r) return dispatch("submit_closure", `${refText(r.ref)} 阶段性办结 ${r.rest}`);
+  }
+  const agree = agreeTo(s);
+  if (agree) return agree;
   const verb = matchVerb(s);
   if (verb) return dispatch(verb.name, verb.rest);
 
@@ -76,8 +83,16 @@ export function parseCommand(text: string, opts: ParseOptions = {}): ParseResult
 const FILLER = /^(?:这个|那个|关于|有关)\s*(?=#|第|案|\d)/;
 /** "收到/好的/马上办 #N": 签收 where the sender may sign (issue 11); the handler decides what it means for others. */
 const CASUAL = /^(?:好的|收到了|已收到|收到|收悉|明白|马上办理|马上办|马上处理|立即办理)(?=$|[\s,;:.!。、#\d第案])/;
-/** A question about a case: "#12 什么情况", "12号件进展如何", "#12 现在怎么样了?" → 查. */
-const QUESTION = /^(?:现在|目前|进展|情况|处理得?|办得?)?\s*(?:什么情况|怎么样了?|如何了?|情况如何|进展如何|到哪一?步了?)\s*[?。!]*$/;
+/**
+ * A question about a case: "#12 什么情况", "#12 现在到哪了", "#12 整改了没有", "#12 好了吗?" → 查. A question is
+ * never recorded as a progress report; a long one (it may carry news too) gets the 进展/查 clarification instead.
+ */
+const QUESTION = /(?:什么情况|啥情况|怎么样|怎样了|如何|到哪|哪一步|进度呢|进展呢|怎么回事)|(?:吗|呢|了没有?|没有?)\s*[?。!]*$|\?\s*$/;
+const QUESTION_MAX = 24;
+/** Words between a case number and its verb that change nothing: "#45、#46 都签收", "#45 已签收". */
+const ADVERBS = /^(?:都|均|全部|一并|一起|统一|请|先|已经|已)\s*/;
+/** "阶段性办结 #12 …": the staged outcome named before the case number. */
+const STAGED_FIRST = /^阶段性办结\s*/;
 
 const refText = (r: CaseRef) => (r.kind === "id" ? `#${r.id}` : r.no);
 
@@ -96,12 +111,37 @@ function casualAck(s: string): ParseResult | undefined {
 
 const refsOf = (refs: CaseRef[]) => (refs.length > 1 ? { ref: refs[0], more: refs.slice(1) } : { ref: refs[0] });
 
+/**
+ * "同意 #12 办结" / "同意 #12 延期" as leaders write them; a bare "同意 #12" could be either, so it asks which
+ * (the two commands with the case number filled in) rather than guessing.
+ */
+function agreeTo(s: string): ParseResult | undefined {
+  const m = /^(?:同意|批准)\s*(?=#|第|\d)/.exec(s);
+  if (!m) return undefined;
+  const r = readRef(s.slice(m[0].length));
+  if (!r || !("ref" in r)) return undefined;
+  const no = refText(r.ref);
+  const what = r.rest.replace(/^[\s,;:]+/, "");
+  if (/^(?:办结|结案|销号)/.test(what)) return dispatch("approve_closure", `${no} ${what.replace(/^(?:办结|结案|销号)\s*/, "")}`);
+  if (/^延期/.test(what)) return dispatch("approve_extension", no);
+  return {
+    error: "UNKNOWN_COMMAND",
+    message: `「同意 ${no}」是指哪一项？\n通过办结申请：通过 ${no}\n同意延期申请：同意延期 ${no}`,
+    usage: USAGE.approve_closure,
+    suggest: ["approve_closure", "approve_extension"],
+  };
+}
+
 /** What follows one or more leading case numbers. */
 function afterRefs(refs: CaseRef[], rest: string): ParseResult {
   if (rest === "") return refs.length === 1 ? { name: "select", ref: refs[0] } : { name: "query", ...refsOf(refs) };
   if (CASUAL.test(rest)) return { name: "acknowledge", ...refsOf(refs), casual: true };
-  if (QUESTION.test(rest)) return { name: "query", ...refsOf(refs) };
+  if (QUESTION.test(rest) && !matchVerb(rest)) return Array.from(rest).length <= QUESTION_MAX ? { name: "query", ...refsOf(refs) } : unknown(`${refText(refs[0])} ${rest}`);
+  if (STAGED_FIRST.test(rest) && refs.length === 1) return dispatch("submit_closure", `${refText(refs[0])} ${rest}`);
+  const plain = matchVerb(rest.replace(ADVERBS, ""));
+  if (plain && (plain.name === "acknowledge" || plain.name === "query")) return dispatch(plain.name, `${refs.map(refText).join(" ")} ${plain.rest}`);
   const after = matchVerb(rest);
+  if (after?.name === "progress" && /^(?:如何|怎么样了?|怎样了?|呢|情况如何|到哪了?)\s*[?。!]*$/.test(after.rest.trim())) return { name: "query", ...refsOf(refs) }; // "#45 进度如何"
   if (after && (after.name === "help" || NO_ARGS.has(after.name))) return dispatch(after.name, after.rest);
   if (after && after.name !== "assign") return dispatch(after.name, `${refs.map(refText).join(" ")} ${after.rest}`);
   // A sentence that names one case is a progress report (issue 11: "#81 已经处理好了").
@@ -237,7 +277,7 @@ function dispatch(name: CommandName, rawRest: string): ParseResult {
       const d = parseDeadlinePrefix(a);
       if (!d) return fail(name, "BAD_DEADLINE", `没有识别到延期日期：「${clip(a)}」。`);
       if (!d.ok) return fail(name, "BAD_DEADLINE", `日期「${clip(d.text)}」不正确。`);
-      const reason = d.rest.replace(/^[\s:,;]+/, "");
+      const reason = d.rest.replace(/^[\s:,;]+/, "").replace(/^(?:原因|理由)\s*(?:是|为)?\s*:?\s*(?=\S)/, "");
       return reason ? { name, ref, deadline: d.spec, reason } : needText("延期原因");
     }
     case "unmerge":
