@@ -129,8 +129,21 @@ export function parseAssign(rest: string): Command | ParseError {
   }
 
   if (content === "") return err("MISSING_ARGUMENT", "交办缺少问题描述：请在「交办」后面先写问题，再写「给 牵头单位」。");
-  const leadUnit = values.get("lead");
+  let leadUnit = values.get("lead");
   if (leadUnit === undefined || leadUnit === "") return err("MISSING_ARGUMENT", "交办缺少牵头单位：请写「给 单位名」。");
+  // "给 荷花池街道 20号前", "配合 城管局 12月20日": a deadline after the units without 限 (unit names have no spaces).
+  const dateAtEnd = (v: string): [string, string] | undefined => {
+    const tail = /\s(\S+)$/.exec(v);
+    const d = tail && !values.has("deadline") ? parseDeadlinePrefix(tail[1]) : undefined;
+    return tail && d?.ok && d.rest === "" ? [v.slice(0, tail.index).trim(), tail[1]] : undefined;
+  };
+  for (const key of ["lead", "co"] as const) {
+    const split = values.has(key) ? dateAtEnd(values.get(key)!) : undefined;
+    if (!split) continue;
+    values.set(key, split[0]);
+    values.set("deadline", split[1]);
+    if (key === "lead") leadUnit = split[0];
+  }
   const cmd: Extract<Command, { name: "assign" }> = { name: "assign", content, leadUnit, coUnits: splitUnits(values.get("co") ?? ""), priority };
 
   const dl = values.get("deadline");

@@ -409,6 +409,18 @@ export function resolveDeadline(spec: DeadlineSpec, nowMs: number, cal: Calendar
       }
       return endOfDate(addCalendarDays(today, n), tz);
     }
+    case "month_day": {
+      // 20号: this month's 20th unless it has passed (then next month's); 本月/下月 name the month.
+      const t = parseYmd(today);
+      const offset = spec.monthOffset ?? (spec.day >= t.day ? 0 : 1);
+      const m0 = t.month - 1 + offset;
+      const year = t.year + Math.floor(m0 / 12);
+      const month = (m0 % 12) + 1;
+      if (!isValidDate(year, month, spec.day)) return { error: `日期无效：${year}年${month}月没有${spec.day}日。` };
+      const ymd = formatYmd(year, month, spec.day);
+      if (ymd < today) return { error: `本月${spec.day}日已过，请写「下月${spec.day}号」或具体日期。` };
+      return endOfDate(ymd, tz);
+    }
     case "month_end": {
       // 月底: the month's last working day (an office deadline does not fall on a rest day).
       const t = parseYmd(today);

@@ -1,4 +1,4 @@
-/** Deadline parsing (spec §3): 12月10日, 12-10, 12.10, 2026-12-10, 本周五, 下周三, 月底, 3天内, 5个工作日. */
+/** Deadline parsing (spec §3): 12月10日, 12-10, 12.10, 2026-12-10, 20号, 下月10号, 本周五, 下周三, 月底, 3天内, 5个工作日. */
 import type { DeadlineSpec } from "./values.js";
 import { fold } from "./fold.js";
 
@@ -30,6 +30,8 @@ const DASH_DATE = new RegExp(`^(\\d{1,2})[-/](\\d{1,2})(?![\\d/-])${SUFFIX}`);
 // "12.20" as officers type dates; not "3.5天" (a count) nor "1.5万" (an amount).
 const DOT_DATE = new RegExp(`^(\\d{1,2})\\.(\\d{1,2})(?![\\d.]|(?:个|天|日(?!期)|工作日|万|元|吨|米|%))${SUFFIX}`);
 const MONTH_END = new RegExp(`^(本月底|本月末|这个月底|月底|月末|下月底|下月末|下个月底|下个月末)${SUFFIX}`);
+// "20号", "本月20日", "下月10号", "下个月10号": a day of a month named relative to today.
+const MONTH_DAY_REL = new RegExp(`^(本月|这个月|下月|下个月)?\\s*(\\d{1,2})\\s*(?:号|日(?!内))(?!\\d)${SUFFIX}`);
 const WEEK = new RegExp(`^(本周|这周|本星期|这星期|这个星期|下周|下星期|下个星期|下礼拜|周|星期|礼拜)([一二三四五六日天1-7])${SUFFIX}`);
 const DAYS = new RegExp(`^(\\d{1,6}|[一二两三四五六七八九十]{1,3})\\s*(?:个)?\\s*(工作日|自然日|天|日(?=内))${SUFFIX}`);
 /** Date-shaped text that failed validation, reported as BAD_DEADLINE rather than ignored. */
@@ -56,6 +58,11 @@ export function parseDeadlinePrefix(text: string): DeadlinePrefix {
   if ((m = MONTH_DAY.exec(s))) return done(dateSpec(undefined, Number(m[1]), Number(m[2])), m[0].length);
   if ((m = DASH_DATE.exec(s) ?? DOT_DATE.exec(s))) return done(dateSpec(undefined, Number(m[1]), Number(m[2])), m[0].length);
   if ((m = MONTH_END.exec(s))) return done({ kind: "month_end", monthOffset: m[1].startsWith("下") ? 1 : 0 }, m[0].length);
+  if ((m = MONTH_DAY_REL.exec(s))) {
+    const day = Number(m[2]);
+    const monthOffset = m[1] ? (m[1].startsWith("下") ? 1 : 0) : undefined;
+    return done(day >= 1 && day <= 31 ? (monthOffset === undefined ? { kind: "month_day", day } : { kind: "month_day", day, monthOffset }) : undefined, m[0].length);
+  }
   if ((m = WEEK.exec(s))) {
     const weekOffset = m[1].startsWith("下") ? 1 : 0;
     return done({ kind: "weekday", weekday: WEEKDAY[m[2]]!, weekOffset }, m[0].length);
@@ -90,5 +97,7 @@ export function formatDeadline(d: DeadlineSpec): string {
       return d.working ? `${d.n}个工作日` : `${d.n}天`;
     case "month_end":
       return d.monthOffset === 1 ? "下月底" : "月底";
+    case "month_day":
+      return `${d.monthOffset === 1 ? "下月" : d.monthOffset === 0 ? "本月" : ""}${d.day}日`;
   }
 }

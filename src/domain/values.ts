@@ -11,7 +11,8 @@ export type DeadlineSpec =
   | { kind: "date"; year?: number; month: number; day: number } // 12月10日, 12-10, 2026-12-10
   | { kind: "weekday"; weekday: 1 | 2 | 3 | 4 | 5 | 6 | 7; weekOffset: 0 | 1 } // 本周五 / 周五 (0), 下周一 (1); 7 = 周日
   | { kind: "days"; n: number; working: boolean } // 3天内 (calendar days), 5个工作日 (working days)
-  | { kind: "month_end"; monthOffset: 0 | 1 }; // 月底 / 下月底: the month's last working day
+  | { kind: "month_end"; monthOffset: 0 | 1 } // 月底 / 下月底: the month's last working day
+  | { kind: "month_day"; day: number; monthOffset?: 0 | 1 }; // 20号 (the next 20th), 本月20号 (0), 下月10号 (1)
 
 export type Verdict = "属实" | "部分属实" | "不属实";
 export type HandlingClass = "保留经营" | "限期整改" | "关停取缔" | "无需整改";

@@ -334,6 +334,16 @@ describe("resolveDeadline", () => {
     expect(resolveDeadline({ kind: "month_end", monthOffset: 0 }, sh("2026-10-31 10:00"), cal)).toMatchObject({ error: expect.stringContaining("下月底") });
   });
 
+  it("20号 is the next 20th; 本月/下月 name the month; a day the month lacks is refused", () => {
+    // tue is 2026-12-01 or later in December (see above): the 20th of this month is still ahead.
+    expect(resolveDeadline({ kind: "month_day", day: 20 }, sh("2026-12-08 10:00"), cal)).toBe(eod("2026-12-20"));
+    expect(resolveDeadline({ kind: "month_day", day: 5 }, sh("2026-12-08 10:00"), cal)).toBe(eod("2027-01-05"));
+    expect(resolveDeadline({ kind: "month_day", day: 8 }, sh("2026-12-08 10:00"), cal)).toBe(eod("2026-12-08"));
+    expect(resolveDeadline({ kind: "month_day", day: 10, monthOffset: 1 }, sh("2026-12-08 10:00"), cal)).toBe(eod("2027-01-10"));
+    expect(resolveDeadline({ kind: "month_day", day: 5, monthOffset: 0 }, sh("2026-12-08 10:00"), cal)).toMatchObject({ error: expect.stringContaining("下月5号") });
+    expect(resolveDeadline({ kind: "month_day", day: 30, monthOffset: 1 }, sh("2027-01-10 10:00"), cal)).toMatchObject({ error: expect.stringContaining("2月没有30日") });
+  });
+
   it("reads today in Shanghai: 15:59:59.999Z vs 16:00Z", () => {
     const spec = { kind: "date", month: 9, day: 30 } as const;
     expect(resolveDeadline(spec, Date.parse("2026-09-30T15:59:59.999Z"), cal)).toBe(eod("2026-09-30"));

@@ -67,6 +67,9 @@ export const deadline: fc.Arbitrary<DeadlineSpec> = fc.oneof(
   fc.record({ kind: fc.constant("weekday" as const), weekday: fc.constantFrom(1, 2, 3, 4, 5, 6, 7 as const), weekOffset: fc.constantFrom(0, 1 as const) }, NP),
   fc.record({ kind: fc.constant("days" as const), n: fc.integer({ min: 1, max: 999 }), working: fc.boolean() }, NP),
   fc.record({ kind: fc.constant("month_end" as const), monthOffset: fc.constantFrom(0, 1 as const) }, NP),
+  fc.integer({ min: 1, max: 31 }).chain((day) =>
+    fc.constantFrom<DeadlineSpec>({ kind: "month_day", day }, { kind: "month_day", day, monthOffset: 0 }, { kind: "month_day", day, monthOffset: 1 }),
+  ),
 );
 
 const verdictFinding = fc.tuple(fc.option(fc.constantFrom("属实", "部分属实", "不属实" as const), { nil: undefined }), plainText).map(([v, t]) =>
