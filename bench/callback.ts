@@ -11,9 +11,12 @@
  * the official `@wecom/crypto` package, so the client's crypto is not inside the timed loop. Every reply is
  * opened and checked afterwards: a request only counts if it carried a real, correctly signed bot reply.
  * Figures and method are written into docs/performance.md between the callback markers.
+ *
+ * BENCH_TIMELINE=<file>: print the R01 run's slowest answer per 2 s of sending (where a stall began) and write the
+ * server's log, at info level, to <file>. BENCH_CPU_PROF=<dir>: a V8 CPU profile of the server.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,7 +38,7 @@ const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const ROOT = new URL("..", import.meta.url).pathname;
 
-type Sample = { ms: number; kind: string; status: number; body: string; nonce: string };
+type Sample = { ms: number; kind: string; status: number; body: string; nonce: string; at?: number };
 type Result = { requests: number; rps: number; p50: number; p99: number; max: number; errors: number; byKind: Record<string, { n: number; p50: number; p99: number }> };
 
 function percentile(sorted: number[], p: number): number {
@@ -54,14 +57,14 @@ async function waitHealthy(url: string, child: ChildProcess, log: () => string):
   throw new Error(`server did not become healthy:\n${log()}`);
 }
 
-function startChild(args: string[], env: Record<string, string>): { child: ChildProcess; log: () => string } {
+function startChild(args: string[], env: Record<string, string>): { child: ChildProcess; log: (all?: boolean) => string } {
   let out = "";
   // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the Duban server (open it in Chrome DevTools).
   const prof = process.env.BENCH_CPU_PROF && args[0] === "bin/duban.js" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...prof, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
-  return { child, log: () => out.slice(-4000) };
+  return { child, log: (all?: boolean) => (all ? out : out.slice(-4000)) };
 }
 
 /** Closed-loop load: `connections` workers take requests from `next` until the deadline. */
@@ -92,9 +95,15 @@ async function openLoop(next: () => { kind: string; send: () => Promise<{ status
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const { kind, send } = next();
     const s = performance.now();
-    inflight.push(send().catch((e) => ({ status: 0, body: String(e), nonce: "" })).then((r) => void samples.push({ ms: performance.now() - s, kind, ...r })));
+    inflight.push(send().catch((e) => ({ status: 0, body: String(e), nonce: "" })).then((r) => void samples.push({ ms: performance.now() - s, kind, at: s - t0, ...r })));
   }
   await Promise.all(inflight);
+  if (process.env.BENCH_TIMELINE) {
+    // Per 2 s of sending: how many were sent, their slowest answer (finds a stall's start).
+    const by = new Map<number, number[]>();
+    for (const x of samples) by.set(Math.floor((x.at ?? 0) / 2000), [...(by.get(Math.floor((x.at ?? 0) / 2000)) ?? []), x.ms]);
+    for (const [k, v] of [...by].sort((a, b) => a[0] - b[0])) console.error(`t=${k * 2}s n=${v.length} max=${Math.max(...v).toFixed(0)}ms`);
+  }
   return { samples, wallMs: performance.now() - t0 };
 }
 
@@ -178,7 +187,7 @@ async function benchCallback(): Promise<Result & { notes: string[]; r01: Result;
   const apiBase = `http://127.0.0.1:${(fakeApi.address() as { port: number }).port}`;
   const port = await freePort();
   const { child, log } = startChild(["bin/duban.js", "serve"], {
-    PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "duban.db")}`, FILES_DIR: join(dir, "files"), LOG_LEVEL: "warn",
+    PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: `file:${join(dir, "duban.db")}`, FILES_DIR: join(dir, "files"), LOG_LEVEL: process.env.BENCH_TIMELINE ? "info" : "warn",
     WECOM_MODE: "callback", WECOM_TOKEN: TEST_TOKEN, WECOM_ENCODING_AES_KEY: TEST_AES_KEY, WECOM_BOT_ID: "BENCHBOT", WECOM_API_BASE: apiBase,
     SESSION_SECRET: "b".repeat(40), DEMO_SEED: "true", // the demo district; its people are read from the file below
   });
@@ -252,6 +261,7 @@ async function benchCallback(): Promise<Result & { notes: string[]; r01: Result;
     notes.push(`进展 spread over ${progressTargets.length} in-progress demo cases (concurrent changes to one case conflict and are retried).`);
     return { ...summarise(samples, wallMs, ok), notes, r01: summarise(r01.samples, r01.wallMs, ok), reads: summarise(reads.samples, reads.wallMs, ok), writes: summarise(writes.samples, writes.wallMs, ok) };
   } finally {
+    if (process.env.BENCH_TIMELINE) writeFileSync(process.env.BENCH_TIMELINE, log(true));
     child.kill();
     await new Promise<void>((r) => fakeApi.close(() => r()));
     rmSync(dir, { recursive: true, force: true });

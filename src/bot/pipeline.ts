@@ -11,7 +11,7 @@ import type { Actor, Outcome } from "../handlers/context.js";
 import { DomainError } from "../handlers/errors.js";
 import { receiveEvidence, storeUpload, type StoredUpload } from "../handlers/evidence.js";
 import { runUseCase } from "../handlers/run.js";
-import { drainOutbox } from "../delivery/relay.js";
+import { drainSoon } from "../delivery/relay.js";
 import { maskPii } from "../domain/pii.js";
 import { mapText, type Content } from "../domain/message.js";
 import { isParseError, type Command } from "./commands.js";
@@ -142,6 +142,6 @@ async function finish(deps: Deps, key: string, now: number, replies: Replies, wr
     }
     throw e;
   }
-  if (queuesMessages(writes)) deps.waitUntil(drainOutbox(deps));
+  if (queuesMessages(writes)) deps.waitUntil(drainSoon(deps));
   return replies;
 }

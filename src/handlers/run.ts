@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import { cases, units } from "../db/schema.js";
 import { commit, insertAudit, queuesMessages, VersionConflict, type BatchItem } from "../db/write.js";
 import type { Deps } from "../deps.js";
-import { drainOutbox } from "../delivery/relay.js";
+import { drainSoon } from "../delivery/relay.js";
 import type { Actor, HandlerCtx, Outcome, StoredUpload } from "./context.js";
 import { DomainError } from "./errors.js";
 
@@ -88,7 +88,7 @@ export async function runUseCase<O extends Outcome>(spec: RunSpec, useCase: (ctx
       if (e instanceof VersionConflict && attempt < MAX_CONFLICT_RETRIES) continue;
       throw e;
     }
-    if (queuesMessages(writes)) deps.waitUntil(drainOutbox(deps)); // the per-minute relay still covers retries
+    if (queuesMessages(writes)) deps.waitUntil(drainSoon(deps)); // the per-minute relay still covers retries
     return { ...out, caseId: out.caseId ?? (await caseIdOf(deps, out.caseToken)) };
   }
 }

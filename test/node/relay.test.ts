@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { tempDb } from "../helpers/db.js";
 import { auditLog, outbox } from "../../src/db/schema.js";
 import { commit, insertOutbox } from "../../src/db/write.js";
-import { backoffMs, drainOutbox, MAX_ATTEMPTS, MAX_PER_WINDOW, WINDOW_MS } from "../../src/delivery/relay.js";
+import { backoffMs, drainOutbox, drainSoon, MAX_ATTEMPTS, MAX_PER_WINDOW, WINDOW_MS } from "../../src/delivery/relay.js";
 import { splitBytes as splitMessage } from "../../src/delivery/split.js";
 import { renderWecomChunks, WECOM_LIMITS as LIMITS } from "../../src/bot/wecom/render.js";
 import { channels } from "../../src/delivery/channels.js";
@@ -120,6 +120,20 @@ describe("the outbox relay", () => {
     expect(sends.length).toBeGreaterThan(1);
     expect(sends.map((s) => s.text).join("")).toBe(long);
     for (const s of sends) expect(new TextEncoder().encode(s.text).byteLength).toBeLessThanOrEqual(LIMITS.markdown);
+  });
+
+  it("runs one pass for a burst of commands, and one more for those queued during it (R01)", async () => {
+    let passes = 0;
+    const counted = () => ({ ...deps(), clock: () => (passes++, now) }); // a pass reads the clock once, to pick what is due
+    await enqueue("A", 1);
+    const first = drainSoon(counted());
+    const burst = Array.from({ length: 30 }, () => drainSoon(counted())); // 30 commands during the first pass
+    await enqueue("B", 1); // queued while the pass runs: the pass after it must send it
+    await Promise.all([first, ...burst]);
+    expect(passes).toBe(2);
+    expect(sends.map((x) => x.target).sort()).toEqual(["A", "B"]);
+    await drainSoon(counted()); // idle again: a new request starts a new pass
+    expect(passes).toBe(3);
   });
 });
 

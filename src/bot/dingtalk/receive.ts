@@ -5,7 +5,7 @@
  */
 import { personByDingtalkId } from "../../db/dingtalk.js";
 import { commit, insertOutbox } from "../../db/write.js";
-import { drainOutbox } from "../../delivery/relay.js";
+import { drainSoon } from "../../delivery/relay.js";
 import { MAX_UPLOAD_BYTES } from "../../domain/file-type.js";
 import { concat, toPlain } from "../../domain/message.js";
 import { targetOf } from "../../domain/targets.js";
@@ -74,5 +74,5 @@ async function queueReply(deps: Deps, m: InboundMessage, chatId: string, replies
     return;
   }
   await commit(deps.db, [row]);
-  deps.waitUntil(drainOutbox(deps)); // the reply goes out after DingTalk has its answer; the relay retries it
+  deps.waitUntil(drainSoon(deps)); // the reply goes out after DingTalk has its answer; the relay retries it
 }
