@@ -43,6 +43,7 @@ export function cacheStatements(): void {
       return kept;
     }
     const fresh = prepare.call(this, sql); // a statement that does not prepare throws and is not kept
+    if (timer) timed(fresh, sql);
     cache.statements.set(sql, fresh);
     if (cache.statements.size > STATEMENTS_PER_CONNECTION) cache.statements.delete(cache.statements.keys().next().value!);
     return fresh;
@@ -55,3 +56,33 @@ export function cacheStatements(): void {
 
 /** Statements kept for one connection's Database object (tests). */
 export const keptStatements = (database: object): number => caches.get(database)?.statements.size ?? 0;
+
+/**
+ * DUBAN_STMT_TIMER=1: time every statement by its SQL and print the costliest 25 to stderr at exit (a diagnostic
+ * for performance work: CPU profiles lose the caller of a statement the client runs from a microtask).
+ */
+const timer = process.env.DUBAN_STMT_TIMER ? new Map<string, { n: number; ms: number; rows: number }>() : undefined;
+if (timer) {
+  process.on("exit", () => {
+    const top = [...timer].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+    for (const [sql, t] of top) process.stderr.write(`${t.ms.toFixed(1).padStart(9)} ms ${String(t.n).padStart(7)}× ${String(t.rows).padStart(9)} rows  ${sql.replace(/\s+/g, " ").slice(0, 300)}\n`);
+  });
+}
+function timed(st: Statement, sql: string): void {
+  const t = timer!;
+  const target = st as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const m of ["all", "run", "get", "iterate"]) {
+    const f = target[m];
+    if (typeof f !== "function") continue;
+    target[m] = function (this: unknown, ...a: unknown[]) {
+      const t0 = performance.now();
+      const r = f.apply(this, a);
+      const e = t.get(sql) ?? { n: 0, ms: 0, rows: 0 };
+      e.n++;
+      e.ms += performance.now() - t0;
+      if (Array.isArray(r)) e.rows += r.length;
+      t.set(sql, e);
+      return r;
+    };
+  }
+}

@@ -85,9 +85,9 @@ function sumBy<K>(groups: OverdueGroup[], key: (g: OverdueGroup) => K): Map<K, n
 }
 
 type UnitTotals = Omit<RawFigures, "overdue"> & { unitId: number };
-/** Today's figures per unit from case_totals (one read; the ranking shares it between now and last week). */
+/** Today's figures per unit from unit_totals (one read; the ranking shares it between now and last week). */
 const unitTotals = (db: Db, unitId?: number) =>
-  db.all<UnitTotals>(sql`select unit_id as unitId, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id`);
+  db.all<UnitTotals>(sql`select unit_id as unitId, ${SUMS} from unit_totals ${totalsScope(unitId)} group by unit_id`);
 
 async function byUnit(totals: Promise<UnitTotals[]>, groups: Promise<OverdueGroup[]>): Promise<UnitStats[]> {
   const [rows, g] = await Promise.all([totals, groups]);
@@ -137,7 +137,7 @@ const keyed = (db: Db, now: number, totalsKey: SQL, groupKey: (g: OverdueGroup) 
  */
 export async function overviewFigures(db: Db, now: number, unitId?: number): Promise<{ units: UnitStats[]; sources: KeyedStats[] }> {
   const [unitRows, sourceRows, overdue] = await Promise.all([
-    db.all<RawFigures & { unitId: number }>(sql`select unit_id as unitId, ${SUMS} from case_totals ${totalsScope(unitId)} group by unit_id having sum(total) > 0`),
+    db.all<RawFigures & { unitId: number }>(sql`select unit_id as unitId, ${SUMS} from unit_totals ${totalsScope(unitId)} group by unit_id having sum(total) > 0`),
     db.all<RawFigures & { key: string }>(sql`select source as key, ${SUMS} from case_totals ${totalsScope(unitId)} group by 1 having sum(total) > 0 order by total desc, key`),
     db.all<{ kind: "u" | "s"; k: number | string; n: number }>(sql`
       with g as materialized (

@@ -6,7 +6,7 @@
  *
  * Both count only cases that are not cancelled. `unit_id` 0 stands for "no lead unit" (ids start at 1).
  *
- * case_totals — the current figures, one row per (lead unit, source, batch); a few thousand rows at most:
+ * case_totals — the current figures, one row per (lead unit, source, batch); tens of thousands at city scale:
  *   unit_id INTEGER, source TEXT, batch_id INTEGER (0 = no batch)   -- primary key
  *   total           cases
  *   closed          state = 'closed' (已办结 incl. 阶段性)
@@ -16,6 +16,9 @@
  *   rebounds        sum of rebound_count
  *   Overdue depends on the clock, so it is not stored: count open cases with `due_at < now` through the
  *   partial index cases_open_due_idx (only open rows), see `overdueByUnit` below.
+ *
+ * unit_totals — case_totals summed per lead unit (one row each), kept by triggers on case_totals (migration
+ *   0034), so per-unit figures read a row per unit rather than summing every (unit, source, batch) row.
  *
  * unit_day_stats — per lead unit and business day, what today's case rows say happened on that day:
  *   unit_id INTEGER, day TEXT 'YYYY-MM-DD'                          -- primary key
@@ -80,7 +83,8 @@ function addRange(lo: number, hi: number): SQL[] {
  * `onProgress(done, total)` counts cases.
  */
 export async function rebuildUnitDayStats(db: Db, onProgress?: (done: number, total: number) => void): Promise<void> {
-  await db.batch([db.run(sql`DELETE FROM case_totals`), db.run(sql`DELETE FROM unit_day_stats`)]);
+  // unit_totals follows case_totals by trigger; emptied too, so a rebuild also mends a unit_totals that drifted.
+  await db.batch([db.run(sql`DELETE FROM case_totals`), db.run(sql`DELETE FROM unit_totals`), db.run(sql`DELETE FROM unit_day_stats`)]);
   const [span] = await db.all<{ lo: number | null; hi: number | null; n: number }>(sql`SELECT min(id) AS lo, max(id) AS hi, count(*) AS n FROM cases`);
   const total = Number(span?.n ?? 0);
   if (span?.lo == null || span.hi == null) return onProgress?.(0, 0);
@@ -136,7 +140,7 @@ function overdueSums(db: Db, now: number): Promise<OverdueSums> {
 /** The figures of db/stats.ts `statsByUnit`, from case_totals: one row per lead unit with cases (null = none). */
 export async function figuresByUnit(db: Db, now: number): Promise<UnitStats[]> {
   const [rows, overdue] = await Promise.all([
-    db.all<Raw & { unitId: number }>(sql`SELECT unit_id AS unitId, ${SUMS} FROM case_totals GROUP BY unit_id HAVING sum(total) > 0 ORDER BY unit_id`),
+    db.all<Raw & { unitId: number }>(sql`SELECT unit_id AS unitId, ${SUMS} FROM unit_totals GROUP BY unit_id HAVING sum(total) > 0 ORDER BY unit_id`),
     overdueSums(db, now),
   ]);
   return rows.map((r) => ({ unitId: r.unitId === 0 ? null : r.unitId, ...figures(r, overdue.unit.get(r.unitId) ?? 0) }));

@@ -12,6 +12,7 @@ import * as schema from "../../src/db/schema.js";
 import { seedDemo } from "../../src/db/seed-demo.js";
 import { flowByWindow, overdueCases, overviewFigures, rankingFigures, statsBySource, statsByBatch, statsByUnit, statsByUnitAsOf } from "../../src/db/stats.js";
 import type { Db } from "../../src/db/types.js";
+import { rebuildUnitDayStats } from "../../src/db/unit-day-stats.js";
 import { lastWeeks, pastWeekEnds } from "../../src/web/pages/weeks.js";
 import { bulkCases } from "../helpers/bulk-cases.js";
 import { tempDb } from "../helpers/db.js";
@@ -151,8 +152,28 @@ describe("no query of the aggregate path scans the case table", () => {
       const plan = (await client.execute({ sql: `explain query plan ${q.sql}`, args: q.params as never })).rows.map((r) => String(r.detail));
       // Full scans are allowed only of the small aggregate tables and the partial index of open cases.
       for (const step of plan) expect(step, q.sql).not.toMatch(/^SCAN (cases|c)\b(?! USING (COVERING )?INDEX cases_open_(due|group)_idx)/);
-      expect(plan.join(" | "), q.sql).toMatch(/case_totals|unit_day_stats|cases_open_(due|group)_idx/);
+      expect(plan.join(" | "), q.sql).toMatch(/case_totals|unit_totals|unit_day_stats|cases_open_(due|group)_idx/);
     }
     client.close();
+  });
+});
+
+describe("unit_totals (migration 0034)", () => {
+  const perUnit = () =>
+    db.all<Record<string, number>>(sql`select unit_id as u, sum(total) as t, sum(closed) as c, sum(staged) as s, sum(open) as o, sum(closed_on_time) as ot, sum(rebounds) as r from case_totals group by unit_id having sum(total) > 0 or sum(rebounds) > 0 order by 1`);
+  const kept = () => db.all<Record<string, number>>(sql`select unit_id as u, total as t, closed as c, staged as s, open as o, closed_on_time as ot, rebounds as r from unit_totals where total > 0 or rebounds > 0 order by 1`);
+
+  it("equals case_totals summed per unit after inserts, moves between units, cancellations and deletes", async () => {
+    expect((await kept()).length).toBeGreaterThan(3);
+    expect(await kept()).toEqual(await perUnit());
+    await db.run(sql`update cases set lead_unit_id = 4 where created_by = 'bulk' and id % 7 = 3`); // case_totals rows change unit
+    await db.run(sql`delete from cases where created_by = 'bulk' and id % 11 = 0`);
+    expect(await kept()).toEqual(await perUnit());
+  });
+
+  it("is rebuilt by reindex even when it had drifted", async () => {
+    await db.run(sql`update unit_totals set total = total + 5`);
+    await rebuildUnitDayStats(db);
+    expect(await kept()).toEqual(await perUnit());
   });
 });

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Deps } from "../../src/deps.js";
-import { findPii, maskPii, stripPii } from "../../src/domain/pii.js";
+import { findPii, MAYBE_PII, maskPii, scanPii, stripPii } from "../../src/domain/pii.js";
 import { tempDb } from "../helpers/db.js";
 import { say, seedFixture, testClock, testDeps } from "../helpers/fixture.js";
 
@@ -167,6 +167,19 @@ describe("maskPii: property over generated formats (R39)", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it("the quick test in front of the scan never skips a finding (3,000 runs)", () => {
+    const piece = fc.oneof(filler, number.map((n) => n.text), fc.constantFrom("举报人", "群众", "先生", "女士", "王明", "李", "12", "1", "１２", "-", " ", "X", "#81"));
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 6 }), (parts) => {
+        const text = parts.join("");
+        if (scanPii(text).length) expect(MAYBE_PII.test(text)).toBe(true);
+        expect(findPii(text)).toEqual(scanPii(text));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(findPii("逾期 12 个工作日 · 荷花池街道")).toEqual([]); // no 3-digit group, no name word: not scanned
   });
 });
 
