@@ -71,7 +71,7 @@ if (timer) {
 function timed(st: Statement, sql: string): void {
   const t = timer!;
   const target = st as unknown as Record<string, (...a: unknown[]) => unknown>;
-  for (const m of ["all", "run", "get", "iterate"]) {
+  for (const m of ["all", "run", "get"]) { // not iterate: all() calls it, and would count twice
     const f = target[m];
     if (typeof f !== "function") continue;
     target[m] = function (this: unknown, ...a: unknown[]) {

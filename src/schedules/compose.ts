@@ -83,8 +83,19 @@ export async function composeRun(db: Db, cal: Calendar, policy: Policy, plan: Pl
   if (planBlock) parts.set(route.commandChat!, [...(parts.get(route.commandChat!) ?? []), planBlock]);
   const counts = await mentionCounts(db, today);
   const out: Composed = { outbox: [], slots: [], selected, pending, queued: [] };
+  // Each chat's lines, grouped once: a city's morning has ~500 chats and the run's items (filtering the items per
+  // chat was chats × items, ~45 ms of a 1 s tick at 1 M cases).
+  const byChat = new Map<string, Line[]>();
+  for (const i of selected) {
+    for (const d of i.deliveries) {
+      const line = { ...d, caseId: i.caseId, job: i.job, slot: i.slot };
+      const list = byChat.get(d.chatId);
+      if (list) list.push(line);
+      else byChat.set(d.chatId, [line]);
+    }
+  }
   for (const chat of route.chats) {
-    const lines: Line[] = selected.flatMap((i) => i.deliveries.filter((d) => d.chatId === chat.chatId).map((d) => ({ ...d, caseId: i.caseId, job: i.job, slot: i.slot })));
+    const lines: Line[] = byChat.get(chat.chatId) ?? [];
     const mine = (parts.get(chat.chatId) ?? []).map((b) => ({ ...b, blocks: b.render(policy.listLinesPerSection) })).filter((b) => b.blocks !== undefined);
     if (!lines.length && !mine.length) continue;
     const covered = new Set(mine.flatMap((b) => [...(b.covers ?? [])]));
