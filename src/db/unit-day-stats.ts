@@ -146,19 +146,47 @@ export async function figuresByUnit(db: Db, now: number): Promise<UnitStats[]> {
   return rows.map((r) => ({ unitId: r.unitId === 0 ? null : r.unitId, ...figures(r, overdue.unit.get(r.unitId) ?? 0) }));
 }
 
-async function keyedFigures(db: Db, now: number, totalsKey: SQL, by: "source" | "batch"): Promise<KeyedStats[]> {
-  const [rows, overdue] = await Promise.all([
-    db.all<Raw & { key: string | null }>(sql`SELECT ${totalsKey} AS key, ${SUMS} FROM case_totals GROUP BY 1 HAVING sum(total) > 0 ORDER BY total DESC, key`),
-    overdueSums(db, now),
-  ]);
-  return rows.map((r) => ({ key: r.key, ...figures(r, overdue[by].get(r.key) ?? 0) }));
+type Keyed = { source: Map<string | null, Raw>; batch: Map<string | null, Raw> };
+/** One pass over case_totals for both keys (the digest asks for both at once; each pass sums tens of thousands of rows). */
+const pendingKeyed = new WeakMap<Db, Promise<Keyed>>();
+
+function keyedTotals(db: Db): Promise<Keyed> {
+  const running = pendingKeyed.get(db);
+  if (running) return running;
+  const p = db
+    .all<Raw & { source: string; batch: string | null }>(sql`
+      SELECT source, (SELECT name FROM batches b WHERE b.id = t.batch_id) AS batch, ${SUMS} FROM case_totals t GROUP BY source, batch_id`)
+    .then((rows) => {
+      const out: Keyed = { source: new Map(), batch: new Map() };
+      const add = (m: Map<string | null, Raw>, k: string | null, r: Raw) => {
+        const a = m.get(k) ?? { total: 0, closed: 0, staged: 0, open: 0, onTime: 0, rebounds: 0 };
+        for (const f of ["total", "closed", "staged", "open", "onTime", "rebounds"] as const) a[f] += Number(r[f] ?? 0);
+        m.set(k, a); // two batches may share a name: summed, as the SQL grouping by name did
+      };
+      for (const r of rows) {
+        add(out.source, r.source, r);
+        add(out.batch, r.batch, r);
+      }
+      return out;
+    })
+    .finally(() => pendingKeyed.delete(db));
+  pendingKeyed.set(db, p);
+  return p;
+}
+
+async function keyedFigures(db: Db, now: number, by: "source" | "batch"): Promise<KeyedStats[]> {
+  const [totals, overdue] = await Promise.all([keyedTotals(db), overdueSums(db, now)]);
+  // HAVING sum(total) > 0 ORDER BY total DESC, key — as the per-key SQL read them.
+  const key = (k: string | null) => (k === null ? "" : `\u0001${k}`); // NULL first, then text in code order (SQLite's BINARY)
+  const rows = [...totals[by]].filter(([, r]) => r.total > 0).sort((a, b) => b[1].total - a[1].total || (key(a[0]) < key(b[0]) ? -1 : key(a[0]) > key(b[0]) ? 1 : 0));
+  return rows.map(([key, r]) => ({ key, ...figures(r, overdue[by].get(key) ?? 0) }));
 }
 
 /** `statsBySource` from case_totals. */
-export const figuresBySource = (db: Db, now: number) => keyedFigures(db, now, sql`source`, "source");
+export const figuresBySource = (db: Db, now: number) => keyedFigures(db, now, "source");
 
 /** `statsByBatch` from case_totals: keyed by batch name, null for cases outside any batch. */
-export const figuresByBatch = (db: Db, now: number) => keyedFigures(db, now, sql`(SELECT name FROM batches b WHERE b.id = case_totals.batch_id)`, "batch");
+export const figuresByBatch = (db: Db, now: number) => keyedFigures(db, now, "batch");
 
 /** An overdue case as the digest lists it: with its 包案领导 and priority. */
 export type OverdueRow = OverdueCase & { leaderUserId: string | null; priority: string };
