@@ -43,6 +43,20 @@ describe("everyday chat (issue 11)", () => {
     expect(await say(d.deps, "hh.head", "g-hh", `#${e} 什么情况`)).toContain(`#${e}`);
   });
 
+  it("a question about a case is answered, never recorded as progress; 同意 #N asks which decision is meant", async () => {
+    const e = await dispatch("交办 某工地夜间施工 给 荷花池 20号前");
+    await say(d.deps, "hh.officer", "g-hh", `收到 #${e}`);
+    for (const q of [`#${e} 好了没`, `#${e} 现在到哪了`, `#${e} 整改了没有？`]) expect(await say(d.deps, "hh.head", "g-hh", q)).toContain(`#${e}`);
+    const evs = await d.db.select().from(caseEvents).where(eq(caseEvents.caseId, e));
+    expect(evs.filter((x) => x.kind === "progress")).toEqual([]);
+    const ask = await say(d.deps, "lead", "g-command", `同意 #${e}`);
+    expect(ask).toContain(`通过 #${e}`);
+    expect(ask).toContain(`同意延期 #${e}`);
+    const [row] = await d.db.select().from(cases).where(eq(cases.id, e));
+    expect(row.state).toBe("in_progress"); // nothing decided on a guess
+    expect(new Date(row.dueAt!).getUTCDate() === 20 || new Date(row.dueAt! + 8 * 3_600_000).getUTCDate() === 20).toBe(true); // 20号前 read as the next 20th
+  });
+
   it("a message it cannot read names the case it mentions and offers the commands, never a cut echo", async () => {
     const reply = await say(d.deps, "hh.officer", "g-hh", "王主任你好关于81号件的情况汇报如下");
     expect(reply).toContain("进展 #81");
