@@ -1,6 +1,6 @@
 /**
  * The chat's 我的 lists (handlers/list-cases.ts): what waits for a unit, a leader or the dispatchers. Each reads
- * the ids it needs through an index, sorts only those, and loads at most `limit` whole rows (issue 12: a unit
+ * the ids it needs through an index, sorts only those, and loads the `limit` whole rows it shows (issue 12: a unit
  * with 10,000 open cases among a million).
  */
 import { sql, type SQL } from "drizzle-orm";
@@ -20,15 +20,28 @@ export async function casesInOrder(db: Db, ids: number[]): Promise<CaseRow[]> {
   return ids.map((id) => byId.get(id)).filter((r): r is CaseRow => r !== undefined);
 }
 
-/** Ids of `select id, flagged, due_at …` parts, 挂牌 first, then earliest deadline (no deadline first, as before). */
-async function firstIds(db: Db, parts: SQL[], limit: number): Promise<number[]> {
-  const rows = await db.all<{ id: number }>(sql`select id from (${sql.join(parts, sql` union `)}) order by flagged desc, due_at asc, id limit ${limit}`);
-  return rows.map((r) => Number(r.id));
+/** The first rows of a list and how many it holds in all (the reply says "另有 N 件" of the whole list). */
+export type WorkList = { rows: CaseRow[]; total: number };
+
+/**
+ * Ids of `select id, flagged, due_at …` parts, most urgent first — 挂牌, then the earliest deadline (overdue before
+ * due), no deadline last — and the count of the whole list (counted before the LIMIT, in the same pass).
+ */
+async function firstIds(db: Db, parts: SQL[], limit: number): Promise<{ ids: number[]; total: number }> {
+  const rows = await db.all<{ id: number; n: number }>(
+    sql`select id, count(*) over () as n from (${sql.join(parts, sql` union `)}) order by flagged desc, due_at is null, due_at asc, id limit ${limit}`,
+  );
+  return { ids: rows.map((r) => Number(r.id)), total: Number(rows[0]?.n ?? 0) };
 }
 
+const list = async (db: Db, first: Promise<{ ids: number[]; total: number }>): Promise<WorkList> => {
+  const { ids, total } = await first;
+  return { rows: await casesInOrder(db, ids), total };
+};
+
 /** Open cases the unit leads or co-handles, each part from its partial index of open cases (covering: no row reads). */
-export async function unitOpenCases(db: Db, unitId: number, limit: number): Promise<CaseRow[]> {
-  const ids = await firstIds(
+export async function unitOpenCases(db: Db, unitId: number, limit: number): Promise<WorkList> {
+  return list(db, firstIds(
     db,
     [
       sql`select id, flagged, due_at from cases indexed by cases_open_unit_idx where lead_unit_id = ${unitId} and state in ${OPEN}`,
@@ -36,13 +49,12 @@ export async function unitOpenCases(db: Db, unitId: number, limit: number): Prom
         where state in ${OPEN} and co_unit_ids != '[]' and exists (select 1 from json_each(co_unit_ids) where value = ${unitId})`,
     ],
     limit,
-  );
-  return casesInOrder(db, ids);
+  ));
 }
 
 /** For a leader: cases awaiting review, extension requests, and open cases they lead (包案). */
-export async function leaderQueue(db: Db, userId: string, limit: number): Promise<CaseRow[]> {
-  const ids = await firstIds(
+export async function leaderQueue(db: Db, userId: string, limit: number): Promise<WorkList> {
+  return list(db, firstIds(
     db,
     [
       sql`select id, flagged, due_at from cases where state = 'pending_review'`,
@@ -50,19 +62,17 @@ export async function leaderQueue(db: Db, userId: string, limit: number): Promis
       sql`select id, flagged, due_at from cases where state in ${OPEN} and leader_user_id = ${userId}`,
     ],
     limit,
-  );
-  return casesInOrder(db, ids);
+  ));
 }
 
 /** For the dispatchers: cases returned to them and cases not acknowledged in time. */
-export async function dispatcherQueue(db: Db, now: number, limit: number): Promise<CaseRow[]> {
-  const ids = await firstIds(
+export async function dispatcherQueue(db: Db, now: number, limit: number): Promise<WorkList> {
+  return list(db, firstIds(
     db,
     [
       sql`select id, flagged, due_at from cases where state = 'returned'`,
       sql`select id, flagged, due_at from cases where state = 'pending_ack' and ack_by < ${now}`,
     ],
     limit,
-  );
-  return casesInOrder(db, ids);
+  ));
 }

@@ -1,7 +1,7 @@
 /** 我的 / 逾期: lists scoped by role — a unit sees its own cases, the office sees what waits for it. */
 import { and, asc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { cases } from "../db/schema.js";
-import { dispatcherQueue, leaderQueue, unitOpenCases } from "../db/work-lists.js";
+import { dispatcherQueue, leaderQueue, unitOpenCases, type WorkList } from "../db/work-lists.js";
 import { isOverdue } from "../domain/lifecycle.js";
 import { seesAll } from "../domain/permissions.js";
 import type { CaseRow, HandlerCtx, NoInput, Outcome, UseCaseArgs } from "./context.js";
@@ -35,20 +35,20 @@ function urgentFirst(rows: CaseRow[], now: number): CaseRow[] {
 export async function myCases({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome> {
   const { db } = ctx.deps;
   const a = ctx.actor;
-  let rows: CaseRow[];
+  let found: WorkList;
   let title: Block;
+  // The lists come most urgent first from SQL (db/work-lists.ts); only the rows shown are loaded, the rest counted.
   if (a.roles.includes("leader")) {
-    rows = await leaderQueue(db, a.userId, 200);
+    found = await leaderQueue(db, a.userId, LIMIT);
     title = line(strong("待您处理"), "（待审核、延期申请、包案案件）");
   } else if (a.roles.includes("dispatcher")) {
-    rows = await dispatcherQueue(db, ctx.now, 200);
+    found = await dispatcherQueue(db, ctx.now, LIMIT);
     title = line(strong("待督办办处理"), "（被退回、超时未签收）");
   } else {
-    rows = a.unitId === null ? [] : await unitOpenCases(db, a.unitId, 200);
+    found = a.unitId === null ? { rows: [], total: 0 } : await unitOpenCases(db, a.unitId, LIMIT);
     title = line(strong("本单位待办"));
   }
-  rows = urgentFirst(rows, ctx.now);
-  return { reply: await render(ctx, title, rows.slice(0, LIMIT), "暂无待办，辛苦了。", rows.length - LIMIT), writes: [] };
+  return { reply: await render(ctx, title, found.rows, "暂无待办，辛苦了。", found.total - found.rows.length), writes: [] };
 }
 
 export async function overdueCases({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome> {

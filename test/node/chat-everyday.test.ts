@@ -1,8 +1,8 @@
 /** Everyday chat through the real pipeline (issue 11): several cases in one 签收, 收到 as 签收, sentences as 进展. */
 import { describe, expect, it } from "vitest";
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { useDistrict } from "../helpers/district.js";
-import { say } from "../helpers/fixture.js";
+import { say, U } from "../helpers/fixture.js";
 import { caseEvents, cases } from "../../src/db/schema.js";
 
 const d = useDistrict();
@@ -62,6 +62,24 @@ describe("everyday chat (issue 11)", () => {
     expect(reply).toContain("进展 #81");
     expect(reply).toContain("查 #81");
     expect(reply).not.toContain("「王主任");
+  });
+});
+
+describe("我的 (issue 12: only the rows shown are read)", () => {
+  it("shows the 15 most urgent — 挂牌 first, then the earliest deadline, none last — and counts every other one", async () => {
+    const now = d.clock();
+    // 250 open cases of 城管局 loaded by SQL: every 50th 挂牌, every 9th without a deadline, the rest due later and later.
+    await d.db.run(sql`
+      with recursive k(i) as (select 1 union all select i + 1 from k where i < 250)
+      insert into cases (source, title, content, lead_unit_id, flagged, state, due_at, created_by, created_at, updated_at, write_token)
+      select '12345', '城管积案' || i, '内容' || i, ${U.chengguan}, (i % 50 = 0), 'in_progress', case when i % 9 = 0 then null else ${now} + i * 60000 end,
+        'bulk', ${now}, ${now}, 'cg-' || i from k`);
+    const open = (await d.db.select({ id: cases.id }).from(cases).where(and(eq(cases.leadUnitId, U.chengguan), inArray(cases.state, ["pending_ack", "in_progress", "pending_review", "returned"])))).length;
+    expect(open).toBeGreaterThan(200);
+    const reply = await say(d.deps, "cg.head", "g-cg", "我的");
+    const shown = [...reply.matchAll(/#\d+ (【挂牌】)?城管积案(\d+)/g)].map((m) => Number(m[2]));
+    expect(shown).toEqual([50, 100, 150, 200, 250, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11]);
+    expect(reply).toContain(`另有 ${open - 15} 件`); // the whole list, not the first 200 read
   });
 });
 
