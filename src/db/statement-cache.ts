@@ -8,7 +8,7 @@
  */
 import { createRequire } from "node:module";
 
-type Statement = { raw: (on?: boolean) => Statement; all: () => unknown[][] };
+type Statement = { raw: (on?: boolean) => Statement; all: () => unknown[][]; columns?: () => unknown[] };
 type DatabaseProto = { prepare: (this: object, sql: string) => Statement; close: (this: object) => unknown };
 
 /** Statements kept per connection: the distinct SQL texts of the app are a few hundred. */
@@ -43,6 +43,7 @@ export function cacheStatements(): void {
       return kept;
     }
     const fresh = prepare.call(this, sql); // a statement that does not prepare throws and is not kept
+    remember(fresh);
     if (timer) timed(fresh, sql);
     cache.statements.set(sql, fresh);
     if (cache.statements.size > STATEMENTS_PER_CONNECTION) cache.statements.delete(cache.statements.keys().next().value!);
@@ -85,4 +86,42 @@ function timed(st: Statement, sql: string): void {
       return r;
     };
   }
+}
+
+/**
+ * What the client asks of a statement on every execute and that cannot change while it is kept (a schema change
+ * empties the cache): its columns (asked twice per execute; each call builds new objects in native code) and
+ * whether it returns rows — `raw(true)` throws for one that does not, and the client catches that on every write,
+ * so the first error is thrown again instead of a new one with its stack.
+ */
+function remember(st: Statement): void {
+  const columns = st.columns;
+  if (typeof columns === "function") {
+    let known: unknown[] | undefined;
+    st.columns = function (this: Statement) {
+      return (known ??= columns.call(this));
+    };
+    // Another connection's schema change reaches this connection only when a statement steps (SQLite re-prepares
+    // it then), after the client has read the columns: a result whose width differs from the kept columns, or an
+    // empty one (nothing to compare), drops them, so the next execute reads them afresh.
+    const all = st.all;
+    st.all = function (this: Statement, ...args: unknown[]) {
+      const rows = (all as (...a: unknown[]) => unknown[][]).apply(this, args);
+      if (known && (!rows.length || rows[0].length !== known.length)) known = undefined;
+      return rows;
+    };
+  }
+  const raw = st.raw;
+  let notData: unknown;
+  st.raw = function (this: Statement, on?: boolean) {
+    if (on === false || notData === undefined) {
+      try {
+        return raw.call(this, on);
+      } catch (e) {
+        if (on !== false) notData = e;
+        throw e;
+      }
+    }
+    throw notData;
+  };
 }
