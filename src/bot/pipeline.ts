@@ -3,8 +3,8 @@
  * dedupe (inbox) → sender from stored data → parse → use case through the runner (src/handlers/run.ts), whose
  * one atomic write also carries the inbox row → replies.
  */
-import { and, eq, sql } from "drizzle-orm";
-import { chatContext, groups, inbox, people } from "../db/schema.js";
+import { eq, sql } from "drizzle-orm";
+import { chatContext, inbox } from "../db/schema.js";
 import { caseIdSql, commit, DuplicateKey, insertAudit, queuesMessages, withCaseId, type BatchItem, type CaseIdRef } from "../db/write.js";
 import type { Deps } from "../deps.js";
 import type { Actor, Outcome } from "../handlers/context.js";
@@ -12,6 +12,7 @@ import { DomainError } from "../handlers/errors.js";
 import { receiveEvidence, storeUpload, type StoredUpload } from "../handlers/evidence.js";
 import { runUseCase } from "../handlers/run.js";
 import { drainSoon } from "../delivery/relay.js";
+import { directory } from "../db/directory-cache.js";
 import { maskPii } from "../domain/pii.js";
 import { mapText, type Content } from "../domain/message.js";
 import { isParseError, type Command } from "./commands.js";
@@ -65,12 +66,13 @@ async function answer(deps: Deps, msg: IncomingMessage, also: BatchItem[]): Prom
   const source = `${msg.channel}:${msg.chatId}`;
   const settle = (replies: Replies, writes: BatchItem[]) => finish(deps, key, now, replies, [...writes, ...also]);
 
-  const [person] = await deps.db.select().from(people).where(and(eq(people.userId, msg.senderId), eq(people.active, true)));
+  const dir = await directory(deps.db);
+  const person = dir.activePeople.get(msg.senderId);
   if (!person) {
     return settle([UNREGISTERED_REPLY], [insertAudit(deps.db, { at: now, actor: msg.senderId, action: "chat.unregistered", result: "denied", source })]);
   }
   const actor: Actor = { userId: person.userId, name: person.name, unitId: person.unitId, roles: person.roles };
-  const [group] = await deps.db.select().from(groups).where(eq(groups.chatId, msg.chatId));
+  const group = dir.groups.get(msg.chatId);
 
   const parsed = msg.text.trim() ? parse(msg.text, { botNames: deps.config.botNames }) : undefined;
   let command: Command | undefined;

@@ -566,6 +566,16 @@ export const caseTotals = sqliteTable(
 );
 
 /**
+ * A counter bumped by triggers on every change to units, people and groups (migration 0035): a process keeps the
+ * directory in memory and reads it again only when the counter moved (src/db/directory-cache.ts), whichever
+ * process — the server, the CLI, the dashboard, an import — made the change.
+ */
+export const directoryVersion = sqliteTable("directory_version", {
+  id: integer("id").primaryKey(),
+  v: integer("v").notNull().default(0),
+});
+
+/**
  * case_totals summed per lead unit (0 = none), kept by triggers on case_totals (migration 0034): the ranking, 总览
  * and the digest read 500 rows instead of summing tens of thousands (unit × source × batch) on every view.
  */

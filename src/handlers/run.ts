@@ -9,6 +9,7 @@ import { cases, units } from "../db/schema.js";
 import { commit, insertAudit, queuesMessages, VersionConflict, type BatchItem } from "../db/write.js";
 import type { Deps } from "../deps.js";
 import { drainSoon } from "../delivery/relay.js";
+import { directory } from "../db/directory-cache.js";
 import type { Actor, HandlerCtx, Outcome, StoredUpload } from "./context.js";
 import { DomainError } from "./errors.js";
 
@@ -43,7 +44,7 @@ export function handlerCtx(s: CtxSpec): HandlerCtx {
     msgKey: s.msgKey ?? `${s.source}:${crypto.randomUUID()}`,
     source: s.source,
     uploads: s.uploads ?? [],
-    units: () => (unitCache ??= s.deps.db.select().from(units)),
+    units: () => (unitCache ??= directory(s.deps.db).then((d) => d.units as (typeof units.$inferSelect)[])),
   };
 }
 
