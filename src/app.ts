@@ -71,7 +71,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.route("/admin", adminRoutes());
   app.route("/dashboard", dashboardRoutes());
   app.route("/api/v1", apiRoutes());
-  if (deps.config.wecom.mode === "callback") app.route("/wecom/callback", wecomCallback(deps.config));
+  if (deps.config.wecom.mode === "callback") app.route("/wecom/callback", wecomCallback(deps.config, { primitives: deps.wecomCrypto }));
   if (deps.config.dingtalk.mode === "http") app.route("/dingtalk/callback", dingtalkCallback(deps.config));
 
   app.get("/", (c) => (deps.config.simulator ? c.redirect("/sim") : c.text("Duban 督办 is running.")));

@@ -3,6 +3,7 @@
  * test fixture (test/helpers/fixture.ts) all build them here, so a part added for production is what tests run.
  * `overrides` replaces single parts (a test's clock, logger, delivery); a part given there is not built at all.
  */
+import { nodeCryptoPrimitives } from "./node-crypto.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/types.js";
 import type { Deps } from "../deps.js";
@@ -52,6 +53,7 @@ export function nodeDeps(config: Config, db: Db, overrides: Partial<Deps> = {}):
         dingtalk: config.dingtalk.mode !== "off" ? createDingtalkChannel({ db, clock, log, config }) : undefined,
       }),
     ),
+    wecomCrypto: part("wecomCrypto", () => nodeCryptoPrimitives),
     recoverInbound: part("recoverInbound", () => (config.wecom.mode === "callback" ? lazyRecovery(config) : undefined)),
     dbHealth: overrides.dbHealth,
     pdf: part("pdf", () => chromiumPdf(config.chromiumPath)), // the PDF dossier, when Chromium is installed (issue 14)

@@ -50,7 +50,7 @@ describe("the directory cache (migration 0035)", () => {
 
   it("hands out rows no caller can change by mistake", async () => {
     const d = await directory(t.db);
-    expect(() => (d.units as { name: string }[]).sort()).toThrow(TypeError);
+    expect(() => (d.units as unknown as { name: string }[]).sort()).toThrow(TypeError);
     expect(() => Object.assign(d.units[0], { name: "x" })).toThrow(TypeError);
   });
 });

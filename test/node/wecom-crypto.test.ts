@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv } from "node:crypto";
 import { decrypt as officialDecrypt, encrypt as officialEncrypt, getSignature as officialSignature } from "@wecom/crypto";
 import fc from "fast-check";
+import { nodeCryptoPrimitives } from "../../src/runtime/node-crypto.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   base64ToBytes,
@@ -168,7 +169,10 @@ const unicodeText = fc
   .map(capUtf8(4096));
 
 const random16 = fc.uint8Array({ minLength: 16, maxLength: 16 });
-const bots = fc.constantFrom(smartBot, selfBuiltApp);
+// The same two bots on Node's synchronous primitives (src/runtime/node-crypto.ts): every property below runs on both.
+const smartBotNode = createWecomCrypto({ token: TOKEN, encodingAesKey: KEY, primitives: nodeCryptoPrimitives });
+const selfBuiltAppNode = createWecomCrypto({ token: TOKEN, encodingAesKey: KEY, receiveId: CORP_ID, primitives: nodeCryptoPrimitives });
+const bots = fc.constantFrom(smartBot, selfBuiltApp, smartBotNode, selfBuiltAppNode);
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -290,6 +294,33 @@ describe("smart-bot JSON vectors (§3.3)", () => {
     const numeric = await smartBot.encryptReply(v.plaintext, 1700000000, SMART.nonce, { random: ascii(v.random) });
     expect(numeric.timestamp).toBe(1700000000);
     expect(numeric.msgsignature).toBe(v.signature);
+  });
+});
+
+describe("node:crypto primitives (the Node server's path)", () => {
+  it("reproduce the smart-bot vectors byte for byte, and agree with WebCrypto on every pad value", async () => {
+    const v = SMART.inbound;
+    expect(await smartBotNode.signature(SMART.timestamp, SMART.nonce, v.encrypt)).toBe(v.signature);
+    expect(await smartBotNode.verifyAndDecrypt(v.signature, SMART.timestamp, SMART.nonce, v.encrypt)).toBe(v.plaintext);
+    expect(await smartBotNode.encrypt(v.plaintext, { random: ascii(v.random) })).toBe(v.encrypt);
+    for (let n = 0; n <= 64; n++) {
+      const text = "督".repeat(Math.floor(n / 3)) + "x".repeat(n % 3);
+      const random = new Uint8Array(16).fill(n);
+      const web = await smartBot.encrypt(text, { random });
+      expect(await smartBotNode.encrypt(text, { random })).toBe(web);
+      expect(await smartBotNode.decrypt(web)).toBe(text);
+    }
+  });
+
+  it("refuse malformed input with the same typed errors", async () => {
+    const good = await smartBot.encrypt("hello");
+    const bytes = Uint8Array.from(Buffer.from(good, "base64"));
+    bytes[bytes.length - 1] ^= 0xff; // the last block decrypts to garbage: bad padding
+    for (const bad of [Buffer.from(bytes).toString("base64"), good.slice(0, 20), "not base64!"]) {
+      const web = await smartBot.decrypt(bad).then(() => "ok", (e: { code?: string }) => e.code);
+      expect(await smartBotNode.decrypt(bad).then(() => "ok", (e: { code?: string }) => e.code)).toBe(web);
+      expect(web).not.toBe("ok");
+    }
   });
 });
 

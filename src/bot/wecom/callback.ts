@@ -15,7 +15,7 @@ import { handleMessage, type Replies } from "../pipeline.js";
 import { renderWecom } from "./render.js";
 import { encryptField, readBodyCapped, signedQuery, type SignedQuery } from "./callback-http.js";
 import { createWecomClient, type WecomClient } from "./client.js";
-import { createWecomCrypto, parseEncodingAesKey } from "./crypto.js";
+import { createWecomCrypto, parseEncodingAesKey, type CryptoPrimitives } from "./crypto.js";
 import { sendLateReply } from "./late-reply.js";
 import { downloadMedia } from "./media.js";
 import { callbackPayload, toInbound, type Inbound } from "./payload.js";
@@ -58,10 +58,10 @@ export function readPayload(plaintext: string, botId: string | undefined): { ref
   return { inbound: toInbound(parsed.data) };
 }
 
-export function wecomCallback(config: Config, opts: { client?: WecomClient } = {}): Hono<AppEnv> {
+export function wecomCallback(config: Config, opts: { client?: WecomClient; primitives?: CryptoPrimitives } = {}): Hono<AppEnv> {
   const { token, encodingAesKey, timestampWindowSeconds, botId } = config.wecom;
   if (!token || !encodingAesKey) throw new Error("WECOM_MODE=callback needs WECOM_TOKEN and WECOM_ENCODING_AES_KEY from the bot's API settings");
-  const wc = createWecomCrypto({ token, encodingAesKey, receiveId: "" }); // §3.1: receiveid is "" for smart bots
+  const wc = createWecomCrypto({ token, encodingAesKey, receiveId: "", primitives: opts.primitives }); // §3.1: receiveid is "" for smart bots
   const aesKey = parseEncodingAesKey(encodingAesKey);
   const client = opts.client ?? createWecomClient({ apiBase: config.wecom.apiBase });
 
