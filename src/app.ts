@@ -27,10 +27,14 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use("*", async (c, next) => {
     // On Workers each request brings its own ExecutionContext; background work must hang off it.
     let ctx: { waitUntil(p: Promise<unknown>): void } | undefined;
-    try {
-      ctx = c.executionCtx;
-    } catch {
-      ctx = undefined; // Node: deps.waitUntil already tracks background work
+    // Node has no ExecutionContext (deps.waitUntil tracks background work there) and Hono's getter throws for it:
+    // asked only where the runtime passes one, so a Node request does not pay for an exception.
+    if (deps.perRequestContext) {
+      try {
+        ctx = c.executionCtx;
+      } catch {
+        ctx = undefined;
+      }
     }
     c.set("deps", ctx ? { ...deps, waitUntil: (p) => ctx.waitUntil(p) } : deps);
     c.set("requestId", crypto.randomUUID());

@@ -21,6 +21,8 @@ export type Deps = {
   /** Run background work after the response: ctx.waitUntil on Workers, a tracked promise on Node. */
   waitUntil: (p: Promise<unknown>) => void;
   deliver: Deliver;
+  /** Workers: each request brings an ExecutionContext, whose waitUntil carries that request's background work. */
+  perRequestContext?: boolean;
   /** Synchronous hashing and AES for the WeCom callback where the runtime has them (Node); else WebCrypto. */
   wecomCrypto?: import("./bot/wecom/crypto.js").CryptoPrimitives;
   /** Live updates for the simulator page (local mode only). */

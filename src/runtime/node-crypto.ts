@@ -12,6 +12,7 @@ const cbc = (make: typeof createCipheriv | typeof createDecipheriv) => (key: Uin
 
 export const nodeCryptoPrimitives: CryptoPrimitives = {
   sha1Hex: (data) => createHash("sha1").update(data).digest("hex"),
+  sha256Hex: (text) => createHash("sha256").update(text, "utf8").digest("hex"),
   cbcEncryptRaw: cbc(createCipheriv),
   cbcDecryptRaw: cbc(createDecipheriv),
 };

@@ -57,6 +57,7 @@ function baseDeps(env: WorkerEnv): Omit<Deps, "waitUntil"> {
   let calendar: Promise<Awaited<ReturnType<Deps["calendar"]>>> | undefined;
   const sim = config.simulator ? new SimHub() : undefined;
   const deps: Omit<Deps, "waitUntil"> = {
+    perRequestContext: true,
     config,
     db,
     files: r2Files(env.FILES),

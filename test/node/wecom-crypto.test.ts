@@ -7,6 +7,7 @@ import { createCipheriv, createDecipheriv } from "node:crypto";
 import { decrypt as officialDecrypt, encrypt as officialEncrypt, getSignature as officialSignature } from "@wecom/crypto";
 import fc from "fast-check";
 import { nodeCryptoPrimitives } from "../../src/runtime/node-crypto.js";
+import { sha256Text } from "../../src/db/wecom-replay.js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   base64ToBytes,
@@ -310,6 +311,10 @@ describe("node:crypto primitives (the Node server's path)", () => {
       expect(await smartBotNode.encrypt(text, { random })).toBe(web);
       expect(await smartBotNode.decrypt(web)).toBe(text);
     }
+  });
+
+  it("hash a payload for the replay store exactly as WebCrypto does", async () => {
+    for (const text of ["", "abc", "督办 #12", "\ud800 lone surrogate", "x".repeat(5000)]) expect(nodeCryptoPrimitives.sha256Hex(text)).toBe(await sha256Text(text));
   });
 
   it("refuse malformed input with the same typed errors", async () => {

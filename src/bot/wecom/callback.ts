@@ -215,7 +215,7 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient; prim
     // records its nonce now.
     const inbound = "inbound" in read ? read.inbound : undefined;
     const runs = inbound?.kind === "message" || inbound?.kind === "card";
-    const seal: Seal = { nonce: q.nonce, digest: await sha256Text(encrypt), encrypt, now };
+    const seal: Seal = { nonce: q.nonce, digest: opts.primitives ? opts.primitives.sha256Hex(encrypt) : await sha256Text(encrypt), encrypt, now };
     let seen: Awaited<ReturnType<typeof claimNonce>>;
     try {
       seen = runs ? await peekNonce(deps.db, seal.nonce, seal.digest, now) : await claimNonce(deps.db, seal.nonce, seal.digest, now);

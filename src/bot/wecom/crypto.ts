@@ -43,6 +43,8 @@ export interface WecomCryptoOptions {
 
 export type CryptoPrimitives = {
   sha1Hex: (data: Uint8Array) => string;
+  /** Lower-case hex SHA-256 of a string's UTF-8 (the replay store's payload digest, db/wecom-replay.ts sha256Text). */
+  sha256Hex: (text: string) => string;
   /** AES-256-CBC over whole 16-byte blocks, no padding added or removed. */
   cbcEncryptRaw: (key: Uint8Array, iv: Uint8Array, data: Uint8Array) => Uint8Array;
   cbcDecryptRaw: (key: Uint8Array, iv: Uint8Array, data: Uint8Array) => Uint8Array;
