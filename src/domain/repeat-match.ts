@@ -14,7 +14,7 @@ import type { CaseState } from "./codes.js";
 export type Complaint = { content: string; title?: string; address?: string | null; area?: string | null; pollutionTypes?: readonly string[] };
 
 /** Prepared once per complaint: the parsed place, bigrams and pollution types. */
-export type Prepared = { place: Place; grams: Set<string>; types: string[]; short: boolean };
+export type Prepared = { place: Place; grams: Set<string>; types: string[]; short: boolean; /** the complainant says it happens again */ recurs: boolean };
 
 /** Fewer comparable letters than this: the words say too little, the pair is matched on place only. */
 export const SHORT_TEXT = 6;
@@ -27,8 +27,16 @@ export function prepare(c: Complaint): Prepared {
   // The words are compared without the place's names: the place is scored on its own, once.
   let words = text.normalize("NFKC");
   for (const s of [...place.sites, place.road, place.compound]) if (s) words = words.replaceAll(s, " ");
-  return { place, grams: ngrams(words), types: c.pollutionTypes?.length ? [...c.pollutionTypes] : typesOf(text, place.sites), short: letterCount(text) < SHORT_TEXT };
+  return { place, grams: ngrams(words), types: c.pollutionTypes?.length ? [...c.pollutionTypes] : typesOf(text, place.sites), short: letterCount(text) < SHORT_TEXT, recurs: RECURS.test(text) };
 }
+
+/**
+ * Words that say the problem is back — "又在排", "再次", "还在", "仍然", "反复" — as a repeat complaint is usually
+ * worded. With a place match (road or closer, no conflict) they add RECUR_BONUS: a kind of business on the same
+ * road (茶店子东街那家印刷厂又在排…) is then suggested although the words differ.
+ */
+const RECURS = /又(?!名|称)|再次|再度|还在|仍在|仍然|依旧|依然|反复|重新出现|死灰复燃/;
+const RECUR_BONUS = 0.1;
 
 /** Everyday words for a type that the ledger's inference does not need but complaints use. */
 const MORE: [RegExp, string][] = [[/脏水|黑水|臭水|水沟|排水/, "水"], [/灰尘|尘土|落灰|一层灰|烟/, "大气"]];
@@ -64,12 +72,15 @@ export function scorePair(a: Prepared, b: Prepared): Score {
   const sameStreet = !!a.place.street && a.place.street === b.place.street;
   let score = generic ? GENERIC_SITE + (onRoad ? 0.2 : sameStreet ? 0.1 : 0) : PLACE_WEIGHT[place.level];
   score += 0.5 * text + (sameType ? 0.1 : 0);
+  const recur = (a.recurs || b.recurs) && place.level !== "none" && place.level !== "street";
+  if (recur) score += RECUR_BONUS;
   // Short texts carry no words to compare: a strong place match with no conflict is enough.
   if ((a.short || b.short) && (place.level === "site" || place.level === "number") && !generic) score = Math.max(score, THRESHOLD);
   const reasons: string[] = [];
   if (place.level !== "none" && place.what) reasons.push(place.level === "site" ? `同一处：${place.what}` : place.level === "number" ? `同一门牌：${place.what}` : `同在${place.what}`);
   if (text >= 0.2) reasons.push(`文字相近 ${Math.round(text * 100)}%`);
   if (sameType) reasons.push(`同为${a.types.filter((t) => b.types.includes(t)).join("、")}污染`);
+  if (recur) reasons.push("投诉称问题再次出现");
   return out(score, reasons);
 }
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { comparePlaces, foldPlace, parsePlace, placeQueries, sitesOf } from "../../src/domain/place.js";
 import { textSimilarity } from "../../src/domain/similarity.js";
+import { prepare, scorePair, THRESHOLD } from "../../src/domain/repeat-match.js";
 
 describe("place parsing", () => {
   it("folds width, house numbers in words and aliases", () => {
@@ -23,6 +24,23 @@ describe("place parsing", () => {
     expect(sitesOf(foldPlace("大安西路那家烧烤摊"))).toEqual(["烧烤店"]);
     expect(sitesOf(foldPlace("府河洞子口河段漂浮垃圾"))).toEqual(["府河洞子口河段"]);
     expect(sitesOf(foldPlace("茶店子路13号蓝光雍锦工地"))).toEqual(["蓝光雍锦工地"]); // 茶店子 is no 店
+  });
+
+  it("reads 有家/有个 as measure words, but keeps 家具 and 个体", () => {
+    expect(sitesOf(foldPlace("人民北路二段有个家具作坊打磨粉尘很大"))).toEqual(["家具作坊"]);
+    expect(sitesOf(foldPlace("附近某家具厂噪声"))).toEqual(["家具厂"]);
+    expect(sitesOf(foldPlace("有家烧烤店油烟很大"))).toEqual(["烧烤店"]);
+  });
+
+  it("a complaint that says the problem is back reaches the threshold with a kind of business on the same road", () => {
+    const earlier = prepare({ title: "茶店子东街某印刷厂异味扰民", content: "群众来信反映：金牛区茶店子街道茶店子东街某印刷厂生产时散发强烈的溶剂异味", address: "金牛区茶店子街道茶店子东街某印刷厂" });
+    const again = scorePair(prepare({ content: "茶店子东街那家印刷厂又在排刺鼻的气味，晚上开窗都不行" }), earlier);
+    expect(again.score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(again.reasons).toContain("投诉称问题再次出现");
+    const notAgain = scorePair(prepare({ content: "茶店子东街那家印刷厂在排刺鼻的气味，晚上开窗都不行" }), earlier);
+    expect(notAgain.score).toBeLessThan(THRESHOLD); // the same words without 又: not enough on their own
+    const elsewhere = scorePair(prepare({ content: "营门口路那家印刷厂又在排刺鼻的气味" }), earlier);
+    expect(elsewhere.score).toBe(0); // another road: 又 adds nothing to a conflict
   });
 
   it("tells the same place from a conflicting one", () => {
