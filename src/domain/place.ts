@@ -138,6 +138,8 @@ export type PlaceMatch = {
   what?: string;
 };
 
+const described = (p: Place): Place => ({ ...p, sites: [...new Set(p.sites.map(bare))], compound: p.compound === undefined ? undefined : bare(p.compound) });
+
 /** One road written with or without what comes before it (荷花池大安西路 / 大安西路). */
 export function sameRoad(a: string | undefined, b: string | undefined): boolean {
   if (!a || !b) return false;
@@ -145,7 +147,18 @@ export function sameRoad(a: string | undefined, b: string | undefined): boolean 
   return s === l || ([...s].length >= 3 && l.endsWith(s));
 }
 
-export function comparePlaces(a: Place, b: Place): PlaceMatch {
+/** Words that describe a site without naming it: 老旧小区, 老小区 and 居民小区 are all just "a 小区". */
+const DESCRIBES = /^(?:老旧|破旧|老|旧|居民|住宅|一个|附近的?)+/;
+
+/** A site or compound written as a description (老旧小区) compares as its bare kind (小区). */
+function bare(site: string): string {
+  const kind = kindOf(site);
+  return kind && site.replace(DESCRIBES, "") === kind ? kind : site;
+}
+
+export function comparePlaces(p: Place, q: Place): PlaceMatch {
+  const a = described(p);
+  const b = described(q);
   const site = a.sites.find((x) => b.sites.some((y) => sameSite(x, y)));
   const onRoad = sameRoad(a.road, b.road);
   const numberConflict = onRoad && !!a.number && !!b.number && a.number !== b.number;

@@ -43,6 +43,12 @@ describe("place parsing", () => {
     expect(elsewhere.score).toBe(0); // another road: 又 adds nothing to a conflict
   });
 
+  it("a described compound (老旧小区, 那个老小区) is a 小区, not a differently named one", () => {
+    const before = parsePlace("金牛区九里堤街道西北桥北街某老旧小区", "西北桥北街某老旧小区化粪池长期堵塞");
+    expect(comparePlaces(parsePlace(null, "西北桥北街那个老小区化粪池又冒污水了"), before)).toMatchObject({ level: "site", conflict: false });
+    expect(comparePlaces(parsePlace(null, "西北桥北街阳光小区化粪池冒污水"), parsePlace(null, "西北桥北街锦绣小区化粪池冒污水")).conflict).toBe(true); // two names
+  });
+
   it("tells the same place from a conflicting one", () => {
     const p = (a: string, t = "") => parsePlace(a, t);
     expect(comparePlaces(p("金牛大道18号", "老王烧烤店"), p("金牛大道十八号院", "老王烧烤店"))).toMatchObject({ level: "site", conflict: false });
