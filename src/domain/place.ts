@@ -121,7 +121,12 @@ export function parsePlace(address: string | null | undefined, text = "", area?:
 export function sameSite(a: string, b: string): boolean {
   if (a === b) return true;
   const [s, l] = a.length <= b.length ? [a, b] : [b, a];
-  return [...s].length >= 3 && l.includes(s) && kindOf(s) === kindOf(l);
+  const kind = kindOf(s);
+  if (kind !== kindOf(l)) return false;
+  if ([...s].length >= 3 && l.includes(s)) return true;
+  // 五金店 / 五金加工店: the shorter name's words (五金) stand inside the longer one's, before the same kind word.
+  const stem = s.slice(0, s.length - kind.length);
+  return [...stem].length >= 2 && l.slice(0, l.length - kind.length).includes(stem);
 }
 
 /** The kind word at the end of a site name (烧烤店 → 烧烤店's kind 店; used so 烧烤店 never equals 火锅店). */

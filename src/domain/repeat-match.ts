@@ -32,14 +32,14 @@ export function prepare(c: Complaint): Prepared {
 
 /**
  * Words that say the problem is back — "又在排", "再次", "还在", "仍然", "反复" — as a repeat complaint is usually
- * worded. With a place match (road or closer, no conflict) they add RECUR_BONUS: a kind of business on the same
+ * worded. In the newer complaint, with a place match (road or closer, no conflict), they add RECUR_BONUS: a kind of business on the same
  * road (茶店子东街那家印刷厂又在排…) is then suggested although the words differ.
  */
 const RECURS = /又(?!名|称)|再次|再度|还在|仍在|仍然|依旧|依然|反复|重新出现|死灰复燃/;
 const RECUR_BONUS = 0.1;
 
 /** Everyday words for a type that the ledger's inference does not need but complaints use. */
-const MORE: [RegExp, string][] = [[/脏水|黑水|臭水|水沟|排水/, "水"], [/灰尘|尘土|落灰|一层灰|烟/, "大气"]];
+const MORE: [RegExp, string][] = [[/脏水|黑水|臭水|黄水|水沟|排水|自来水|水龙头|浑浊/, "水"], [/灰尘|尘土|落灰|一层灰|烟/, "大气"]];
 
 /**
  * Pollution types from the words, leaving out the site's name (老王烧烤店 says nothing about noise there) and the
@@ -72,7 +72,8 @@ export function scorePair(a: Prepared, b: Prepared): Score {
   const sameStreet = !!a.place.street && a.place.street === b.place.street;
   let score = generic ? GENERIC_SITE + (onRoad ? 0.2 : sameStreet ? 0.1 : 0) : PLACE_WEIGHT[place.level];
   score += 0.5 * text + (sameType ? 0.1 : 0);
-  const recur = (a.recurs || b.recurs) && place.level !== "none" && place.level !== "street";
+  // `a` is the newer complaint: its own words say the problem is back (an earlier case's 又 says nothing of this one).
+  const recur = a.recurs && place.level !== "none" && place.level !== "street";
   if (recur) score += RECUR_BONUS;
   // Short texts carry no words to compare: a strong place match with no conflict is enough.
   if ((a.short || b.short) && (place.level === "site" || place.level === "number") && !generic) score = Math.max(score, THRESHOLD);

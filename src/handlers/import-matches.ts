@@ -61,7 +61,8 @@ export function inListMatches(rows: ImportRow[]): Map<number, InListMatch[]> {
         const key = `${b[x]},${b[y]}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const { score } = scorePair(prepared[b[x]], prepared[b[y]]);
+        // Either row may be the newer complaint about the place: the pair counts as its stronger reading.
+        const score = Math.max(scorePair(prepared[b[y]], prepared[b[x]]).score, scorePair(prepared[b[x]], prepared[b[y]]).score);
         if (score < THRESHOLD) continue;
         add(b[x], b[y], score);
         add(b[y], b[x], score);

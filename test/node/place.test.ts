@@ -1,6 +1,6 @@
 /** Address folding and site extraction for repeat complaints (issue 13): pure, no dictionary. */
 import { describe, expect, it } from "vitest";
-import { comparePlaces, foldPlace, parsePlace, placeQueries, sitesOf } from "../../src/domain/place.js";
+import { comparePlaces, foldPlace, parsePlace, placeQueries, sameSite, sitesOf } from "../../src/domain/place.js";
 import { textSimilarity } from "../../src/domain/similarity.js";
 import { prepare, scorePair, THRESHOLD } from "../../src/domain/repeat-match.js";
 
@@ -47,6 +47,15 @@ describe("place parsing", () => {
     const before = parsePlace("金牛区九里堤街道西北桥北街某老旧小区", "西北桥北街某老旧小区化粪池长期堵塞");
     expect(comparePlaces(parsePlace(null, "西北桥北街那个老小区化粪池又冒污水了"), before)).toMatchObject({ level: "site", conflict: false });
     expect(comparePlaces(parsePlace(null, "西北桥北街阳光小区化粪池冒污水"), parsePlace(null, "西北桥北街锦绣小区化粪池冒污水")).conflict).toBe(true); // two names
+  });
+
+  it("a shorter name inside a longer one of the same kind is the same site (五金店 / 五金加工店), two names are not", () => {
+    expect(sameSite("五金店", "五金加工店")).toBe(true);
+    expect(sameSite("火锅店", "五金加工店")).toBe(false);
+    expect(sameSite("老王烧烤店", "李记烧烤店")).toBe(false);
+    const earlier = prepare({ content: "群众来电反映：金牛区五块石街道五块石路某五金加工店切割噪声扰民", address: "金牛区五块石街道五块石路某五金加工店" });
+    expect(scorePair(prepare({ content: "五块石路有家五金店切割声音很吵" }), earlier).score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(scorePair(prepare({ content: "五块石路有家烧烤店油烟大" }), earlier).score).toBe(0);
   });
 
   it("tells the same place from a conflicting one", () => {
