@@ -70,7 +70,7 @@ const CUT_STREET = cut("省|市|(?<![小社园])区|县");
 const CUT_ROAD = cut("省|市|(?<![小社园])区|县|街道|镇|乡");
 const LEFT_CUT = cut("某|该|一家|那家|这家|称|到|又|了|就|还|也|和|跟|被|把|从|附近|旁边|对面|门口|路口|的|在|有|内|里|省|市|(?<![小社园])区|县|街道|镇|乡|大道|路|街|巷|号|栋|幢|单元|楼下|楼上|楼|底下|旁|边|组|\\d");
 // 有家烧烤店 → 烧烤店, 有个家具作坊 → 家具作坊: a lone 家 or 个 is a measure word, but not in 家具/家电/个体.
-const FILLER = /^(?:某|该|一家|一处|这家|那家|一个|这个|那个|家(?![具电居禽政庭])|个(?![体人]))+/;
+const FILLER = /^(?:某|该|一家|一处|这处|那处|一块|这块|那块|这家|那家|一个|这个|那个|家(?![具电居禽政庭])|个(?![体人]))+/;
 
 function partOf(re: RegExp, s: string, left: RegExp): string | undefined {
   const m = re.exec(s);

@@ -30,6 +30,7 @@ describe("place parsing", () => {
     expect(sitesOf(foldPlace("人民北路二段有个家具作坊打磨粉尘很大"))).toEqual(["家具作坊"]);
     expect(sitesOf(foldPlace("附近某家具厂噪声"))).toEqual(["家具厂"]);
     expect(sitesOf(foldPlace("有家烧烤店油烟很大"))).toEqual(["烧烤店"]);
+    expect(sitesOf(foldPlace("西安中路那块原化工厂的地"))).toEqual(["原化工厂"]);
   });
 
   it("a complaint that says the problem is back reaches the threshold with a kind of business on the same road", () => {
