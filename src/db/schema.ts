@@ -549,18 +549,23 @@ export const loginSources = sqliteTable("login_sources", {
  * Current figures per (lead unit, source, batch), kept by triggers on cases (issue 12); unit 0 / batch 0 = none.
  * What each column counts: src/db/unit-day-stats.ts.
  */
+/** The current figures case_totals and unit_totals both keep (one set of columns, fresh builders per table). */
+const figureColumns = () => ({
+  total: integer("total").notNull().default(0),
+  closed: integer("closed").notNull().default(0),
+  staged: integer("staged").notNull().default(0),
+  open: integer("open").notNull().default(0),
+  closedOnTime: integer("closed_on_time").notNull().default(0),
+  rebounds: integer("rebounds").notNull().default(0),
+});
+
 export const caseTotals = sqliteTable(
   "case_totals",
   {
     unitId: integer("unit_id").notNull(),
     source: text("source").notNull(),
     batchId: integer("batch_id").notNull(),
-    total: integer("total").notNull().default(0),
-    closed: integer("closed").notNull().default(0),
-    staged: integer("staged").notNull().default(0),
-    open: integer("open").notNull().default(0),
-    closedOnTime: integer("closed_on_time").notNull().default(0),
-    rebounds: integer("rebounds").notNull().default(0),
+    ...figureColumns(),
   },
   (t) => [primaryKey({ columns: [t.unitId, t.source, t.batchId] })],
 );
@@ -581,12 +586,7 @@ export const directoryVersion = sqliteTable("directory_version", {
  */
 export const unitTotals = sqliteTable("unit_totals", {
   unitId: integer("unit_id").primaryKey(),
-  total: integer("total").notNull().default(0),
-  closed: integer("closed").notNull().default(0),
-  staged: integer("staged").notNull().default(0),
-  open: integer("open").notNull().default(0),
-  closedOnTime: integer("closed_on_time").notNull().default(0),
-  rebounds: integer("rebounds").notNull().default(0),
+  ...figureColumns(),
 });
 
 /** Per lead unit and business day (UTC+8), kept by triggers on cases (issue 12); see src/db/unit-day-stats.ts. */
