@@ -3,8 +3,11 @@
  * (`db.prepare(sql)` inside each execute), which was the largest CPU cost of a chat command after the writes. The
  * client sets a statement's modes (raw, safe integers), binds fresh arguments and runs it to completion on every
  * execute, and the binding is synchronous, so one connection never runs the same statement twice at once. A
- * schema change (by any connection) empties the connection's statements: the client reads a statement's columns
- * before running it, and a kept `SELECT *` would still name the old ones. Bounded per connection (LRU).
+ * schema change (by any connection) needs nothing here: SQLite re-prepares a kept statement at its next step (as
+ * it would a fresh one, whose columns the client also reads before that step), and `remember` drops columns that
+ * no longer fit. The cache used to ask `PRAGMA schema_version` before every statement to empty itself on a change:
+ * in WAL mode each ask is a read transaction of its own (~8 µs), 11 per chat command, the largest single SQL cost of
+ * a 我的 in bench/callback.ts. Bounded per connection (LRU).
  */
 import { createRequire } from "node:module";
 
@@ -15,7 +18,7 @@ type DatabaseProto = { prepare: (this: object, sql: string) => Statement; close:
 export const STATEMENTS_PER_CONNECTION = 500;
 
 let installed = false;
-type Cache = { statements: Map<string, Statement>; schema: Statement; version: unknown };
+type Cache = { statements: Map<string, Statement> };
 const caches = new WeakMap<object, Cache>();
 
 /** Install once per process, before the first connection: every embedded `libsql` Database keeps its statements. */
@@ -27,15 +30,7 @@ export function cacheStatements(): void {
   const close = proto.close;
   proto.prepare = function (this: object, sql: string): Statement {
     let cache = caches.get(this);
-    if (!cache) {
-      const schema = prepare.call(this, "PRAGMA schema_version").raw(true);
-      caches.set(this, (cache = { statements: new Map(), schema, version: undefined }));
-    }
-    const version = cache.schema.all()[0]?.[0];
-    if (version !== cache.version) {
-      cache.statements.clear();
-      cache.version = version;
-    }
+    if (!cache) caches.set(this, (cache = { statements: new Map() }));
     const kept = cache.statements.get(sql);
     if (kept) {
       cache.statements.delete(sql); // most recently used last
