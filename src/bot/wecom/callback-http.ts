@@ -42,8 +42,12 @@ export function signedQuery(url: string, withEchostr: boolean): SignedQuery | un
  * oversized body is never buffered whole. A declared Content-Length above the cap is refused before reading.
  */
 export async function readBodyCapped(req: Request, max = MAX_BODY_BYTES): Promise<Uint8Array | "too_large"> {
-  const declared = Number(req.headers.get("content-length") ?? "NaN");
+  const length = req.headers.get("content-length");
+  const declared = Number(length ?? "NaN");
   if (declared > max) return "too_large";
+  // A declared length within the cap: the runtime's HTTP parser delivers exactly that many bytes, so the body is read
+  // in one go (on Node without building a web stream, ~0.1 ms of a chat callback). Chunked bodies are counted below.
+  if (length !== null && declared >= 0 && !req.headers.has("transfer-encoding")) return new Uint8Array(await req.arrayBuffer());
   const reader = req.body?.getReader();
   if (!reader) return new Uint8Array(0);
   const parts: Uint8Array[] = [];
