@@ -13,6 +13,7 @@ import { receiveEvidence, storeUpload, type StoredUpload } from "../handlers/evi
 import { runUseCase } from "../handlers/run.js";
 import { drainSoon } from "../delivery/relay.js";
 import { directory } from "../db/directory-cache.js";
+import { prepared } from "../db/prepared.js";
 import { maskPii } from "../domain/pii.js";
 import { mapText, type Content } from "../domain/message.js";
 import { isParseError, type Command } from "./commands.js";
@@ -33,7 +34,8 @@ export type HandleOptions = {
   alsoWrite?: BatchItem[];
 };
 async function storedReplies(deps: Deps, key: string): Promise<Replies | undefined> {
-  const [row] = await deps.db.select({ replies: inbox.replies }).from(inbox).where(eq(inbox.key, key));
+  const { db } = deps;
+  const [row] = await prepared(db, "inbox replies", () => db.select({ replies: inbox.replies }).from(inbox).where(eq(inbox.key, sql.placeholder("key"))).prepare()).all({ key });
   return row?.replies as Replies | undefined;
 }
 
@@ -104,7 +106,7 @@ async function answer(deps: Deps, msg: IncomingMessage, also: BatchItem[]): Prom
   try {
     const out = await runUseCase(
       {
-        deps, actor, source, now, uploads, msgKey: key,
+        deps, actor, source, now, uploads, msgKey: key, units: dir.units,
         chat: { chatId: msg.chatId, type: msg.chatType, group },
         action: `chat.${command?.name ?? "evidence"}`,
         denialDetail: { text: maskPii(msg.text).slice(0, 200) },

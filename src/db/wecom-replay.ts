@@ -4,6 +4,7 @@
  */
 import { and, asc, between, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { inbox, responseUrlUses, wecomNonces } from "./schema.js";
+import { prepared } from "./prepared.js";
 import type { Db } from "./types.js";
 import type { BatchItem } from "./write.js";
 import type { Content } from "../domain/message.js";
@@ -43,7 +44,9 @@ export const NONCE_TAKEN = "wecom_nonces.nonce";
 
 /** A first look at a nonce that writes nothing: a replay is refused before any work is done. */
 export async function peekNonce(db: Db, nonce: string, digest: string, now: number): Promise<"fresh" | "redelivery" | "replay"> {
-  const [row] = await db.select({ digest: wecomNonces.digest, seenAt: wecomNonces.seenAt }).from(wecomNonces).where(eq(wecomNonces.nonce, nonce));
+  const [row] = await prepared(db, "nonce", () =>
+    db.select({ digest: wecomNonces.digest, seenAt: wecomNonces.seenAt }).from(wecomNonces).where(eq(wecomNonces.nonce, sql.placeholder("nonce"))).prepare(),
+  ).all({ nonce });
   if (!row || row.seenAt < now - NONCE_TTL_MS) return "fresh";
   return row.digest === digest ? "redelivery" : "replay";
 }

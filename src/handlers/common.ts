@@ -1,10 +1,11 @@
 /** Shared steps of the use cases: find the case, authorise, check the transition, build the one atomic write. */
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { CaseRef } from "../domain/values.js";
 import type { Content } from "../domain/message.js";
 import { targetOf } from "../domain/targets.js";
 import { cases, groups } from "../db/schema.js";
 import { insertAudit, insertEvent, insertOutbox, newToken, updateCase, type BatchItem, type OutboxInput } from "../db/write.js";
+import { prepared } from "../db/prepared.js";
 import type { EventKind } from "../db/schema.js";
 import { ALLOWED_IN, type CaseAction } from "../domain/lifecycle.js";
 import { canDo, canView, WHO_MAY } from "../domain/permissions.js";
@@ -20,8 +21,11 @@ const refText = (ref: CaseRef) => (ref.kind === "id" ? `#${ref.id}` : ref.no);
 
 /** Load a case the actor may see; a case outside their scope looks exactly like a missing one. */
 export async function findCase(ctx: HandlerCtx, ref: CaseRef): Promise<CaseRow> {
-  const where = ref.kind === "id" ? eq(cases.id, ref.id) : eq(cases.externalNo, ref.no.toUpperCase());
-  const [c] = await ctx.deps.db.select().from(cases).where(where).limit(1);
+  const { db } = ctx.deps;
+  const [c] =
+    ref.kind === "id"
+      ? await prepared(db, "case by id", () => db.select().from(cases).where(eq(cases.id, sql.placeholder("id"))).limit(1).prepare()).all({ id: ref.id })
+      : await db.select().from(cases).where(eq(cases.externalNo, ref.no.toUpperCase())).limit(1);
   if (!c || !canView(ctx.actor, c)) {
     throw new DomainError("CASE_NOT_FOUND", `没有找到案件 ${refText(ref)}，或它不在您的查看范围内。`, "请核对案件号，例如：查 #12；发送「我的」查看本单位待办。");
   }

@@ -1,10 +1,10 @@
 /** 我的 / 逾期: lists scoped by role — a unit sees its own cases, the office sees what waits for it. */
 import { and, asc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { cases } from "../db/schema.js";
-import { dispatcherQueue, leaderQueue, unitOpenCases, type WorkList } from "../db/work-lists.js";
+import { dispatcherQueue, leaderQueue, LIST_COLUMNS, unitOpenCases, type ListRow, type WorkList } from "../db/work-lists.js";
 import { isOverdue } from "../domain/lifecycle.js";
 import { seesAll } from "../domain/permissions.js";
-import type { CaseRow, HandlerCtx, NoInput, Outcome, UseCaseArgs } from "./context.js";
+import type { HandlerCtx, NoInput, Outcome, UseCaseArgs } from "./context.js";
 import { caseNo, fmtDate, stateTag, unitName } from "./text.js";
 import { line, msg, strong, type Block, type Message } from "../domain/message.js";
 
@@ -16,7 +16,7 @@ function ownUnit(ctx: HandlerCtx): SQL | undefined {
   return or(eq(cases.leadUnitId, u), sql`exists (select 1 from json_each(${cases.coUnitIds}) where value = ${u})`);
 }
 
-async function render(ctx: HandlerCtx, title: Block, rows: CaseRow[], empty: string, more: number): Promise<Message> {
+async function render(ctx: HandlerCtx, title: Block, rows: ListRow[], empty: string, more: number): Promise<Message> {
   if (rows.length === 0) return msg(title, empty);
   const units = await ctx.units();
   const tz = ctx.deps.config.timezone;
@@ -28,7 +28,7 @@ async function render(ctx: HandlerCtx, title: Block, rows: CaseRow[], empty: str
 }
 
 /** Most urgent first: 挂牌, then overdue, then nearest due date. */
-function urgentFirst(rows: CaseRow[], now: number): CaseRow[] {
+function urgentFirst(rows: ListRow[], now: number): ListRow[] {
   return rows.sort((a, b) => Number(b.flagged) - Number(a.flagged) || Number(isOverdue(b, now)) - Number(isOverdue(a, now)) || (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity));
 }
 
@@ -54,7 +54,7 @@ export async function myCases({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome> {
 export async function overdueCases({ ctx }: UseCaseArgs<NoInput>): Promise<Outcome> {
   const scope = seesAll(ctx.actor) ? undefined : (ownUnit(ctx) ?? sql`0`);
   const rows = urgentFirst(
-    await ctx.deps.db.select().from(cases).where(and(inArray(cases.state, ["pending_ack", "in_progress", "pending_review", "returned"]), lt(cases.dueAt, ctx.now), scope)).orderBy(asc(cases.dueAt)).limit(500),
+    await ctx.deps.db.select(LIST_COLUMNS).from(cases).where(and(inArray(cases.state, ["pending_ack", "in_progress", "pending_review", "returned"]), lt(cases.dueAt, ctx.now), scope)).orderBy(asc(cases.dueAt)).limit(500),
     ctx.now,
   );
   const title = line(strong(`逾期案件 ${rows.length} 件`), seesAll(ctx.actor) ? "（全区）" : "（本单位）");

@@ -31,11 +31,13 @@ export type CtxSpec = {
   uploads?: StoredUpload[];
   /** The instant the request arrived; default: the clock at each attempt. */
   now?: number;
+  /** The units as the surface already read them for this request (the chat's directory); default: read when asked. */
+  units?: readonly (typeof units.$inferSelect)[];
 };
 
 /** A HandlerCtx; a surface without a chat gets a per-request key and a chat of its own that no group matches. */
 export function handlerCtx(s: CtxSpec): HandlerCtx {
-  let unitCache: Promise<(typeof units.$inferSelect)[]> | undefined;
+  let unitCache: Promise<(typeof units.$inferSelect)[]> | undefined = s.units ? Promise.resolve(s.units as (typeof units.$inferSelect)[]) : undefined;
   return {
     deps: s.deps,
     actor: s.actor,

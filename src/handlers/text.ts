@@ -26,7 +26,7 @@ export const caseNo = (c: { id: number }) => `#${c.id}`;
 const STATE_TONE: Record<string, (t: string) => Span> = { pending_ack: warn, in_progress: info, pending_review: warn, closed: info, returned: warn, cancelled: muted };
 
 /** The state, coloured, and "已逾期" when the case is past its deadline. */
-export function stateTag(c: CaseRow, now: number): Span[] {
+export function stateTag(c: Pick<CaseRow, "state" | "dueAt">, now: number): Span[] {
   const state = STATE_TONE[c.state](STATE_LABEL[c.state]);
   return isOverdue(c, now) ? [state, " ", warn("已逾期")] : [state];
 }
