@@ -30,8 +30,12 @@ import { commit } from "../src/db/write.js";
 import { freePort } from "../test/helpers/net.js";
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "15" }, connections: { type: "string", default: "32" }, "r01-seconds": { type: "string", default: "60" } },
+  options: { seconds: { type: "string", default: "15" }, connections: { type: "string", default: "32" }, "r01-seconds": { type: "string", default: "60" }, only: { type: "string" } },
 });
+// --only reads|writes|mixed|r01 (comma-separated): run just those, print them and leave docs/performance.md alone.
+const ONLY = values.only ? new Set(values.only.split(",")) : null;
+const runs = (what: string) => !ONLY || ONLY.has(what);
+const NONE = { samples: [] as Sample[], wallMs: 1 };
 const R01_SECONDS = Number(values["r01-seconds"]);
 const R01_RATE = 50; // reliability R01: 50 req/s, each a real command with a DB write
 const SECONDS = Number(values.seconds);
@@ -235,13 +239,13 @@ async function benchCallback(): Promise<Result & { notes: string[]; r01: Result;
       await load(() => send(pick()), 2); // warm-up: JIT, statement cache, page cache
       return load(() => send(pick()), SECONDS);
     };
-    const reads = await phase(() => readMine);
-    const writes = await phase(() => progress);
+    const reads = runs("reads") ? await phase(() => readMine) : NONE;
+    const writes = runs("writes") ? await phase(() => progress) : NONE;
     let turn = 0;
-    const { samples, wallMs } = await phase(() => mix[turn++ % mix.length]);
+    const { samples, wallMs } = runs("mixed") ? await phase(() => mix[turn++ % mix.length]) : NONE;
     // R01: every request a 交办, which writes a case, its timeline, audit and outbox rows.
     const assign = mix[0];
-    const r01 = await openLoop(() => send(assign), R01_RATE, R01_SECONDS);
+    const r01 = runs("r01") ? await openLoop(() => send(assign), R01_RATE, R01_SECONDS) : NONE;
     const notes: string[] = [];
     const ok = (s: Sample) => {
       if (s.status !== 200) return false;
@@ -261,8 +265,9 @@ async function benchCallback(): Promise<Result & { notes: string[]; r01: Result;
     notes.push(`进展 spread over ${progressTargets.length} in-progress demo cases (concurrent changes to one case conflict and are retried).`);
     return { ...summarise(samples, wallMs, ok), notes, r01: summarise(r01.samples, r01.wallMs, ok), reads: summarise(reads.samples, reads.wallMs, ok), writes: summarise(writes.samples, writes.wallMs, ok) };
   } finally {
-    if (process.env.BENCH_TIMELINE) writeFileSync(process.env.BENCH_TIMELINE, log(true));
     child.kill();
+    if (child.exitCode === null) await new Promise((r) => child.once("exit", r)); // its last words (DUBAN_STMT_TIMER) too
+    if (process.env.BENCH_TIMELINE) writeFileSync(process.env.BENCH_TIMELINE, log(true));
     await new Promise<void>((r) => fakeApi.close(() => r()));
     rmSync(dir, { recursive: true, force: true });
   }
@@ -270,6 +275,14 @@ async function benchCallback(): Promise<Result & { notes: string[]; r01: Result;
 
 
 const loadBefore = loadavg()[0];
+if (ONLY) {
+  const cb = await benchCallback();
+  for (const [name, r] of [["我的", cb.reads], ["进展", cb.writes], ["mixed", cb], ["R01", cb.r01]] as const) {
+    if (r.requests) console.log(`${name}: ${r.requests} requests, ${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms, ${r.errors} rejected`);
+  }
+  for (const n of cb.notes) console.log(n);
+  process.exit(cb.errors || cb.r01.errors || cb.reads.errors || cb.writes.errors ? 1 : 0);
+}
 const hello = await benchHello();
 const ceiling = await commitCeiling(5);
 const cb = await benchCallback();
