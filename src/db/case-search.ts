@@ -1,11 +1,24 @@
 /**
- * Full-text search over cases (issue 12): the FTS5 table `case_search` (trigram tokenizer, rowid = case id;
- * drizzle/0018_case_search.sql) kept in step by triggers on cases and case_events.
+ * Full-text search over cases (issue 12): two FTS5 tables with the trigram tokenizer, kept in step by triggers
+ * (drizzle/0018_case_search.sql, drizzle/0036_note_search.sql):
+ * - `case_search`, rowid = case id: title, content, place, 受理编号 and notes (调查核实, 整改, 回访备注 — columns of the
+ *   case);
+ * - `note_search`, rowid = case_events.id: the text of one person's 进展/备注 event (system notes left out) and its
+ *   case_id. A note is indexed once, on its own: adding one costs O(note), not a rewrite of the case's document.
  *
- * A query is split at spaces. Words of ≥ 3 characters go to MATCH as phrases (every word must occur) and the
- * hits are ranked by bm25. Trigram cannot index anything shorter, so 1–2 character words are matched by LIKE
- * on the table's own columns: alongside a MATCH they only filter its hits; alone they look at the newest
- * SHORT_WINDOW cases (newest first, no rank) so that a two-character search never scans every case.
+ * A query is split at spaces; a case is a hit when EVERY word occurs in it (its case_search row or any of its notes).
+ * Words of ≥ 3 characters go to MATCH as phrases; trigram cannot index anything shorter, so 1–2 character words are
+ * matched by LIKE (the case's row and its note events, read by case id). The hits are:
+ * - A: case_search MATCH every long word (each short word then in the row or a note), ranked by bm25 as before;
+ * - B: for each long word, the newest notes holding it (NOTE_POOL shared among the long words; NOTE_POOL_ALL for
+ *   the export's unranked filter), whose case holds every other word too (checked per candidate case: a rowid-bound
+ *   MATCH of its case_search row, or LIKE over its note events). They rank after every A hit (r = 1; bm25 is ≤ 0),
+ *   newest first.
+ * A hit whose words are all in case_search is always in A (up to the cap, as before); one with a long word only in
+ * a note is in B unless that word's notes are so common that the note is older than its word's share of the pool.
+ * Alone, short words look at the newest SHORT_WINDOW cases and their notes (newest first, no rank), so that a
+ * two-character search never scans every case or every event.
+ * similar-cases.ts MATCHes case_search only: repeat complaints compare complaints, not officers' notes.
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "./types.js";
@@ -14,10 +27,17 @@ import type { Db } from "./types.js";
 export const SEARCH_CAP = 2000;
 /** A search made only of 1–2 character words looks at this many of the newest cases. */
 export const SHORT_WINDOW = 50_000;
+/** Candidate notes per search (the newest holding a long word, shared among the long words), each case checked. */
+export const NOTE_POOL = 2000;
+/** The same for an unranked filter (searchHits without a cap: the export), as many as the export's rows. */
+export const NOTE_POOL_ALL = 20_000;
 
-const COLUMNS = ["title", "content", "place", "external_no", "notes"] as const;
-// bm25 weights in COLUMNS order: a hit in the 受理编号 or the title says more than one in the long text.
+// bm25 weights in column order (title, content, place, external_no, notes): a hit in the 受理编号 or the title says
+// more than one in the long text.
 const RANK = sql.raw(`bm25(case_search, 5.0, 1.0, 2.0, 10.0, 1.0)`);
+const COLUMNS = ["title", "content", "place", "external_no", "notes"] as const;
+/** The newest SHORT_WINDOW case ids are those above this. */
+const WINDOW_FLOOR = sql`coalesce((select max(id) from cases), 0) - ${SHORT_WINDOW}`;
 
 export type SearchTerms = { long: string[]; short: string[] };
 
@@ -31,29 +51,59 @@ export function searchTerms(q: string): SearchTerms {
 export const matchExpression = (long: string[]) => long.map((w) => `"${w.replaceAll('"', '""')}"`).join(" AND ");
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+const likeOf = (w: string) => `%${escapeLike(w)}%`;
 
-function shortFilter(short: string[]): SQL {
-  const word = (w: string) => {
-    const pat = `%${escapeLike(w)}%`;
-    return sql`(${sql.join(COLUMNS.map((c) => sql`${sql.raw(c)} like ${pat} escape '\\'`), sql` or `)})`;
-  };
-  return sql.join(short.map(word), sql` and `);
+/** The events note_search holds, as its trigger chooses them (keep the two in step). */
+const IS_NOTE = sql.raw(`e.kind IN ('progress', 'note') AND e.actor_user_id != 'system' AND coalesce(e.text, '') != ''`);
+
+/** Short word `w` in a column of the current case_search row (LIKE: trigram cannot index 1–2 characters). */
+const inRow = (w: string) => {
+  const pat = likeOf(w);
+  return sql`(${sql.join(COLUMNS.map((c) => sql`case_search.${sql.raw(c)} like ${pat} escape '\\'`), sql` or `)})`;
+};
+
+/** Word `w` in a note of case `id`: that case's events through case_events_case_idx (a few rows per case). */
+const inNotes = (id: SQL, w: string) => sql`exists (select 1 from case_events e where e.case_id = ${id} and ${IS_NOTE} and e.text like ${likeOf(w)} escape '\\')`;
+
+/** Word `w` in case `id` (its case_search row, read by rowid, or one of its notes). */
+function inCase(id: SQL, w: string, long: boolean): SQL {
+  const row = long ? sql`case_search match ${matchExpression([w])}` : inRow(w);
+  return sql`(exists (select 1 from case_search where case_search.rowid = ${id} and ${row}) or ${inNotes(id, w)})`;
 }
 
+/** Each short word in the current case_search row or in one of its case's notes (checked per row). */
+const shortFilter = (short: string[]) => sql.join(short.map((w) => sql`(${inRow(w)} or ${inNotes(sql.raw("case_search.rowid"), w)})`), sql` and `);
+
 /**
- * The search's candidate cases as a subquery of (id, r): r is the bm25 rank (lower is better; 0 for a
- * short-words-only search). `cap` bounds the rows it yields (newest hits first); undefined = all hits.
+ * The search's candidate cases as a subquery of (id, r): r is the rank (lower is better: bm25 for a hit in
+ * case_search, 1 for one found through a note, 0 for a short-words-only search). `cap` bounds the rows it yields
+ * (newest hits first); undefined = every case_search hit (the note candidates stay bounded, by NOTE_POOL_ALL).
  */
 export function searchHits(terms: SearchTerms, cap: number | undefined): SQL {
-  const limit = cap === undefined ? sql`` : sql`limit ${cap}`;
+  // Integers written into the text (D1 binds at most 100 parameters; the words need theirs).
+  const limit = sql.raw(cap === undefined ? "" : `limit ${Math.trunc(cap)}`);
   if (terms.long.length) {
     const also = terms.short.length ? sql`and ${shortFilter(terms.short)}` : sql``;
-    return sql`select rowid as id, ${RANK} as r from case_search where case_search match ${matchExpression(terms.long)} ${also} order by rowid desc ${limit}`;
+    const inIndex = sql`select * from (select rowid as id, ${RANK} as r from case_search where case_search match ${matchExpression(terms.long)} ${also} order by rowid desc ${limit})`;
+    // Through notes: per long word its newest notes (each word its share, so a rare word's list is complete), each
+    // candidate case then checked for the other words.
+    const per = Math.max(1, Math.ceil((cap === undefined ? NOTE_POOL_ALL : NOTE_POOL) / terms.long.length));
+    const viaNotes = terms.long.map((w) => {
+      const id = sql.raw("n.case_id");
+      const others = [...terms.long.filter((o) => o !== w).map((o) => inCase(id, o, true)), ...terms.short.map((o) => inCase(id, o, false))];
+      const where = others.length ? sql`where ${sql.join(others, sql` and `)}` : sql``;
+      return sql`select n.case_id as id, 1 as r from (select distinct case_id from (select case_id from note_search where note_search match ${matchExpression([w])} order by rowid desc limit ${sql.raw(String(per))})) n ${where}`;
+    });
+    return sql`select id, min(r) as r from (${sql.join([inIndex, ...viaNotes], sql` union all `)}) group by id order by id desc ${limit}`;
   }
-  // Only short words: LIKE over the newest SHORT_WINDOW rows (a rowid range FTS5 serves directly).
-  return sql`select rowid as id, 0 as r from case_search
-    where rowid > coalesce((select max(id) from cases), 0) - ${SHORT_WINDOW} and ${shortFilter(terms.short)}
-    order by rowid desc ${limit}`;
+  // Only short words: the newest SHORT_WINDOW rows (a rowid range FTS5 serves directly), newest first, each word in
+  // the row or in a note of the case. The window's notes holding a word are listed once per word from one range of
+  // case_events_case_idx (`+e.kind` keeps the planner off case_events_kind_at_idx, which would read every note
+  // ever written); a lookup of each row's events instead cost ~1.5× as much for a rare word (200 k cases).
+  const noted = (w: string) => sql`case_search.rowid in (select e.case_id from case_events e where e.case_id > ${WINDOW_FLOOR}
+    and +e.kind in ('progress', 'note') and e.actor_user_id != 'system' and e.text like ${likeOf(w)} escape '\\')`;
+  const each = sql.join(terms.short.map((w) => sql`(${inRow(w)} or ${noted(w)})`), sql` and `);
+  return sql`select rowid as id, 0 as r from case_search where rowid > ${WINDOW_FLOOR} and ${each} order by rowid desc ${limit}`;
 }
 
 /** A 受理编号 as people paste it: one word of letters, digits, '-' or '_'. */
@@ -79,36 +129,61 @@ export const isShortOnly = (terms: SearchTerms) => terms.long.length === 0 && te
 
 /** The row of case c as the migration's triggers write it (keep the two in step). */
 const ROW_OF = sql.raw(`c.id, c.title, c.content, trim(coalesce(c.area, '') || ' ' || coalesce(c.address, '')), coalesce(c.external_no, ''),
-  trim(coalesce(c.finding, '') || char(10) || coalesce(c.rectification, '') || char(10) || coalesce(c.callback_note, '') || char(10) ||
-  coalesce((SELECT group_concat(e.text, char(10)) FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('progress', 'note')
-    AND e.actor_user_id != 'system' AND e.text IS NOT NULL), ''), char(10))`);
-
+  trim(coalesce(c.finding, '') || char(10) || coalesce(c.rectification, '') || char(10) || coalesce(c.callback_note, ''), char(10))`);
 export type Progress = (done: number, total: number) => void;
 
+/** The highest id of `table` and of the index rows kept for it (index rows of deleted source rows go too). */
+async function top(db: Db, table: "cases" | "case_events", index: "case_search" | "note_search"): Promise<number> {
+  // ORDER BY rowid DESC LIMIT 1: FTS5 reads one row (max(rowid) would scan the table).
+  const [{ t }] = await db.all<{ t: number | null }>(
+    sql`select max(coalesce((select max(id) from ${sql.raw(table)}), 0), coalesce((select rowid from ${sql.raw(index)} order by rowid desc limit 1), 0)) as t`,
+  );
+  return Number(t ?? 0);
+}
+
+/** Merge some of the segments a rebuild wrote, a bounded amount of work per call. */
+async function merge(db: Db, index: "case_search" | "note_search"): Promise<void> {
+  // A full 'optimize' at 1 M cases held ~400 MB and ran 95 s (bench:scale). FTS5's automerge finishes the rest as
+  // later writes arrive.
+  for (let i = 0; i < 8; i++) await db.run(sql`INSERT INTO ${sql.raw(index)}(${sql.raw(index)}, rank) VALUES ('merge', 64)`);
+}
+
 /**
- * Rebuild case_search from cases and case_events (after a restore or a load that bypassed the triggers): by id
- * range, `chunk` ids per step, each step one batch that deletes the range's index rows and writes them again,
- * so memory does not grow with the number of cases, no statement runs long on D1, and searches keep working
- * meanwhile (a range is replaced atomically). Index rows of deleted cases go too. Idempotent. Returns the
- * number of indexed cases.
+ * Rebuild case_search from cases, then note_search from case_events (after a restore or a load that bypassed the
+ * triggers): by id range — `chunk` case ids, then 4 × `chunk` event ids (events outnumber cases, and only notes are
+ * written) per step — each step one batch that deletes the range's index rows and writes them again, so memory does
+ * not grow with the number of cases, no statement runs long on D1, and searches keep working meanwhile (a range is
+ * replaced atomically). Index rows of deleted cases or events go too. Idempotent. Progress counts case ids, then
+ * event ids, out of their sum. Returns the number of indexed cases.
  */
 export async function rebuildCaseSearch(db: Db, onProgress?: Progress, chunk = 2000): Promise<number> {
-  const [{ top }] = await db.all<{ top: number | null }>(sql`select max(coalesce((select max(id) from cases), 0), coalesce((select max(rowid) from case_search), 0)) as top`);
-  const last = Number(top ?? 0);
-  onProgress?.(0, last);
-  for (let from = 0; from < last; from += chunk) {
-    const to = Math.min(from + chunk, last);
-    // Integers written into the text: drizzle's D1 batch cannot bind parameters of raw statements.
-    const [lo, hi] = [sql.raw(String(Math.trunc(from))), sql.raw(String(Math.trunc(to)))];
+  const lastCase = await top(db, "cases", "case_search");
+  const lastEvent = await top(db, "case_events", "note_search");
+  const total = lastCase + lastEvent;
+  onProgress?.(0, total);
+  // Integers written into the text: drizzle's D1 batch cannot bind parameters of raw statements.
+  const range = (from: number, to: number) => [sql.raw(String(Math.trunc(from))), sql.raw(String(Math.trunc(to)))];
+  for (let from = 0; from < lastCase; from += chunk) {
+    const to = Math.min(from + chunk, lastCase);
+    const [lo, hi] = range(from, to);
     await db.batch([
       db.run(sql`DELETE FROM case_search WHERE rowid > ${lo} AND rowid <= ${hi}`),
       db.run(sql`INSERT INTO case_search(rowid, title, content, place, external_no, notes) SELECT ${ROW_OF} FROM cases c WHERE c.id > ${lo} AND c.id <= ${hi}`),
     ]);
-    onProgress?.(to, last);
+    onProgress?.(to, total);
   }
-  // Merge some of the segments the steps wrote, a bounded amount of work per call: a full 'optimize' at 1 M cases
-  // held ~400 MB and ran 95 s (bench:scale). FTS5's automerge finishes the rest as later writes arrive.
-  for (let i = 0; i < 8; i++) await db.run(sql`INSERT INTO case_search(case_search, rank) VALUES ('merge', 64)`);
+  await merge(db, "case_search");
+  const step = 4 * chunk;
+  for (let from = 0; from < lastEvent; from += step) {
+    const to = Math.min(from + step, lastEvent);
+    const [lo, hi] = range(from, to);
+    await db.batch([
+      db.run(sql`DELETE FROM note_search WHERE rowid > ${lo} AND rowid <= ${hi}`),
+      db.run(sql`INSERT INTO note_search(rowid, text, case_id) SELECT e.id, e.text, e.case_id FROM case_events e WHERE e.id > ${lo} AND e.id <= ${hi} AND ${IS_NOTE}`),
+    ]);
+    onProgress?.(lastCase + to, total);
+  }
+  await merge(db, "note_search");
   const [{ n }] = await db.all<{ n: number }>(sql`select count(*) as n from case_search`);
   return Number(n);
 }

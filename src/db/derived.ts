@@ -20,7 +20,7 @@ export type Derived = {
 /** Every derived table. Add an entry with the feature that introduces the table. */
 export const DERIVED: readonly Derived[] = [
   { name: "stats", tables: ["case_totals", "unit_day_stats"], zh: "案件统计与单位每日统计", rebuild: rebuildUnitDayStats },
-  { name: "search", tables: ["case_search"], zh: "全文检索索引", rebuild: rebuildCaseSearch },
+  { name: "search", tables: ["case_search", "note_search"], zh: "全文检索索引", rebuild: rebuildCaseSearch },
 ];
 
 export type Rebuilt = { name: string; tables: string[]; zh: string; ms: number };

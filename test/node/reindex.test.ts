@@ -1,6 +1,7 @@
 /**
  * `duban reindex` (issue 12 item 6): a file grown BY SQL with the triggers dropped has empty derived tables; reindex
- * fills them with exactly what a plain recount of the cases says, and running it again changes nothing.
+ * fills them with exactly what a plain recount of the cases (and, for note_search, of the notes) says, and running
+ * it again changes nothing.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,12 +62,19 @@ async function derived() {
   const days = await store.db.all<Record<string, number | string>>(sql`select unit_id, day, received, closed, staged, closed_on_time, due_open from unit_day_stats
     where received != 0 or closed != 0 or due_open != 0`);
   const search = await store.db.all<{ id: number; title: string; content: string; external_no: string }>(sql`select rowid as id, title, content, external_no from case_search order by rowid`);
+  const notes = await store.db.all<{ id: number; text: string; c: number }>(sql`select rowid as id, text, case_id as c from note_search order by rowid`);
   return {
     totals: totals.map((r) => `${r.unit_id}|${r.source}|${r.batch_id}|${[r.total, r.closed, r.staged, r.open, r.closed_on_time, r.rebounds].join(",")}`).sort(),
     days: days.map((r) => `${r.unit_id}|${r.day}|${[r.received, r.closed, r.staged, r.closed_on_time, r.due_open].join(",")}`).sort(),
     search,
+    notes,
   };
 }
+
+/** note_search as it must be: one row per person's 进展/备注 event with text (system notes left out). */
+const notesWanted = () =>
+  store.db.all<{ id: number; text: string; c: number }>(sql`select id, text, case_id as c from case_events
+    where kind in ('progress', 'note') and actor_user_id != 'system' and coalesce(text, '') != '' order by id`);
 
 const quiet = { write: () => true, isTTY: false };
 
@@ -76,6 +84,7 @@ describe("duban reindex", () => {
     expect(before.totals).toEqual([]);
     expect(before.days).toEqual([]);
     expect(before.search).toEqual([]);
+    expect(before.notes).toEqual([]);
 
     expect(await reindexCommand(store.db, [], quiet)).toBe(0);
     const rows = await cases();
@@ -89,6 +98,10 @@ describe("duban reindex", () => {
     const probe = rows[1234];
     const hit = await store.db.all<{ id: number }>(sql`select rowid as id from case_search where case_search match ${`"${probe.externalNo}"`}`);
     expect(hit.map((h) => h.id)).toEqual([probe.id]);
+    // Every person's note is its own row of note_search.
+    const notes = await notesWanted();
+    expect(notes.length).toBeGreaterThan(CASES / 10);
+    expect(got.notes).toEqual(notes);
   });
 
   it("is idempotent: a second run leaves the same rows, and it repairs deleted or damaged derived rows", async () => {
@@ -99,6 +112,9 @@ describe("duban reindex", () => {
       store.db.run(sql`delete from unit_day_stats where unit_id = 1`),
       store.db.run(sql`update case_totals set total = total + 7`),
       store.db.run(sql`delete from case_search where rowid % 2 = 0`),
+      store.db.run(sql`delete from note_search where rowid % 3 = 0`),
+      store.db.run(sql`update note_search set text = '篡改', case_id = 0 where rowid in (select rowid from note_search where rowid % 3 = 1 limit 20)`),
+      store.db.run(sql`insert into note_search (rowid, text, case_id) values ((select max(id) from case_events) + 5, '多余的备注', 1)`),
     ]);
     expect(await derived()).not.toEqual(first);
     await reindexCommand(store.db, [], quiet);
@@ -107,11 +123,14 @@ describe("duban reindex", () => {
 
   it("rebuilds only what --only names, and refuses an unknown name", async () => {
     await store.db.run(sql`delete from case_search`);
+    await store.db.run(sql`delete from note_search`);
     await store.db.run(sql`delete from unit_day_stats`);
     const done = await rebuildDerived(store.db, { only: ["search"], now: () => 0 });
     expect(done.map((d) => d.name)).toEqual(["search"]);
+    expect(done[0].tables).toEqual(["case_search", "note_search"]);
     expect((await derived()).days).toEqual([]);
     expect((await derived()).search).toHaveLength(CASES);
+    expect((await derived()).notes).toEqual(await notesWanted());
     await expect(rebuildDerived(store.db, { only: ["nope"], now: () => 0 })).rejects.toThrow("未知的派生数据 unknown derived data: nope（可选 known: stats, search）");
     await reindexCommand(store.db, [], quiet);
     expect((await derived()).days).toEqual(recount(await cases()).days);
@@ -121,7 +140,7 @@ describe("duban reindex", () => {
     const triggers = await store.db.all<{ sql: string }>(sql`select sql from sqlite_master where type = 'trigger' and tbl_name in ('cases', 'case_events')`);
     const written = new Set(triggers.flatMap((t) => [...t.sql.slice(t.sql.search(/\bBEGIN\b/i)).matchAll(/(?:INSERT\s+INTO|(?<!DO\s+)UPDATE|DELETE\s+FROM)\s+[`"]?(\w+)/gi)].map((m) => m[1])));
     for (const own of ["cases", "case_events"]) written.delete(own);
-    expect([...written].sort()).toEqual(["case_search", "case_totals", "unit_day_stats"]);
+    expect([...written].sort()).toEqual(["case_search", "case_totals", "note_search", "unit_day_stats"]);
     expect(DERIVED.flatMap((d) => d.tables).sort()).toEqual([...written].sort());
   });
 

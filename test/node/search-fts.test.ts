@@ -1,8 +1,10 @@
 /**
  * Full-text search (issue 12): the case_search FTS5 trigram index is kept in step by triggers (insert, update,
- * delete, people's progress notes), the 台账 and the API search through it with bm25 ranking, 1–2 character
- * words still work (LIKE over the newest SHORT_WINDOW cases), FTS syntax in the input is only text, and
- * rebuildCaseSearch restores the index in chunks, idempotently. Real libSQL file, real handlers.
+ * delete), people's progress notes are indexed one by one in note_search (a new note never rewrites the case's
+ * row), the 台账 and the API search through both with bm25 ranking (every word must occur in the case or its
+ * notes), 1–2 character words still work (LIKE over the newest SHORT_WINDOW cases and their notes), FTS syntax in
+ * the input is only text, and rebuildCaseSearch restores both indexes in chunks, idempotently. Real libSQL file,
+ * real handlers.
  */
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +18,7 @@ import { bulkCases } from "../helpers/bulk-cases.js";
 
 let w: Awaited<ReturnType<typeof webApp>>;
 const ALL = { all: true } as const;
-const ids = { grill: 0, noise: 0, drain: 0, titled: 0 };
+const ids = { grill: 0, noise: 0, drain: 0, titled: 0, wash: 0 };
 const idOf = (reply: string) => Number(/#(\d+)/.exec(reply)![1]);
 const search = async (q: string, f = {}) => (await listCases(w.db, { ...f, q }, ALL, w.clock(), { pageSize: 50 })).rows.map((r) => r.id);
 
@@ -100,6 +102,100 @@ describe("short words", () => {
     const long = await detail("夜间施工");
     expect(long).toMatch(/case_search VIRTUAL TABLE INDEX \d+:M/); // MATCH through the full-text index
     expect(long).not.toMatch(/SCAN c\b/);
+    // Notes: note_search by MATCH, each candidate case checked by its rowid and its events by case id; never a scan.
+    for (const q of ["夜间施工 驷马桥", "夜间施工 噪声", "噪声 施工"]) {
+      const plan = await detail(q);
+      if (q !== "噪声 施工") expect(plan).toMatch(/note_search VIRTUAL TABLE INDEX \d+:M/);
+      // Notes by case id: one case's events, or the short window's range of them — never every note ever written.
+      expect(plan).toMatch(/SEARCH e USING INDEX case_events_case_idx \(case_id[=>]\?\)/);
+      expect(plan).not.toMatch(/case_events_kind_at_idx/);
+      expect(plan).not.toMatch(/SCAN (c|e|case_events|cases)\b/);
+      // Every read of an FTS table is a MATCH (M), a rowid lookup (=) or the short window's rowid range (>).
+      expect(plan).not.toMatch(/VIRTUAL TABLE INDEX \d+:(?![M=>])/);
+    }
+  });
+});
+
+describe("notes are indexed one by one (note_search)", () => {
+  const note = (id: number, text: string, actor = "hh.officer") =>
+    w.db.run(sql`insert into case_events (case_id, at, actor_user_id, kind, text) values (${id}, ${w.clock()}, ${actor}, 'progress', ${text})`);
+  const noteRows = (caseId: number) => w.db.all<{ id: number; text: string }>(sql`select rowid as id, text from note_search where case_id = ${caseId} order by rowid`);
+
+  beforeAll(async () => {
+    ids.wash = idOf(await say(w.deps, "disp", "g-command", "交办 荷花池某洗车店废水直排 给 荷花池街道 限 12月30日"));
+    await say(w.deps, "hh.officer", "g-hh", `签收 #${ids.wash}`);
+  });
+
+  it("finds a note added after the case was created, at once, by a long and by a two-character word", async () => {
+    expect(await search("沉淀池")).toEqual([]);
+    await say(w.deps, "hh.officer", "g-hh", `#${ids.wash} 已责令店主加装沉淀池`);
+    expect(await search("沉淀池")).toEqual([ids.wash]);
+    expect(await search("沉淀")).toEqual([ids.wash]); // short words alone: the window's rows and their notes
+    expect((await noteRows(ids.wash)).map((r) => r.text)).toEqual(["已责令店主加装沉淀池"]);
+    // case_search keeps the case's own columns only.
+    const [row] = await w.db.all<{ notes: string }>(sql`select notes from case_search where rowid = ${ids.wash}`);
+    expect(row.notes).toBe("");
+  });
+
+  it("finds a case whose words are split between its own text and its notes, in any mix of long and short words", async () => {
+    expect(await search("洗车店 沉淀池")).toEqual([ids.wash]); // long in the title, long in a note
+    expect(await search("洗车店 沉淀")).toEqual([ids.wash]); // long in the title, short in a note
+    expect(await search("沉淀池 洗车")).toEqual([ids.wash]); // long in a note, short in the title
+    expect(await search("沉淀 洗车")).toEqual([ids.wash]); // short words only
+    expect(await search("加装沉淀池 店主 直排")).toEqual([ids.wash]);
+    await say(w.deps, "hh.officer", "g-hh", `#${ids.wash} 沉淀池已投入使用`);
+    expect(await search("投入使用 加装")).toEqual([ids.wash]); // two notes of one case
+  });
+
+  it("does not join words found in two different cases", async () => {
+    expect(await search("净化装置")).toEqual([ids.grill]);
+    expect(await search("净化装置 沉淀池")).toEqual([]); // each word in another case's notes
+    expect(await search("净化 沉淀")).toEqual([]);
+    expect(await search("洗车店 净化装置")).toEqual([]); // one in a title, the other in another case's note
+    expect(await search("净化装置 洗车")).toEqual([]);
+    expect(await search("沉淀池 火锅店")).toEqual([]);
+  });
+
+  it("ranks a hit in the case's own text above one found only through a note", async () => {
+    const other = idOf(await say(w.deps, "disp", "g-command", "交办 荷花池沉淀池溢流污染 给 荷花池街道 限 12月30日"));
+    expect(await search("沉淀池")).toEqual([other, ids.wash]);
+    const p = await listCases(w.db, { q: "沉淀池" }, ALL, w.clock(), { pageSize: 20 });
+    expect(p).toMatchObject({ total: 2, search: "ranked" });
+  });
+
+  it("adds a note to a case with many notes without rewriting the case's index row", async () => {
+    for (let i = 0; i < 40; i++) await note(ids.wash, `第${i}次巡查记录：现场无异常`);
+    const state = async (table: string) => w.db.all<{ id: number; b: string }>(sql`select id, hex(block) as b from ${sql.raw(table)} order by id`);
+    const before = { data: await state("case_search_data"), row: await w.db.all(sql`select * from case_search where rowid = ${ids.wash}`) };
+    const notesBefore = await state("note_search_data");
+    await say(w.deps, "hh.officer", "g-hh", `#${ids.wash} 店主已签订承诺书`);
+    // The old trigger (UPDATE case_search SET notes = notes || …) re-tokenized the whole case: new segment data.
+    expect(await state("case_search_data")).toEqual(before.data);
+    expect(await w.db.all(sql`select * from case_search where rowid = ${ids.wash}`)).toEqual(before.row);
+    expect(await state("note_search_data")).not.toEqual(notesBefore);
+    expect(await search("承诺书")).toEqual([ids.wash]);
+    expect(await noteRows(ids.wash)).toHaveLength(43);
+  });
+
+  it("leaves system notes and other events out, and drops a deleted event's note", async () => {
+    const id = idOf(await say(w.deps, "disp", "g-command", "交办 荷花池某餐馆隔油池堵塞 给 荷花池街道 限 12月30日"));
+    await note(id, "系统备注：隔油池自动提醒", "system");
+    await note(id, "已疏通隔油池管道");
+    expect((await noteRows(id)).map((r) => r.text)).toEqual(["已疏通隔油池管道"]);
+    expect(await search("疏通")).toEqual([id]);
+    expect(await search("自动提醒")).toEqual([]);
+    // case_events is append-only; a repair that deletes events (and then the case) takes their notes along.
+    const [{ sql: guard }] = await w.db.all<{ sql: string }>(sql`select sql from sqlite_master where name = 'case_events_no_delete'`);
+    await w.db.run(sql`drop trigger case_events_no_delete`);
+    try {
+      await w.db.run(sql`delete from case_events where case_id = ${id}`);
+      await w.db.run(sql`delete from cases where id = ${id}`);
+    } finally {
+      await w.db.run(sql.raw(guard));
+    }
+    expect(await noteRows(id)).toEqual([]);
+    expect(await search("疏通")).toEqual([]);
+    await expect(w.db.run(sql`delete from case_events where case_id = ${ids.wash}`)).rejects.toThrow();
   });
 });
 
@@ -113,23 +209,52 @@ describe("the API searches the same way", () => {
 });
 
 describe("rebuildCaseSearch", () => {
-  it("rebuilds the index in chunks, idempotently, with the same results", async () => {
+  const notesNow = () => w.db.all<{ id: number; text: string; c: number }>(sql`select rowid as id, text, case_id as c from note_search order by rowid`);
+  const notesWanted = () =>
+    w.db.all<{ id: number; text: string; c: number }>(sql`select id, text, case_id as c from case_events
+      where kind in ('progress', 'note') and actor_user_id != 'system' and coalesce(text, '') != '' order by id`);
+
+  it("rebuilds both indexes in chunks, idempotently, with the same results", async () => {
     const before = await search("净化装置");
+    const wanted = await notesWanted();
+    expect(wanted.length).toBeGreaterThan(40);
+    expect(await notesNow()).toEqual(wanted);
     await w.db.run(sql`delete from case_search`); // as after a restore that left it empty
+    await w.db.run(sql`delete from note_search`);
     expect(await search("净化装置")).toEqual([]);
-    const [{ top }] = await w.db.all<{ top: number }>(sql`select max(id) as top from cases`);
+    const [{ top, topEvent }] = await w.db.all<{ top: number; topEvent: number }>(sql`select (select max(id) from cases) as top, (select max(id) from case_events) as topEvent`);
     const progress: [number, number][] = [];
     const n = await rebuildCaseSearch(w.db, (done, total) => progress.push([done, total]), 100);
     const [{ m }] = await w.db.all<{ m: number }>(sql`select count(*) as m from cases`);
     expect(n).toBe(m);
-    expect(progress.length).toBe(Math.ceil(top / 100) + 1);
-    expect(progress.at(-1)).toEqual([top, top]);
+    expect(progress.length).toBe(1 + Math.ceil(top / 100) + Math.ceil(topEvent / 400)); // events by 4 × chunk
+    expect(progress.at(-1)).toEqual([top + topEvent, top + topEvent]);
     expect(progress.every(([d], i) => i === 0 || d > progress[i - 1][0])).toBe(true);
+    expect(await notesNow()).toEqual(wanted);
     expect(await search("净化装置")).toEqual(before);
     expect(await rebuildCaseSearch(w.db)).toBe(m);
+    expect(await notesNow()).toEqual(wanted);
     expect(await search("烧烤摊")).toEqual([ids.titled, ids.drain]);
     // Triggers still write into the recreated table.
     const added = idOf(await say(w.deps, "disp", "g-command", "交办 天回镇某养殖场粪污直排 给 区城管局 限 5个工作日"));
     expect(await search("养殖场")).toEqual([added]);
+  });
+
+  it("repairs note rows deleted, altered or added by plain SQL", async () => {
+    const wanted = await notesWanted();
+    const [first, second] = wanted.filter((r) => r.id % 3 !== 0);
+    await w.db.batch([
+      w.db.run(sql`delete from note_search where rowid % 3 = 0`),
+      w.db.run(sql`update note_search set text = '被篡改的备注内容' where rowid = ${first.id}`),
+      w.db.run(sql`update note_search set case_id = 999999 where rowid = ${second.id}`),
+      w.db.run(sql`insert into note_search (rowid, text, case_id) values (${wanted.at(-1)!.id + 50}, '不存在的进展记录', ${ids.wash})`),
+    ]);
+    expect(await search("被篡改的")).not.toEqual([]);
+    expect(await notesNow()).not.toEqual(wanted);
+    await rebuildCaseSearch(w.db, undefined, 7);
+    expect(await notesNow()).toEqual(wanted);
+    expect(await search("被篡改的")).toEqual([]);
+    expect(await search("不存在的进展")).toEqual([]);
+    expect(await search("净化装置")).toEqual([ids.grill]);
   });
 });
