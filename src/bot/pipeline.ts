@@ -14,6 +14,7 @@ import { runUseCase } from "../handlers/run.js";
 import { drainSoon } from "../delivery/relay.js";
 import { directory } from "../db/directory-cache.js";
 import { prepared } from "../db/prepared.js";
+import { bound } from "../db/bound.js";
 import { maskPii } from "../domain/pii.js";
 import { mapText, type Content } from "../domain/message.js";
 import { isParseError, type Command } from "./commands.js";
@@ -41,7 +42,8 @@ async function storedReplies(deps: Deps, key: string): Promise<Replies | undefin
 
 function inboxRow(deps: Deps, key: string, now: number, replies: Replies, caseToken?: string): BatchItem {
   const json = caseToken ? withCaseId(JSON.stringify(replies), { token: caseToken }) : JSON.stringify(replies);
-  return deps.db.insert(inbox).values({ key, receivedAt: now, replies: sql`${json}` as unknown as unknown[] });
+  const { db } = deps;
+  return bound(db, "inbox", { key, now, json }, (v) => db.insert(inbox).values({ key: v("key"), receivedAt: v("now"), replies: sql`${v("json")}` as unknown as unknown[] }));
 }
 
 /**
@@ -128,11 +130,13 @@ async function answer(deps: Deps, msg: IncomingMessage, also: BatchItem[]): Prom
 
 /** The case a person last named in a chat, so photos sent next bind to it (spec §2.3). */
 function rememberCase(deps: Deps, msg: IncomingMessage, ref: CaseIdRef, now: number): BatchItem {
-  const caseId = caseIdSql(ref) as number;
-  return deps.db
-    .insert(chatContext)
-    .values({ chatId: msg.chatId, userId: msg.senderId, caseId, at: now })
-    .onConflictDoUpdate({ target: [chatContext.chatId, chatContext.userId], set: { caseId, at: now } });
+  const { db } = deps;
+  return bound(db, "chat context", { chatId: msg.chatId, userId: msg.senderId, caseId: caseIdSql(ref), at: now }, (v) =>
+    db
+      .insert(chatContext)
+      .values({ chatId: v("chatId"), userId: v("userId"), caseId: v("caseId"), at: v("at") })
+      .onConflictDoUpdate({ target: [chatContext.chatId, chatContext.userId], set: { caseId: v("caseId"), at: v("at") } }),
+  );
 }
 
 /** Answers that run no use case (unregistered, unparsable, bad upload): the inbox row and its extras, one batch. */

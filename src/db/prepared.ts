@@ -11,7 +11,8 @@ import type { Db } from "./types.js";
 
 const kept = new WeakMap<Db, Map<string, unknown>>();
 
-const reusable = (db: Db) => typeof (db as { $client?: { protocol?: unknown } }).$client?.protocol === "string";
+/** A handle whose prepared queries can be kept: a libSQL client (it has a protocol), not a D1 binding. */
+export const reusable = (db: Db) => typeof (db as { $client?: { protocol?: unknown } }).$client?.protocol === "string";
 
 /** The query `build` makes, built once per handle under `key` (a name unique per query shape). */
 export function prepared<T>(db: Db, key: string, build: () => T): T {

@@ -4,6 +4,7 @@
  */
 import { and, asc, between, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { inbox, responseUrlUses, wecomNonces } from "./schema.js";
+import { bound } from "./bound.js";
 import { prepared } from "./prepared.js";
 import type { Db } from "./types.js";
 import type { BatchItem } from "./write.js";
@@ -59,9 +60,11 @@ export async function peekNonce(db: Db, nonce: string, digest: string, now: numb
  */
 export function nonceWrites(db: Db, nonce: string, digest: string, now: number, msgKey: string): BatchItem[] {
   return [
-    db.delete(wecomNonces).where(and(eq(wecomNonces.nonce, nonce), lt(wecomNonces.seenAt, now - NONCE_TTL_MS))),
-    db.insert(wecomNonces).select(
-      sql`select ${nonce}, ${digest}, ${now}, ${msgKey}, null where not exists (select 1 from ${wecomNonces} where ${wecomNonces.nonce} = ${nonce} and ${wecomNonces.digest} = ${digest})`,
+    bound(db, "nonce clear", { nonce, expired: now - NONCE_TTL_MS }, (v) => db.delete(wecomNonces).where(and(eq(wecomNonces.nonce, v("nonce")), lt(wecomNonces.seenAt, v("expired"))))),
+    bound(db, "nonce claim", { nonce, digest, now, msgKey }, (v) =>
+      db.insert(wecomNonces).select(
+        sql`select ${v("nonce")}, ${v("digest")}, ${v("now")}, ${v("msgKey")}, null where not exists (select 1 from ${wecomNonces} where ${wecomNonces.nonce} = ${v("nonce")} and ${wecomNonces.digest} = ${v("digest")})`,
+      ),
     ),
   ];
 }

@@ -6,6 +6,7 @@ import { maskDeep, maskPii } from "../domain/pii.js";
 import { isMessage, mapText } from "../domain/message.js";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import { auditLog, caseEvents, cases, outbox, writeGuard, type EventKind } from "./schema.js";
+import { bound } from "./bound.js";
 import type { Db } from "./types.js";
 
 export type BatchItem = Parameters<Db["batch"]>[0][number];
@@ -38,26 +39,31 @@ export const caseIdSql = (ref: CaseIdRef): number | SQL =>
  * the guard inserts 0 into write_guard, whose CHECK (ok = 1) named `version_conflict` fails.
  */
 export function updateCase(db: Db, id: number, version: number, set: Partial<CaseInsert>, token: string, at: number): BatchItem[] {
+  // Drizzle leaves out a column set to undefined; so does the statement's shape.
+  const fields = { ...set, version: version + 1, writeToken: token, updatedAt: at } as Record<string, unknown>;
+  const columns = Object.keys(fields).filter((k) => fields[k] !== undefined).sort();
+  const values: Record<string, unknown> = { "@id": id, "@version": version };
+  for (const k of columns) values[k] = fields[k];
   return [
-    db
-      .update(cases)
-      .set({ ...set, version: version + 1, writeToken: token, updatedAt: at })
-      .where(and(eq(cases.id, id), eq(cases.version, version))),
+    bound(db, `case update ${columns.join(",")}`, values, (v) =>
+      db
+        .update(cases)
+        .set(Object.fromEntries(columns.map((k) => [k, v(k)])))
+        .where(and(eq(cases.id, v("@id")), eq(cases.version, v("@version")))),
+    ),
     // An insert builder rather than db.run(): drizzle's D1 batch cannot bind parameters of raw statements.
-    db.insert(writeGuard).select(sql`select 0 where not exists (select 1 from ${cases} where ${cases.id} = ${id} and ${cases.writeToken} = ${token})`),
+    bound(db, "write guard", { id, token }, (v) =>
+      db.insert(writeGuard).select(sql`select 0 where not exists (select 1 from ${cases} where ${cases.id} = ${v("id")} and ${cases.writeToken} = ${v("token")})`),
+    ),
   ];
 }
 
 export type EventInput = { caseId: CaseIdRef; at: number; actor: string; kind: EventKind; text?: string; data?: Record<string, unknown> };
 export function insertEvent(db: Db, e: EventInput): BatchItem {
-  return db.insert(caseEvents).values({
-    caseId: caseIdSql(e.caseId) as number,
-    at: e.at,
-    actorUserId: e.actor,
-    kind: e.kind,
-    text: e.text ?? null,
-    data: e.data ?? null,
-  });
+  const values = { caseId: caseIdSql(e.caseId), at: e.at, actorUserId: e.actor, kind: e.kind, text: e.text ?? null, data: e.data ?? null };
+  return bound(db, "event", values, (v) =>
+    db.insert(caseEvents).values({ caseId: v("caseId"), at: v("at"), actorUserId: v("actorUserId"), kind: v("kind"), text: v("text"), data: v("data") }),
+  );
 }
 
 export type AuditInput = {
@@ -74,15 +80,18 @@ export function insertAudit(db: Db, a: AuditInput): BatchItem {
     typeof a.object === "object"
       ? sql`('case:' || (select ${cases.id} from ${cases} where ${cases.writeToken} = ${a.object.caseToken}))`
       : (a.object ?? null);
-  return db.insert(auditLog).values({
+  const values = {
     at: a.at,
     actor: a.actor,
     action: a.action,
-    object: object as string | null,
+    object,
     result: a.result,
     source: a.source ?? null,
     detail: a.detail ? maskDeep(a.detail) : null, // append-only and never cleared: its free text is masked (R39)
-  });
+  };
+  return bound(db, "audit", values, (v) =>
+    db.insert(auditLog).values({ at: v("at"), actor: v("actor"), action: v("action"), object: v("object"), result: v("result"), source: v("source"), detail: v("detail") }),
+  );
 }
 
 export type OutboxInput = {
