@@ -13,7 +13,8 @@
  * Figures and method are written into docs/performance.md between the callback markers.
  *
  * BENCH_TIMELINE=<file>: print the R01 run's slowest answer per 2 s of sending (where a stall began) and write the
- * server's log, at info level, to <file>. BENCH_CPU_PROF=<dir>: a V8 CPU profile of the server.
+ * server's log, at info level, to <file>. BENCH_CPU_PROF=<dir>: a V8 CPU profile of the server. BENCH_NODE_FLAGS:
+ * more Node flags for the server (e.g. --trace-gc, printed into the BENCH_TIMELINE file).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -64,7 +65,11 @@ async function waitHealthy(url: string, child: ChildProcess, log: () => string):
 function startChild(args: string[], env: Record<string, string>): { child: ChildProcess; log: (all?: boolean) => string } {
   let out = "";
   // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the Duban server (open it in Chrome DevTools).
-  const prof = process.env.BENCH_CPU_PROF && args[0] === "bin/duban.js" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  // BENCH_NODE_FLAGS="--trace-gc …": more Node flags for the Duban server (its output goes to BENCH_TIMELINE).
+  const prof = args[0] !== "bin/duban.js" ? [] : [
+    ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ...(process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+  ];
   const child = spawn(process.execPath, [...prof, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
