@@ -10,6 +10,7 @@
  */
 import { is, isSQLWrapper, Param, Placeholder, sql } from "drizzle-orm";
 import { prepared, reusable } from "./prepared.js";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "./types.js";
 
 type Item = Parameters<Db["batch"]>[0][number];
@@ -27,6 +28,13 @@ export function bound(db: Db, key: string, values: Record<string, unknown>, buil
   // watch the statements of a batch.
   const prep = { getQuery: () => query, mapResult: (r: unknown, fromBatch?: boolean) => p.mapResult(r, fromBatch) };
   return { _prepare: () => prep, toSQL: () => query } as unknown as Item;
+}
+
+/** `db.insert(table).values(values)`, bound: a value left undefined takes the column's default, as in drizzle. */
+export function boundInsert<T extends SQLiteTable>(db: Db, key: string, table: T, values: T["$inferInsert"]): Item {
+  const given = Object.entries(values as Record<string, unknown>).filter(([, x]) => x !== undefined);
+  const names = given.map(([k]) => k);
+  return bound(db, `${key} ${names.join(",")}`, Object.fromEntries(given), (v) => db.insert(table).values(Object.fromEntries(names.map((k) => [k, v(k)])) as T["$inferInsert"]));
 }
 
 /**

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { DeadlineSpec, Priority } from "../domain/values.js";
 import { cases } from "../db/schema.js";
 import { CASE_ID, insertAudit, insertEvent, insertOutbox, newToken } from "../db/write.js";
+import { boundInsert } from "../db/bound.js";
 import { loadPolicy } from "../db/policy.js";
 import { canCreate } from "../domain/permissions.js";
 import { complainantNames, stripPii } from "../domain/pii.js";
@@ -79,7 +80,7 @@ export async function createCase({ ctx, input: cmd }: UseCaseArgs<CreateCaseInpu
       nextStep(`等待${lead.name}签收（签收 #${CASE_ID}）`),
     ),
     writes: [
-      db.insert(cases).values({
+      boundInsert(db, "case create", cases, {
         externalNo: cmd.externalNo?.toUpperCase() ?? null,
         // Cases typed in chat: a leader's are 领导交办; the office's own finds are 巡查自查. Imports carry their real source.
         source: ctx.actor.roles.includes("leader") ? "领导交办" : "巡查自查",

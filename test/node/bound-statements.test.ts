@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDb } from "../helpers/db.js";
 import { seedFixture } from "../helpers/seed-fixture.js";
-import { bound } from "../../src/db/bound.js";
+import { bound, boundInsert } from "../../src/db/bound.js";
 import { prepared } from "../../src/db/prepared.js";
 import { caseEvents, cases } from "../../src/db/schema.js";
 import { commit, insertAudit, insertEvent, newToken, updateCase } from "../../src/db/write.js";
@@ -77,6 +77,24 @@ describe("bound statements", () => {
     expect([after.finding, after.closedAt, after.version, after.updatedAt, after.coUnitIds]).toEqual(["已核实", before.closedAt, before.version + 1, 40, []]);
     // The same shape again at the old version: the guard aborts the batch.
     await expect(commit(t.db, updateCase(t.db, caseId, before.version, { finding: "再次" }, newToken(), 41))).rejects.toThrow(/version_conflict/);
+  });
+
+  it("insert a row as drizzle does, a value left undefined taking the column's default", async () => {
+    const row = (token: string, priority?: "urgent") => ({
+      title: "插入", content: "c", source: "hotline", priority, coUnitIds: [3, 4], pollutionTypes: ["大气"], flagged: true,
+      state: "pending_ack" as const, createdBy: "bound", createdAt: 50, updatedAt: 50, writeToken: token,
+    });
+    const read = async (token: string) => {
+      const [r] = await t.db.select().from(cases).where(eq(cases.writeToken, token));
+      return { ...r, id: 0, writeToken: "" };
+    };
+    for (const priority of [undefined, "urgent" as const]) {
+      const [a, b] = [newToken(), newToken()];
+      await commit(t.db, [boundInsert(t.db, "test case", cases, row(a, priority))]);
+      await commit(t.db, [t.db.insert(cases).values(row(b, priority))]);
+      expect(await read(a)).toEqual(await read(b));
+      expect((await read(a)).priority).toBe(priority ?? "normal");
+    }
   });
 
   it("keep a prepared query per handle and key, never on a D1-like handle", () => {
