@@ -44,7 +44,7 @@ const CONNECTIONS = Number(values.connections);
 const ROOT = new URL("..", import.meta.url).pathname;
 
 type Sample = { ms: number; kind: string; status: number; body: string; nonce: string; at?: number };
-type Result = { requests: number; rps: number; p50: number; p99: number; max: number; errors: number; byKind: Record<string, { n: number; p50: number; p99: number }> };
+type Result = { requests: number; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; byKind: Record<string, { n: number; p50: number; p99: number }> };
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -123,7 +123,7 @@ function summarise(samples: Sample[], wallMs: number, ok: (s: Sample) => boolean
     const l = samples.filter((s) => s.kind === kind).map((s) => s.ms).sort((a, b) => a - b);
     byKind[kind] = { n: l.length, p50: percentile(l, 50), p99: percentile(l, 99) };
   }
-  return { requests: samples.length, rps: samples.length / (wallMs / 1000), p50: percentile(lat, 50), p99: percentile(lat, 99), max: lat.at(-1) ?? NaN, errors: samples.filter((s) => !ok(s)).length, byKind };
+  return { requests: samples.length, rps: samples.length / (wallMs / 1000), p50: percentile(lat, 50), p90: percentile(lat, 90), p99: percentile(lat, 99), max: lat.at(-1) ?? NaN, errors: samples.filter((s) => !ok(s)).length, byKind };
 }
 
 async function benchHello(): Promise<Result> {
@@ -283,7 +283,7 @@ const loadBefore = loadavg()[0];
 if (ONLY) {
   const cb = await benchCallback();
   for (const [name, r] of [["我的", cb.reads], ["进展", cb.writes], ["mixed", cb], ["R01", cb.r01]] as const) {
-    if (r.requests) console.log(`${name}: ${r.requests} requests, ${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms, ${r.errors} rejected`);
+    if (r.requests) console.log(`${name}: ${r.requests} requests, ${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p90 ${fmt(r.p90)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms, ${r.errors} rejected`);
   }
   for (const n of cb.notes) console.log(n);
   process.exit(cb.errors || cb.r01.errors || cb.reads.errors || cb.writes.errors ? 1 : 0);

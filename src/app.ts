@@ -5,7 +5,7 @@ import { leases } from "./db/schema.js";
 import { LEASE } from "./schedules/lease.js";
 import type { Deps } from "./deps.js";
 import { simRoutes } from "./bot/sim/routes.js";
-import { csrfProtection, securityHeaders } from "./web/security.js";
+import { csrfProtection, securityHeaders, setHeaders } from "./web/security.js";
 import { bodyLimit, bodyTooLarge, tooLarge } from "./web/body-limit.js";
 import { sessionMiddleware } from "./web/auth/session.js";
 import { authRoutes } from "./web/auth/routes.js";
@@ -39,7 +39,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     c.set("deps", ctx ? { ...deps, waitUntil: (p) => ctx.waitUntil(p) } : deps);
     c.set("requestId", crypto.randomUUID());
     await next();
-    c.header("X-Content-Type-Options", "nosniff");
+    if (!c.res.headers.has("X-Content-Type-Options")) setHeaders(c, [["X-Content-Type-Options", "nosniff"]]);
   });
 
   // Headers on every response, then the body cap (R09: unknown path 404 and oversized 413 before a byte is read),

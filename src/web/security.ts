@@ -40,18 +40,36 @@ export function securityHeaders(): MiddlewareHandler<WebEnv> {
     const nonce = PAGELESS.test(c.req.path) ? "" : randomToken(16);
     c.set("cspNonce", nonce);
     await next();
-    // c.header (not c.res.headers.set): it copies a finalized response whose headers are immutable.
     const has = (name: string) => c.res.headers.has(name);
-    c.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    if (!has("Content-Security-Policy")) c.header("Content-Security-Policy", csp(nonce, c.req.path));
-    c.header("X-Content-Type-Options", "nosniff");
-    // same-origin: login-link tokens in our URLs never reach other sites, while our own form posts keep their Origin.
-    c.header("Referrer-Policy", "same-origin");
-    c.header("X-Frame-Options", "DENY");
-    c.header("Cross-Origin-Opener-Policy", "same-origin");
-    c.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    if ((c.get("user") || c.req.path.startsWith("/login")) && !has("Cache-Control")) c.header("Cache-Control", "no-store");
+    const headers: [string, string][] = [
+      ["Strict-Transport-Security", "max-age=31536000; includeSubDomains"],
+      ["X-Content-Type-Options", "nosniff"],
+      // same-origin: login-link tokens in our URLs never reach other sites, while our own form posts keep their Origin.
+      ["Referrer-Policy", "same-origin"],
+      ["X-Frame-Options", "DENY"],
+      ["Cross-Origin-Opener-Policy", "same-origin"],
+      ["Permissions-Policy", "camera=(), microphone=(), geolocation=()"],
+    ];
+    if (!has("Content-Security-Policy")) headers.push(["Content-Security-Policy", csp(nonce, c.req.path)]);
+    if ((c.get("user") || c.req.path.startsWith("/login")) && !has("Cache-Control")) headers.push(["Cache-Control", "no-store"]);
+    setHeaders(c, headers);
   };
+}
+
+/**
+ * Set headers on the finished response. Hono's c.header copies a finished response on every call (nine copies per
+ * request here, a measurable part of a chat callback); the headers of a response we built are mutable, so they are
+ * set in place, and only an immutable one (a Response.redirect, a fetched body passed through) is copied, once.
+ */
+export function setHeaders(c: Context, headers: [string, string][]): void {
+  try {
+    for (const [k, v] of headers) c.res.headers.set(k, v);
+  } catch {
+    const copy = new Response(c.res.body, c.res);
+    for (const [k, v] of headers) copy.headers.set(k, v);
+    c.res = undefined; // assigned afresh, not merged with the old headers
+    c.res = copy;
+  }
 }
 
 /** Machine endpoints that authenticate by other means; every other non-GET/HEAD route is CSRF-checked. */
