@@ -19,6 +19,8 @@ export type Directory = {
   units: readonly UnitRow[];
   /** Active people by user id. */
   activePeople: ReadonlyMap<string, PersonRow>;
+  /** Everyone's name by user id, active or not (a timeline names people who have left). */
+  names: ReadonlyMap<string, string>;
   groups: ReadonlyMap<string, GroupRow>;
 };
 
@@ -33,6 +35,7 @@ async function load(db: Db, v: number): Promise<Directory> {
     version: v,
     units: freeze(u),
     activePeople: new Map(freeze(p).filter((x) => x.active).map((x) => [x.userId, x])),
+    names: new Map(p.map((x) => [x.userId, x.name])),
     groups: new Map(freeze(g).map((x) => [x.chatId, x])),
   };
 }

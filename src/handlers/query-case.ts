@@ -1,7 +1,8 @@
 /** 查: one case in full — card, content, people, 四不放过 checklist and the latest timeline entries. */
 import { and, count, desc, eq, ne } from "drizzle-orm";
 import type { CaseRef } from "../domain/values.js";
-import { attachments, caseEvents, people } from "../db/schema.js";
+import { attachments, caseEvents } from "../db/schema.js";
+import { directory } from "../db/directory-cache.js";
 import { complainantNames, maskKnownNames } from "../domain/pii.js";
 import type { Outcome, UseCaseArgs } from "./context.js";
 import { findCase } from "./common.js";
@@ -26,7 +27,7 @@ export async function queryCase({ ctx, input }: UseCaseArgs<QueryInput>): Promis
   // Scheduled reminders are not handling: they stay out of 最近动态 (issue 10 item 6).
   const events = await db.select().from(caseEvents).where(and(eq(caseEvents.caseId, c.id), ne(caseEvents.kind, "reminder"))).orderBy(desc(caseEvents.id)).limit(5);
   const [{ n: files }] = await db.select({ n: count() }).from(attachments).where(eq(attachments.caseId, c.id));
-  const names = new Map((await db.select({ u: people.userId, n: people.name }).from(people)).map((p) => [p.u, p.n]));
+  const { names } = await directory(db);
   const who = (id: string | null) => (id ? (names.get(id) ?? id) : "未指定");
   const checks = await casePhotoChecks(ctx, c);
   const flags = flagLines(checks, tz);

@@ -3,9 +3,8 @@
  * layer (src/bot/route.ts) and the API turn names into ids here before calling a use case; the use cases take ids
  * (unitById, personById) and check them again, so a surface that already holds an id passes it straight through.
  */
-import { eq } from "drizzle-orm";
 import type { CaseRef, DeadlineSpec } from "../domain/values.js";
-import { people } from "../db/schema.js";
+import { directory, type PersonRow } from "../db/directory-cache.js";
 import { addWorkingDays, resolveDeadline } from "../domain/calendar.js";
 import { matchPerson, matchUnit } from "../domain/match-unit.js";
 import type { Policy } from "../domain/policy.js";
@@ -17,7 +16,6 @@ import { caseNo } from "./text.js";
 export const ASSIGN_USAGE = "交办 金牛大道某烧烤店油烟扰民 给 荷花池街道 配合 区城管局 限 5个工作日 督办 李区长";
 export const reassignUsage = (no: string) => `改派 ${no} 给 驷马桥街道`;
 export const officerUsage = (no: string) => `指派 ${no} 给 @赵六（须为本单位人员）`;
-type PersonRow = typeof people.$inferSelect;
 
 export async function resolveUnit(ctx: HandlerCtx, query: string, usage: string): Promise<UnitRow> {
   const all = (await ctx.units()).filter((u) => u.active);
@@ -39,8 +37,9 @@ export async function unitById(ctx: HandlerCtx, id: number, usage: string): Prom
 
 /** An active person by userid who passes `filter` (e.g. a leader, or one of the lead unit's staff). */
 export async function personById(ctx: HandlerCtx, userId: string, usage: string, filter: (p: PersonRow) => boolean = () => true): Promise<PersonRow> {
-  const [p] = await ctx.deps.db.select().from(people).where(eq(people.userId, userId));
-  if (!p || !p.active || !filter(p)) throw new DomainError("PERSON_NOT_FOUND", `「${p?.name ?? userId}」不符合要求或未在系统登记。`, usage);
+  const dir = await directory(ctx.deps.db);
+  const p = dir.activePeople.get(userId);
+  if (!p || !filter(p)) throw new DomainError("PERSON_NOT_FOUND", `「${dir.names.get(userId) ?? userId}」不符合要求或未在系统登记。`, usage);
   return p;
 }
 
@@ -69,7 +68,7 @@ const TITLES = /^(.+?)(副区长|区长|副书记|书记|副主任|主任|副局
 
 /** A person by userid or name; "李区长" finds the one leader surnamed 李 when titles are used. */
 export async function resolvePerson(ctx: HandlerCtx, query: string, usage: string, filter: (p: PersonRow) => boolean = () => true): Promise<PersonRow> {
-  const all = (await ctx.deps.db.select().from(people).where(eq(people.active, true))).filter(filter);
+  const all = [...(await directory(ctx.deps.db)).activePeople.values()].filter(filter);
   const q = query.replace(/^@/, "").trim();
   const m = matchPerson(q, all);
   if (m.kind === "one") return m.person as (typeof all)[number];
