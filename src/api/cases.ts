@@ -29,8 +29,8 @@ export async function listCasesApi(c: C) {
   const req = { page: q.data.page, cursor: q.data.cursor, pageSize: q.data.pageSize ?? 50 };
   const [dir, page] = await Promise.all([loadDirectory(deps.db), listCases(deps.db, toFilter(q.data), scopeOf(userOf(c)), now, req)]);
   // total is exact unless totalCapped (then "at least"); nextCursor fetches the next page at any depth.
-  const { rows, total, capped, pageSize, pages, nextCursor, search } = page;
-  return c.json({ items: rows.map((r) => caseJson(r, dir, now)), total, totalCapped: capped, page: page.page, pageSize, pages, nextCursor: nextCursor ?? null, search: search ?? null });
+  const { rows, total, capped, pageSize, pages, nextCursor, search, ignoredWords } = page;
+  return c.json({ items: rows.map((r) => caseJson(r, dir, now)), total, totalCapped: capped, page: page.page, pageSize, pages, nextCursor: nextCursor ?? null, search: search ?? null, ignoredWords: ignoredWords ?? [] });
 }
 
 const idOf = (c: C) => {

@@ -53,7 +53,7 @@ export function openApiDocument() {
             q("batch", "批次 id", { type: "integer" }), q("source", "来源", { type: "string", enum: SOURCES }), q("unit", "牵头单位 id", { type: "integer" }),
             q("state", "状态", { type: "string", enum: CASE_STATES }), q("type", "污染类型", { type: "string", enum: POLLUTION_TYPES }),
             q("overdue", "1 = 仅逾期，0 = 仅未逾期", { type: "string", enum: ["1", "0"] }), q("flagged", "1 = 仅挂牌", { type: "string", enum: ["1", "0"] }), q("repeat", "1 = 仅重复/反复投诉（有并案的案件），0 = 仅无", { type: "string", enum: ["1", "0"] }),
-            q("q", "搜索问题内容、地址、受理编号"), q("page", "页码", { type: "integer", minimum: 1 }), q("pageSize", "每页条数（≤ 200，默认 50）", { type: "integer", minimum: 1, maximum: 200 }),
+            q("q", "搜索问题内容、地址、受理编号和进展备注：以空格分隔的词须全部出现；只用前 5 个词"), q("page", "页码", { type: "integer", minimum: 1 }), q("pageSize", "每页条数（≤ 200，默认 50）", { type: "integer", minimum: 1, maximum: 200 }),
           ],
           responses: { "200": json({ type: "object", properties: { items: { type: "array", items: ref("Case") }, total: { type: "integer" }, page: { type: "integer" }, pageSize: { type: "integer" }, pages: { type: "integer" } } }, "一页案件，挂牌案件在前"), ...errors },
         },

@@ -39,12 +39,23 @@ const COLUMNS = ["title", "content", "place", "external_no", "notes"] as const;
 /** The newest SHORT_WINDOW case ids are those above this. */
 const WINDOW_FLOOR = sql`coalesce((select max(id) from cases), 0) - ${SHORT_WINDOW}`;
 
-export type SearchTerms = { long: string[]; short: string[] };
+/**
+ * A search uses at most this many words (the first ones typed). Each word is bound several times (a note candidate is
+ * checked for every other word) and D1 binds at most 100 parameters per statement: five words take at most 64,
+ * leaving room for the ledger's filters; six could take 89, seven 119.
+ */
+export const MAX_SEARCH_WORDS = 5;
+
+/** `ignored`: the words after the first MAX_SEARCH_WORDS, which the search leaves out (the page says so). */
+export type SearchTerms = { long: string[]; short: string[]; ignored?: string[] };
 
 export function searchTerms(q: string): SearchTerms {
-  const words = [...new Set(q.trim().split(/\s+/).filter(Boolean))];
+  const all = [...new Set(q.trim().split(/\s+/).filter(Boolean))];
+  const words = all.slice(0, MAX_SEARCH_WORDS);
   const len = (w: string) => [...w].length;
-  return { long: words.filter((w) => len(w) >= 3), short: words.filter((w) => len(w) < 3) };
+  const terms: SearchTerms = { long: words.filter((w) => len(w) >= 3), short: words.filter((w) => len(w) < 3) };
+  if (all.length > words.length) terms.ignored = all.slice(words.length);
+  return terms;
 }
 
 /** An FTS5 query of phrases, all required; a `"` inside a word is doubled, so input is never FTS syntax. */

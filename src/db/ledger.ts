@@ -78,6 +78,8 @@ export type Page = {
   nextCursor?: string;
   /** Set for a search: "ranked" (bm25 over the newest SEARCH_CAP hits) or "recent" (1–2 character words). */
   search?: "ranked" | "recent";
+  /** Words typed beyond MAX_SEARCH_WORDS, left out of the search. */
+  ignoredWords?: string[];
 };
 
 export type PageRequest = { page?: number; cursor?: string; pageSize: number };
@@ -142,7 +144,7 @@ async function searchPage(db: Db, f: LedgerFilter, q: string, scope: Scope, now:
   const p = Math.min(page, pages);
   const rows = await casesInOrder(db, ids.slice((p - 1) * pageSize, p * pageSize));
   // Reaching the cap means older hits were left out: said as "至少" in the UI.
-  return { rows, total, capped: hits.length >= SEARCH_CAP, page: p, pageSize, pages, search: isShortOnly(terms) ? "recent" : "ranked" };
+  return { rows, total, capped: hits.length >= SEARCH_CAP, page: p, pageSize, pages, search: isShortOnly(terms) ? "recent" : "ranked", ignoredWords: terms.ignored };
 }
 
 /** Every matching case for the export, in ledger order (capped; the caller says so when the cap is hit). */

@@ -9,7 +9,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "../../src/db/api-tokens.js";
-import { rebuildCaseSearch, searchHits, searchTerms, SHORT_WINDOW } from "../../src/db/case-search.js";
+import { MAX_SEARCH_WORDS, rebuildCaseSearch, searchHits, searchTerms, SHORT_WINDOW } from "../../src/db/case-search.js";
 import { listCases } from "../../src/db/ledger.js";
 import { cases } from "../../src/db/schema.js";
 import { say } from "../helpers/fixture.js";
@@ -199,12 +199,34 @@ describe("notes are indexed one by one (note_search)", () => {
   });
 });
 
+describe("a search of many words", () => {
+  it("uses the first five, says which were left out, and stays within D1's 100 parameters with the ledger's filters", async () => {
+    const words = ["烧烤摊", "排口", "外溢", "9号", "污水", "居民反映", "附近"];
+    const p = await listCases(w.db, { q: words.join(" ") }, ALL, w.clock(), { pageSize: 20 });
+    expect(p.rows.map((r) => r.id)).toEqual([ids.drain]);
+    expect(p.ignoredWords).toEqual(words.slice(MAX_SEARCH_WORDS));
+    // The worst mix of five words (four long, one short … three long, two short), as the export's IN-subquery beside
+    // every other filter of the ledger.
+    const dialect = (w.db as unknown as { dialect: { sqlToQuery: (q: unknown) => { params: unknown[] } } }).dialect;
+    const { ledgerWhere } = await import("../../src/db/ledger.js");
+    const filters = { batchId: 1, source: "12345", unitId: 1, state: "in_progress" as const, type: "水", overdue: true, flagged: true, repeat: true };
+    for (const long of [0, 1, 2, 3, 4, 5]) {
+      const q = [...["一二三", "四五六", "七八九", "十一二", "十三四"].slice(0, long), ...["污水", "异味", "噪音", "油烟", "扬尘"].slice(0, MAX_SEARCH_WORDS - long), "多余的词"].join(" ");
+      const n = dialect.sqlToQuery(ledgerWhere({ ...filters, q }, { all: false, unitId: 3 }, w.clock())!).params.length;
+      expect(n, q).toBeLessThanOrEqual(100);
+    }
+    const s = await sessionFor(w.db, "disp", w.clock());
+    const html = await (await w.app.request(`${ORIGIN}/dashboard/cases?q=${encodeURIComponent(words.join(" "))}`, { headers: { cookie: s.cookie } })).text();
+    expect(html).toContain(`只按前 ${MAX_SEARCH_WORDS} 个检索，未用：${words.slice(MAX_SEARCH_WORDS).join(" ")}`);
+  });
+});
+
 describe("the API searches the same way", () => {
   it("answers q with ranked items", async () => {
     const token = (await createApiToken(w.db, { name: "搜索", roles: ["dispatcher"], unitId: null, createdBy: "cli", now: w.clock() })).token;
     const r = (await (await w.app.request(`${ORIGIN}/api/v1/cases?q=${encodeURIComponent("烧烤摊")}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, any>;
     expect(r.items.map((c: { id: number }) => c.id)).toEqual([ids.titled, ids.drain]);
-    expect(r).toMatchObject({ total: 2, search: "ranked", totalCapped: false });
+    expect(r).toMatchObject({ total: 2, search: "ranked", totalCapped: false, ignoredWords: [] });
   });
 });
 

@@ -81,6 +81,21 @@ describe("FTS5 trigram on D1", () => {
     expect(html).toContain("按相关度排列");
   });
 
+  it("answers a search of many words on D1 (the first five, within its 100 parameters), as the export's filter too", async () => {
+    const q = "养殖场 粪污直排 气味刺鼻 河道 三组 明月村 天回镇";
+    const res = await SELF.fetch(`${BASE}/dashboard/cases?q=${encodeURIComponent(q)}`, { headers: { cookie: session.cookie } });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect([...html.matchAll(/data-case="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([id]);
+    expect(html).toContain("未用：明月村 天回镇");
+    const filtered = await listCases(d1(), { q: "养殖场 粪污直排 气味刺鼻 三组 河道", state: "in_progress", unitId: 1, overdue: false, flagged: false }, ALL, Date.now(), { pageSize: 10 });
+    expect(filtered.rows.map((r) => r.id)).toEqual([id]);
+    const { ledgerWhere } = await import("../../src/db/ledger.js");
+    const { cases } = await import("../../src/db/schema.js");
+    const rows = await d1().select({ id: cases.id }).from(cases).where(ledgerWhere({ q: "养殖场 粪污直排 气味刺鼻 三组 河道", state: "in_progress", unitId: 1, overdue: false, flagged: false }, ALL, Date.now()));
+    expect(rows.map((r) => r.id)).toEqual([id]);
+  });
+
   it("follows an update and is rebuilt in chunks", async () => {
     await env.DB.prepare(`update cases set content = '河道旁堆放建筑垃圾' , title = '河道旁堆放建筑垃圾' where id = ?`).bind(id).run();
     const find = async (q: string) => (await listCases(d1(), { q }, ALL, Date.now(), { pageSize: 20 })).rows.map((r) => r.id);

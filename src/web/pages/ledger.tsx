@@ -1,5 +1,5 @@
 /** 台账: every case in scope, filtered (batch, source, unit, state, type, overdue, 挂牌, 重复投诉), searched and paged; 挂牌 first. */
-import { SEARCH_CAP, SHORT_WINDOW } from "../../db/case-search.js";
+import { MAX_SEARCH_WORDS, SEARCH_CAP, SHORT_WINDOW } from "../../db/case-search.js";
 import { listCases, loadDirectory, type Page } from "../../db/ledger.js";
 import { CASE_STATES, POLLUTION_TYPES, SOURCES } from "../../db/schema.js";
 import { PRIORITY_LABEL, STATE_LABEL } from "../../domain/labels.js";
@@ -30,6 +30,11 @@ function Select(props: { name: string; label: string; value?: string | number; o
 
 /** The count as honest as it is: exact, "1 万+" when counting stopped, and what a search looked at. */
 function CountText({ result }: { result: Page }) {
+  const ignored = result.ignoredWords?.length ? <>（搜索词较多，只按前 {MAX_SEARCH_WORDS} 个检索，未用：{result.ignoredWords.join(" ")}）</> : "";
+  return <><Counted result={result} />{ignored}</>;
+}
+
+function Counted({ result }: { result: Page }) {
   const wan = (n: number) => (n >= 10_000 ? `约 ${n / 10_000} 万+` : `${n}+`);
   if (result.search === "recent") {
     return <>最近 {SHORT_WINDOW / 10_000} 万件中匹配 <strong>{result.capped ? wan(result.total) : result.total}</strong> 件，按时间排列，第 {result.page}/{result.pages} 页。两个字以内的搜索词只查最近的案件；输入三个字以上可搜索全部案件并按相关度排序。</>;
