@@ -16,7 +16,7 @@ import type { Db } from "./types.js";
 type Item = Parameters<Db["batch"]>[0][number];
 type Built = { sql: string; params: unknown[] };
 type Prepared = { getQuery(): Built; mapResult(result: unknown, isFromBatch?: boolean): unknown };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a placeholder stands for a value of any column type
+// `any`: a placeholder stands for a value of any column type.
 type V = (name: string) => any;
 
 export function bound(db: Db, key: string, values: Record<string, unknown>, build: (v: V) => Item): Item {
