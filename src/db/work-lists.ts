@@ -14,10 +14,15 @@ const OPEN = sql.raw(`('pending_ack','in_progress','pending_review','returned')`
 
 /** The rows of `ids`, in that order; one bound parameter whatever the count (D1 allows 100 per statement). */
 export async function casesInOrder(db: Db, ids: number[]): Promise<CaseRow[]> {
-  if (!ids.length) return [];
-  const rows = await db.select().from(cases).where(sql`${cases.id} in (select value from json_each(${JSON.stringify(ids)}))`);
+  return ids.length ? inOrder(ids, await db.select().from(cases).where(idIn(ids))) : [];
+}
+
+const idIn = (ids: number[]) => sql`${cases.id} in (select value from json_each(${JSON.stringify(ids)}))`;
+
+/** `rows` in the order of `ids` (a missing id is skipped). */
+function inOrder<T extends { id: number }>(ids: number[], rows: T[]): T[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id)).filter((r): r is CaseRow => r !== undefined);
+  return ids.map((id) => byId.get(id)).filter((r): r is T => r !== undefined);
 }
 
 /**
@@ -29,10 +34,7 @@ export type ListRow = Pick<CaseRow, keyof typeof LIST_COLUMNS>;
 
 /** The list rows of `ids`, in that order. */
 async function listRowsInOrder(db: Db, ids: number[]): Promise<ListRow[]> {
-  if (!ids.length) return [];
-  const rows = await db.select(LIST_COLUMNS).from(cases).where(sql`${cases.id} in (select value from json_each(${JSON.stringify(ids)}))`);
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return ids.map((id) => byId.get(id)).filter((r): r is ListRow => r !== undefined);
+  return ids.length ? inOrder(ids, await db.select(LIST_COLUMNS).from(cases).where(idIn(ids))) : [];
 }
 
 /** The first rows of a list and how many it holds in all (the reply says "另有 N 件" of the whole list). */
