@@ -23,7 +23,11 @@ export function bound(db: Db, key: string, values: Record<string, unknown>, buil
   if (!reusable(db) || Object.values(values).some((x) => isSQLWrapper(x))) return build((name) => values[name]);
   const p = prepared(db, `bound:${key}`, () => (build((name) => sql.placeholder(name)) as unknown as { prepare(): Prepared }).prepare());
   const q = p.getQuery();
-  const query = { sql: q.sql, params: q.params.map((x) => fill(x, values)) };
+  let slots = plans.get(p);
+  if (!slots) plans.set(p, (slots = q.params.map(slot)));
+  const params = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) params[i] = fill(slots[i], values);
+  const query = { sql: q.sql, params };
   // What drizzle's libSQL batch asks of an item: _prepare() → getQuery() and mapResult(); toSQL() for tests that
   // watch the statements of a batch.
   const prep = { getQuery: () => query, mapResult: (r: unknown, fromBatch?: boolean) => p.mapResult(r, fromBatch) };
@@ -38,16 +42,29 @@ export function boundInsert<T extends SQLiteTable>(db: Db, key: string, table: T
 }
 
 /**
+ * What each parameter of a prepared statement takes, worked out once per statement: drizzle's `is()` walks the
+ * class chain and was most of the binding's cost when asked per parameter per call.
+ */
+type Slot = { kind: "value"; name: string } | { kind: "encoded"; name: string; encode: (v: unknown) => unknown } | { kind: "fixed"; value: unknown };
+const plans = new WeakMap<Prepared, Slot[]>();
+
+function slot(p: unknown): Slot {
+  if (is(p, Placeholder)) return { kind: "value", name: p.name };
+  if (is(p, Param) && is(p.value, Placeholder)) {
+    const encoder = p.encoder;
+    return { kind: "encoded", name: p.value.name, encode: (v) => encoder.mapToDriverValue(v) };
+  }
+  return { kind: "fixed", value: p };
+}
+
+/**
  * drizzle's fillPlaceholders, except that null stays null: drizzle never encodes a null it binds directly, but
  * fillPlaceholders would turn it into the text 'null' in a JSON column.
  */
-function fill(p: unknown, values: Record<string, unknown>): unknown {
-  if (is(p, Placeholder)) return value(values, p.name);
-  if (is(p, Param) && is(p.value, Placeholder)) {
-    const v = value(values, p.value.name);
-    return v === null ? null : p.encoder.mapToDriverValue(v);
-  }
-  return p;
+function fill(s: Slot, values: Record<string, unknown>): unknown {
+  if (s.kind === "fixed") return s.value;
+  const v = value(values, s.name);
+  return s.kind === "value" || v === null ? v : s.encode(v);
 }
 
 function value(values: Record<string, unknown>, name: string): unknown {
