@@ -57,11 +57,11 @@ export const keptStatements = (database: object): number => caches.get(database)
  * DUBAN_STMT_TIMER=1: time every statement by its SQL and print the costliest 25 to stderr at exit (a diagnostic
  * for performance work: CPU profiles lose the caller of a statement the client runs from a microtask).
  */
-const timer = process.env.DUBAN_STMT_TIMER ? new Map<string, { n: number; ms: number; rows: number }>() : undefined;
+const timer = process.env.DUBAN_STMT_TIMER ? new Map<string, { n: number; ms: number; max: number; rows: number }>() : undefined;
 if (timer) {
   process.on("exit", () => {
     const top = [...timer].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
-    for (const [sql, t] of top) process.stderr.write(`${t.ms.toFixed(1).padStart(9)} ms ${String(t.n).padStart(7)}× ${String(t.rows).padStart(9)} rows  ${sql.replace(/\s+/g, " ").slice(0, 300)}\n`);
+    for (const [sql, t] of top) process.stderr.write(`${t.ms.toFixed(1).padStart(9)} ms ${String(t.n).padStart(7)}× max ${t.max.toFixed(1).padStart(6)} ms ${String(t.rows).padStart(9)} rows  ${sql.replace(/\s+/g, " ").slice(0, 300)}\n`);
   });
 }
 function timed(st: Statement, sql: string): void {
@@ -73,9 +73,11 @@ function timed(st: Statement, sql: string): void {
     target[m] = function (this: unknown, ...a: unknown[]) {
       const t0 = performance.now();
       const r = f.apply(this, a);
-      const e = t.get(sql) ?? { n: 0, ms: 0, rows: 0 };
+      const e = t.get(sql) ?? { n: 0, ms: 0, max: 0, rows: 0 };
+      const ms = performance.now() - t0;
       e.n++;
-      e.ms += performance.now() - t0;
+      e.ms += ms;
+      e.max = Math.max(e.max, ms);
       if (Array.isArray(r)) e.rows += r.length;
       t.set(sql, e);
       return r;
