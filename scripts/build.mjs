@@ -21,7 +21,7 @@ export async function buildNode() {
   rmSync(tmp, { recursive: true, force: true });
   await build({
     absWorkingDir: ROOT,
-    entryPoints: { cli: "src/cli.ts", help: "src/cli-help.ts" },
+    entryPoints: { cli: "src/cli.ts", help: "src/cli-help.ts", "db-thread": "src/db/db-thread.ts" },
     outdir: tmp,
     bundle: true,
     platform: "node",
@@ -34,7 +34,7 @@ export async function buildNode() {
   });
   mkdirSync(NODE_OUT, { recursive: true });
   // Rename file by file: a concurrent start never sees a half-written bundle.
-  for (const f of ["help.js", "cli.js"]) renameSync(`${tmp}/${f}`, `${NODE_OUT}/${f}`);
+  for (const f of ["help.js", "db-thread.js", "cli.js"]) renameSync(`${tmp}/${f}`, `${NODE_OUT}/${f}`);
   rmSync(tmp, { recursive: true, force: true });
 }
 

@@ -71,7 +71,8 @@ export async function main(argv: string[]): Promise<number> {
   });
   switch (cmd) {
     case "serve": {
-      const h = await (await runtime()).startNode();
+      // Without its database threads the server cannot answer: stop, so the supervisor starts it afresh.
+      const h = await (await runtime()).startNode(process.env, { onDbExit: () => process.exit(70) });
       console.log(`Duban is listening on ${h.url}  (simulator: ${h.deps.config.simulator ? `${h.url}/sim` : "off"})`);
       const stop = () => void h.close().then(() => process.exit(0));
       process.on("SIGINT", stop);

@@ -9,9 +9,15 @@ import { sql } from "drizzle-orm";
 import * as schema from "./schema.js";
 import { missingSchema, unknownMigrations } from "./schema-check.js";
 import type { Db } from "./types.js";
-import { makeResilient, writeProbe, type DbHealth } from "./node-connection.js";
+import { writeProbe, type DbHealth } from "./node-connection.js";
+import { fileConnection, writerConnection } from "./file-connection.js";
+import { threadClient } from "./thread-client.js";
+
+/** Run SQLite on threads of its own (db-thread.ts); `onExit`: a thread died (the server should stop). */
+export type ThreadOptions = { onExit?: (code: number) => void };
 import { groupCommitClient, type GroupCommitOptions, type GroupCommitStats } from "./group-commit.js";
-import { cacheStatements } from "./statement-cache.js";
+
+export { verifyPragmas } from "./file-connection.js";
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -28,50 +34,12 @@ export function filePathOf(url: string): string | undefined {
   return resolve(decodeURIComponent(rest.split("?")[0]));
 }
 
-const REQUIRED_PRAGMAS = [
-  "PRAGMA journal_mode=WAL",
-  "PRAGMA synchronous=FULL",
-  "PRAGMA busy_timeout=5000",
-  "PRAGMA foreign_keys=ON",
-];
-
-/** Read the durability pragmas back; refuse to run on anything weaker (R26). */
-export async function verifyPragmas(client: Pick<Client, "execute">): Promise<Record<string, unknown>> {
-  const read = async (name: string) => Object.values((await client.execute(`PRAGMA ${name}`)).rows[0] ?? {})[0];
-  const got = {
-    journal_mode: String(await read("journal_mode")).toLowerCase(),
-    synchronous: Number(await read("synchronous")),
-    busy_timeout: Number(await read("busy_timeout")),
-    foreign_keys: Number(await read("foreign_keys")),
-  };
-  const bad: string[] = [];
-  if (got.journal_mode !== "wal") bad.push(`journal_mode=${got.journal_mode} (need wal)`);
-  if (got.synchronous !== 2) bad.push(`synchronous=${got.synchronous} (need 2 = FULL)`);
-  if (!(got.busy_timeout >= 5000)) bad.push(`busy_timeout=${got.busy_timeout} (need >= 5000)`);
-  if (got.foreign_keys !== 1) bad.push(`foreign_keys=${got.foreign_keys} (need 1)`);
-  if (bad.length) throw new Error(`Database pragmas could not be enforced: ${bad.join(", ")}`);
-  return got;
-}
-
-/** One connection to the embedded file with the pragmas applied, read back, and re-applied after every reset (R26). */
-async function fileConnection(file: string) {
-  cacheStatements(); // each connection keeps its prepared statements (statement-cache.ts)
-  const client = createClient({ url: `file:${file}`, concurrency: 1, timeout: 5000 } as Parameters<typeof createClient>[0]);
-  const preparePragmas = async (c: Pick<Client, "execute">) => {
-    for (const p of REQUIRED_PRAGMAS) await c.execute(p);
-    await verifyPragmas(c);
-  };
-  await preparePragmas(client);
-  // A connection left dirty by SQLITE_BUSY is replaced (with its pragmas) rather than failing on for a minute.
-  return { client, ...makeResilient(client, preparePragmas) };
-}
-
 /**
  * Open the database named by DATABASE_URL. An embedded file gets two connections: the writer, whose write
  * batches are group-committed (group-commit.ts), and a reader for plain selects (WAL). `groupCommit: false`
  * keeps the single plain connection (benchmarks compare the two).
  */
-export async function openNodeDb(url: string, authToken?: string, opts: { groupCommit?: GroupCommitOptions | false } = {}): Promise<OpenDb> {
+export async function openNodeDb(url: string, authToken?: string, opts: { groupCommit?: GroupCommitOptions | false; thread?: ThreadOptions } = {}): Promise<OpenDb> {
   const file = filePathOf(url);
   let client: Client;
   let extra: Pick<OpenDb, "probe" | "resets" | "groupCommit"> = {};
@@ -80,17 +48,19 @@ export async function openNodeDb(url: string, authToken?: string, opts: { groupC
     mkdirSync(dirname(file), { recursive: true });
     // Each connection has concurrency 1: per-connection pragmas then hold for every statement, and
     // batches (BEGIN … COMMIT) on the writer run strictly one after another in this process.
-    const writer = await fileConnection(file);
-    // Every write batch starts with BEGIN IMMEDIATE so a second process never hits SQLITE_BUSY_SNAPSHOT (R26).
-    const batch = writer.client.batch.bind(writer.client);
-    writer.client.batch = ((stmts: Parameters<Client["batch"]>[0], mode?: Parameters<Client["batch"]>[1]) =>
-      batch(stmts, mode ?? "write")) as Client["batch"];
-    const probe = writeProbe(file);
+    const probe = writeProbe(file); // opens its connection only when first asked
     closeExtra = probe.close;
-    if (opts.groupCommit === false) {
+    if (opts.thread && opts.groupCommit !== false) {
+      const t = await threadClient(file, { groupCommit: opts.groupCommit, onExit: opts.thread.onExit });
+      client = t.client;
+      // The probe runs in the writer thread, between its groups: from here it could meet a group holding the lock.
+      extra = { probe: t.probe, resets: t.resets, groupCommit: t.stats };
+    } else if (opts.groupCommit === false) {
+      const writer = await writerConnection(file);
       client = writer.client;
       extra = { probe: probe.check, resets: writer.resets };
     } else {
+      const writer = await writerConnection(file);
       const reader = await fileConnection(file);
       const gc = groupCommitClient(writer.client, reader.client, { ...opts.groupCommit, resetWriter: writer.reset });
       client = gc.client;

@@ -12,11 +12,21 @@ import type { Clock, Deps } from "../deps.js";
 import { nodeDeps } from "./node-deps.js";
 
 /** Build deps for Node: open and migrate the database, seed the calendar (and demo data in local mode). */
-export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?: Logger } = {}): Promise<{ deps: Deps; store: OpenDb; idle: () => Promise<void> }> {
+/**
+ * `dbThreads`: run SQLite on threads of its own (db/db-thread.ts), as the server does; the CLI's one-shot verbs
+ * stay on the main thread. `onDbExit`: a database thread died (logged here; the server's process then stops).
+ */
+export async function buildNodeDeps(config: Config, opts: { clock?: Clock; log?: Logger; dbThreads?: boolean; onDbExit?: () => void } = {}): Promise<{ deps: Deps; store: OpenDb; idle: () => Promise<void> }> {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? (() => Date.now());
   assertResidency(config); // R40(b): before anything connects to a database outside the approved places
-  const store = await openNodeDb(config.databaseUrl, config.databaseAuthToken);
+  const thread = opts.dbThreads
+    ? { onExit: (code: number) => {
+        log.error("a database thread stopped: restart the server", { code });
+        opts.onDbExit?.();
+      } }
+    : undefined;
+  const store = await openNodeDb(config.databaseUrl, config.databaseAuthToken, { thread });
   await migrateNodeDb(store.db);
   // Read from node_modules, so a newer chinese-days brings its years in at start (issue 14).
   const newPlanFrom = await seedInstalledCalendar(store.db, config.timezone);

@@ -26,14 +26,16 @@ function urlHost(host: string): string {
   return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
 }
 
-/** Start the server; resolves once it listens. */
-/** `schedules: false` leaves out the in-process timer (tests that drive runDue themselves). */
-export async function startNode(env: Record<string, string | undefined> = process.env, opts: { clock?: Clock; log?: Logger; schedules?: boolean } = {}): Promise<NodeHandle> {
+/**
+ * Start the server; resolves once it listens. `schedules: false` leaves out the in-process timer (tests that drive
+ * runDue themselves). `onDbExit`: a database thread died (`duban serve` exits so its supervisor restarts it).
+ */
+export async function startNode(env: Record<string, string | undefined> = process.env, opts: { clock?: Clock; log?: Logger; schedules?: boolean; onDbExit?: () => void } = {}): Promise<NodeHandle> {
   const config = parseConfig(env);
   // parseConfig already refuses this; checked again where the socket opens so no other path can skip it (issue 16).
   const open = config.local ? localListenProblem(config) : undefined;
   if (open) throw new ConfigError([open]);
-  const { deps, store, idle } = await buildNodeDeps(config, opts);
+  const { deps, store, idle } = await buildNodeDeps(config, { ...opts, dbThreads: true });
   await warnMissingPlan(deps); // a missing holiday plan is said once at start (issue 14); not on every CLI command
   // WECOM_MODE=longconn: exactly one active instance per bot — a second one with the same BotID kicks this one.
   const longConn = config.wecom.mode === "longconn" ? createLongConn(deps) : undefined;

@@ -7,7 +7,8 @@ import { openNodeDb, migrateNodeDb, type OpenDb } from "../../src/db/open-node.j
 
 export async function tempDb(opts: { migrate?: boolean } = {}): Promise<OpenDb & { dir: string; cleanup: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), "duban-test-"));
-  const store = await openNodeDb(`file:${join(dir, "test.db")}`);
+  // DUBAN_TEST_DB_THREADS=1 runs every test's database on the server's database threads (db/db-thread.ts).
+  const store = await openNodeDb(`file:${join(dir, "test.db")}`, undefined, { thread: process.env.DUBAN_TEST_DB_THREADS ? {} : undefined });
   if (opts.migrate !== false) await migrateNodeDb(store.db);
   return {
     ...store,

@@ -1,0 +1,140 @@
+/**
+ * The database threads of `duban serve` (db-thread.ts, thread-client.ts): the same Client contract as the in-process
+ * group commit — results shaped as libSQL's, errors with their class and code, per-batch all-or-nothing inside a
+ * shared commit, interactive transactions — across a real worker thread on a real file.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient, LibsqlError } from "@libsql/client";
+import { eq, sql } from "drizzle-orm";
+import { migrateNodeDb, openNodeDb, type OpenDb } from "../../src/db/open-node.js";
+import { threadClient } from "../../src/db/thread-client.js";
+import { inbox } from "../../src/db/schema.js";
+import { commit, DuplicateKey } from "../../src/db/write.js";
+
+let dirs: string[] = [];
+let stores: { close: () => void }[] = [];
+afterEach(() => {
+  for (const s of stores) s.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs = [];
+  stores = [];
+});
+const file = () => {
+  const d = mkdtempSync(join(tmpdir(), "duban-thread-"));
+  dirs.push(d);
+  return join(d, "t.db");
+};
+async function open(): Promise<OpenDb> {
+  const s = await openNodeDb(`file:${file()}`, undefined, { thread: {} });
+  stores.push(s);
+  return s;
+}
+
+describe("database threads", () => {
+  it("migrates, writes through group commit and reads what was committed, with libSQL-shaped rows", async () => {
+    const s = await open();
+    await migrateNodeDb(s.db);
+    const row = (k: string) => s.db.insert(inbox).values({ key: k, receivedAt: 7, replies: [{ text: k }] as never });
+    const before = s.groupCommit!();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => commit(s.db, [row(`k${i}a`), row(`k${i}b`)])));
+    // The main thread's writes of one loop turn cross as one message, so they share one group and one COMMIT.
+    expect(s.groupCommit!().commits - before.commits).toBe(1);
+    const got = await s.db.select().from(inbox).where(eq(inbox.key, "k3b"));
+    expect(got).toEqual([expect.objectContaining({ key: "k3b", receivedAt: 7, replies: [{ text: "k3b" }] })]);
+    // A raw result: column names enumerable, indices and length not, as @libsql/client gives them.
+    const rs = await s.client.execute({ sql: "select key, received_at as at, x'00ff' as b from inbox where key = ?", args: ["k0a"] });
+    expect(rs.columns).toEqual(["key", "at", "b"]);
+    expect(Object.keys(rs.rows[0])).toEqual(["key", "at", "b"]);
+    expect([rs.rows[0][0], rs.rows[0].length, Array.prototype.slice.call(rs.rows[0]).length]).toEqual(["k0a", 3, 3]);
+    expect(new Uint8Array(rs.rows[0].b as ArrayBuffer)).toEqual(new Uint8Array([0, 255]));
+    const stats = s.groupCommit!();
+    expect(stats.batches).toBeGreaterThanOrEqual(20);
+    expect(stats.reads).toBeGreaterThan(0);
+  });
+
+  it("fails only the batch that broke a constraint, with libSQL's error class and code", async () => {
+    const s = await open();
+    await migrateNodeDb(s.db);
+    await commit(s.db, [s.db.insert(inbox).values({ key: "taken", receivedAt: 1, replies: [] })]);
+    const results = await Promise.allSettled([
+      commit(s.db, [s.db.insert(inbox).values({ key: "fine-1", receivedAt: 1, replies: [] })]),
+      commit(s.db, [s.db.insert(inbox).values({ key: "half", receivedAt: 1, replies: [] }), s.db.insert(inbox).values({ key: "taken", receivedAt: 1, replies: [] })]),
+      commit(s.db, [s.db.insert(inbox).values({ key: "fine-2", receivedAt: 1, replies: [] })]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    // write.ts recognises the thread's error as it would the in-process one.
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateKey);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ constraint: "inbox.key" });
+    const raw = await s.client.batch([{ sql: "insert into inbox (key, received_at, replies) values ('taken', 1, '[]')", args: [] }]).catch((e: unknown) => e);
+    expect(raw).toBeInstanceOf(LibsqlError);
+    expect(raw).toMatchObject({ code: expect.stringMatching(/^SQLITE_CONSTRAINT/), message: expect.stringMatching(/UNIQUE constraint failed: inbox\.key/) });
+    const keys = (await s.db.select({ k: inbox.key }).from(inbox)).map((r) => r.k).sort();
+    expect(keys).toEqual(["fine-1", "fine-2", "taken"]); // "half" rolled back with its batch
+    expect(s.groupCommit!().rolledBack).toBe(2); // the failed batch and the raw one
+  });
+
+  it("runs interactive transactions: commit keeps, rollback drops", async () => {
+    const s = await open();
+    await migrateNodeDb(s.db);
+    await s.db.transaction(async (tx) => {
+      await tx.insert(inbox).values({ key: "kept", receivedAt: 1, replies: [] });
+    });
+    await expect(
+      s.db.transaction(async (tx) => {
+        await tx.insert(inbox).values({ key: "dropped", receivedAt: 1, replies: [] });
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    expect((await s.db.select({ k: inbox.key }).from(inbox)).map((r) => r.k)).toEqual(["kept"]);
+    expect(await s.db.all(sql`select count(*) as n from inbox`)).toEqual([{ n: 1 }]);
+  });
+
+  it("answers a transaction begun beside a group of batches without waiting for that group", async () => {
+    const s = await open();
+    await migrateNodeDb(s.db);
+    const batch = (k: string) => commit(s.db, [s.db.insert(inbox).values({ key: k, receivedAt: 1, replies: [] })]);
+    // The transaction and the batches leave in one message; the batches' group waits for the transaction to end,
+    // so its `begin` must be answered on its own or neither could finish.
+    const tx = s.db.transaction(async (t) => {
+      await t.insert(inbox).values({ key: "in-tx", receivedAt: 1, replies: [] });
+      return "done";
+    });
+    await Promise.resolve(); // the transaction's `begin` first in the message, the batches after it
+    const batches = [batch("beside-1"), batch("beside-2")];
+    expect(await tx).toBe("done");
+    await Promise.all(batches);
+    expect((await s.db.select({ k: inbox.key }).from(inbox)).map((r) => r.k).sort()).toEqual(["beside-1", "beside-2", "in-tx"]);
+  });
+
+  it("probes for /healthz in the writer thread: ok, busy while another process holds the lock, ok again", async () => {
+    const f = file();
+    const s = await openNodeDb(`file:${f}`, undefined, { thread: {} });
+    stores.push(s);
+    await migrateNodeDb(s.db);
+    expect(await s.probe!()).toBe("ok");
+    const other = createClient({ url: `file:${f}` });
+    stores.push(other);
+    const held = await other.transaction("write"); // BEGIN IMMEDIATE: the write lock, as another process would hold it
+    expect(await s.probe!()).toBe("busy");
+    await held.rollback();
+    expect(await s.probe!()).toBe("ok");
+  });
+
+  it("fails every waiting and later call when a thread dies, and says so", async () => {
+    let exited: number | undefined;
+    const t = await threadClient(file(), { onExit: (code) => (exited = code) });
+    stores.push(t.client);
+    await t.client.execute("create table t (x)");
+    await Promise.all(t.threads.map((w) => w.terminate()));
+    await expect(t.client.execute("select 1")).rejects.toMatchObject({ code: "CLIENT_CLOSED" });
+    await expect(t.client.batch([{ sql: "insert into t values (1)", args: [] }])).rejects.toMatchObject({ code: "CLIENT_CLOSED" });
+    expect(exited).toBeDefined();
+  });
+
+  it("refuses to open a file it cannot use, with the reason", async () => {
+    await expect(threadClient(join(file(), "no-such-dir", "x.db"))).rejects.toThrow(/unable to open|SQLITE_CANTOPEN|no such/i);
+  });
+});
