@@ -34,7 +34,18 @@ class Connection {
 
   send(head: string, body: string | undefined): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
+      if (this.broken) return reject(new Error("connection closed"));
+      // A request that never gets its answer fails (and its socket goes) instead of hanging the run.
+      const timer = setTimeout(() => {
+        this.broken = true;
+        this.socket.destroy();
+        this.waiting = undefined;
+        reject(new Error("no answer within 30 s"));
+      }, 30_000);
+      this.waiting = {
+        resolve: (a) => (clearTimeout(timer), resolve(a)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      };
       this.socket.write(body === undefined ? head : head + body);
     });
   }
@@ -99,7 +110,13 @@ export function leanClient(base: string) {
   const port = Number(url.port);
   return {
     async call(path: string, body?: string): Promise<Answer> {
-      const c = idle.pop() ?? new Connection(host, port);
+      // A kept connection the server closed while it was idle (keep-alive timeout, 5 s in Node) is dropped.
+      let c = idle.pop();
+      while (c?.broken) {
+        all.delete(c);
+        c = idle.pop();
+      }
+      c ??= new Connection(host, port);
       all.add(c);
       const head =
         body === undefined
