@@ -22,14 +22,41 @@ export function resultToWire(rs: ResultSet): WireResult {
   return { c: rs.columns, t: rs.columnTypes, r, n: rs.rowsAffected, i: rs.lastInsertRowid };
 }
 
-/** A row shaped as @libsql/client shapes it: indices and `length` hidden, each column name enumerable (first wins). */
-function row(values: unknown[], columns: string[]): Row {
-  const o = {} as Record<string | number, unknown>;
-  Object.defineProperty(o, "length", { value: values.length });
-  for (let i = 0; i < values.length; i++) {
-    Object.defineProperty(o, i, { value: values[i] });
-    if (!Object.hasOwn(o, columns[i])) o[columns[i]] = values[i];
+/**
+ * Rows read as @libsql/client's read: each column name an own enumerable property (the first of a repeated name
+ * wins), indices and `length` not enumerable. The client defines every index and name with defineProperty, twice
+ * per cell; here the names are plain assignments and the indices are getters on a prototype shared by every row of
+ * the same columns, with the values array held under a symbol.
+ */
+const VALUES = Symbol("values");
+type RowShape = { proto: object; names: [number, string][] };
+const shapes = new Map<string, RowShape>();
+
+function shapeOf(columns: string[]): RowShape {
+  const key = columns.join("\u0000");
+  let shape = shapes.get(key);
+  if (!shape) {
+    const proto = {};
+    Object.defineProperty(proto, "length", { get(this: { [VALUES]: unknown[] }) { return this[VALUES].length; } });
+    for (let i = 0; i < columns.length; i++) Object.defineProperty(proto, i, { get(this: { [VALUES]: unknown[] }) { return this[VALUES][i]; } });
+    // As in the client, a name that is also an index or `length` stays the index's (or the length).
+    const seen = new Set<string>(["length", ...columns.map((_, i) => String(i))]);
+    const names: [number, string][] = [];
+    columns.forEach((c, i) => {
+      if (!seen.has(c)) names.push([i, c]);
+      seen.add(c);
+    });
+    shape = { proto, names };
+    if (shapes.size >= 1000) shapes.delete(shapes.keys().next().value!);
+    shapes.set(key, shape);
   }
+  return shape;
+}
+
+function row(values: unknown[], shape: RowShape): Row {
+  const o = Object.create(shape.proto) as Record<string | symbol, unknown>;
+  Object.defineProperty(o, VALUES, { value: values });
+  for (const [i, name] of shape.names) o[name] = values[i];
   return o as unknown as Row;
 }
 
@@ -49,7 +76,8 @@ class ThreadResultSet implements ResultSet {
 
 export function resultFromWire(w: WireResult): ResultSet {
   const rows = new Array<Row>(w.r.length);
-  for (let i = 0; i < rows.length; i++) rows[i] = row(w.r[i], w.c);
+  const shape = rows.length ? shapeOf(w.c) : undefined;
+  for (let i = 0; i < rows.length; i++) rows[i] = row(w.r[i], shape!);
   return new ThreadResultSet(w.c, w.t, rows, w.n, w.i);
 }
 

@@ -138,3 +138,21 @@ describe("database threads", () => {
     await expect(threadClient(join(file(), "no-such-dir", "x.db"))).rejects.toThrow(/unable to open|SQLITE_CANTOPEN|no such/i);
   });
 });
+
+describe("rows from the database threads", () => {
+  it("read exactly as @libsql/client's rows, repeated and awkward column names included", async () => {
+    const f = file();
+    const s = await openNodeDb(`file:${f}`, undefined, { thread: {} });
+    stores.push(s);
+    const plain = createClient({ url: `file:${f}` });
+    stores.push(plain);
+    const q = "select 1 as a, 'x' as b, 2 as a, 3 as length, 4 as \"0\", null as n, x'0102' as blob";
+    const [mine, theirs] = [(await s.client.execute(q)).rows[0], (await plain.execute(q)).rows[0]];
+    expect(Object.keys(mine)).toEqual(Object.keys(theirs));
+    expect({ ...mine, blob: undefined }).toEqual({ ...theirs, blob: undefined });
+    expect(Array.prototype.slice.call(mine, 0, 6)).toEqual(Array.prototype.slice.call(theirs, 0, 6));
+    expect([mine.length, mine.a, mine[2], mine[0]]).toEqual([theirs.length, theirs.a, theirs[2], theirs[0]]);
+    expect(new Uint8Array(mine.blob as ArrayBuffer)).toEqual(new Uint8Array(theirs.blob as ArrayBuffer));
+    expect(JSON.stringify((await s.client.execute(q)).toJSON().rows)).toEqual(JSON.stringify((await plain.execute(q)).toJSON().rows));
+  });
+});
