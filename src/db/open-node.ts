@@ -12,12 +12,12 @@ import type { Db } from "./types.js";
 import { writeProbe, type DbHealth } from "./node-connection.js";
 import { fileConnection, writerConnection } from "./file-connection.js";
 import { threadClient } from "./thread-client.js";
-
-/** Run SQLite on threads of its own (db-thread.ts); `onExit`: a thread died (the server should stop). */
-export type ThreadOptions = { onExit?: (code: number) => void };
 import { groupCommitClient, type GroupCommitOptions, type GroupCommitStats } from "./group-commit.js";
 
 export { verifyPragmas } from "./file-connection.js";
+
+/** Run SQLite on threads of its own (db-thread.ts); `onExit`: a thread died (the server should stop). */
+export type ThreadOptions = { onExit?: (code: number) => void };
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL("../../drizzle", import.meta.url));
 
@@ -36,8 +36,9 @@ export function filePathOf(url: string): string | undefined {
 
 /**
  * Open the database named by DATABASE_URL. An embedded file gets two connections: the writer, whose write
- * batches are group-committed (group-commit.ts), and a reader for plain selects (WAL). `groupCommit: false`
- * keeps the single plain connection (benchmarks compare the two).
+ * batches are group-committed (group-commit.ts), and a reader for plain selects (WAL). `thread` puts the two on
+ * worker threads of their own (db-thread.ts; `duban serve`). `groupCommit: false` keeps the single plain
+ * connection (benchmarks compare the two).
  */
 export async function openNodeDb(url: string, authToken?: string, opts: { groupCommit?: GroupCommitOptions | false; thread?: ThreadOptions } = {}): Promise<OpenDb> {
   const file = filePathOf(url);
