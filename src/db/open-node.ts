@@ -49,23 +49,24 @@ export async function openNodeDb(url: string, authToken?: string, opts: { groupC
     mkdirSync(dirname(file), { recursive: true });
     // Each connection has concurrency 1: per-connection pragmas then hold for every statement, and
     // batches (BEGIN … COMMIT) on the writer run strictly one after another in this process.
-    const probe = writeProbe(file); // opens its connection only when first asked
-    closeExtra = probe.close;
     if (opts.thread && opts.groupCommit !== false) {
       const t = await threadClient(file, { groupCommit: opts.groupCommit, onExit: opts.thread.onExit });
       client = t.client;
       // The probe runs in the writer thread, between its groups: from here it could meet a group holding the lock.
       extra = { probe: t.probe, resets: t.resets, groupCommit: t.stats };
-    } else if (opts.groupCommit === false) {
-      const writer = await writerConnection(file);
-      client = writer.client;
-      extra = { probe: probe.check, resets: writer.resets };
     } else {
+      const probe = writeProbe(file); // opens its connection only when first asked
+      closeExtra = probe.close;
       const writer = await writerConnection(file);
-      const reader = await fileConnection(file);
-      const gc = groupCommitClient(writer.client, reader.client, { ...opts.groupCommit, resetWriter: writer.reset });
-      client = gc.client;
-      extra = { probe: probe.check, resets: () => writer.resets() + reader.resets(), groupCommit: gc.stats };
+      if (opts.groupCommit === false) {
+        client = writer.client;
+        extra = { probe: probe.check, resets: writer.resets };
+      } else {
+        const reader = await fileConnection(file);
+        const gc = groupCommitClient(writer.client, reader.client, { ...opts.groupCommit, resetWriter: writer.reset });
+        client = gc.client;
+        extra = { probe: probe.check, resets: () => writer.resets() + reader.resets(), groupCommit: gc.stats };
+      }
     }
   } else {
     client = createClient({ url, authToken });
