@@ -64,13 +64,14 @@ export async function handleMessage(deps: Deps, msg: IncomingMessage, opts: Hand
 
 async function answer(deps: Deps, msg: IncomingMessage, also: BatchItem[]): Promise<Replies> {
   const key = `${msg.channel}:${msg.msgId}`;
-  const seen = await storedReplies(deps, key);
+  // Independent reads, so they travel together (one wait, not two, on the database thread); the directory's
+  // version check is wasted only on a redelivery.
+  const [seen, dir] = await Promise.all([storedReplies(deps, key), directory(deps.db)]);
   if (seen) return seen;
   const now = deps.clock();
   const source = `${msg.channel}:${msg.chatId}`;
   const settle = (replies: Replies, writes: BatchItem[]) => finish(deps, key, now, replies, [...writes, ...also]);
 
-  const dir = await directory(deps.db);
   const person = dir.activePeople.get(msg.senderId);
   if (!person) {
     return settle([UNREGISTERED_REPLY], [insertAudit(deps.db, { at: now, actor: msg.senderId, action: "chat.unregistered", result: "denied", source })]);

@@ -18,15 +18,32 @@ const port = parentPort!;
 const data = workerData as ThreadData;
 const counters = new Int32Array(data.counters);
 
-const reader = await fileConnection(data.file);
 const writer = data.role === "writer" ? await writerConnection(data.file) : undefined;
-// The writer thread's own reader answers the reads that reach it (those inside an interactive transaction go to the writer).
-const gc = writer ? groupCommitClient(writer.client, reader.client, { ...data.groupCommit, resetWriter: writer.reset }) : undefined;
-const client: Client = gc?.client ?? readOnly(reader.client);
+const reader = writer ? undefined : await fileConnection(data.file);
+// The main side sends plain reads to the reader thread, so the group commit's own reader is opened only if one ever
+// reaches this thread (reads inside an interactive transaction go to the writer connection).
+type Connection = Awaited<ReturnType<typeof fileConnection>>;
+let spare: Promise<Connection> | undefined;
+let spareOpen: Connection | undefined;
+const spareReader = () => (spare ??= fileConnection(data.file).then((c) => (spareOpen = c)));
+const gc = writer ? groupCommitClient(writer.client, lazyClient(spareReader), { ...data.groupCommit, resetWriter: writer.reset }) : undefined;
+const client: Client = gc?.client ?? readOnly(reader!.client);
 // /healthz's write probe (node-connection.ts) runs here, between groups, so it never meets our own group's lock.
 const probe = writer ? writeProbe(data.file) : undefined;
 const txs = new Map<number, Transaction>();
 let nextTx = 1;
+
+/** A reader Client that opens its connection on first use; closing an unopened one opens nothing. */
+function lazyClient(open: () => Promise<Connection>): Client {
+  const use = <T>(f: (c: Client) => Promise<T>) => open().then((r) => f(r.client));
+  return {
+    protocol: "file",
+    execute: (s: InStatement) => use((c) => c.execute(s)),
+    batch: (s: InStatement[], mode?: TransactionMode) => use((c) => c.batch(s, mode)),
+    reconnect: () => (spare ? use(async (c) => c.reconnect()) : Promise.resolve()),
+    close: () => void spare?.then((r) => r.client.close()),
+  } as unknown as Client;
+}
 
 /** The reader thread's client: reads, in one snapshot per batch; anything else is a routing error of the main side. */
 function readOnly(c: Client): Client {
@@ -43,7 +60,7 @@ function publish(): void {
     counters[3] = s.largestGroup;
     counters[4] = s.reads;
   }
-  counters[5] = (writer?.resets() ?? 0) + reader.resets();
+  counters[5] = (writer?.resets() ?? 0) + (reader?.resets() ?? 0) + (spareOpen?.resets() ?? 0);
 }
 
 function tx(id: unknown): Transaction {

@@ -4,13 +4,14 @@
  * shared commit, interactive transactions — across a real worker thread on a real file.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, LibsqlError } from "@libsql/client";
 import { eq, sql } from "drizzle-orm";
 import { migrateNodeDb, openNodeDb, type OpenDb } from "../../src/db/open-node.js";
 import { threadClient } from "../../src/db/thread-client.js";
+import { MANY, resultFromWire } from "../../src/db/thread-wire.js";
 import { inbox } from "../../src/db/schema.js";
 import { commit, DuplicateKey } from "../../src/db/write.js";
 
@@ -132,6 +133,32 @@ describe("database threads", () => {
     await expect(t.client.execute("select 1")).rejects.toMatchObject({ code: "CLIENT_CLOSED" });
     await expect(t.client.batch([{ sql: "insert into t values (1)", args: [] }])).rejects.toMatchObject({ code: "CLIENT_CLOSED" });
     expect(exited).toBeDefined();
+  });
+
+  it.skipIf(!existsSync("/proc/self/fd"))("opens two connections, the writer thread's spare reader only when a read reaches it", async () => {
+    const path = file();
+    const t = await threadClient(path);
+    stores.push(t.client);
+    // Connections to the file = descriptors of this process (all threads) open on it.
+    const open = () => readdirSync("/proc/self/fd").filter((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`) === path; } catch { return false; } }).length;
+    await t.client.execute("create table t (x)");
+    await t.client.execute("select count(*) from t");
+    expect(open()).toBe(2); // the writer's and the reader thread's
+    // A read posted straight to the writer thread (the main side never routes one there) is still answered.
+    const answer = new Promise<unknown[]>((resolve) => {
+      const on = (m: unknown[]) => {
+        const a = m[0] === MANY ? (m[2] as unknown[][]).find((x) => x[0] === 424242) : m[0] === 424242 ? m : undefined;
+        if (a) t.threads[0].off("message", on), resolve(a);
+      };
+      t.threads[0].on("message", on);
+    });
+    t.threads[0].ref();
+    t.threads[0].postMessage([MANY, "many", [[424242, "execute", { sql: "select 7 as n", args: [] }]]]);
+    const [, ok, value] = await answer;
+    t.threads[0].unref();
+    expect(ok).toBe(true);
+    expect(resultFromWire(value as never).rows[0].n).toBe(7);
+    expect(open()).toBe(3);
   });
 
   it("refuses to open a file it cannot use, with the reason", async () => {

@@ -317,6 +317,25 @@ describe("node:crypto primitives (the Node server's path)", () => {
     for (const text of ["", "abc", "督办 #12", "\ud800 lone surrogate", "x".repeat(5000)]) expect(nodeCryptoPrimitives.sha256Hex(text)).toBe(await sha256Text(text));
   });
 
+  it("draw each reply's random prefix fresh from the pool: never repeated, never all zero, across refills", async () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 600; i++) {
+      // 600 × 16 bytes spans two refills of the 4 KiB pool; the prefix is the first 16 decrypted bytes.
+      const enc = await smartBotNode.encrypt("x");
+      const key = parseEncodingAesKey(KEY);
+      const iv = key.slice(0, 16);
+      const prefix = Buffer.from(nodeCryptoPrimitives.cbcDecryptRaw(key, iv, Uint8Array.from(Buffer.from(enc, "base64")))).subarray(0, 16).toString("hex");
+      expect(prefix).not.toBe("0".repeat(32));
+      seen.add(prefix);
+    }
+    expect(seen.size).toBe(600);
+    const a = nodeCryptoPrimitives.randomBytes!(16);
+    const copy = a.slice();
+    nodeCryptoPrimitives.randomBytes!(16);
+    expect(a).toEqual(copy); // a handed-out prefix is the caller's own
+    expect(nodeCryptoPrimitives.randomBytes!(5000)).toHaveLength(5000);
+  });
+
   it("refuse malformed input with the same typed errors", async () => {
     const good = await smartBot.encrypt("hello");
     const bytes = Uint8Array.from(Buffer.from(good, "base64"));

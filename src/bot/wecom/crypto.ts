@@ -48,6 +48,8 @@ export type CryptoPrimitives = {
   /** AES-256-CBC over whole 16-byte blocks, no padding added or removed. */
   cbcEncryptRaw: (key: Uint8Array, iv: Uint8Array, data: Uint8Array) => Uint8Array;
   cbcDecryptRaw: (key: Uint8Array, iv: Uint8Array, data: Uint8Array) => Uint8Array;
+  /** Cryptographically random bytes (the §3.1 prefix of each encrypted reply); crypto.getRandomValues when absent. */
+  randomBytes?: (n: number) => Uint8Array;
 };
 
 /** The JSON body of an encrypted passive reply (§1.A.6): note `msgsignature` has no underscore. */
@@ -353,7 +355,7 @@ export function createWecomCrypto(options: WecomCryptoOptions): WecomCrypto {
   }
 
   async function encrypt(plaintext: string, opts?: { random?: Uint8Array }): Promise<string> {
-    const random = opts?.random ?? crypto.getRandomValues(new Uint8Array(RANDOM_LEN));
+    const random = opts?.random ?? primitives?.randomBytes?.(RANDOM_LEN) ?? crypto.getRandomValues(new Uint8Array(RANDOM_LEN));
     if (random.length !== RANDOM_LEN) throw new WecomCryptoError("BAD_LENGTH", "random must be exactly 16 bytes");
     // TextEncoder replaces lone surrogates with U+FFFD, exactly as Node's Buffer.from does in @wecom/crypto.
     const msg = UTF8.encode(plaintext);
