@@ -32,33 +32,30 @@ function inOrder<T extends { id: number }>(ids: number[], rows: T[]): T[] {
 export const LIST_COLUMNS = { id: cases.id, title: cases.title, state: cases.state, flagged: cases.flagged, dueAt: cases.dueAt, leadUnitId: cases.leadUnitId };
 export type ListRow = Pick<CaseRow, keyof typeof LIST_COLUMNS>;
 
-/** The list rows of `ids`, in that order. */
-async function listRowsInOrder(db: Db, ids: number[]): Promise<ListRow[]> {
-  return ids.length ? inOrder(ids, await db.select(LIST_COLUMNS).from(cases).where(idIn(ids))) : [];
-}
-
 /** The first rows of a list and how many it holds in all (the reply says "另有 N 件" of the whole list). */
 export type WorkList = { rows: ListRow[]; total: number };
 
 /**
- * Ids of `select id, flagged, due_at …` parts, most urgent first — 挂牌, then the earliest deadline (overdue before
- * due), no deadline last — and the count of the whole list (counted before the LIMIT, in the same pass).
+ * The first `limit` of `select id, flagged, due_at …` parts, most urgent first — 挂牌, then the earliest deadline
+ * (overdue before due), no deadline last — with the count of the whole list (counted before the LIMIT, in the same
+ * pass), and only then their list columns: one statement, so one round trip to the database thread.
  */
-async function firstIds(db: Db, parts: SQL[], limit: number): Promise<{ ids: number[]; total: number }> {
-  const rows = await db.all<{ id: number; n: number }>(
-    sql`select id, count(*) over () as n from (${sql.join(parts, sql` union `)}) order by flagged desc, due_at is null, due_at asc, id limit ${limit}`,
-  );
-  return { ids: rows.map((r) => Number(r.id)), total: Number(rows[0]?.n ?? 0) };
+async function list(db: Db, parts: SQL[], limit: number): Promise<WorkList> {
+  const order = sql.raw("flagged desc, due_at is null, due_at asc, id");
+  const rows = await db.all<ListRow & { n: number }>(sql`with first as (
+      select id, flagged, due_at, count(*) over () as n from (${sql.join(parts, sql` union `)}) order by ${order} limit ${limit}
+    )
+    select c.id as id, c.title as title, c.state as state, c.flagged as flagged, c.due_at as dueAt, c.lead_unit_id as leadUnitId, first.n as n
+    from first join cases c on c.id = first.id order by first.flagged desc, first.due_at is null, first.due_at asc, first.id`);
+  return {
+    rows: rows.map((r) => ({ id: Number(r.id), title: r.title, state: r.state, flagged: Boolean(r.flagged), dueAt: r.dueAt === null ? null : Number(r.dueAt), leadUnitId: r.leadUnitId === null ? null : Number(r.leadUnitId) })),
+    total: Number(rows[0]?.n ?? 0),
+  };
 }
-
-const list = async (db: Db, first: Promise<{ ids: number[]; total: number }>): Promise<WorkList> => {
-  const { ids, total } = await first;
-  return { rows: await listRowsInOrder(db, ids), total };
-};
 
 /** Open cases the unit leads or co-handles, each part from its partial index of open cases (covering: no row reads). */
 export async function unitOpenCases(db: Db, unitId: number, limit: number): Promise<WorkList> {
-  return list(db, firstIds(
+  return list(
     db,
     [
       sql`select id, flagged, due_at from cases indexed by cases_open_unit_idx where lead_unit_id = ${unitId} and state in ${OPEN}`,
@@ -66,12 +63,12 @@ export async function unitOpenCases(db: Db, unitId: number, limit: number): Prom
         where state in ${OPEN} and co_unit_ids != '[]' and exists (select 1 from json_each(co_unit_ids) where value = ${unitId})`,
     ],
     limit,
-  ));
+  );
 }
 
 /** For a leader: cases awaiting review, extension requests, and open cases they lead (包案). */
 export async function leaderQueue(db: Db, userId: string, limit: number): Promise<WorkList> {
-  return list(db, firstIds(
+  return list(
     db,
     [
       sql`select id, flagged, due_at from cases where state = 'pending_review'`,
@@ -79,17 +76,17 @@ export async function leaderQueue(db: Db, userId: string, limit: number): Promis
       sql`select id, flagged, due_at from cases where state in ${OPEN} and leader_user_id = ${userId}`,
     ],
     limit,
-  ));
+  );
 }
 
 /** For the dispatchers: cases returned to them and cases not acknowledged in time. */
 export async function dispatcherQueue(db: Db, now: number, limit: number): Promise<WorkList> {
-  return list(db, firstIds(
+  return list(
     db,
     [
       sql`select id, flagged, due_at from cases where state = 'returned'`,
       sql`select id, flagged, due_at from cases where state = 'pending_ack' and ack_by < ${now}`,
     ],
     limit,
-  ));
+  );
 }

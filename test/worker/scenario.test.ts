@@ -31,12 +31,14 @@ describe("the lifecycle scenario inside workerd against D1 and R2", () => {
     const id = Number(/#(\d+)/.exec(created)![1]);
     expect(await say("hh.officer", "g-hh", `签收 #${id}`)).toContain("已签收");
     expect(await say("hh.officer", "g-hh", `进展 #${id} 已约谈店主 整改前`, [PNG_B64])).toContain("附件 1 个");
+    expect(await say("hh.officer", "g-hh", "我的")).toContain(`#${id}`); // the unit's open list, one statement on D1
     const key = (await env.DB.prepare("select storage_key as k from attachments where case_id = ?").bind(id).first()) as { k: string };
     expect(await env.FILES.head(key.k)).not.toBeNull();
     expect(await say("hh.head", "g-hh", `延期 #${id} 至 2027-01-10 设备到货需10天`)).toContain("已提交");
     expect(await say("lead", "g-command", `同意延期 #${id}`)).toContain("同意");
     expect(await say("hh.officer", "g-hh", `办结 #${id}\n核查：属实`)).toContain("暂不能申请办结");
     expect(await say("hh.officer", "g-hh", `办结 #${id}\n${CLOSE_ALL}`, [AFTER_1])).toContain("已提交");
+    expect(await say("lead", "g-command", "我的")).toContain(`#${id}`); // awaiting the leader's review
     expect(await say("lead", "g-command", `驳回 #${id} 照片不清楚`)).toContain("驳回");
     // A 驳回 naming no item starts a round that needs all four again and a new after-photo (spec §2.2).
     expect(await say("hh.officer", "g-hh", `办结 #${id}\n${CLOSE_ALL}`)).toContain("至少一张整改后照片");
