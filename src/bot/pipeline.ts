@@ -33,6 +33,11 @@ export type HandleOptions = {
    * the inbox; a DuplicateKey they raise (other than inbox.key) propagates to the channel.
    */
   alsoWrite?: BatchItem[];
+  /**
+   * A check that must pass before anything is decided or written (a channel's replay check): it runs beside the
+   * message's first reads, and its rejection is this call's rejection, with nothing written.
+   */
+  precheck?: Promise<void>;
 };
 async function storedReplies(deps: Deps, key: string): Promise<Replies | undefined> {
   const { db } = deps;
@@ -58,15 +63,15 @@ function errorReply(e: DomainError): string {
 
 /** Handle one incoming message and return the bot's replies. Safe to call again with the same msgId (R06). */
 export async function handleMessage(deps: Deps, msg: IncomingMessage, opts: HandleOptions = {}): Promise<Replies> {
-  const replies = await answer(deps, msg, opts.alsoWrite ?? []);
+  const replies = await answer(deps, msg, opts.alsoWrite ?? [], opts.precheck);
   return msg.chatType === "group" ? replies.map((r) => mapText(r, maskPii)) : replies; // R39: a group sees no full mobile or ID number
 }
 
-async function answer(deps: Deps, msg: IncomingMessage, also: BatchItem[]): Promise<Replies> {
+async function answer(deps: Deps, msg: IncomingMessage, also: BatchItem[], precheck?: Promise<void>): Promise<Replies> {
   const key = `${msg.channel}:${msg.msgId}`;
-  // Independent reads, so they travel together (one wait, not two, on the database thread); the directory's
+  // Independent reads, so they travel together (one wait, not several, on the database thread); the directory's
   // version check is wasted only on a redelivery.
-  const [seen, dir] = await Promise.all([storedReplies(deps, key), directory(deps.db)]);
+  const [seen, dir] = await Promise.all([storedReplies(deps, key), directory(deps.db), precheck]);
   if (seen) return seen;
   const now = deps.clock();
   const source = `${msg.channel}:${msg.chatId}`;

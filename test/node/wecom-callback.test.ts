@@ -288,9 +288,17 @@ describe("duplicates, tampering and bounds", () => {
     for (const skew of [-240, 240]) expect((await post(text("hh.officer", "g-hh", "帮助"), { timestamp: now() + skew })).status).toBe(200);
     for (const skew of [-360, 360, 7200]) expect((await post(text("hh.officer", "g-hh", "帮助"), { timestamp: now() + skew })).status).toBe(403);
     const first = await post(text("hh.officer", "g-hh", "帮助"));
+    const before = await rowCounts();
     const replay = await post(text("hh.officer", "g-hh", "我的"), { nonce: first.nonce });
     expect(replay.status).toBe(403);
     expect(logs.some((l) => l.includes("replay"))).toBe(true);
+    // A state change replayed under a live nonce: refused, and nothing of it written (the look runs beside its reads).
+    const id = await newCase("回放测试点位噪声");
+    const taken = await post(text("hh.officer", "g-hh", "签收"));
+    const mid = await rowCounts();
+    expect((await post(text("hh.officer", "g-hh", `进展 #${id} 回放的进展`), { nonce: taken.nonce })).status).toBe(403);
+    expect(await rowCounts()).toEqual(mid);
+    expect(mid.inbox - before.inbox).toBe(2); // the new case's 交办 and the 签收; the replayed 我的 left none
   });
 
   it("refuses bodies over 64 KB with 413 — declared or streamed — and malformed ones with 400, never 500 (R09)", async () => {

@@ -31,6 +31,9 @@ export const CARD_BUDGET_MS = 3_500;
 type C = Context<AppEnv>;
 /** What the envelope checks learnt, for the message's own batch: its nonce row commits with its effect. */
 type Seal = { nonce: string; digest: string; encrypt: string; now: number };
+/** The replay look's two ways to stop a callback before any work (R05). */
+class Replayed extends Error {}
+class NonceStoreDown extends Error {}
 type Raced<T> = { kind: "done"; value: T } | { kind: "failed"; error: unknown } | { kind: "late" };
 
 /** Settles with the work's outcome, or "late" once `ms` has passed (the work keeps running). */
@@ -77,7 +80,7 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient; prim
    * Runs the pipeline (after fetching media) within the budget; a late result goes out through the outbox.
    * The nonce row rides in the message's own batch (with its inbox row and effect): one commit per command.
    */
-  async function answer(c: C, q: SignedQuery, seal: Seal, inbound: Extract<Inbound, { kind: "message" | "card" }>, deadline: number, render: (replies: Replies) => Promise<string | undefined> | string | undefined) {
+  async function answer(c: C, q: SignedQuery, seal: Seal, inbound: Extract<Inbound, { kind: "message" | "card" }>, deadline: number, precheck: Promise<void> | undefined, render: (replies: Replies) => Promise<string | undefined> | string | undefined) {
     const deps = c.get("deps");
     const receivedAt = deps.clock();
     const media = inbound.kind === "message" ? inbound.media : [];
@@ -85,11 +88,12 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient; prim
     const alsoWrite = nonceWrites(deps.db, seal.nonce, seal.digest, seal.now, msgKey);
     const work = (async () => {
       const uploads = media.length ? await downloadMedia(client, aesKey, media, deps.log) : [];
-      return handleMessage(deps, { ...inbound.msg, uploads }, { alsoWrite });
+      return handleMessage(deps, { ...inbound.msg, uploads }, { alsoWrite, precheck });
     })();
     const late = { msgKey, chatId: inbound.msg.chatId, responseUrl: inbound.responseUrl, receivedAt };
     const r = await within(work, deadline - Date.now());
     if (r.kind === "failed") {
+      if (r.error instanceof Replayed || r.error instanceof NonceStoreDown) return refusedEarly(c, q, r.error);
       if (r.error instanceof DuplicateKey && r.error.constraint === NONCE_TAKEN) return replayed(c, q);
       // Nothing was committed (one batch per message, nonce included): let WeCom redeliver rather than acknowledge lost work.
       deps.log.error("WeCom callback: processing failed", { msgId: inbound.msg.msgId, error: String((r.error as Error)?.stack ?? r.error) });
@@ -120,18 +124,25 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient; prim
     return encrypted(c, q, EMPTY_REPLY);
   }
 
+  /** A replay (403) or a nonce store that did not answer (503: WeCom retries; nothing was done). */
+  function refusedEarly(c: C, q: SignedQuery, e: unknown) {
+    if (e instanceof Replayed) return replayed(c, q);
+    c.get("deps").log.error("WeCom callback: nonce store unavailable", { error: e instanceof NonceStoreDown ? e.message : String(e) });
+    return refuse(c, 503, "temporarily unavailable");
+  }
+
   function replayed(c: C, q: SignedQuery) {
     c.get("deps").log.warn("security: WeCom callback nonce reused with a different payload; refused as a replay", { nonce: q.nonce });
     return refuse(c, 403, "nonce already used");
   }
 
   /** After the envelope checks: what the decrypted payload asks for. */
-  async function dispatch(c: C, q: SignedQuery, seal: Seal, inbound: Inbound, started: number) {
+  async function dispatch(c: C, q: SignedQuery, seal: Seal, inbound: Inbound, started: number, precheck?: Promise<void>) {
     const deps: Deps = c.get("deps");
     switch (inbound.kind) {
       case "message": {
         const id = inbound.msg.msgId;
-        return answer(c, q, seal, inbound, started + MESSAGE_BUDGET_MS, (replies) => {
+        return answer(c, q, seal, inbound, started + MESSAGE_BUDGET_MS, precheck, (replies) => {
           // Issue 11: a reply with buttons carries them as a card (§1.A.6 stream_with_template_card); the text stays whole.
           const { card, rest } = splitCard(replies, taskIdOf(`r_${id}`));
           const md = rest.map(renderWecom).join("\n\n");
@@ -141,7 +152,7 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient; prim
       case "card": {
         // §4.4: the update rides in this HTTP response; who sees it is card-click.ts's choice.
         const { taskId, msg } = inbound;
-        return answer(c, q, seal, inbound, started + CARD_BUDGET_MS, async (replies) =>
+        return answer(c, q, seal, inbound, started + CARD_BUDGET_MS, precheck, async (replies) =>
           taskId ? JSON.stringify(await clickUpdate(c.get("deps"), { command: msg.text, clickerId: msg.senderId, chatId: msg.chatId, taskId }, replies)) : undefined,
         );
       }
@@ -211,27 +222,36 @@ export function wecomCallback(config: Config, opts: { client?: WecomClient; prim
     const read = readPayload(plaintext, botId);
     if ("refuse" in read) return refuse(c, 400, read.refuse);
     // R05: a nonce reused with another payload is refused before any work. A message that runs a command only
-    // looks here; its nonce row commits in the same batch as its inbox row and effect (answer). Anything else
-    // records its nonce now.
+    // looks here, beside its first reads (pipeline precheck), and before any media is fetched; its nonce row
+    // commits in the same batch as its inbox row and effect (answer). Anything else records its nonce now.
     const inbound = "inbound" in read ? read.inbound : undefined;
     const runs = inbound?.kind === "message" || inbound?.kind === "card";
     const seal: Seal = { nonce: q.nonce, digest: opts.primitives ? opts.primitives.sha256Hex(encrypt) : await sha256Text(encrypt), encrypt, now };
-    let seen: Awaited<ReturnType<typeof claimNonce>>;
-    try {
-      seen = runs ? await peekNonce(deps.db, seal.nonce, seal.digest, now) : await claimNonce(deps.db, seal.nonce, seal.digest, now);
-    } catch (e) {
-      deps.log.error("WeCom callback: nonce store unavailable", { error: String(e) });
-      return refuse(c, 503, "temporarily unavailable"); // WeCom retries; nothing was done
+    const looked = (runs ? peekNonce : claimNonce)(deps.db, seal.nonce, seal.digest, now).then(
+      (seen) => {
+        if (seen === "fresh" && Math.random() < 0.02) deps.waitUntil(purgeReplayState(deps.db, now));
+        if (seen === "replay") throw new Replayed();
+      },
+      (e: unknown) => {
+        throw new NonceStoreDown(String(e));
+      },
+    );
+    // Without media nothing happens before the pipeline's first reads, so the look travels with them.
+    const precheck = runs && !(inbound.kind === "message" && inbound.media.length) ? looked : undefined;
+    if (!precheck) {
+      try {
+        await looked;
+      } catch (e) {
+        return refusedEarly(c, q, e);
+      }
     }
-    if (seen === "replay") return replayed(c, q);
-    if (seen === "fresh" && Math.random() < 0.02) deps.waitUntil(purgeReplayState(deps.db, now));
     if (!inbound) {
       // Authentic but not for us to act on: acknowledge so WeCom does not retry it.
       deps.log.warn(`WeCom callback ignored: ${(read as { ignore: string }).ignore}`);
       return encrypted(c, q, EMPTY_REPLY);
     }
     deps.log.info("WeCom callback", { kind: inbound.kind, chatId: inbound.kind === "message" || inbound.kind === "card" ? inbound.msg.chatId : undefined });
-    return dispatch(c, q, seal, inbound, started);
+    return dispatch(c, q, seal, inbound, started, precheck);
   });
 
   return r;
