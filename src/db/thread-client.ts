@@ -30,7 +30,9 @@ function threadEntry(): { url: URL; execArgv: string[] } {
 type Thread = { worker: Worker; view: Int32Array; call: (op: string, a?: unknown, b?: unknown, gone?: () => void) => Promise<unknown>; isDead: () => boolean };
 
 async function startThread(file: string, role: ThreadData["role"], groupCommit: GroupCommitOptions | undefined, onDeath: (code: number) => void, isClosed: () => boolean): Promise<Thread> {
-  const coalesce = role === "writer"; // reads go at once: a command's reads follow one another
+  // The writer gathers a whole loop turn (a group); the reader only what was asked before the current microtasks
+  // end (a command's independent reads, e.g. nonce look, inbox and directory version), so no read waits a turn.
+  const flushSoon = role === "writer" ? setImmediate : queueMicrotask;
   const counters = new SharedArrayBuffer(COUNTERS.length * 4);
   const { url, execArgv } = threadEntry();
   const data: ThreadData = { file, role, groupCommit, counters };
@@ -73,7 +75,8 @@ async function startThread(file: string, role: ThreadData["role"], groupCommit: 
     onDeath(code);
   });
   // The writer's calls of one turn of the event loop travel as one message (and come back as one): the thread
-  // then queues them in one tick, so they share one group and one COMMIT as they would in process.
+  // then queues them in one tick, so they share one group and one COMMIT as they would in process. Reads asked
+  // together travel together too: one message and one wake-up of the reader thread instead of three.
   let outgoing: unknown[][] = [];
   const flush = () => {
     const many = outgoing;
@@ -86,8 +89,7 @@ async function startThread(file: string, role: ThreadData["role"], groupCommit: 
     return new Promise((resolve, reject) => {
       if (!pending.size) worker.ref();
       pending.set(id, { resolve, reject, gone });
-      if (!coalesce) return worker.postMessage([id, op, a, b]);
-      if (!outgoing.length) setImmediate(flush);
+      if (!outgoing.length) flushSoon(flush);
       outgoing.push([id, op, a, b]);
     });
   };

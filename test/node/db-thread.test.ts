@@ -161,6 +161,21 @@ describe("database threads", () => {
     expect(open()).toBe(3);
   });
 
+  it("sends reads asked together to the reader thread as one message, and a read asked later at once", async () => {
+    const t = await threadClient(file());
+    stores.push(t.client);
+    await t.client.execute("create table t (x)");
+    const reader = t.threads[1];
+    let posted = 0;
+    const post = reader.postMessage.bind(reader);
+    reader.postMessage = (m: unknown) => (posted++, post(m));
+    const got = await Promise.all([1, 2, 3].map((n) => t.client.execute({ sql: "select ? as n", args: [n] })));
+    expect(got.map((r) => r.rows[0].n)).toEqual([1, 2, 3]);
+    expect(posted).toBe(1);
+    for (const n of [4, 5]) expect((await t.client.execute({ sql: "select ? as n", args: [n] })).rows[0].n).toBe(n);
+    expect(posted).toBe(3);
+  });
+
   it("refuses to open a file it cannot use, with the reason", async () => {
     await expect(threadClient(join(file(), "no-such-dir", "x.db"))).rejects.toThrow(/unable to open|SQLITE_CANTOPEN|no such/i);
   });
